@@ -1,0 +1,54 @@
+# ClusterHub: the index of what one can do. `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench install install-dev node clean serve migrate seed e2e
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+## run: install, migrate, load demo data if the database is empty, serve on http://$(HOST):$(PORT)
+run: migrate
+	$(PY) manage.py seed_demo --if-empty
+	$(BIN)/daphne -b $(HOST) -p $(PORT) asgi:application
+
+## test: install everything and run the whole suite (DATABASE_URL/REDIS_URL pick real servers)
+test: install-dev
+	CLUSTERHUB_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff, mypy and the migrations check
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	CLUSTERHUB_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+## bench: speed figures against in-run baselines (needs PostgreSQL: BENCH_DATABASE_URL)
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,5 @@
+"""The ASGI entry point at the project root: `daphne asgi:application`."""
+
+from config.asgi import application
+
+__all__ = ["application"]

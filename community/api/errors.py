@@ -1,0 +1,49 @@
+"""One error body for the whole API: `{"error": {"code", "message", "fields"?}}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    if isinstance(detail, dict) and detail:
+        key, value = next(iter(detail.items()))
+        message = _first_message(value)
+        return message if key == "non_field_errors" else f"{key}: {message}"
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body: dict[str, Any] = {
+            "code": "invalid",
+            "message": _first_message(exc.detail),
+            "fields": exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail},
+        }
+    elif isinstance(exc, (Http404, exceptions.NotFound)):
+        body = {"code": "not_found", "message": "Not found."}
+    elif isinstance(exc, (PermissionDenied, exceptions.PermissionDenied)):
+        body = {"code": "permission_denied", "message": _first_message(getattr(exc, "detail", "")) or "You may not do this."}
+    elif isinstance(exc, exceptions.APIException):
+        body = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code, "message": _first_message(exc.detail)}
+    else:  # pragma: no cover - drf only answers for APIException, Http404, PermissionDenied
+        body = {"code": "error", "message": str(exc)}
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        body["code"] = "throttled"
+    response.data = {"error": body}
+    return response

@@ -1,0 +1,34 @@
+"""Community models: people, organisations, partnerships, news and the taxonomy."""
+
+from community.models.accounts import ApiToken, User
+from community.models.moderation import ModerationStatus
+from community.models.news import NewsItem
+from community.models.organisations import (
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    OrganisationRole,
+    OrganisationType,
+    ExcellenceLabel,
+)
+from community.models.partnerships import Partnership, PartnershipKind, PartnershipMembership
+from community.models.taxonomy import Ecosystem, Tag, TagKind
+
+__all__ = [
+    "ApiToken",
+    "Ecosystem",
+    "ExcellenceLabel",
+    "ModerationStatus",
+    "NewsItem",
+    "Organisation",
+    "OrganisationInvitation",
+    "OrganisationMembership",
+    "OrganisationRole",
+    "OrganisationType",
+    "Partnership",
+    "PartnershipKind",
+    "PartnershipMembership",
+    "Tag",
+    "TagKind",
+    "User",
+]

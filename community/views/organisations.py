@@ -1,0 +1,5 @@
+"""Pages: organisations."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,107 @@
+"""factory_boy factories shared by the whole suite. Append new factories at the end."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from community.models import (
+    Ecosystem,
+    ModerationStatus,
+    NewsItem,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    OrganisationType,
+    Partnership,
+    PartnershipKind,
+    User,
+)
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    job_title = "Cluster manager"
+    email_verified = True
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Cluster {n}")
+    slug = factory.Sequence(lambda n: f"cluster-{n}")
+    type = OrganisationType.CLUSTER
+    country = "DE"
+    city = "Berlin"
+    latitude = 52.52
+    longitude = 13.40
+    description = "<p>A cluster.</p>"
+    website = "https://cluster.example.org"
+    members_sme = 20
+    members_research = 5
+    members_total = 25
+    management_fte = Decimal("1.5")
+    status = ModerationStatus.PUBLISHED
+    primary_ecosystem = factory.LazyFunction(lambda: Ecosystem.objects.get(slug="digital"))
+
+    @factory.post_generation
+    def ecosystems(obj, create, extracted, **kwargs):  # noqa: N805
+        if not create:
+            return
+        if extracted:
+            obj.ecosystems.set(extracted)
+        elif obj.primary_ecosystem_id:
+            obj.ecosystems.set([obj.primary_ecosystem])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationMembership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = OrganisationRole.MEMBER
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    kind = PartnershipKind.ESCP_4I
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+    coordinator = factory.SubFactory(OrganisationFactory)
+
+
+class NewsItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsItem
+
+    title = factory.Sequence(lambda n: f"News {n}")
+    slug = factory.Sequence(lambda n: f"news-{n}")
+    summary = "Something happened."
+    body = "<p>Details.</p>"
+    author = factory.SubFactory(StaffFactory)
+    status = ModerationStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
