@@ -1,12 +1,24 @@
-"""Page URLs of the community app, gathered from one module per area."""
+"""Page URLs of the community app, gathered from one module per area.
 
-from community.views import accounts, directory, home, news, organisations, partnerships
+`directory` comes before `organisations` so its fixed paths win over slugs.
+"""
+
+from community.views import (
+    accounts,
+    directory,
+    home,
+    moderation,
+    news,
+    organisations,
+    partnerships,
+)
 
 urlpatterns = [
     *home.urlpatterns,
     *accounts.urlpatterns,
-    *organisations.urlpatterns,
     *directory.urlpatterns,
+    *organisations.urlpatterns,
+    *moderation.urlpatterns,
     *news.urlpatterns,
     *partnerships.urlpatterns,
 ]

@@ -1,11 +1,15 @@
-"""REST API v1 URLs, gathered from one module per area."""
+"""REST API v1 URLs, gathered from one module per area.
+
+`directory` comes before `organisations`: its fixed paths (organisations/map/, …/export/)
+must win over the organisation detail route.
+"""
 
 from community.api import accounts, directory, news, organisations, partnerships
 
 urlpatterns = [
     *accounts.urlpatterns,
-    *organisations.urlpatterns,
     *directory.urlpatterns,
+    *organisations.urlpatterns,
     *news.urlpatterns,
     *partnerships.urlpatterns,
 ]

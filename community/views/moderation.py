@@ -1,0 +1,5 @@
+"""Pages: the staff moderation queue."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
