@@ -43,7 +43,7 @@ def validate_image(upload: UploadedFile) -> None:
         )
     if width * height > settings.MAX_IMAGE_PIXELS:
         raise ValidationError(
-            _("The image is %(w)s×%(h)s pixels; the limit is 16 megapixels.")
+            _("The image is %(w)s by %(h)s pixels; the limit is 16 megapixels.")
             % {"w": width, "h": height},
             code="too_many_pixels",
         )

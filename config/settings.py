@@ -40,7 +40,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-embedded-default-key-only-for-local-development-0123456789"
+    SECRET_KEY = "insecure-embedded-default-key-only-for-local-development-0123456789"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -247,7 +247,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:", *([MAP_TILE_URL.split("/{")[0]] if MAP_TILE_URL else [])],
+        "img-src": [
+            SELF,
+            "data:",
+            "blob:",
+            *([MAP_TILE_URL.split("/{")[0]] if MAP_TILE_URL else []),
+        ],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
@@ -258,6 +263,16 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": [SELF],
     },
 }
+
+# --- Live layer (realtime/) ------------------------------------------------------------
+REALTIME_TICKET_TTL = 30  # seconds a native client's socket ticket stays valid
+REALTIME_MAX_FRAME_BYTES = 64 * 1024
+REALTIME_MAX_SUBSCRIPTIONS = 100  # per socket
+REALTIME_SENDS_PER_MINUTE = int(os.environ.get("REALTIME_SENDS_PER_MINUTE", "120"))  # per user
+REALTIME_SIGNAL_INTERVAL = 2.0  # seconds between two ephemeral signals of one kind per topic
+REALTIME_BACKLOG_LIMIT = 1000  # events replayed on subscribe; more means resync_required
+REALTIME_EVENT_RETENTION_DAYS = int(os.environ.get("REALTIME_EVENT_RETENTION_DAYS", "30"))
+REALTIME_RECHECK_SECONDS = 30.0  # sockets re-check access and group membership this often
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {

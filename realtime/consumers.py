@@ -1,53 +1,449 @@
-"""The one websocket consumer at `/ws/`.
+"""The one websocket consumer at `/ws/`: multiplexed topics, catch-up from the log, signals.
 
-The foundation speaks only `ping`; topics, subscriptions and the event log arrive with the
-live layer (docs/realtime.md).
+docs/realtime.md is the protocol; this module is its server side. Everything a socket does
+is handled in one sequential dispatch loop (channels processes one message at a time per
+consumer), so while a subscription reads its backlog, live events for it wait in the
+consumer's channel queue and are de-duplicated by sequence number afterwards.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import time
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
-# Close codes in the 4000-4999 range are ours; docs/realtime.md lists them.
+from realtime.actions import get_action
+from realtime.events import dumps, group_for_topic, group_for_user
+from realtime.models import Event, TopicCounter
+from realtime.topics import parse_topic, user_may_subscribe
+
+logger = logging.getLogger(__name__)
+
+# Close codes (docs/realtime.md). 4401 and 4403 mean "do not reconnect as is".
 CLOSE_UNAUTHENTICATED = 4401
-MAX_FRAME_BYTES = 64 * 1024
+CLOSE_POLICY = 4408  # too many bad frames
+CLOSE_RETRY = 4500  # server side trouble; reconnect with backoff and resubscribe with since
+
+PROTOCOL_VERSION = 1
+MAX_BAD_FRAMES = 20  # malformed frames tolerated before the socket is closed
+PROTOCOL_ERRORS = frozenset({"bad_frame", "frame_too_large", "unknown_type"})
+
+
+class Subscription:
+    __slots__ = ("last_seq", "topic")
+
+    def __init__(self, topic: str, last_seq: int) -> None:
+        self.topic = topic
+        self.last_seq = last_seq
+
+
+class ResyncRequiredError(Exception):
+    pass
+
+
+def read_counter(topic: str) -> int:
+    return TopicCounter.objects.filter(topic=topic).values_list("last_seq", flat=True).first() or 0
+
+
+def read_backlog(topic: str, after: int, upto: int | None = None) -> list[str]:
+    """Serialised frames of the events after `after` (up to `upto`), contiguous, in order.
+
+    Raises ResyncRequiredError when the log no longer holds them all (pruned, or too many).
+    """
+    limit = settings.REALTIME_BACKLOG_LIMIT
+    rows = Event.objects.filter(topic=topic, seq__gt=after)
+    if upto is not None:
+        rows = rows.filter(seq__lte=upto)
+    events = list(rows.order_by("seq")[: limit + 1])
+    if len(events) > limit:
+        raise ResyncRequiredError
+    expected = after + 1
+    for event in events:
+        if event.seq != expected:
+            raise ResyncRequiredError
+        expected += 1
+    if upto is not None and expected != upto + 1:
+        raise ResyncRequiredError
+    return [dumps(event.to_frame()) for event in events]
+
+
+def subscribe_snapshot(topic: str, since: int | None) -> tuple[int, list[str]]:
+    """The topic's current sequence number and, with `since`, the frames the client missed."""
+    current = read_counter(topic)
+    if since is None:
+        return current, []
+    if since > current:
+        raise ResyncRequiredError
+    return current, read_backlog(topic, since)
+
+
+def rate_limited(user_id: int, per_minute: int) -> int | None:
+    """Seconds to wait if this user has used up their writes for the current minute."""
+    window = int(time.time() // 60)
+    key = f"ws-rate:{user_id}:{window}"
+    cache.add(key, 0, timeout=70)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=70)
+        count = 1
+    if count > per_minute:
+        return 60 - int(time.time() % 60)
+    return None
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
+    user: Any
+    subs: dict[str, Subscription]
+
+    # --- connection ------------------------------------------------------------------
+
     async def connect(self) -> None:
+        self.subs = {}
+        self.bad_frames = 0
+        self.last_signal: dict[tuple[str, str], float] = {}
+        self.maintenance: asyncio.Task[None] | None = None
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             # Accept then close, so the client sees our close code instead of a bare 403.
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        self.user = user
+        session = self.scope.get("session")
+        self.session_key = getattr(session, "session_key", None)
+        await self.channel_layer.group_add(group_for_user(user.pk), self.channel_name)
         await self.accept()
+        await self.send_frame(
+            {
+                "type": "welcome",
+                "protocol": PROTOCOL_VERSION,
+                "user_id": user.pk,
+                "limits": {
+                    "max_frame_bytes": settings.REALTIME_MAX_FRAME_BYTES,
+                    "max_subscriptions": settings.REALTIME_MAX_SUBSCRIPTIONS,
+                    "sends_per_minute": settings.REALTIME_SENDS_PER_MINUTE,
+                },
+            }
+        )
+        self.maintenance = asyncio.create_task(self._maintain_loop())
+
+    async def disconnect(self, code: int) -> None:
+        if self.maintenance is not None:
+            self.maintenance.cancel()
+        user = getattr(self, "user", None)
+        if user is None:
+            return
+        for topic in list(self.subs):
+            await self.channel_layer.group_discard(group_for_topic(topic), self.channel_name)
+        await self.channel_layer.group_discard(group_for_user(user.pk), self.channel_name)
+        self.subs.clear()
+
+    # --- frames from the client --------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not hasattr(self, "user"):
+            return
+        frame = await self._parse(text_data)
+        if frame is None:
+            return
+        handler = {
+            "ping": self.on_ping,
+            "subscribe": self.on_subscribe,
+            "unsubscribe": self.on_unsubscribe,
+            "signal": self.on_signal,
+            "action": self.on_action,
+        }.get(frame.get("type"))  # type: ignore[arg-type]
+        if handler is None:
+            await self.reject(frame, "unknown_type", f"Unknown frame type: {frame.get('type')!r}.")
+            return
+        await handler(frame)
+
+    async def _parse(self, text_data: str | None) -> dict[str, Any] | None:
         if text_data is None:
-            await self.send_error("bad_frame", "Frames must be JSON text.")
-            return
-        if len(text_data.encode()) > MAX_FRAME_BYTES:
-            await self.send_error("frame_too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
-            return
+            await self.reject({}, "bad_frame", "Frames must be JSON text, not binary.")
+            return None
+        if len(text_data) > settings.REALTIME_MAX_FRAME_BYTES or (
+            len(text_data.encode()) > settings.REALTIME_MAX_FRAME_BYTES
+        ):
+            await self.reject(
+                {},
+                "frame_too_large",
+                f"Frames are limited to {settings.REALTIME_MAX_FRAME_BYTES} bytes.",
+            )
+            return None
         try:
             frame = json.loads(text_data)
-        except json.JSONDecodeError:
-            await self.send_error("bad_frame", "Frames must be JSON objects.")
-            return
+        except ValueError:
+            frame = None
         if not isinstance(frame, dict):
-            await self.send_error("bad_frame", "Frames must be JSON objects.")
+            await self.reject({}, "bad_frame", "Frames must be JSON objects.")
+            return None
+        return frame
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        await self.send_frame({"type": "pong", "id": frame.get("id")})
+
+    async def on_subscribe(self, frame: dict[str, Any]) -> None:
+        topic = frame.get("topic")
+        since = frame.get("since")
+        if since is not None and (
+            not isinstance(since, int) or isinstance(since, bool) or since < 0
+        ):
+            await self.reject(frame, "invalid", "`since` must be a non-negative integer.")
             return
-        if frame.get("type") == "ping":
-            await self.send_frame({"type": "pong", "id": frame.get("id")})
+        if topic not in self.subs and len(self.subs) >= settings.REALTIME_MAX_SUBSCRIPTIONS:
+            await self.reject(
+                frame,
+                "too_many_subscriptions",
+                f"A socket may hold {settings.REALTIME_MAX_SUBSCRIPTIONS} subscriptions.",
+            )
             return
-        await self.send_error("unknown_type", f"Unknown frame type: {frame.get('type')!r}.")
+        if not isinstance(topic, str) or not await database_sync_to_async(user_may_subscribe)(
+            self.user, topic
+        ):
+            # Missing and forbidden look the same, so existence does not leak.
+            await self.reject(frame, "not_found", "No such topic, or you may not see it.")
+            return
+        # Join the group before reading the log: events committed from now on reach the
+        # channel queue, and the snapshot below covers everything before.
+        await self.channel_layer.group_add(group_for_topic(topic), self.channel_name)
+        try:
+            current, frames = await database_sync_to_async(subscribe_snapshot)(topic, since)
+        except ResyncRequiredError:
+            current = await database_sync_to_async(read_counter)(topic)
+            self.subs[topic] = Subscription(topic, current)
+            await self.send_frame({"type": "resync_required", "topic": topic, "seq": current})
+            await self.send_frame(
+                {"type": "subscribed", "topic": topic, "seq": current, "id": frame.get("id")}
+            )
+            return
+        for text in frames:
+            await self.send(text_data=text)
+        last = since + len(frames) if since is not None else current
+        self.subs[topic] = Subscription(topic, last)
+        await self.send_frame(
+            {"type": "subscribed", "topic": topic, "seq": last, "id": frame.get("id")}
+        )
+
+    async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
+        topic = frame.get("topic")
+        if not isinstance(topic, str) or topic not in self.subs:
+            await self.reject(
+                frame, "not_subscribed", "This socket is not subscribed to that topic."
+            )
+            return
+        await self._drop(topic)
+        await self.send_frame(
+            {"type": "unsubscribed", "topic": topic, "reason": "requested", "id": frame.get("id")}
+        )
+
+    async def on_signal(self, frame: dict[str, Any]) -> None:
+        topic, name, data = frame.get("topic"), frame.get("signal"), frame.get("data") or {}
+        parsed = parse_topic(topic)
+        if parsed is None or topic not in self.subs:
+            await self.reject(
+                frame, "not_subscribed", "Subscribe to a topic before signalling on it."
+            )
+            return
+        assert isinstance(topic, str)
+        if name not in parsed[0].signals:
+            await self.reject(frame, "invalid", f"Unknown signal {name!r} for this topic.")
+            return
+        if not isinstance(data, dict) or len(dumps(data)) > 1024:
+            await self.reject(frame, "invalid", "Signal data must be a JSON object under 1 KiB.")
+            return
+        now = time.monotonic()
+        key = (topic, str(name))
+        if now - self.last_signal.get(key, 0.0) < settings.REALTIME_SIGNAL_INTERVAL:
+            return  # throttled silently: signals are best effort by definition
+        self.last_signal[key] = now
+        await self.channel_layer.group_send(
+            group_for_topic(topic),
+            {
+                "type": "live.signal",
+                "sender": self.channel_name,
+                "text": dumps(
+                    {
+                        "type": "signal",
+                        "topic": topic,
+                        "signal": name,
+                        "user": {"id": self.user.pk, "name": str(self.user)},
+                        "data": data,
+                    }
+                ),
+            },
+        )
+
+    async def on_action(self, frame: dict[str, Any]) -> None:
+        handler = get_action(frame.get("action"))
+        if handler is None:
+            await self.reject(frame, "unknown_action", f"Unknown action {frame.get('action')!r}.")
+            return
+        data = frame.get("data") or {}
+        client_id = frame.get("id")
+        if not isinstance(data, dict) or (client_id is not None and not isinstance(client_id, str)):
+            await self.reject(frame, "invalid", "`data` must be an object and `id` a string.")
+            return
+        wait = await database_sync_to_async(rate_limited)(
+            self.user.pk, settings.REALTIME_SENDS_PER_MINUTE
+        )
+        if wait is not None:
+            await self.send_frame(
+                {
+                    "type": "error",
+                    "code": "rate_limited",
+                    "message": f"Too many writes; try again in {wait} s.",
+                    "retry_after": wait,
+                    "id": client_id,
+                }
+            )
+            return
+        try:
+            result = await database_sync_to_async(handler)(self.user, data, client_id)
+        except ValidationError as exc:
+            fields = exc.message_dict if hasattr(exc, "error_dict") else None
+            await self.send_frame(
+                {
+                    "type": "error",
+                    "code": "invalid",
+                    "message": "; ".join(exc.messages),
+                    "fields": fields,
+                    "id": client_id,
+                }
+            )
+            return
+        except Http404:
+            await self.reject(frame, "not_found", "No such object, or you may not see it.")
+            return
+        except PermissionDenied as exc:
+            await self.reject(frame, "forbidden", str(exc) or "You may not do this.")
+            return
+        await self.send_frame(
+            {"type": "ack", "action": frame.get("action"), "id": client_id, "result": result}
+        )
+
+    # --- messages from the channel layer -----------------------------------------------
+
+    async def live_event(self, message: dict[str, Any]) -> None:
+        sub = self.subs.get(message["topic"])
+        if sub is None:
+            return
+        seq = message["seq"]
+        if seq <= sub.last_seq:
+            return  # already delivered from the backlog or a gap fill
+        if seq > sub.last_seq + 1 and not await self._fill(sub, seq - 1):
+            return
+        await self.send(text_data=message["text"])
+        sub.last_seq = seq
+
+    async def live_signal(self, message: dict[str, Any]) -> None:
+        if message.get("sender") == self.channel_name:
+            return
+        topic = json.loads(message["text"]).get("topic")
+        if topic in self.subs:
+            await self.send(text_data=message["text"])
+
+    async def live_recheck(self, message: dict[str, Any]) -> None:
+        topic = message["topic"]
+        if topic in self.subs and not await database_sync_to_async(user_may_subscribe)(
+            self.user, topic
+        ):
+            await self._drop(topic)
+            await self.send_frame(
+                {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
+            )
+
+    async def live_logout(self, message: dict[str, Any]) -> None:
+        key = message.get("session_key")
+        if key is None or key == self.session_key:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def live_maintain(self, message: dict[str, Any]) -> None:
+        """Periodic repair: rejoin groups (a Redis restart forgets them), re-check access,
+        and deliver events whose broadcast was lost while the topic stayed quiet."""
+        user = await database_sync_to_async(self._reload_user)()
+        if user is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        await self.channel_layer.group_add(group_for_user(user.pk), self.channel_name)
+        if not self.subs:
+            return
+        counters = await database_sync_to_async(self._counters)(list(self.subs))
+        for topic in list(self.subs):
+            if not await database_sync_to_async(user_may_subscribe)(self.user, topic):
+                await self._drop(topic)
+                await self.send_frame(
+                    {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
+                )
+                continue
+            await self.channel_layer.group_add(group_for_topic(topic), self.channel_name)
+            sub = self.subs[topic]
+            if counters.get(topic, 0) > sub.last_seq:
+                await self._fill(sub, counters[topic])
+
+    # --- internals ---------------------------------------------------------------------
+
+    async def _fill(self, sub: Subscription, upto: int) -> bool:
+        """Deliver (sub.last_seq, upto] from the log. False if the client must resync."""
+        try:
+            frames = await database_sync_to_async(read_backlog)(sub.topic, sub.last_seq, upto)
+        except ResyncRequiredError:
+            current = await database_sync_to_async(read_counter)(sub.topic)
+            sub.last_seq = current
+            await self.send_frame({"type": "resync_required", "topic": sub.topic, "seq": current})
+            return False
+        for text in frames:
+            await self.send(text_data=text)
+        sub.last_seq = upto
+        return True
+
+    async def _drop(self, topic: str) -> None:
+        self.subs.pop(topic, None)
+        await self.channel_layer.group_discard(group_for_topic(topic), self.channel_name)
+
+    def _reload_user(self) -> Any:
+        model = type(self.user)
+        return model.objects.filter(pk=self.user.pk, is_active=True).first()
+
+    @staticmethod
+    def _counters(topics: list[str]) -> dict[str, int]:
+        return dict(TopicCounter.objects.filter(topic__in=topics).values_list("topic", "last_seq"))
+
+    async def _maintain_loop(self) -> None:
+        interval = settings.REALTIME_RECHECK_SECONDS
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                # Through our own channel, so the repair runs in the dispatch loop, in order
+                # with everything else this socket does.
+                await self.channel_layer.send(self.channel_name, {"type": "live.maintain"})
+            except Exception:
+                logger.warning("Channel layer unavailable; closing socket for a retry")
+                await self.close(code=CLOSE_RETRY)
+                return
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+        await self.send(text_data=dumps(frame))
 
-    async def send_error(self, code: str, message: str) -> None:
-        await self.send_frame({"type": "error", "code": code, "message": message})
+    async def reject(self, frame: dict[str, Any], code: str, message: str) -> None:
+        reply: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        if isinstance(frame.get("id"), (str, int)):
+            reply["id"] = frame["id"]
+        if isinstance(frame.get("topic"), str):
+            reply["topic"] = frame["topic"]
+        await self.send_frame(reply)
+        if code in PROTOCOL_ERRORS:
+            self.bad_frames += 1
+        if self.bad_frames > MAX_BAD_FRAMES:
+            await self.close(code=CLOSE_POLICY)

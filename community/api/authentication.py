@@ -26,11 +26,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
         key = header[1].decode(errors="replace")
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token_key(key))
-            .first()
-        )
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_token_key(key)).first()
         now = timezone.now()
         if token is None or (token.expires_at is not None and token.expires_at <= now):
             raise exceptions.AuthenticationFailed("Invalid or expired token.")

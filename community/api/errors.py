@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -33,14 +34,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {
             "code": "invalid",
             "message": _first_message(exc.detail),
-            "fields": exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail},
+            "fields": exc.detail
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": exc.detail},
         }
     elif isinstance(exc, (Http404, exceptions.NotFound)):
         body = {"code": "not_found", "message": "Not found."}
     elif isinstance(exc, (PermissionDenied, exceptions.PermissionDenied)):
-        body = {"code": "permission_denied", "message": _first_message(getattr(exc, "detail", "")) or "You may not do this."}
+        body = {
+            "code": "permission_denied",
+            "message": _first_message(getattr(exc, "detail", "")) or "You may not do this.",
+        }
     elif isinstance(exc, exceptions.APIException):
-        body = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code, "message": _first_message(exc.detail)}
+        body = {
+            "code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
+            "message": _first_message(exc.detail),
+        }
     else:  # pragma: no cover - drf only answers for APIException, Http404, PermissionDenied
         body = {"code": "error", "message": str(exc)}
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:

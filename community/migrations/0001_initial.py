@@ -12,252 +12,712 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Ecosystem',
+            name="Ecosystem",
             fields=[
-                ('slug', models.SlugField(max_length=60, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                ("slug", models.SlugField(max_length=60, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='full name')),
-                ('job_title', models.CharField(blank=True, max_length=150, verbose_name='job title')),
-                ('photo', models.ImageField(blank=True, upload_to='photos/%Y/%m/', verbose_name='photo')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('bio', models.TextField(blank=True, max_length=1000, verbose_name='short bio')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
-                ('email_verified', models.BooleanField(default=False, verbose_name='email verified')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='staff status')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="full name"),
+                ),
+                (
+                    "job_title",
+                    models.CharField(blank=True, max_length=150, verbose_name="job title"),
+                ),
+                (
+                    "photo",
+                    models.ImageField(blank=True, upload_to="photos/%Y/%m/", verbose_name="photo"),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("bio", models.TextField(blank=True, max_length=1000, verbose_name="short bio")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "email_verified",
+                    models.BooleanField(default=False, verbose_name="email verified"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="staff status")),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['email'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["email"],
             },
             managers=[
-                ('objects', community.models.accounts.UserManager()),
+                ("objects", community.models.accounts.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='device name')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('prefix', models.CharField(db_index=True, max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="device name")),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("prefix", models.CharField(db_index=True, max_length=8)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('needs_review', 'Needs review'), ('published', 'Published'), ('rejected', 'Rejected')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='reason for rejection')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=220, unique=True, verbose_name='slug')),
-                ('acronym', models.CharField(blank=True, max_length=30, verbose_name='acronym')),
-                ('type', models.CharField(choices=[('cluster', 'Cluster organisation'), ('cluster_member', 'Cluster member organisation'), ('cluster_project', 'Cluster project'), ('national_association', 'National cluster organisation / association'), ('support_body', 'Support or policy body'), ('third_country', 'Third-country organisation')], db_index=True, max_length=30, verbose_name='type')),
-                ('logo', models.ImageField(blank=True, upload_to='logos/%Y/%m/', verbose_name='logo')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, max_length=300, verbose_name='website')),
-                ('country', django_countries.fields.CountryField(db_index=True, max_length=2, verbose_name='country')),
-                ('nuts2', models.CharField(blank=True, db_index=True, max_length=4, verbose_name='NUTS-2 region')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('year_founded', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1800), django.core.validators.MaxValueValidator(2100)], verbose_name='year founded')),
-                ('members_sme', models.PositiveIntegerField(default=0, verbose_name='SME members')),
-                ('members_large', models.PositiveIntegerField(default=0, verbose_name='large company members')),
-                ('members_research', models.PositiveIntegerField(default=0, verbose_name='research members')),
-                ('members_public', models.PositiveIntegerField(default=0, verbose_name='public body members')),
-                ('members_civil', models.PositiveIntegerField(default=0, verbose_name='civil society members')),
-                ('members_total', models.PositiveIntegerField(db_index=True, default=0, verbose_name='members')),
-                ('management_fte', models.DecimalField(decimal_places=1, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='cluster management staff (FTE)')),
-                ('label', models.CharField(blank=True, choices=[('', 'No label'), ('bronze', 'Bronze'), ('silver', 'Silver'), ('gold', 'Gold')], db_index=True, default='', max_length=10, verbose_name='excellence label')),
-                ('label_valid_until', models.DateField(blank=True, null=True, verbose_name='label valid until')),
-                ('support_programme', models.CharField(blank=True, max_length=200, verbose_name='support programme')),
-                ('cooperation_interests', models.TextField(blank=True, verbose_name='cooperation interests')),
-                ('contact_name', models.CharField(blank=True, max_length=150, verbose_name='contact person')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='contact phone')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ecosystems', models.ManyToManyField(blank=True, related_name='organisations', to='community.ecosystem', verbose_name='ecosystems')),
-                ('primary_ecosystem', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='primary_organisations', to='community.ecosystem', verbose_name='primary ecosystem')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("needs_review", "Needs review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rejection_reason",
+                    models.TextField(blank=True, verbose_name="reason for rejection"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=220, unique=True, verbose_name="slug")),
+                ("acronym", models.CharField(blank=True, max_length=30, verbose_name="acronym")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("cluster", "Cluster organisation"),
+                            ("cluster_member", "Cluster member organisation"),
+                            ("cluster_project", "Cluster project"),
+                            ("national_association", "National cluster organisation / association"),
+                            ("support_body", "Support or policy body"),
+                            ("third_country", "Third-country organisation"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "logo",
+                    models.ImageField(blank=True, upload_to="logos/%Y/%m/", verbose_name="logo"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("website", models.URLField(blank=True, max_length=300, verbose_name="website")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        db_index=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "nuts2",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=4, verbose_name="NUTS-2 region"
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "year_founded",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1800),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year founded",
+                    ),
+                ),
+                ("members_sme", models.PositiveIntegerField(default=0, verbose_name="SME members")),
+                (
+                    "members_large",
+                    models.PositiveIntegerField(default=0, verbose_name="large company members"),
+                ),
+                (
+                    "members_research",
+                    models.PositiveIntegerField(default=0, verbose_name="research members"),
+                ),
+                (
+                    "members_public",
+                    models.PositiveIntegerField(default=0, verbose_name="public body members"),
+                ),
+                (
+                    "members_civil",
+                    models.PositiveIntegerField(default=0, verbose_name="civil society members"),
+                ),
+                (
+                    "members_total",
+                    models.PositiveIntegerField(db_index=True, default=0, verbose_name="members"),
+                ),
+                (
+                    "management_fte",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="cluster management staff (FTE)",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "No label"),
+                            ("bronze", "Bronze"),
+                            ("silver", "Silver"),
+                            ("gold", "Gold"),
+                        ],
+                        db_index=True,
+                        default="",
+                        max_length=10,
+                        verbose_name="excellence label",
+                    ),
+                ),
+                (
+                    "label_valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="label valid until"),
+                ),
+                (
+                    "support_programme",
+                    models.CharField(blank=True, max_length=200, verbose_name="support programme"),
+                ),
+                (
+                    "cooperation_interests",
+                    models.TextField(blank=True, verbose_name="cooperation interests"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="contact person"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="contact phone"),
+                ),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ecosystems",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organisations",
+                        to="community.ecosystem",
+                        verbose_name="ecosystems",
+                    ),
+                ),
+                (
+                    "primary_ecosystem",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="primary_organisations",
+                        to="community.ecosystem",
+                        verbose_name="primary ecosystem",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NewsItem',
+            name="NewsItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('needs_review', 'Needs review'), ('published', 'Published'), ('rejected', 'Rejected')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='reason for rejection')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('summary', models.CharField(max_length=500, verbose_name='summary')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('image', models.ImageField(blank=True, upload_to='news/%Y/%m/', verbose_name='image')),
-                ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='news', to=settings.AUTH_USER_MODEL)),
-                ('ecosystems', models.ManyToManyField(blank=True, related_name='news', to='community.ecosystem')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='news', to='community.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("needs_review", "Needs review"),
+                            ("published", "Published"),
+                            ("rejected", "Rejected"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "rejection_reason",
+                    models.TextField(blank=True, verbose_name="reason for rejection"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                ("summary", models.CharField(max_length=500, verbose_name="summary")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                (
+                    "image",
+                    models.ImageField(blank=True, upload_to="news/%Y/%m/", verbose_name="image"),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=2, verbose_name="country"
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="news",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ecosystems",
+                    models.ManyToManyField(
+                        blank=True, related_name="news", to="community.ecosystem"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="news",
+                        to="community.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'news item',
-                'verbose_name_plural': 'news',
-                'ordering': ['-published_at', '-created_at'],
+                "verbose_name": "news item",
+                "verbose_name_plural": "news",
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationInvitation',
+            name="OrganisationInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('role', models.CharField(choices=[('admin', 'Admin'), ('editor', 'Editor'), ('member', 'Member')], default='member', max_length=10)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='community.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "Admin"), ("editor", "Editor"), ("member", "Member")],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="community.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationMembership',
+            name="OrganisationMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Admin'), ('editor', 'Editor'), ('member', 'Member')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='community.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "Admin"), ("editor", "Editor"), ("member", "Member")],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="community.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation_id', 'created_at'],
+                "ordering": ["organisation_id", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('escp_4x', 'European Strategic Cluster Partnership for Excellence (ESCP-4x)'), ('escp_4i', 'European Strategic Cluster Partnership for Going International (ESCP-4i)'), ('escp_s3', 'European Strategic Cluster Partnership for Smart Specialisation'), ('eurocluster', 'Eurocluster')], max_length=20, verbose_name='type')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=220, unique=True)),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('coordinator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coordinated_partnerships', to='community.organisation', verbose_name='coordinator')),
-                ('ecosystems', models.ManyToManyField(blank=True, related_name='partnerships', to='community.ecosystem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            (
+                                "escp_4x",
+                                "European Strategic Cluster Partnership for Excellence (ESCP-4x)",
+                            ),
+                            (
+                                "escp_4i",
+                                "European Strategic Cluster Partnership for Going International (ESCP-4i)",
+                            ),
+                            (
+                                "escp_s3",
+                                "European Strategic Cluster Partnership for Smart Specialisation",
+                            ),
+                            ("eurocluster", "Eurocluster"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=220, unique=True)),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "coordinator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coordinated_partnerships",
+                        to="community.organisation",
+                        verbose_name="coordinator",
+                    ),
+                ),
+                (
+                    "ecosystems",
+                    models.ManyToManyField(
+                        blank=True, related_name="partnerships", to="community.ecosystem"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PartnershipMembership',
+            name="PartnershipMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnership_memberships', to='community.organisation')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='community.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_at", models.DateField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partnership_memberships",
+                        to="community.organisation",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="community.partnership",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='members',
-            field=models.ManyToManyField(related_name='partnerships', through='community.PartnershipMembership', to='community.organisation', verbose_name='member organisations'),
+            model_name="partnership",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="partnerships",
+                through="community.PartnershipMembership",
+                to="community.organisation",
+                verbose_name="member organisations",
+            ),
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sector', 'Sector'), ('technology', 'Technology')], max_length=20)),
-                ('name', models.CharField(max_length=80)),
-                ('slug', models.SlugField(max_length=90)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("sector", "Sector"), ("technology", "Technology")], max_length=20
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("slug", models.SlugField(max_length=90)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'slug'), name='tag_kind_slug_unique')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "slug"), name="tag_kind_slug_unique")
+                ],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='organisations', to='community.tag'),
+            model_name="organisation",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="organisations", to="community.tag"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='user_email_ci_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="user_email_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisationmembership',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user'), name='membership_unique'),
+            model_name="organisationmembership",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "user"), name="membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershipmembership',
-            constraint=models.UniqueConstraint(fields=('partnership', 'organisation'), name='partnership_member_unique'),
+            model_name="partnershipmembership",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "organisation"), name="partnership_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='partnership_dates_ordered'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="partnership_dates_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['status', 'country'], name='org_status_country'),
+            model_name="organisation",
+            index=models.Index(fields=["status", "country"], name="org_status_country"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['status', 'name'], name='org_status_name'),
+            model_name="organisation",
+            index=models.Index(fields=["status", "name"], name="org_status_name"),
         ),
     ]

@@ -4,12 +4,12 @@ from community.models.accounts import ApiToken, User
 from community.models.moderation import ModerationStatus
 from community.models.news import NewsItem
 from community.models.organisations import (
+    ExcellenceLabel,
     Organisation,
     OrganisationInvitation,
     OrganisationMembership,
     OrganisationRole,
     OrganisationType,
-    ExcellenceLabel,
 )
 from community.models.partnerships import Partnership, PartnershipKind, PartnershipMembership
 from community.models.taxonomy import Ecosystem, Tag, TagKind

@@ -17,9 +17,7 @@ class OrganisationType(models.TextChoices):
     CLUSTER = "cluster", _("Cluster organisation")
     CLUSTER_MEMBER = "cluster_member", _("Cluster member organisation")
     CLUSTER_PROJECT = "cluster_project", _("Cluster project")
-    NATIONAL_ASSOCIATION = "national_association", _(
-        "National cluster organisation / association"
-    )
+    NATIONAL_ASSOCIATION = "national_association", _("National cluster organisation / association")
     SUPPORT_BODY = "support_body", _("Support or policy body")
     THIRD_COUNTRY = "third_country", _("Third-country organisation")
 

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +9,9 @@ from community.models.taxonomy import Ecosystem
 
 class PartnershipKind(models.TextChoices):
     ESCP_4X = "escp_4x", _("European Strategic Cluster Partnership for Excellence (ESCP-4x)")
-    ESCP_4I = "escp_4i", _(
-        "European Strategic Cluster Partnership for Going International (ESCP-4i)"
+    ESCP_4I = (
+        "escp_4i",
+        _("European Strategic Cluster Partnership for Going International (ESCP-4i)"),
     )
     ESCP_S3 = "escp_s3", _("European Strategic Cluster Partnership for Smart Specialisation")
     EUROCLUSTER = "eurocluster", _("Eurocluster")
@@ -29,7 +32,7 @@ class Partnership(models.Model):
         related_name="coordinated_partnerships",
         verbose_name=_("coordinator"),
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Organisation, PartnershipMembership] = models.ManyToManyField(
         Organisation,
         through="PartnershipMembership",
         related_name="partnerships",
@@ -73,3 +76,6 @@ class PartnershipMembership(models.Model):
                 fields=["partnership", "organisation"], name="partnership_member_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.partnership}"

@@ -1,0 +1,239 @@
+// The browser side of the live layer (docs/realtime.md): one socket per tab, many topics.
+//
+//   import { live } from "/static/js/live.js";
+//   const stop = live.subscribe("conversation:42", {
+//     event(frame) { ... },           // every event, once, in sequence order
+//     resync(seq) { ... },            // history was lost: reload the view over REST
+//     signal(frame) { ... },          // typing and other ephemeral signals
+//   });
+//   await live.action("message.send", { conversation: 42, text: "Hi" }, crypto.randomUUID());
+//
+// It reconnects with jittered backoff, resubscribes with `since`, detects gaps, drops
+// duplicates and re-sends unacknowledged actions (their client id makes that safe).
+
+const PING_EVERY_MS = 25000;
+const PONG_TIMEOUT_MS = 10000;
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 30000;
+const NO_RETRY = new Set([4401, 4403]);
+
+export class LiveSocket extends EventTarget {
+  constructor(url = defaultUrl()) {
+    super();
+    this.url = url;
+    this.topics = new Map(); // topic -> { last, handlers:Set, subscribed:boolean }
+    this.pending = new Map(); // action id -> { frame, resolve, reject }
+    this.attempt = 0;
+    this.ws = null;
+    this.status = "idle";
+    this.stopped = false;
+  }
+
+  connect() {
+    if (this.ws || this.stopped) return;
+    this.setStatus("connecting");
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      this.attempt = 0;
+      this.setStatus("online");
+      for (const [topic, state] of this.topics) this.sendSubscribe(topic, state);
+      for (const { frame } of this.pending.values()) this.send(frame);
+      this.startHeartbeat();
+    });
+    ws.addEventListener("message", (message) => this.onFrame(JSON.parse(message.data)));
+    ws.addEventListener("close", (event) => this.onClose(event));
+  }
+
+  subscribe(topic, handlers) {
+    let state = this.topics.get(topic);
+    if (!state) {
+      state = { last: null, handlers: new Set(), subscribed: false };
+      this.topics.set(topic, state);
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) this.sendSubscribe(topic, state);
+    }
+    state.handlers.add(handlers);
+    this.connect();
+    return () => {
+      state.handlers.delete(handlers);
+      if (state.handlers.size === 0) {
+        this.topics.delete(topic);
+        this.send({ type: "unsubscribe", topic });
+      }
+    };
+  }
+
+  // Start a topic from a known position, e.g. the seq a page was rendered at.
+  setPosition(topic, seq) {
+    const state = this.topics.get(topic);
+    if (state && (state.last === null || seq > state.last)) state.last = seq;
+  }
+
+  signal(topic, signal, data = {}) {
+    this.send({ type: "signal", topic, signal, data });
+  }
+
+  action(action, data, id = randomId()) {
+    const frame = { type: "action", action, data, id };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { frame, resolve, reject });
+      this.send(frame);
+      this.connect();
+    });
+  }
+
+  close() {
+    this.stopped = true;
+    clearInterval(this.pinger);
+    if (this.ws) this.ws.close(1000);
+  }
+
+  // --- internals -------------------------------------------------------------------
+
+  send(frame) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  sendSubscribe(topic, state) {
+    state.subscribed = false;
+    const frame = { type: "subscribe", topic };
+    if (state.last !== null) frame.since = state.last;
+    this.send(frame);
+  }
+
+  onFrame(frame) {
+    switch (frame.type) {
+      case "event":
+        return this.onEvent(frame);
+      case "subscribed": {
+        const state = this.topics.get(frame.topic);
+        if (state) {
+          state.subscribed = true;
+          if (state.last === null || frame.seq > state.last) state.last = frame.seq;
+        }
+        return;
+      }
+      case "resync_required": {
+        const state = this.topics.get(frame.topic);
+        if (state) {
+          state.last = frame.seq;
+          this.dispatchTo(state, "resync", frame.seq);
+        }
+        return;
+      }
+      case "signal": {
+        const state = this.topics.get(frame.topic);
+        if (state) this.dispatchTo(state, "signal", frame);
+        return;
+      }
+      case "unsubscribed": {
+        const state = this.topics.get(frame.topic);
+        if (state && frame.reason !== "requested") {
+          this.topics.delete(frame.topic);
+          this.dispatchTo(state, "revoked", frame);
+        }
+        return;
+      }
+      case "ack": {
+        const waiting = this.pending.get(frame.id);
+        if (waiting) {
+          this.pending.delete(frame.id);
+          waiting.resolve(frame.result);
+        }
+        return;
+      }
+      case "error": {
+        const waiting = frame.id != null ? this.pending.get(frame.id) : null;
+        if (waiting) {
+          this.pending.delete(frame.id);
+          waiting.reject(Object.assign(new Error(frame.message), { code: frame.code, frame }));
+        } else if (frame.topic && this.topics.has(frame.topic)) {
+          const state = this.topics.get(frame.topic);
+          this.dispatchTo(state, "error", frame);
+        }
+        this.dispatchEvent(new CustomEvent("error-frame", { detail: frame }));
+        return;
+      }
+      case "pong":
+        clearTimeout(this.pongTimer);
+        return;
+      case "welcome":
+        this.dispatchEvent(new CustomEvent("welcome", { detail: frame }));
+        return;
+      default:
+        return;
+    }
+  }
+
+  onEvent(frame) {
+    const state = this.topics.get(frame.topic);
+    if (!state) return;
+    if (state.last !== null && frame.seq <= state.last) return; // duplicate
+    if (state.last !== null && frame.seq > state.last + 1) {
+      // A gap: ask for what is missing; the replay brings this event again, in order.
+      this.sendSubscribe(frame.topic, state);
+      return;
+    }
+    state.last = frame.seq;
+    this.dispatchTo(state, "event", frame);
+  }
+
+  dispatchTo(state, kind, payload) {
+    for (const handlers of state.handlers) {
+      if (typeof handlers[kind] === "function") {
+        try {
+          handlers[kind](payload);
+        } catch (error) {
+          console.error(error);
+        }
+      }
+    }
+  }
+
+  startHeartbeat() {
+    clearInterval(this.pinger);
+    this.pinger = setInterval(() => {
+      if (!this.send({ type: "ping" })) return;
+      clearTimeout(this.pongTimer);
+      this.pongTimer = setTimeout(() => this.ws && this.ws.close(4000), PONG_TIMEOUT_MS);
+    }, PING_EVERY_MS);
+  }
+
+  onClose(event) {
+    clearInterval(this.pinger);
+    clearTimeout(this.pongTimer);
+    this.ws = null;
+    for (const state of this.topics.values()) state.subscribed = false;
+    if (this.stopped || NO_RETRY.has(event.code)) {
+      this.setStatus(event.code === 4401 ? "unauthenticated" : "closed");
+      return;
+    }
+    this.setStatus("offline");
+    // Full jitter: a restarted server is not hit by every client at the same instant.
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+    this.attempt += 1;
+    setTimeout(() => this.connect(), Math.random() * ceiling);
+  }
+
+  setStatus(status) {
+    this.status = status;
+    this.dispatchEvent(new CustomEvent("status", { detail: status }));
+  }
+}
+
+function defaultUrl() {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${window.location.host}/ws/`;
+}
+
+function randomId() {
+  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+  return `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+// The page's shared socket: every live widget on a page uses this one.
+export const live = new LiveSocket();

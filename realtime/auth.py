@@ -1,0 +1,48 @@
+"""Who is on the other end of a socket.
+
+Browsers: the `Origin` header must name one of ALLOWED_HOSTS, and the session cookie
+authenticates. Native clients: a single-use ticket from `POST /api/v1/realtime/ticket/` in
+the query string (`/ws/?ticket=…`); no cookie is read then, so a ticket socket cannot be
+ridden by another site, and an `Origin`, if sent, must still be allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
+from django.contrib.auth.models import AnonymousUser
+
+from realtime.services import ticket_redeem
+
+
+class LiveAuthMiddleware:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.session_stack = AuthMiddlewareStack(inner)
+        self.origins = AllowedHostsOriginValidator(inner)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        origin = next(
+            (
+                value.decode("latin1")
+                for name, value in scope.get("headers", [])
+                if name == b"origin"
+            ),
+            None,
+        )
+        if origin is not None and not self.origins.valid_origin(urlparse(origin)):
+            return await WebsocketDenier()(scope, receive, send)
+        query = parse_qs(scope.get("query_string", b"").decode("latin1"))
+        ticket = (query.get("ticket") or [""])[0]
+        if ticket:
+            user = await database_sync_to_async(ticket_redeem)(ticket=ticket)
+            scope = {**scope, "user": user or AnonymousUser(), "auth": "ticket"}
+            return await self.inner(scope, receive, send)
+        if origin is None:
+            # No Origin and no ticket: not a browser we can trust with its cookies.
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.session_stack({**scope, "auth": "session"}, receive, send)

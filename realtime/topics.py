@@ -1,0 +1,78 @@
+"""The topic registry: which topic kinds exist and who may subscribe to them.
+
+Each app registers its kinds in its `AppConfig.ready()`:
+
+    register_topic("conversation", gate=conversation_can_subscribe, signals={"typing"})
+
+A topic is `<kind>:<key>`, e.g. `conversation:42` or `user:7`. The gate is a plain sync
+function `(user, key) -> bool` that runs in a worker thread; it must answer False (not
+raise) for a topic the user may not see, so subscribing to a hidden topic looks exactly like
+subscribing to a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Gate = Callable[[Any, str], bool]
+
+TOPIC_RE = re.compile(r"^(?P<kind>[a-z][a-z0-9_]{0,30}):(?P<key>[A-Za-z0-9_\-]{1,80})$")
+
+
+@dataclass(frozen=True)
+class TopicKind:
+    name: str
+    gate: Gate
+    # Ephemeral signal names a subscriber may send on this topic (typing, hand…).
+    signals: frozenset[str] = field(default_factory=frozenset)
+
+
+_registry: dict[str, TopicKind] = {}
+
+
+def register_topic(
+    name: str, *, gate: Gate, signals: set[str] | frozenset[str] = frozenset()
+) -> None:
+    if name in _registry and _registry[name].gate is not gate:
+        raise ValueError(f"Topic kind {name!r} is already registered.")
+    _registry[name] = TopicKind(name=name, gate=gate, signals=frozenset(signals))
+
+
+def parse_topic(topic: Any) -> tuple[TopicKind, str] | None:
+    """The kind and key of a well-formed, registered topic; None otherwise."""
+    if not isinstance(topic, str):
+        return None
+    match = TOPIC_RE.match(topic)
+    if match is None:
+        return None
+    kind = _registry.get(match["kind"])
+    if kind is None:
+        return None
+    return kind, match["key"]
+
+
+def user_may_subscribe(user: Any, topic: str) -> bool:
+    parsed = parse_topic(topic)
+    if parsed is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    kind, key = parsed
+    return bool(kind.gate(user, key))
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_registry)
+
+
+def user_topic(user_id: int) -> str:
+    """The per-user topic: notifications and anything addressed to one person."""
+    return f"user:{user_id}"
+
+
+def _user_gate(user: Any, key: str) -> bool:
+    return str(user.pk) == key
+
+
+register_topic("user", gate=_user_gate)
