@@ -33,7 +33,7 @@ migrate: install
 ## run: install, migrate, load demo data if the database is empty, serve on http://$(HOST):$(PORT)
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
-	$(BIN)/daphne -b $(HOST) -p $(PORT) asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 131072 asgi:application
 
 ## test: install everything and run the whole suite (DATABASE_URL/REDIS_URL pick real servers)
 test: install-dev

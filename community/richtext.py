@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nh3
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote",
@@ -26,3 +27,18 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+_markdown = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
+    ["emphasis", "link", "list", "blockquote", "backticks", "fence", "newline", "escape"]
+)
+
+
+def render_markdown(text: str) -> str:
+    """Render the small markdown subset used in messages and posts to safe HTML.
+
+    Emphasis, links, lists, quotes and code; raw HTML in the source is shown as text, and the
+    result still goes through `sanitize_html`, so a `javascript:` link or a smuggled tag
+    cannot survive.
+    """
+    return sanitize_html(_markdown.render(text or ""))
