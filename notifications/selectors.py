@@ -1,0 +1,28 @@
+"""Reads of notifications, always scoped to the person who asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from notifications.models import Notification
+
+
+def notification_list_for(
+    user: Any, *, unread: bool | None = None, kind: str | None = None, level: str | None = None
+) -> QuerySet[Notification]:
+    rows = Notification.objects.filter(recipient=user, deleted_at__isnull=True).select_related(
+        "actor"
+    )
+    if unread is not None:
+        rows = rows.filter(unread=unread)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if level:
+        rows = rows.filter(level=level)
+    return rows.order_by("-created_at", "-id")
+
+
+def unread_count_for(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, unread=True, deleted_at__isnull=True).count()

@@ -1,0 +1,314 @@
+"""Notification services: the one way any app tells people something happened."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.kinds import get_kind
+from notifications.models import (
+    Channel,
+    Delivery,
+    DeliverySettings,
+    DeliveryStatus,
+    Notification,
+    Preference,
+    PushSubscription,
+)
+from notifications.selectors import unread_count_for
+from realtime.events import event_append
+from realtime.topics import user_topic
+
+# A push for a chat message waits this long: if the person reads the conversation meanwhile
+# (they are looking at it), the notification is read and the push is skipped.
+PUSH_GRACE = timedelta(seconds=10)
+
+
+def channels_for(user_ids: list[int], kind: str) -> dict[int, set[str]]:
+    """The channels each person gets `kind` on: their preferences over the kind's defaults."""
+    spec = get_kind(kind)
+    defaults = {
+        Channel.IN_APP.value: spec.in_app,
+        Channel.PUSH.value: spec.push,
+        Channel.EMAIL.value: spec.email,
+    }
+    chosen: dict[int, dict[str, bool]] = {uid: dict(defaults) for uid in user_ids}
+    for user_id, channel, enabled in Preference.objects.filter(
+        user_id__in=user_ids, kind=kind
+    ).values_list("user_id", "channel", "enabled"):
+        chosen[user_id][channel] = enabled
+    return {uid: {c for c, on in prefs.items() if on} for uid, prefs in chosen.items()}
+
+
+def quiet_until(settings_row: DeliverySettings | None, now: datetime) -> datetime | None:
+    """When the person's quiet hours end, if `now` is inside them; else None."""
+    if settings_row is None or settings_row.quiet_start is None or settings_row.quiet_end is None:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(settings_row.timezone)
+    except Exception:
+        zone = timezone.get_default_timezone()
+    local = now.astimezone(zone)
+    start, end = settings_row.quiet_start, settings_row.quiet_end
+    t = local.time()
+    inside = (start <= t < end) if start < end else (t >= start or t < end)
+    if not inside:
+        return None
+    end_today = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if end_today <= local:
+        end_today += timedelta(days=1)
+    return end_today
+
+
+def _ref(obj: Any) -> tuple[ContentType | None, str]:
+    if obj is None:
+        return None, ""
+    return ContentType.objects.get_for_model(obj), str(obj.pk)
+
+
+def notification_payload(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": notification.pk,
+        "kind": notification.kind,
+        "verb": notification.verb,
+        "level": notification.level,
+        "url": notification.url,
+        "unread": notification.unread,
+        "data": notification.data,
+        "actor": (
+            {"id": notification.actor_id, "name": str(notification.actor)}
+            if notification.actor_id
+            else None
+        ),
+        "created_at": notification.created_at.isoformat(),
+    }
+
+
+def notify(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    verb: str,
+    actor: Any = None,
+    target: Any = None,
+    action_object: Any = None,
+    url: str = "",
+    level: str = "info",
+    data: dict[str, Any] | None = None,
+    group_key: str = "",
+) -> list[Notification]:
+    """Notify people of something, on the channels each of them chose for `kind`.
+
+    Preconditions: the caller has decided who should know (muted conversations and listings
+    are the caller's to leave out); the actor is never notified of their own act.
+    Side effects, in the caller's transaction: a Notification per person (an unread one with
+    the same `group_key` is updated instead, so a burst stays one notification), an event
+    `notification.created` on each person's `user:<id>` topic (the live badge), and one
+    pending Delivery per push device and for email — sent by the worker after commit, never
+    for a rolled-back transaction.
+    """
+    people = {r.pk: r for r in recipients if r is not None and r.is_active}
+    if actor is not None:
+        people.pop(actor.pk, None)
+    if not people:
+        return []
+    channels = channels_for(list(people), kind)
+    target_type, target_id = _ref(target)
+    action_type, action_id = _ref(action_object)
+    now = timezone.now()
+    quiet = {row.user_id: row for row in DeliverySettings.objects.filter(user_id__in=list(people))}
+    devices: dict[int, list[PushSubscription]] = {}
+    for sub in PushSubscription.objects.filter(user_id__in=list(people)):
+        devices.setdefault(sub.user_id, []).append(sub)
+    created: list[Notification] = []
+    with transaction.atomic():
+        for user_id, person in people.items():
+            wanted = channels[user_id]
+            if not wanted:
+                continue
+            notification = None
+            if group_key:
+                notification = (
+                    Notification.objects.select_for_update()
+                    .filter(
+                        recipient_id=user_id,
+                        group_key=group_key,
+                        unread=True,
+                        deleted_at__isnull=True,
+                    )
+                    .first()
+                )
+            fields = {
+                "actor": actor,
+                "kind": kind,
+                "verb": verb,
+                "level": level,
+                "target_type": target_type,
+                "target_id": target_id,
+                "action_object_type": action_type,
+                "action_object_id": action_id,
+                "url": url,
+                "data": {**(data or {}), "count": 1},
+                "created_at": now,
+                # Wanted only by push or email: kept for delivery, hidden from the list.
+                "deleted_at": None if Channel.IN_APP in wanted else now,
+            }
+            if notification is not None:
+                fields["data"]["count"] = int(notification.data.get("count", 1)) + 1
+                for name, value in fields.items():
+                    setattr(notification, name, value)
+                notification.save()
+                # An updated notification is sent again; what was pending for it is replaced.
+                notification.deliveries.filter(status=DeliveryStatus.PENDING).update(
+                    status=DeliveryStatus.SKIPPED, last_error="superseded"
+                )
+            else:
+                notification = Notification.objects.create(
+                    recipient=person, group_key=group_key, **fields
+                )
+            created.append(notification)
+            due = quiet_until(quiet.get(user_id), now) or now
+            deliveries = []
+            if Channel.PUSH in wanted:
+                push_due = max(due, now + PUSH_GRACE) if kind == "message.new" else due
+                deliveries += [
+                    Delivery(
+                        notification=notification,
+                        channel=Channel.PUSH,
+                        subscription=sub,
+                        due_at=push_due,
+                    )
+                    for sub in devices.get(user_id, [])
+                ]
+            if Channel.EMAIL in wanted:
+                deliveries.append(
+                    Delivery(notification=notification, channel=Channel.EMAIL, due_at=due)
+                )
+            Delivery.objects.bulk_create(deliveries)
+            if Channel.IN_APP in wanted:
+                event_append(
+                    topic=user_topic(user_id),
+                    type="notification.created",
+                    data={
+                        "notification": notification_payload(notification),
+                        "unread_count": unread_count_for(person),
+                    },
+                )
+    return created
+
+
+def _publish_unread(user: Any) -> None:
+    event_append(
+        topic=user_topic(user.pk),
+        type="notifications.unread",
+        data={"unread_count": unread_count_for(user)},
+    )
+
+
+def notification_mark(*, user: Any, ids: list[int] | None, unread: bool) -> int:
+    """Mark some (or, with ids=None, all) of the user's notifications read or unread.
+
+    Precondition: `user` is the recipient — the query is scoped to them, so foreign ids are
+    ignored. Side effects: pending push/email for notifications now read are skipped, and
+    the live badge gets `notifications.unread`.
+    """
+    with transaction.atomic():
+        rows = Notification.objects.filter(
+            recipient=user, deleted_at__isnull=True, unread=not unread
+        )
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        touched = list(rows.values_list("pk", flat=True))
+        if not touched:
+            return 0
+        Notification.objects.filter(pk__in=touched).update(
+            unread=unread, read_at=None if unread else timezone.now()
+        )
+        if not unread:
+            Delivery.objects.filter(
+                notification_id__in=touched, status=DeliveryStatus.PENDING
+            ).update(status=DeliveryStatus.SKIPPED, last_error="read before delivery")
+        _publish_unread(user)
+    return len(touched)
+
+
+def notification_mark_read_for_target(*, user: Any, target: Any) -> int:
+    """Mark read what the user was told about `target` (e.g. a conversation they just read)."""
+    target_type, target_id = _ref(target)
+    ids = list(
+        Notification.objects.filter(
+            recipient=user, unread=True, target_type=target_type, target_id=target_id
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    return notification_mark(user=user, ids=ids, unread=False)
+
+
+def notification_delete(*, user: Any, ids: list[int]) -> int:
+    """Soft-delete the user's notifications (foreign ids are ignored)."""
+    with transaction.atomic():
+        count = Notification.objects.filter(
+            recipient=user, pk__in=ids, deleted_at__isnull=True
+        ).update(deleted_at=timezone.now(), unread=False)
+        if count:
+            Delivery.objects.filter(
+                notification_id__in=ids,
+                notification__recipient=user,
+                status=DeliveryStatus.PENDING,
+            ).update(status=DeliveryStatus.SKIPPED, last_error="deleted")
+            _publish_unread(user)
+    return count
+
+
+def preference_set(*, user: Any, kind: str, channel: str, enabled: bool) -> Preference:
+    """Set one kind-and-channel choice. Raises LookupError for an unknown kind."""
+    get_kind(kind)
+    if channel not in Channel.values:
+        raise LookupError(f"Unknown channel {channel!r}.")
+    preference, _ = Preference.objects.update_or_create(
+        user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
+    )
+    return preference
+
+
+def delivery_settings_for(user: Any) -> DeliverySettings:
+    row, _ = DeliverySettings.objects.get_or_create(user=user)
+    return row
+
+
+def push_subscription_save(
+    *, user: Any, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> PushSubscription:
+    """Register (or re-register) a device. An endpoint moves to whoever registered it last."""
+    subscription, _ = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]},
+    )
+    return subscription
+
+
+def push_subscription_delete(*, user: Any, endpoint: str) -> bool:
+    deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return bool(deleted)
+
+
+__all__ = [
+    "channels_for",
+    "delivery_settings_for",
+    "notification_delete",
+    "notification_mark",
+    "notification_mark_read_for_target",
+    "notify",
+    "preference_set",
+    "push_subscription_delete",
+    "push_subscription_save",
+    "quiet_until",
+]
