@@ -83,12 +83,16 @@ def test_rolled_back_transaction_leaves_nothing_to_send():
     marc = UserFactory()
     add_device(marc)
 
-    class Boom(Exception):
+    class RollbackError(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        notify(recipients=[marc], kind="message.new", verb="x")
-        raise Boom
+    def failing_write():
+        with transaction.atomic():
+            notify(recipients=[marc], kind="message.new", verb="x")
+            raise RollbackError
+
+    with pytest.raises(RollbackError):
+        failing_write()
     assert not Notification.objects.exists()
     assert not Delivery.objects.exists()
     assert not Event.objects.exists()
