@@ -1,5 +1,284 @@
-"""Pages: accounts."""
+"""Pages: register, verify email, log in and out, account and profile, password, delete."""
 
-from django.urls import URLPattern, URLResolver
+from __future__ import annotations
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import URLPattern, URLResolver, path, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from community.forms.accounts import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm
+from community.models import User
+from community.selectors.accounts import membership_list_for, organisation_list_blocking_deletion
+from community.services.accounts import (
+    AccountDeletionRefusedError,
+    api_token_revoke_all,
+    email_verification_send,
+    login_attempt_record,
+    password_reset_request,
+    registration_attempt_record,
+    registration_wait,
+    user_delete,
+    user_password_change,
+    user_profile_update,
+    user_register,
+    user_verify_email,
+)
+from community.throttling import client_ip
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The `next` parameter if it points into this site, else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _wait_message(seconds: int) -> str:
+    minutes = (seconds + 59) // 60
+    if seconds < 60:
+        return _("Too many attempts. Try again in %(n)s seconds.") % {"n": seconds}
+    return _("Too many attempts. Try again in %(n)s minutes.") % {"n": minutes}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("account")
+    next_url = _safe_next(request)
+    form = RegisterForm(request.POST or None)
+    wait_message = ""
+    status = 200
+    if request.method == "POST":
+        ip = client_ip(request)
+        wait = registration_wait(client_ip=ip)
+        if wait is not None:
+            wait_message, status = _wait_message(wait), 429
+            form = RegisterForm(initial={"email": request.POST.get("email", "")})
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = user_register(
+                    email=data["email"],
+                    password=data["password1"],
+                    full_name=data["full_name"],
+                    country=data.get("country") or "",
+                )
+            except ValidationError as exc:
+                registration_attempt_record(client_ip=ip)
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                registration_attempt_record(client_ip=ip)
+                login(request, user, backend=BACKEND)
+                messages.success(
+                    request,
+                    _(
+                        "Welcome to ClusterHub! We sent a link to %(email)s: open it to "
+                        "confirm your email address."
+                    )
+                    % {"email": user.email},
+                )
+                return redirect(next_url or "account")
+        elif form.has_error("email", "duplicate_email"):
+            registration_attempt_record(client_ip=ip)
+    context = {"form": form, "next": next_url, "wait_message": wait_message}
+    return render(request, "community/accounts/register.html", context, status=status)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    form = LoginForm(request, data=request.POST or None)
+    wait_message = ""
+    status = 200
+    if request.method == "POST":
+        email = request.POST.get("email", "")
+        wait = login_attempt_record(client_ip=client_ip(request), email=email)
+        if wait is not None:
+            # Over the limit: the password is not even looked at.
+            wait_message, status = _wait_message(wait), 429
+            form = LoginForm(request, initial={"email": email})
+        elif form.is_valid():
+            assert form.user is not None
+            login(request, form.user, backend=BACKEND)
+            return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    context = {"form": form, "next": next_url, "wait_message": wait_message}
+    return render(request, "community/accounts/login.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = user_verify_email(token=token)
+    except ValidationError as exc:
+        context = {"error": " ".join(exc.messages), "code": exc.code}
+        return render(request, "community/accounts/verify_email.html", context, status=400)
+    messages.success(
+        request, _("Thank you: your email address %(email)s is confirmed.") % {"email": user.email}
+    )
+    if request.user.is_authenticated:
+        return redirect("account")
+    return render(request, "community/accounts/verify_email.html", {"verified_user": user})
+
+
+@login_required
+@require_POST
+def verify_email_resend(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.email_verified:
+        messages.info(request, _("Your email address is already confirmed."))
+    else:
+        wait = email_verification_send(user=user)
+        if wait is None:
+            messages.success(request, _("We sent a new link to %(email)s.") % {"email": user.email})
+        else:
+            messages.error(request, _wait_message(wait))
+    return redirect("account")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            user_profile_update(user=user, changes=form.changes())
+            messages.success(request, _("Your profile is saved."))
+            return redirect("account")
+        messages.error(request, _("Your profile was not saved: please correct the marked fields."))
+        status = 400
+    else:
+        form = ProfileForm(user=user)
+        status = 200
+    context = {"form": form, "memberships": membership_list_for(user)}
+    return render(request, "community/accounts/account.html", context, status=status)
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = DeleteAccountForm(request.POST or None, user=user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                user_delete(user=user)
+            except AccountDeletionRefusedError as exc:
+                form.add_error(None, exc)
+            else:
+                logout(request)
+                messages.success(request, _("Your account and your personal data are deleted."))
+                return redirect("home")
+    context = {"form": form, "blocking": list(organisation_list_blocking_deletion(user))}
+    return render(request, "community/accounts/delete.html", context, status=status)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "community/accounts/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+    form_class = PasswordChangeForm
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        user = form.user
+        assert isinstance(user, User)
+        user_password_change(user=user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "community/accounts/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+    form_class = PasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # One service for pages and API; its links use SITE_URL, not the Host header.
+        password_reset_request(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "community/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+    form_class = SetPasswordForm
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Whoever knew the old password may hold tokens made with it.
+        api_token_revoke_all(user=form.user)
+        return response
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("account/", account, name="account"),
+    path("account/register/", register, name="register"),
+    path("account/login/", login_view, name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/verify/resend/", verify_email_resend, name="verify_email_resend"),
+    path("account/verify/<str:token>/", verify_email, name="verify_email"),
+    path("account/delete/", delete_account, name="delete_account"),
+    path("account/password/", PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="community/accounts/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("account/password/reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "account/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="community/accounts/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "account/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="community/accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path(
+        "account/password/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+]

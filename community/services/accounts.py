@@ -1,0 +1,416 @@
+"""Writes for accounts: registration, email verification, profile, password, API tokens,
+deletion, and the attempt counters that rate-limit login and registration.
+
+Pages (community/views/accounts.py) and the API (community/api/accounts.py) call the same
+functions here, so both paths follow the same rules.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from community.api.authentication import hash_token_key
+from community.models import ApiToken, OrganisationMembership, OrganisationRole, User
+from community.selectors.accounts import organisation_list_blocking_deletion
+from community.throttling import rate_limit_hit, rate_limit_wait
+
+# One purpose per salt: a verification token cannot be replayed as any other signed value.
+EMAIL_VERIFICATION_SALT = "community.accounts.email-verification"
+# How often a person may ask for the verification email again.
+VERIFICATION_RESEND_RATE = "5/3600"
+# How often one address may be sent a password-reset email; extra requests are dropped
+# silently so that the answer never tells whether the address has an account.
+PASSWORD_RESET_EMAIL_RATE = "3/3600"  # noqa: S105 - a rate, not a password
+API_TOKEN_LIFETIME = timedelta(days=getattr(settings, "API_TOKEN_LIFETIME_DAYS", 365))
+
+# The fields a person may change on their own profile (the email is not one of them).
+PROFILE_FIELDS = ("full_name", "job_title", "photo", "languages", "bio", "country")
+
+# Languages a person can list on their profile (ISO 639-1): the EU's 24 official languages,
+# the other languages of Europe's neighbours, and a few widely used elsewhere.
+PROFILE_LANGUAGE_CHOICES = [
+    ("sq", gettext_lazy("Albanian")),
+    ("ar", gettext_lazy("Arabic")),
+    ("hy", gettext_lazy("Armenian")),
+    ("eu", gettext_lazy("Basque")),
+    ("bs", gettext_lazy("Bosnian")),
+    ("bg", gettext_lazy("Bulgarian")),
+    ("ca", gettext_lazy("Catalan")),
+    ("zh", gettext_lazy("Chinese")),
+    ("hr", gettext_lazy("Croatian")),
+    ("cs", gettext_lazy("Czech")),
+    ("da", gettext_lazy("Danish")),
+    ("nl", gettext_lazy("Dutch")),
+    ("en", gettext_lazy("English")),
+    ("et", gettext_lazy("Estonian")),
+    ("fi", gettext_lazy("Finnish")),
+    ("fr", gettext_lazy("French")),
+    ("gl", gettext_lazy("Galician")),
+    ("ka", gettext_lazy("Georgian")),
+    ("de", gettext_lazy("German")),
+    ("el", gettext_lazy("Greek")),
+    ("he", gettext_lazy("Hebrew")),
+    ("hi", gettext_lazy("Hindi")),
+    ("hu", gettext_lazy("Hungarian")),
+    ("is", gettext_lazy("Icelandic")),
+    ("ga", gettext_lazy("Irish")),
+    ("it", gettext_lazy("Italian")),
+    ("ja", gettext_lazy("Japanese")),
+    ("ko", gettext_lazy("Korean")),
+    ("lv", gettext_lazy("Latvian")),
+    ("lt", gettext_lazy("Lithuanian")),
+    ("lb", gettext_lazy("Luxembourgish")),
+    ("mk", gettext_lazy("Macedonian")),
+    ("mt", gettext_lazy("Maltese")),
+    ("no", gettext_lazy("Norwegian")),
+    ("pl", gettext_lazy("Polish")),
+    ("pt", gettext_lazy("Portuguese")),
+    ("ro", gettext_lazy("Romanian")),
+    ("ru", gettext_lazy("Russian")),
+    ("sr", gettext_lazy("Serbian")),
+    ("sk", gettext_lazy("Slovak")),
+    ("sl", gettext_lazy("Slovenian")),
+    ("es", gettext_lazy("Spanish")),
+    ("sv", gettext_lazy("Swedish")),
+    ("tr", gettext_lazy("Turkish")),
+    ("uk", gettext_lazy("Ukrainian")),
+]
+
+
+def _duplicate_email_error() -> ValidationError:
+    return ValidationError(
+        {
+            "email": ValidationError(
+                _(
+                    "An account with this email address already exists. "
+                    "Log in, or reset your password if you forgot it."
+                ),
+                code="duplicate_email",
+            )
+        }
+    )
+
+
+def _site_parts() -> tuple[str, str]:
+    """(protocol, domain) of settings.SITE_URL, used for links in emails."""
+    parts = urlsplit(settings.SITE_URL)
+    return parts.scheme or "http", parts.netloc
+
+
+# --- Rate limits ---------------------------------------------------------------------------
+
+
+def login_attempt_record(*, client_ip: str, email: str) -> int | None:
+    """Count one login attempt for the client address and for the email address.
+
+    Call it *before* checking the password. Returns None when the attempt may go on, or the
+    seconds to wait when either counter is over settings.LOGIN_RATE; the caller must then
+    refuse without checking the password. Side effects: two cache counters.
+    """
+    rate = settings.LOGIN_RATE
+    waits = [
+        rate_limit_hit(f"login:ip:{client_ip}", rate),
+        rate_limit_hit(f"login:email:{email.strip().lower()}", rate),
+    ]
+    blocked = [wait for wait in waits if wait is not None]
+    return max(blocked) if blocked else None
+
+
+def registration_wait(*, client_ip: str) -> int | None:
+    """Seconds the client address must wait before registering again, or None."""
+    return rate_limit_wait(f"register:ip:{client_ip}", settings.REGISTER_RATE)
+
+
+def registration_attempt_record(*, client_ip: str) -> None:
+    """Count a registration that created an account or probed a taken address.
+
+    Failed attempts that only had typos are not counted, so a person who mistypes their
+    password twice is not locked out for an hour. Side effects: one cache counter.
+    """
+    rate_limit_hit(f"register:ip:{client_ip}", settings.REGISTER_RATE)
+
+
+# --- Registration and email verification ---------------------------------------------------
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, full_name: str, country: str = "") -> User:
+    """Create an account whose email is not verified yet, and email the verification link.
+
+    Preconditions: none (the caller applies the registration rate limit). Raises
+    ValidationError with an "email" entry for an address already registered in any letter
+    case, or a "password" entry for a password the validators refuse.
+    Side effects: the verification email is sent after commit.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise _duplicate_email_error()
+    candidate = User(email=email, full_name=full_name.strip())
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name.strip(),
+                country=country or "",
+                email_verified=False,
+            )
+    except IntegrityError as exc:  # a concurrent registration of the same address won
+        raise _duplicate_email_error() from exc
+    transaction.on_commit(lambda: _send_verification_email(user))
+    return user
+
+
+def email_verification_token_make(*, user: User) -> str:
+    """A signed, timestamped token that proves `user` received mail at their current address.
+
+    The address is part of the token, so a token stops working if the address changes.
+    """
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def _send_verification_email(user: User) -> None:
+    protocol, domain = _site_parts()
+    token = email_verification_token_make(user=user)
+    context = {
+        "user": user,
+        "url": f"{protocol}://{domain}{reverse('verify_email', args=[token])}",
+        "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
+        "site_name": "ClusterHub",
+    }
+    subject = render_to_string("community/emails/accounts_verify_subject.txt", context)
+    body = render_to_string("community/emails/accounts_verify.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def email_verification_send(*, user: User) -> int | None:
+    """Send the verification link again, unless sent too often.
+
+    Returns None when the email is on its way, or the seconds to wait when the person asked
+    more often than VERIFICATION_RESEND_RATE. Does nothing for an already verified address.
+    Side effects: one email after commit; one cache counter.
+    """
+    if user.email_verified:
+        return None
+    wait = rate_limit_hit(f"verify-resend:{user.pk}", VERIFICATION_RESEND_RATE)
+    if wait is not None:
+        return wait
+    transaction.on_commit(lambda: _send_verification_email(user))
+    return None
+
+
+@transaction.atomic
+def user_verify_email(*, token: str) -> User:
+    """Mark the address in `token` as verified. Verifying twice is harmless.
+
+    Raises ValidationError (code "expired" or "invalid") for an expired, tampered or stale
+    token (the account is gone or its address changed since the token was made).
+    """
+    try:
+        payload = signing.loads(
+            token, salt=EMAIL_VERIFICATION_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE
+        )
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            _("This verification link has expired. Ask for a new one from your account page."),
+            code="expired",
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("This verification link is not valid."), code="invalid") from exc
+    user = (
+        User.objects.select_for_update()
+        .filter(pk=payload.get("u"), email=payload.get("e"), is_active=True)
+        .first()
+    )
+    if user is None:
+        raise ValidationError(_("This verification link is not valid."), code="invalid")
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    return user
+
+
+# --- Profile and password ------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, changes: dict[str, Any]) -> User:
+    """Apply validated profile `changes` (keys from PROFILE_FIELDS) to `user`.
+
+    Preconditions: the values are validated (the photo by community.images.validate_image).
+    A false photo (None, "", False) removes the photo. Raises ValueError for a key outside
+    PROFILE_FIELDS. Side effects: a replaced or removed photo file is deleted after commit.
+    """
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not profile fields: {sorted(unknown)}")
+    if not changes:
+        return user
+    old_photo = user.photo.name if user.photo else ""
+    for field, value in changes.items():
+        if field == "photo":
+            user.photo = value or ""
+        elif field == "languages":
+            user.languages = list(dict.fromkeys(value or []))
+        else:
+            setattr(user, field, value if value is not None else "")
+    user.save(update_fields=list(changes))
+    new_photo = user.photo.name if user.photo else ""
+    if old_photo and old_photo != new_photo:
+        transaction.on_commit(lambda: default_storage.delete(old_photo))
+    return user
+
+
+@transaction.atomic
+def user_password_change(
+    *, user: User, new_password: str, keep_token: ApiToken | None = None
+) -> None:
+    """Set a new password and revoke the user's API tokens except `keep_token`.
+
+    Preconditions: the caller checked the old password (or a reset token). Raises
+    ValidationError with a "new_password" entry when the validators refuse it.
+    Side effects: other sessions are not logged out here (the page view keeps the current
+    session with update_session_auth_hash); every other API token stops working.
+    """
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.error_list}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    api_token_revoke_all(user=user, keep_token=keep_token)
+
+
+def password_reset_request(*, email: str) -> None:
+    """Email a password-reset link to `email` if it belongs to an active account.
+
+    Says nothing about whether the address has an account: the caller answers the same way
+    in every case. At most PASSWORD_RESET_EMAIL_RATE emails per address; extra requests are
+    dropped silently. Links point at settings.SITE_URL, never at the request's Host header.
+    Side effects: at most one email, after commit.
+    """
+    email = email.strip().lower()
+    if not email or rate_limit_hit(f"password-reset:{email}", PASSWORD_RESET_EMAIL_RATE):
+        return
+    protocol, domain = _site_parts()
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+
+    def send() -> None:
+        form.save(
+            domain_override=domain,
+            use_https=protocol == "https",
+            subject_template_name="community/emails/accounts_password_reset_subject.txt",
+            email_template_name="community/emails/accounts_password_reset.txt",
+            extra_email_context={"site_name": "ClusterHub"},
+        )
+
+    transaction.on_commit(send)
+
+
+# --- Deletion ------------------------------------------------------------------------------
+
+
+class AccountDeletionRefusedError(ValidationError):
+    """The account may not be deleted yet; the message says what to do first."""
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete `user`, their memberships and their API tokens.
+
+    Rule: a person who is the only admin of an organisation that has other members may not
+    delete their account; they must first make another member an admin, so that no
+    organisation is left with members but nobody to manage it. Being the only member of an
+    organisation does not block deletion (the organisation stays, without members, for staff
+    to handle).
+
+    Preconditions: the caller checked the password. Locks the admin memberships of the
+    organisations the user administers (in organisation order) so that two admins deleting
+    their accounts at the same time cannot both pass the check.
+    Raises AccountDeletionRefusedError (code "sole_admin") naming the organisations.
+    Side effects: the photo file is deleted after commit.
+    """
+    admin_of = OrganisationMembership.objects.filter(
+        user=user, role=OrganisationRole.ADMIN
+    ).values_list("organisation_id", flat=True)
+    list(
+        OrganisationMembership.objects.select_for_update()
+        .filter(organisation_id__in=list(admin_of), role=OrganisationRole.ADMIN)
+        .order_by("organisation_id", "pk")
+        .values_list("pk", flat=True)
+    )
+    blocking = list(organisation_list_blocking_deletion(user).values_list("name", flat=True))
+    if blocking:
+        raise AccountDeletionRefusedError(
+            _(
+                "You are the only admin of %(names)s. Make another member an admin first, "
+                "then delete your account."
+            )
+            % {"names": ", ".join(blocking)},
+            code="sole_admin",
+        )
+    photo = user.photo.name if user.photo else ""
+    user.delete()
+    if photo:
+        transaction.on_commit(lambda: default_storage.delete(photo))
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a bearer token for `user`; return it and its key.
+
+    The key is returned once and never stored: only its SHA-256 hash and its first eight
+    characters (to recognise it in a list) are kept. Expires after API_TOKEN_LIFETIME.
+    """
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip(),
+        key_hash=hash_token_key(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + API_TOKEN_LIFETIME,
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Delete `token`; requests carrying its key fail from now on.
+
+    Preconditions: the caller fetched it with selectors.api_token_get_for (it is theirs).
+    """
+    token.delete()
+
+
+def api_token_revoke_all(*, user: User, keep_token: ApiToken | None = None) -> int:
+    """Delete all of `user`'s tokens except `keep_token`; return how many were deleted."""
+    tokens = ApiToken.objects.filter(user=user)
+    if keep_token is not None:
+        tokens = tokens.exclude(pk=keep_token.pk)
+    deleted, _per_model = tokens.delete()
+    return deleted
