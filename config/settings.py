@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+# Lets code write the generic types the stubs declare (ModelForm[Organisation], Feed[...]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -98,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
+                "notifications.context.bell",
             ],
         },
     },
@@ -306,6 +311,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called "kind"; name their choice sets explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "PartnershipKindEnum": "community.models.partnerships.PartnershipKind",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------

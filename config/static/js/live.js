@@ -5,7 +5,8 @@
 //     event(frame) { ... },           // every event, once, in sequence order
 //     resync(seq) { ... },            // history was lost: reload the view over REST
 //     signal(frame) { ... },          // typing and other ephemeral signals
-//   });
+//     revoked(frame) { ... },         // access ended (removed, left)
+//   }, { since: 17 });                // the seq the page was rendered at
 //   await live.action("message.send", { conversation: 42, text: "Hi" }, crypto.randomUUID());
 //
 // It reconnects with jittered backoff, resubscribes with `since`, detects gaps, drops
@@ -45,10 +46,11 @@ export class LiveSocket extends EventTarget {
     ws.addEventListener("close", (event) => this.onClose(event));
   }
 
-  subscribe(topic, handlers) {
+  // `since`: the seq the page was rendered at, so nothing between render and socket is missed.
+  subscribe(topic, handlers, { since = null } = {}) {
     let state = this.topics.get(topic);
     if (!state) {
-      state = { last: null, handlers: new Set(), subscribed: false };
+      state = { last: since, handlers: new Set(), subscribed: false };
       this.topics.set(topic, state);
       if (this.ws && this.ws.readyState === WebSocket.OPEN) this.sendSubscribe(topic, state);
     }
@@ -61,12 +63,6 @@ export class LiveSocket extends EventTarget {
         this.send({ type: "unsubscribe", topic });
       }
     };
-  }
-
-  // Start a topic from a known position, e.g. the seq a page was rendered at.
-  setPosition(topic, seq) {
-    const state = this.topics.get(topic);
-    if (state && (state.last === null || seq > state.last)) state.last = seq;
   }
 
   signal(topic, signal, data = {}) {
