@@ -105,3 +105,22 @@ class NewsItemFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(StaffFactory)
     status = ModerationStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    """A ClusterXchange listing written straight to the table (services fill search_text;
+    here it is the title, so text search still finds factory listings by title)."""
+
+    class Meta:
+        model = "messaging.Listing"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    author = factory.LazyAttribute(
+        lambda o: MembershipFactory(organisation=o.organisation, role=OrganisationRole.MEMBER).user
+    )
+    kind = "offer"
+    category = "expertise"
+    title = factory.Sequence(lambda n: f"Listing {n}")
+    description = "<p>What we offer.</p>"
+    status = "open"
+    search_text = factory.LazyAttribute(lambda o: o.title)

@@ -1,0 +1,379 @@
+"""Writes for ClusterXchange listings: post, edit, close, reopen, delete, follow, interest.
+
+Every service re-checks the rule it enforces (messaging/selectors_listings.py states them)
+and raises PermissionDenied when it does not hold, and ValidationError (a dict naming the
+field) for bad input, storing nothing. Descriptions are sanitised here, so nothing
+unsanitised reaches the database.
+
+Live events: a change to a listing (edit, close, reopen) appends `listing.updated` to the
+`user:<id>` topic of each follower except the person who made it, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from community.models import Ecosystem, Organisation, User
+from community.richtext import render_markdown, sanitize_html
+from messaging.models import Listing, ListingCategory, ListingFollow, ListingKind, ListingStatus
+from messaging.selectors_listings import (
+    listing_can_delete,
+    listing_can_edit,
+    listing_can_view,
+    listing_counterparts,
+    listing_follower_ids,
+    listing_interest_refusal,
+    listing_postable_organisations,
+)
+from realtime.events import event_append
+from realtime.topics import user_topic
+
+if TYPE_CHECKING:
+    from messaging.models import Conversation
+
+# Marker for "leave this field as it is" in listing_update.
+UNCHANGED: Any = object()
+MAX_DESCRIPTION_LENGTH = 20_000
+MAX_MESSAGE_LENGTH = 5_000
+_HTML_RE = re.compile(r"<[a-zA-Z/!]")
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+# --- Input -----------------------------------------------------------------------------
+
+
+def description_to_html(text: str) -> str:
+    """Safe HTML for a description typed as basic HTML or as the small markdown subset.
+
+    Text with HTML tags is sanitised as HTML; plain text is rendered as markdown (blank lines
+    make paragraphs, `**bold**`, `- lists`, links), then sanitised.
+    """
+    text = (text or "").strip()
+    if _HTML_RE.search(text):
+        return sanitize_html(text)
+    return render_markdown(text)
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": _("A title is required.")})
+    if len(title) > 200:
+        raise ValidationError({"title": _("The title is longer than 200 characters.")})
+    return title
+
+
+def _clean_description(description: str) -> str:
+    if len(description or "") > MAX_DESCRIPTION_LENGTH:
+        raise ValidationError(
+            {"description": _("The description is longer than 20,000 characters.")}
+        )
+    html = description_to_html(description)
+    if not _TAG_RE.sub("", html).strip():
+        raise ValidationError({"description": _("Describe what you offer or look for.")})
+    return html
+
+
+def _clean_choice(field: str, value: str, choices: list[str]) -> str:
+    if value not in choices:
+        raise ValidationError(
+            {
+                field: _("Unknown value “%(value)s”; use one of: %(choices)s.")
+                % {"value": value, "choices": ", ".join(choices)}
+            }
+        )
+    return value
+
+
+def _clean_valid_until(value: datetime.date | None) -> datetime.date | None:
+    if value is not None and value < timezone.localdate():
+        raise ValidationError(
+            {"valid_until": _("The closing date %(date)s is in the past.") % {"date": value}}
+        )
+    return value
+
+
+def _clean_countries(codes: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for code in codes:
+        code = str(code).strip().upper()
+        if code not in countries:
+            raise ValidationError(
+                {"target_countries": _("Unknown country code “%(value)s”.") % {"value": code}}
+            )
+        if code not in cleaned:
+            cleaned.append(code)
+    return cleaned
+
+
+def _clean_ecosystems(ecosystems: Iterable[Ecosystem | str]) -> list[Ecosystem]:
+    items = list(ecosystems)
+    slugs = [e if isinstance(e, str) else e.slug for e in items]
+    found = {e.slug: e for e in Ecosystem.objects.filter(slug__in=slugs)}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise ValidationError(
+            {"ecosystems": _("Unknown ecosystem “%(value)s”.") % {"value": unknown[0]}}
+        )
+    return [found[s] for s in dict.fromkeys(slugs)]
+
+
+def listing_search_text(listing: Listing) -> str:
+    """The plain text a listing is found by. Call after its ecosystems are set."""
+    with translation.override("en"):
+        parts = [
+            listing.title,
+            _TAG_RE.sub(" ", listing.description),
+            listing.organisation.name,
+            listing.organisation.acronym,
+            str(ListingKind(listing.kind).label),
+            str(ListingCategory(listing.category).label),
+            *(str(c.name) for c in listing.target_countries),
+        ]
+    if listing.pk:
+        parts += [e.name for e in listing.ecosystems.all()]
+    return " ".join(p for p in parts if p)
+
+
+def _save_search_text(listing: Listing) -> None:
+    listing.search_text = listing_search_text(listing)
+    Listing.objects.filter(pk=listing.pk).update(search_text=listing.search_text)
+
+
+def _notify_followers(listing: Listing, *, actor: User, change: str) -> None:
+    data = {
+        "listing": listing.pk,
+        "title": listing.title,
+        "status": listing.status,
+        "change": change,
+        "url": listing.get_absolute_url(),
+        "actor": {"id": actor.pk, "name": actor.display_name},
+    }
+    for user_id in listing_follower_ids(listing):
+        if user_id != actor.pk:
+            event_append(topic=user_topic(user_id), type="listing.updated", data=data)
+
+
+def _lock(listing: Listing) -> Listing:
+    # A row lock orders concurrent edits; follow-up writes see the latest state.
+    locked = Listing.objects.select_for_update().select_related("organisation").get(pk=listing.pk)
+    listing.status = locked.status
+    listing.valid_until = locked.valid_until
+    return locked
+
+
+# --- Services --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def listing_create(
+    *,
+    author: User,
+    organisation: Organisation,
+    kind: str,
+    category: str,
+    title: str,
+    description: str,
+    ecosystems: Iterable[Ecosystem | str] = (),
+    target_countries: Iterable[str] = (),
+    valid_until: datetime.date | None = None,
+) -> Listing:
+    """Post an offer or a demand on behalf of `organisation`.
+
+    Preconditions: `author` is an active member (any role) of the published `organisation`
+    with a verified email address; otherwise PermissionDenied. Bad fields raise
+    ValidationError naming the field; nothing is stored then. The description is sanitised;
+    `search_text` is filled. No live event (nobody follows a new listing yet).
+    """
+    if not (author.is_active and author.email_verified):
+        raise PermissionDenied(_("Verify your email address before posting on ClusterXchange."))
+    if not listing_postable_organisations(author).filter(pk=organisation.pk).exists():
+        raise PermissionDenied(_("You may post only for a published organisation you belong to."))
+    listing = Listing(
+        organisation=organisation,
+        author=author,
+        kind=_clean_choice("kind", kind, ListingKind.values),
+        category=_clean_choice("category", category, ListingCategory.values),
+        title=_clean_title(title),
+        description=_clean_description(description),
+        valid_until=_clean_valid_until(valid_until),
+        status=ListingStatus.OPEN,
+    )
+    listing.target_countries = _clean_countries(target_countries)
+    clean_ecosystems = _clean_ecosystems(ecosystems)
+    listing.save()
+    listing.ecosystems.set(clean_ecosystems)
+    _save_search_text(listing)
+    return listing
+
+
+@transaction.atomic
+def listing_update(
+    *,
+    listing: Listing,
+    user: User,
+    kind: Any = UNCHANGED,
+    category: Any = UNCHANGED,
+    title: Any = UNCHANGED,
+    description: Any = UNCHANGED,
+    ecosystems: Any = UNCHANGED,
+    target_countries: Any = UNCHANGED,
+    valid_until: Any = UNCHANGED,
+) -> Listing:
+    """Change the given fields of `listing`; the rest stay as they are.
+
+    Preconditions: `user` may edit it (author while a member, the organisation's admins and
+    editors, staff), else PermissionDenied. A new `valid_until` must not be in the past; an
+    unchanged past date is kept (the listing simply stays expired). The organisation never
+    changes. Side effect: `listing.updated` (change "edited") to each follower but `user`.
+    """
+    if not listing_can_edit(user, listing):
+        raise PermissionDenied(_("You may not edit this listing."))
+    _lock(listing)
+    if kind is not UNCHANGED:
+        listing.kind = _clean_choice("kind", kind, ListingKind.values)
+    if category is not UNCHANGED:
+        listing.category = _clean_choice("category", category, ListingCategory.values)
+    if title is not UNCHANGED:
+        listing.title = _clean_title(title)
+    if description is not UNCHANGED:
+        listing.description = _clean_description(description)
+    if target_countries is not UNCHANGED:
+        listing.target_countries = _clean_countries(target_countries)
+    if valid_until is not UNCHANGED and valid_until != listing.valid_until:
+        listing.valid_until = _clean_valid_until(valid_until)
+    new_ecosystems = None if ecosystems is UNCHANGED else _clean_ecosystems(ecosystems)
+    listing.save()
+    if new_ecosystems is not None:
+        listing.ecosystems.set(new_ecosystems)
+    _save_search_text(listing)
+    _notify_followers(listing, actor=user, change="edited")
+    return listing
+
+
+@transaction.atomic
+def listing_close(*, listing: Listing, user: User) -> Listing:
+    """Close `listing`: it leaves the public search and takes no more interest.
+
+    Preconditions: as listing_update. Closing a closed listing is a ValidationError.
+    Side effect: `listing.updated` (change "closed") to each follower but `user`.
+    """
+    if not listing_can_edit(user, listing):
+        raise PermissionDenied(_("You may not close this listing."))
+    _lock(listing)
+    if listing.status == ListingStatus.CLOSED:
+        raise ValidationError(_("This listing is already closed."))
+    listing.status = ListingStatus.CLOSED
+    listing.save(update_fields=["status", "updated_at"])
+    _notify_followers(listing, actor=user, change="closed")
+    return listing
+
+
+@transaction.atomic
+def listing_reopen(*, listing: Listing, user: User) -> Listing:
+    """Reopen a closed listing.
+
+    Preconditions: as listing_update; the listing is closed and its `valid_until` is not in
+    the past (set a new date with listing_update first), else ValidationError.
+    Side effect: `listing.updated` (change "reopened") to each follower but `user`.
+    """
+    if not listing_can_edit(user, listing):
+        raise PermissionDenied(_("You may not reopen this listing."))
+    _lock(listing)
+    if listing.status == ListingStatus.OPEN:
+        raise ValidationError(_("This listing is already open."))
+    if listing.valid_until is not None and listing.valid_until < timezone.localdate():
+        raise ValidationError(
+            {
+                "valid_until": _(
+                    "The closing date %(date)s is in the past: set a later date before reopening."
+                )
+                % {"date": listing.valid_until}
+            }
+        )
+    listing.status = ListingStatus.OPEN
+    listing.save(update_fields=["status", "updated_at"])
+    _notify_followers(listing, actor=user, change="reopened")
+    return listing
+
+
+@transaction.atomic
+def listing_delete(*, listing: Listing, user: User) -> None:
+    """Delete `listing` and its follows (the author while a member, org admins, staff).
+
+    Conversations about it stay; their link to the listing is cleared.
+    """
+    if not listing_can_delete(user, listing):
+        raise PermissionDenied(_("You may not delete this listing."))
+    listing.delete()
+
+
+@transaction.atomic
+def listing_follow(*, listing: Listing, user: User) -> ListingFollow:
+    """Follow `listing` (idempotent). Precondition: `user` may see it, else PermissionDenied."""
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("Log in to follow listings."))
+    if not listing_can_view(user, listing):
+        raise PermissionDenied(_("You may not follow this listing."))
+    try:
+        with transaction.atomic():
+            follow, _created = ListingFollow.objects.get_or_create(listing=listing, user=user)
+    except IntegrityError:  # a concurrent follow won the race
+        follow = ListingFollow.objects.get(listing=listing, user=user)
+    return follow
+
+
+@transaction.atomic
+def listing_unfollow(*, listing: Listing, user: User) -> None:
+    """Stop following `listing` (idempotent)."""
+    ListingFollow.objects.filter(listing=listing, user=user).delete()
+
+
+def listing_express_interest(
+    *, user: User, listing: Listing, message: str, client_id: str = ""
+) -> Conversation:
+    """Open a private conversation with the listing's organisation about `listing`.
+
+    Participants: `user`, the organisation's admins and the author if still a member
+    (deduplicated). `message` is the first message. `client_id` makes a retried request
+    answer with the conversation created the first time (messaging.services.conversation_start
+    stores the write once).
+
+    Refused (PermissionDenied) when `user` is not logged in or not verified, belongs to the
+    listing's organisation, or the listing is closed or expired; ValidationError when the
+    message is empty or too long, or nobody at the organisation can answer.
+    Side effects: those of conversation_start (events on the conversation and user topics).
+    """
+    from messaging.services import conversation_start
+
+    refusal = listing_interest_refusal(user, listing)
+    if refusal:
+        raise PermissionDenied(refusal)
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": _("Write a message to the organisation.")})
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise ValidationError({"message": _("The message is longer than 5,000 characters.")})
+    participants = [u for u in listing_counterparts(listing) if u.pk != user.pk]
+    if not participants:
+        raise ValidationError(
+            _("Nobody at %(organisation)s can answer at the moment; try again later.")
+            % {"organisation": listing.organisation.name}
+        )
+    return conversation_start(
+        creator=user,
+        participants=participants,
+        title=listing.title,
+        listing=listing,
+        first_message=message,
+        client_id=client_id,
+    )
