@@ -1,0 +1,257 @@
+"""The directory's filters: one FilterSet for the API, the export, the map and the pages.
+
+Its form validates every parameter, so a malformed value (unknown country or ecosystem slug,
+a number that is not one, an unknown sort) is reported against the parameter it came in,
+never turned into a 500 or silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from community.models import (
+    Ecosystem,
+    ExcellenceLabel,
+    Organisation,
+    OrganisationType,
+)
+from community.search import MAX_QUERY_LENGTH, apply_text_search
+
+# Members ranges (members_total): name -> (min inclusive, max inclusive or None).
+SIZE_RANGES: dict[str, tuple[int, int | None]] = {
+    "small": (0, 49),
+    "medium": (50, 249),
+    "large": (250, None),
+}
+SIZE_CHOICES = [
+    ("small", _("Small (fewer than 50 members)")),
+    ("medium", _("Medium (50 to 249 members)")),
+    ("large", _("Large (250 members or more)")),
+]
+LABEL_ANY = "any"
+LABEL_CHOICES = [
+    (LABEL_ANY, _("Any excellence label")),
+    *[(value, label) for value, label in ExcellenceLabel.choices if value],
+]
+SORT_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("name", _("Name")),
+    ("newest", _("Newest")),
+    ("members", _("Most members")),
+    ("country", _("Country")),
+]
+SORT_ORDERINGS: dict[str, list[str]] = {
+    "name": ["name", "pk"],
+    "newest": ["-created_at", "-pk"],
+    "members": ["-members_total", "name", "pk"],
+    "country": ["country", "name", "pk"],
+}
+
+
+def _ecosystem_choices() -> list[tuple[str, str]]:
+    return [(e.slug, e.name) for e in Ecosystem.objects.order_by("position")]
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A checkbox: any value but "", "0" and "false" is on (a bare checkbox sends "on")."""
+
+    field_class = forms.BooleanField
+
+
+class CountryField(django_filters.fields.MultipleChoiceField):
+    """Validates a code by lookup, not by walking (and sorting) 250 translated names."""
+
+    def valid_value(self, value: Any) -> bool:
+        return bool(countries.alpha2(str(value)))
+
+
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    field_class = CountryField
+
+
+class CountFilter(django_filters.NumberFilter):
+    """A whole number (the text input keeps a wrong value visible next to its error)."""
+
+    field_class = forms.IntegerField
+
+
+class DirectoryFilterForm(forms.Form):
+    """Adds the checks that span fields, and ties each error to its input for the page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{name}-help"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                field = self.fields[name]
+                described = f"{name}-errors {name}-help" if field.help_text else f"{name}-errors"
+                field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": described})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("members_min"), data.get("members_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("members_max", _("The maximum number of members is below the minimum."))
+        return data
+
+
+class OrganisationDirectoryFilter(django_filters.FilterSet):
+    """Filters, full-text search and sort of the published directory."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    country = CountryFilter(
+        label=_("Country"), choices=lambda: list(countries), field_name="country", distinct=False
+    )
+    nuts2 = django_filters.CharFilter(
+        label=_("NUTS-2 region"),
+        method="filter_nuts2",
+        max_length=4,
+        help_text=_("A region code such as ES51."),
+    )
+    ecosystem = django_filters.MultipleChoiceFilter(
+        label=_("Industrial ecosystem"),
+        choices=_ecosystem_choices,
+        method="filter_ecosystem",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=OrganisationType.choices, empty_label=_("Any type")
+    )
+    label = django_filters.ChoiceFilter(
+        label=_("Excellence label"),
+        choices=LABEL_CHOICES,
+        method="filter_label",
+        empty_label=_("Any or none"),
+    )
+    label_valid = CheckboxFilter(label=_("Only labels still valid"), method="filter_label_valid")
+    size = django_filters.ChoiceFilter(
+        label=_("Size"), choices=SIZE_CHOICES, method="filter_size", empty_label=_("Any size")
+    )
+    members_min = CountFilter(
+        label=_("Members, at least"),
+        field_name="members_total",
+        lookup_expr="gte",
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    members_max = CountFilter(
+        label=_("Members, at most"),
+        field_name="members_total",
+        lookup_expr="lte",
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    tag = django_filters.CharFilter(
+        label=_("Tag"),
+        method="filter_tag",
+        max_length=90,
+        help_text=_("A sector or technology tag, such as hydrogen."),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
+    )
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+        form = DirectoryFilterForm
+
+    def __init__(self, *args: Any, for_page: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not for_page:
+            return
+        # On a page the countries that have published organisations come first; any country
+        # is valid. A callable: the query runs when the form is drawn.
+        queryset = self.queryset
+
+        def country_choices() -> list[tuple[Any, Any]]:
+            present = set(queryset.order_by().values_list("country", flat=True).distinct())
+            everything = list(countries)
+            return [
+                (_("In the directory"), [(c, n) for c, n in everything if c in present]),
+                (_("Other countries"), [(c, n) for c, n in everything if c not in present]),
+            ]
+
+        self.filters["country"].extra["choices"] = country_choices
+
+    def filter_q(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Any]:
+        return apply_text_search(queryset, value)
+
+    def filter_nuts2(
+        self, queryset: QuerySet[Organisation], name: str, value: str
+    ) -> QuerySet[Any]:
+        return queryset.filter(nuts2__iexact=value.strip())
+
+    def filter_ecosystem(
+        self, queryset: QuerySet[Organisation], name: str, value: list[str]
+    ) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        # EXISTS instead of a join: an organisation in two chosen ecosystems appears once.
+        through = Organisation.ecosystems.through
+        return queryset.filter(
+            Exists(through.objects.filter(organisation_id=OuterRef("pk"), ecosystem_id__in=value))
+        )
+
+    def filter_label(
+        self, queryset: QuerySet[Organisation], name: str, value: str
+    ) -> QuerySet[Any]:
+        if value == LABEL_ANY:
+            return queryset.exclude(label="")
+        return queryset.filter(label=value)
+
+    def filter_label_valid(
+        self, queryset: QuerySet[Organisation], name: str, value: bool | None
+    ) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.exclude(label="").filter(
+            Q(label_valid_until__isnull=True) | Q(label_valid_until__gte=today)
+        )
+
+    def filter_size(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Any]:
+        low, high = SIZE_RANGES[value]
+        queryset = queryset.filter(members_total__gte=low)
+        return queryset if high is None else queryset.filter(members_total__lte=high)
+
+    def filter_tag(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Any]:
+        through = Organisation.tags.through
+        value = value.strip()
+        return queryset.filter(
+            Exists(
+                through.objects.filter(organisation_id=OuterRef("pk")).filter(
+                    Q(tag__slug=value) | Q(tag__name__iexact=value)
+                )
+            )
+        )
+
+    def filter_noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset  # applied by the selector, after every filter
+
+    def sorted_queryset(self) -> QuerySet[Organisation]:
+        """`qs` in the requested order: relevance with a query, otherwise by name."""
+        queryset = self.qs
+        sort = self.form.cleaned_data.get("sort") or ""
+        has_query = bool((self.form.cleaned_data.get("q") or "").strip())
+        if sort in ("", "relevance") and has_query:
+            return queryset.order_by("-name_hit", "-relevance", "name", "pk")
+        return queryset.order_by(*SORT_ORDERINGS.get(sort, SORT_ORDERINGS["name"]))
