@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install install-dev node clean serve migrate seed e2e
+.PHONY: run worker test lint bench install install-dev node clean serve migrate seed e2e
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,18 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 ## run: install, migrate, load demo data if the database is empty, serve on http://$(HOST):$(PORT)
+##      with the delivery worker (push, email) beside daphne, stopped when daphne stops
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py vapid_keys --if-missing
+	$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 131072 asgi:application
+
+## worker: send queued push notifications and emails (`make run` starts one beside daphne)
+worker: migrate
+	$(PY) manage.py vapid_keys --if-missing
+	$(PY) manage.py run_worker
 
 ## test: install everything and run the whole suite (DATABASE_URL/REDIS_URL pick real servers)
 test: install-dev

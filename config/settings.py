@@ -114,6 +114,16 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DB_POOL", True
+    ):
+        # psycopg's pool (Django ≥ 5.1) reuses connections across requests and threads; a
+        # new PostgreSQL connection per request costs more than a directory search.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DB_POOL_MAX", "20")),
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
@@ -279,6 +289,28 @@ REALTIME_BACKLOG_LIMIT = 1000  # events replayed on subscribe; more means resync
 REALTIME_EVENT_RETENTION_DAYS = int(os.environ.get("REALTIME_EVENT_RETENTION_DAYS", "30"))
 REALTIME_RECHECK_SECONDS = 30.0  # sockets re-check access and group membership this often
 
+# --- Web Push and the delivery worker (notifications/push.py, notifications/tasks.py) ---
+# VAPID keys (RFC 8292): the private key as PEM or base64url raw, the public key as the
+# base64url uncompressed point the browser gets. Without them in the environment, the keys
+# that `manage.py vapid_keys --if-missing` wrote to WEBPUSH_VAPID_FILE are used.
+WEBPUSH_VAPID_FILE = Path(os.environ.get("WEBPUSH_VAPID_FILE", BASE_DIR / "var" / "vapid.json"))
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_PUBLIC_KEY = os.environ.get("WEBPUSH_VAPID_PUBLIC_KEY", "")
+if not WEBPUSH_VAPID_PRIVATE_KEY and WEBPUSH_VAPID_FILE.is_file():
+    import json
+
+    _vapid = json.loads(WEBPUSH_VAPID_FILE.read_text())
+    WEBPUSH_VAPID_PRIVATE_KEY = _vapid["private_key"]
+    WEBPUSH_VAPID_PUBLIC_KEY = _vapid["public_key"]
+WEBPUSH_SUBJECT = os.environ.get("WEBPUSH_SUBJECT", "mailto:admin@clusterhub.test")
+WEBPUSH_ALLOW_HTTP = DEBUG or TESTING  # push endpoints over http (the local test service)
+WEBPUSH_TTL = int(os.environ.get("WEBPUSH_TTL", str(24 * 3600)))  # seconds a push waits
+WEBPUSH_TTL_BY_KIND: dict[str, int] = {}  # per notification kind; 0 = now or never
+WEBPUSH_TIMEOUT = float(os.environ.get("WEBPUSH_TIMEOUT", "10"))  # per HTTP phase, seconds
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
+DELIVERY_RETRY_BASE = 30.0  # seconds before the 2nd attempt; doubles, capped below
+DELIVERY_RETRY_CAP = 3600.0
+
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -314,6 +346,10 @@ SPECTACULAR_SETTINGS = {
     # Several models have a field called "kind"; name their choice sets explicitly.
     "ENUM_NAME_OVERRIDES": {
         "PartnershipKindEnum": "community.models.partnerships.PartnershipKind",
+        "ModerationStatusEnum": "community.models.moderation.ModerationStatus",
+        "ListingKindEnum": "messaging.models.ListingKind",
+        "ListingCategoryEnum": "messaging.models.ListingCategory",
+        "ListingStatusEnum": "messaging.models.ListingStatus",
     },
 }
 

@@ -61,6 +61,7 @@ class NotificationList(generics.ListAPIView[Notification]):
 
     serializer_class = NotificationSerializer
     permission_classes = [IsAuthenticated]
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the user
 
     @extend_schema(
         parameters=[
@@ -88,6 +89,16 @@ class NotificationList(generics.ListAPIView[Notification]):
         )
 
 
+class ReadAllView(APIView):
+    """Mark every one of my notifications read."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=Changed, operation_id="notifications_mark_all_read")
+    def post(self, request: Request) -> Response:
+        return _changed(request, notification_mark(user=request.user, ids=None, unread=False))
+
+
 class UnreadCountView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -101,16 +112,13 @@ def _changed(request: Request, changed: int) -> Response:
 
 
 class MarkView(APIView):
-    """Mark one notification read or unread; `read-all` marks every one read."""
+    """Mark one of my notifications read (or unread, in the subclass)."""
 
     permission_classes = [IsAuthenticated]
     unread = False
-    all = False
 
-    @extend_schema(request=None, responses=Changed)
+    @extend_schema(request=None, responses=Changed, operation_id="notification_mark_read")
     def post(self, request: Request, pk: int | None = None) -> Response:
-        if self.all:
-            return _changed(request, notification_mark(user=request.user, ids=None, unread=False))
         if pk is None or not notification_list_for(request.user).filter(pk=pk).exists():
             raise Http404
         return _changed(request, notification_mark(user=request.user, ids=[pk], unread=self.unread))
@@ -257,10 +265,28 @@ class PushSubscriptionsView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MarkUnreadView(MarkView):
+    unread = True
+
+    @extend_schema(request=None, responses=Changed, operation_id="notification_mark_unread")
+    def post(self, request: Request, pk: int | None = None) -> Response:
+        return super().post(request, pk)
+
+
+class BulkUnreadView(BulkView):
+    action_name = "unread"
+
+    @extend_schema(
+        request=IdsSerializer, responses=Changed, operation_id="notifications_mark_unread"
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
 urlpatterns = [
     path("notifications/", NotificationList.as_view(), name="api-notifications"),
     path("notifications/unread-count/", UnreadCountView.as_view(), name="api-notifications-unread"),
-    path("notifications/read-all/", MarkView.as_view(all=True), name="api-notifications-read-all"),
+    path("notifications/read-all/", ReadAllView.as_view(), name="api-notifications-read-all"),
     path(
         "notifications/read/",
         BulkView.as_view(action_name="read"),
@@ -268,7 +294,7 @@ urlpatterns = [
     ),
     path(
         "notifications/unread/",
-        BulkView.as_view(action_name="unread"),
+        BulkUnreadView.as_view(),
         name="api-notifications-unread-many",
     ),
     path(
@@ -292,7 +318,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", MarkView.as_view(), name="api-notification-read"),
     path(
         "notifications/<int:pk>/unread/",
-        MarkView.as_view(unread=True),
+        MarkUnreadView.as_view(),
         name="api-notification-unread",
     ),
 ]
