@@ -41,10 +41,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, (Http404, exceptions.NotFound)):
         body = {"code": "not_found", "message": "Not found."}
     elif isinstance(exc, (PermissionDenied, exceptions.PermissionDenied)):
-        body = {
-            "code": "permission_denied",
-            "message": _first_message(getattr(exc, "detail", "")) or "You may not do this.",
-        }
+        # A service's reason ("Confirm your email address first") is worth showing.
+        reason = exc.detail if isinstance(exc, exceptions.PermissionDenied) else str(exc)
+        message = _first_message(reason)
+        if not message or message == exceptions.PermissionDenied.default_detail:
+            message = "You may not do this."
+        body = {"code": "permission_denied", "message": message}
     elif isinstance(exc, exceptions.APIException):
         body = {
             "code": exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code,
