@@ -62,5 +62,7 @@ register_kind(
     "listing.interest", _("Interest in your organisation's listing"), push=True, email=True
 )
 register_kind("listing.updated", _("An update to a listing you follow"))
-register_kind("organisation.reviewed", _("Your organisation was validated or rejected"), email=True)
-register_kind("organisation.invited", _("An invitation to join an organisation"), email=True)
+# The community app always emails these itself (transactional mail, also to people without
+# an account), so their notification defaults to the app and push only.
+register_kind("organisation.reviewed", _("Your organisation was validated or rejected"), push=True)
+register_kind("organisation.invited", _("An invitation to join an organisation"), push=True)

@@ -46,6 +46,7 @@ from community.selectors.organisations import (
     organisation_can_edit,
     organisation_checklist,
 )
+from community.signals import organisation_invited, organisation_reviewed
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -385,8 +386,8 @@ def _send(template: str, context: dict[str, Any], recipients: list[str]) -> None
 def organisation_publish(*, organisation: Organisation, user: User) -> Organisation:
     """Publish a profile waiting for review.
 
-    Preconditions: `user` is staff (PermissionDenied otherwise). Side effect: after commit,
-    the organisation's admins get an email.
+    Preconditions: `user` is staff (PermissionDenied otherwise). Side effects: after commit,
+    the organisation's admins get an email; `organisation_reviewed` is sent (notifications).
     """
     _require_staff(user)
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -404,6 +405,9 @@ def organisation_publish(*, organisation: Organisation, user: User) -> Organisat
     )
     recipients = _admin_emails(locked)
     transaction.on_commit(lambda: _send("published", {"organisation": locked}, recipients))
+    organisation_reviewed.send(
+        sender=Organisation, organisation=locked, reviewer=user, published=True, reason=""
+    )
     return locked
 
 
@@ -411,8 +415,9 @@ def organisation_publish(*, organisation: Organisation, user: User) -> Organisat
 def organisation_reject(*, organisation: Organisation, user: User, reason: str) -> Organisation:
     """Send a profile back to its admins with a reason (also takes a published one down).
 
-    Preconditions: `user` is staff; `reason` is not blank (ValidationError). Side effect:
-    after commit, the organisation's admins get an email with the reason.
+    Preconditions: `user` is staff; `reason` is not blank (ValidationError). Side effects:
+    after commit, the organisation's admins get an email with the reason;
+    `organisation_reviewed` is sent (notifications).
     """
     _require_staff(user)
     reason = (reason or "").strip()
@@ -433,6 +438,9 @@ def organisation_reject(*, organisation: Organisation, user: User, reason: str) 
     )
     recipients = _admin_emails(locked)
     transaction.on_commit(lambda: _send("rejected", {"organisation": locked}, recipients))
+    organisation_reviewed.send(
+        sender=Organisation, organisation=locked, reviewer=user, published=False, reason=reason
+    )
     return locked
 
 
@@ -474,7 +482,8 @@ def invitation_create(
 
     Preconditions: `invited_by` is an admin of the organisation (or staff). A pending
     invitation to the same address is replaced. Only a hash of the token is stored.
-    Side effect: after commit, an email with the link /invitations/<token>/ is sent.
+    Side effects: after commit, an email with the link /invitations/<token>/ is sent;
+    `organisation_invited` is sent (an in-app notification if the address has an account).
     """
     _require_admin(invited_by, organisation)
     email = (email or "").strip().lower()
@@ -512,6 +521,9 @@ def invitation_create(
         "url": f"{settings.SITE_URL}/invitations/{token}/",
     }
     transaction.on_commit(lambda: _send("invitation", context, [email]))
+    organisation_invited.send(
+        sender=OrganisationInvitation, invitation=invitation, inviter=invited_by, url=context["url"]
+    )
     return invitation, token
 
 

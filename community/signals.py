@@ -1,0 +1,15 @@
+"""Domain signals of the community app, for the apps that build on it.
+
+`community` imports none of the live apps (docs/architecture.md); they learn what happened
+here by connecting to these signals in their `AppConfig.ready()`. Each is sent inside the
+service's transaction, so a receiver's writes (a notification, its outbox rows) commit or
+roll back with the change itself.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: organisation, reviewer, published (bool), reason ("" when published)
+organisation_reviewed = Signal()
+
+# kwargs: invitation, inviter, url (the one-time acceptance link)
+organisation_invited = Signal()
