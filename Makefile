@@ -46,6 +46,7 @@ worker: migrate
 
 ## test: install everything and run the whole suite (DATABASE_URL/REDIS_URL pick real servers)
 test: install-dev
+	node --test tests/js/
 	CLUSTERHUB_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 ## lint: ruff, mypy and the migrations check

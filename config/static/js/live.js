@@ -47,14 +47,23 @@ export class LiveSocket extends EventTarget {
   }
 
   // `since`: the seq the page was rendered at, so nothing between render and socket is missed.
+  // Each subscriber keeps its own cursor: a widget that joins a topic later, from an older
+  // seq, gets the events it missed replayed without the others seeing them twice.
   subscribe(topic, handlers, { since = null } = {}) {
     let state = this.topics.get(topic);
+    const cursor = { last: since };
     if (!state) {
-      state = { last: since, handlers: new Set(), subscribed: false };
+      state = { last: null, handlers: new Map(), subscribed: false };
       this.topics.set(topic, state);
-      if (this.ws && this.ws.readyState === WebSocket.OPEN) this.sendSubscribe(topic, state);
+      state.handlers.set(handlers, cursor);
+      if (this.isOpen()) this.sendSubscribe(topic, state);
+    } else {
+      state.handlers.set(handlers, cursor);
+      // Joining behind what the topic already delivered: ask for a replay from our cursor.
+      if (since !== null && state.last !== null && since < state.last && this.isOpen()) {
+        this.sendSubscribe(topic, state);
+      }
     }
-    state.handlers.add(handlers);
     this.connect();
     return () => {
       state.handlers.delete(handlers);
@@ -87,17 +96,23 @@ export class LiveSocket extends EventTarget {
   // --- internals -------------------------------------------------------------------
 
   send(frame) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+    if (this.isOpen()) {
       this.ws.send(JSON.stringify(frame));
       return true;
     }
     return false;
   }
 
+  isOpen() {
+    return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
+  }
+
+  // Subscribe from the oldest cursor of the topic's subscribers (none known: from now).
   sendSubscribe(topic, state) {
     state.subscribed = false;
+    const cursors = [...state.handlers.values()].map((c) => c.last).filter((v) => v !== null);
     const frame = { type: "subscribe", topic };
-    if (state.last !== null) frame.since = state.last;
+    if (cursors.length) frame.since = Math.min(...cursors);
     this.send(frame);
   }
 
@@ -110,6 +125,10 @@ export class LiveSocket extends EventTarget {
         if (state) {
           state.subscribed = true;
           if (state.last === null || frame.seq > state.last) state.last = frame.seq;
+          // Subscribers that started "from now" start here.
+          for (const cursor of state.handlers.values()) {
+            if (cursor.last === null) cursor.last = state.last;
+          }
         }
         return;
       }
@@ -117,6 +136,7 @@ export class LiveSocket extends EventTarget {
         const state = this.topics.get(frame.topic);
         if (state) {
           state.last = frame.seq;
+          for (const cursor of state.handlers.values()) cursor.last = frame.seq;
           this.dispatchTo(state, "resync", frame.seq);
         }
         return;
@@ -168,25 +188,30 @@ export class LiveSocket extends EventTarget {
   onEvent(frame) {
     const state = this.topics.get(frame.topic);
     if (!state) return;
-    if (state.last !== null && frame.seq <= state.last) return; // duplicate
     if (state.last !== null && frame.seq > state.last + 1) {
       // A gap: ask for what is missing; the replay brings this event again, in order.
       this.sendSubscribe(frame.topic, state);
       return;
     }
-    state.last = frame.seq;
-    this.dispatchTo(state, "event", frame);
+    if (state.last === null || frame.seq > state.last) state.last = frame.seq;
+    // Each subscriber gets each event once: duplicates and replays it already had are skipped.
+    for (const [handlers, cursor] of state.handlers) {
+      if (cursor.last === null || frame.seq <= cursor.last) continue;
+      cursor.last = frame.seq;
+      this.call(handlers, "event", frame);
+    }
   }
 
   dispatchTo(state, kind, payload) {
-    for (const handlers of state.handlers) {
-      if (typeof handlers[kind] === "function") {
-        try {
-          handlers[kind](payload);
-        } catch (error) {
-          console.error(error);
-        }
-      }
+    for (const handlers of state.handlers.keys()) this.call(handlers, kind, payload);
+  }
+
+  call(handlers, kind, payload) {
+    if (typeof handlers[kind] !== "function") return;
+    try {
+      handlers[kind](payload);
+    } catch (error) {
+      console.error(error);
     }
   }
 
@@ -222,12 +247,13 @@ export class LiveSocket extends EventTarget {
 }
 
 function defaultUrl() {
+  if (typeof window === "undefined") return ""; // imported outside a browser (unit tests)
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${window.location.host}/ws/`;
 }
 
 function randomId() {
-  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+  if (globalThis.crypto && globalThis.crypto.randomUUID) return globalThis.crypto.randomUUID();
   return `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
