@@ -10,9 +10,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("community.api.urls")),
     path("api/v1/", include("realtime.api")),
+    path("api/v1/", include("notifications.api")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("notifications.urls_sw")),
+    path("api/v1/xchange/", include("messaging.urls_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("xchange/", include("messaging.urls_pages")),
     path("", include("community.urls")),
 ]
 if settings.DEBUG:

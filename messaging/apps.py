@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = "ClusterXchange"
+
+    def ready(self) -> None:
+        from messaging.actions import register_actions
+        from messaging.selectors import conversation_can_subscribe
+        from realtime.topics import register_topic
+
+        # `conversation:<id>`: active participants only; "typing" is relayed, never logged.
+        register_topic("conversation", gate=conversation_can_subscribe, signals={"typing"})
+        register_actions()

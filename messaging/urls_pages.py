@@ -5,8 +5,9 @@ Each area's views module keeps its own `urlpatterns`; they are gathered here.
 
 from django.urls import URLPattern, URLResolver
 
-from messaging import views_listings
+from messaging import views_conversations, views_listings
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *views_listings.urlpatterns,
+    *views_conversations.urlpatterns,
 ]

@@ -1,0 +1,151 @@
+"""Shared fixtures of the browser tests: a real server, Chromium, people, logging in.
+
+- `site_server` (module; `live_server` is pytest-django's): a fresh database (PostgreSQL
+  when DATABASE_URL is set, else a temporary SQLite file; tests/realtime/harness.py) and
+  `daphne asgi:application` on a free port, with `restart()` (same port) and `django(code)`
+  to prepare data in a subprocess.
+- `browser` (module): Debian's Chromium through Playwright, headless.
+- `make_people(site_server, n)` and `log_in(page, server, email)`: accounts with a known
+  password, and the real login form.
+- `shot(page, name)`: a screenshot in test-artifacts/ (git-ignored).
+
+Every browser test is skipped, with the reason, when /usr/bin/chromium is missing (CI
+installs it); they are marked `browser` and `slow` and run by default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.realtime.harness import ROOT, Daphne, LiveDatabase, base_env, free_port, run_django
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "Browser-test-4-ClusterHub"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+# Generous: the first request of a fresh daphne imports Django; a reconnect waits for backoff.
+TIMEOUT_MS = 30_000
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: install Debian's chromium package")
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(skip)
+
+
+@dataclass
+class LiveServer:
+    daphne: Daphne
+    env: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return self.daphne.http
+
+    def restart(self) -> None:
+        """Stop daphne and start it again on the same port (a deploy)."""
+        self.daphne.stop()
+        self.daphne.start()
+
+    def django(self, code: str, **params: Any) -> Any:
+        """Run `code` with Django set up on the server's database; `params` arrive as the
+        dict `params`; returns what the code puts in `result`."""
+        env = {**self.env, "BROWSER_PARAMS": json.dumps(params)}
+        return run_django("params = json.loads(os.environ['BROWSER_PARAMS'])\n" + code, env)
+
+
+@pytest.fixture(scope="module")
+def site_server() -> Iterator[LiveServer]:
+    media = tempfile.mkdtemp(prefix="browser-media-")
+    try:
+        with LiveDatabase() as db:
+            # Every test logs several people in from 127.0.0.1: lift the login rate limit.
+            env = {**base_env(), **db.env(), "MEDIA_ROOT": media, "LOGIN_RATE": "1000/60"}
+            server = Daphne(env, app="asgi:application", port=free_port())
+            try:
+                server.start()
+                yield LiveServer(daphne=server, env=env)
+            except BaseException:
+                print(server.log_tail())
+                raise
+            finally:
+                server.stop()
+                with contextlib.suppress(OSError):
+                    os.unlink(server.log_path)
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+PEOPLE_CODE = """
+from community.models import User
+people = []
+for name in params["names"]:
+    email = f"{name.split()[0].lower()}-{params['tag']}@example.org"
+    user = User(email=email, full_name=name, email_verified=True)
+    user.set_password(params["password"])
+    user.save()
+    people.append({"id": user.pk, "email": email, "name": name})
+result = people
+"""
+
+
+def make_people(server: LiveServer, *names: str) -> list[dict[str, Any]]:
+    """Accounts (id, email, name) that log in with PASSWORD; emails are unique per call."""
+    return server.django(
+        PEOPLE_CODE, names=list(names), tag=secrets.token_hex(3), password=PASSWORD
+    )
+
+
+def new_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
+    context = browser.new_context(viewport=viewport, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def log_in(page: Any, server: LiveServer, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real form and wait until it has let us in."""
+    page.goto(f"{server.url}/account/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/account/login/" not in url)
+    assert page.locator("form[action='/account/logout/']").count() == 1
+
+
+def shot(page: Any, name: str, *, full_page: bool = False) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
