@@ -222,6 +222,9 @@ for prefix, folder in [
         STATICFILES_DIRS.append((prefix, folder))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Files only participants may fetch (conversation attachments): outside MEDIA_ROOT, served by
+# the app after an access check, never by the proxy.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

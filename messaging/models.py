@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from community.models import Ecosystem, Organisation
+from messaging.storage import attachment_storage
 
 
 class ListingKind(models.TextChoices):
@@ -114,12 +115,12 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return self.title or f"Conversation {self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return f"/xchange/conversations/{self.pk}/"
+
     @property
     def topic(self) -> str:
         return f"conversation:{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return f"/xchange/conversations/{self.pk}/"
 
 
 class Participant(models.Model):
@@ -207,7 +208,7 @@ class Attachment(models.Model):
     uploader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    file = models.FileField(upload_to="attachments/%Y/%m/")
+    file = models.FileField(upload_to="attachments/%Y/%m/", storage=attachment_storage)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -30,6 +30,7 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -293,7 +294,7 @@ def conversation_open(
                 raise PermissionDenied(_("This person does not accept messages from you."))
             # Lock both people in a fixed order so two concurrent starts make one conversation.
             list(
-                type(creator)
+                get_user_model()
                 .objects.select_for_update()
                 .filter(pk__in=[creator.pk, other.pk])
                 .order_by("pk")

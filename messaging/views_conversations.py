@@ -11,7 +11,7 @@ REST API and the socket actions call.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.models import User
 from messaging import selectors, services
 from messaging.events import AttachmentPayload, attachment_payload
 from messaging.forms_conversations import (
@@ -147,9 +148,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             conversation, created = services.conversation_open(
-                # The service locks users through `type(creator).objects`: a real instance,
-                # not the request's lazy wrapper.
-                creator=get_user_model().objects.get(pk=int(request.user.pk or 0)),
+                creator=cast(User, request.user),
                 participants=data["people"],
                 title=data["title"],
                 first_message=data["first_message"],

@@ -46,6 +46,11 @@ class Subscription:
         self.last_seq = last_seq
 
 
+def public_name(user: Any) -> str:
+    """A name others may see: never the email address of someone without a full name."""
+    return str(getattr(user, "display_name", None) or f"user {user.pk}")
+
+
 class ResyncRequiredError(Exception):
     pass
 
@@ -277,7 +282,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                         "type": "signal",
                         "topic": topic,
                         "signal": name,
-                        "user": {"id": self.user.pk, "name": str(self.user)},
+                        "user": {"id": self.user.pk, "name": public_name(self.user)},
                         "data": data,
                     }
                 ),

@@ -281,3 +281,18 @@ def test_presence_answers_for_contacts_only(anna, marc, lea):
 def test_anonymous_gets_401(anna):
     for url in [CONVERSATIONS, API + "unread/", API + "blocks/", API + "search/?q=x"]:
         assert api().get(url).status_code in {401, 403}
+
+
+@pytest.mark.django_db
+def test_session_authenticated_start_works_with_the_lazy_request_user(client):
+    """A browser session's request.user is a lazy wrapper; starting a one-to-one must work."""
+    from tests.factories import UserFactory
+
+    anna, marc = UserFactory(), UserFactory()
+    client.force_login(anna)
+    response = client.post(
+        "/api/v1/xchange/conversations/",
+        {"participants": [marc.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code in (200, 201), response.content

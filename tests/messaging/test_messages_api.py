@@ -313,7 +313,9 @@ def test_file_over_10_mb_is_refused(anna, pair):
     assert "10 MB" in response.json()["error"]["message"]
 
 
-def test_attachment_is_sent_with_a_message_and_served_to_participants_only(anna, marc, pair):
+def test_attachment_is_sent_with_a_message_and_served_to_participants_only(
+    anna, marc, pair, settings
+):
     attachment = upload(api(anna), pair, "report.pdf", PDF).json()
     # Before it is sent, only its uploader can fetch it.
     assert api(marc).get(attachment["url"]).status_code == 404
@@ -329,6 +331,10 @@ def test_attachment_is_sent_with_a_message_and_served_to_participants_only(anna,
     assert 'filename="report.pdf"' in download["Content-Disposition"]
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Type"] == "application/pdf"
+    # Kept outside MEDIA_ROOT, so no web server serving /media/ can hand it out.
+    stored = Attachment.objects.get(pk=attachment["id"]).file.path
+    assert stored.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    assert not stored.startswith(str(settings.MEDIA_ROOT))
     assert api(UserFactory()).get(attachment["url"]).status_code == 404
     assert api().get(attachment["url"]).status_code in {401, 403}
     # Already sent: cannot be attached again.
