@@ -13,3 +13,5 @@ class MessagingConfig(AppConfig):
         # `conversation:<id>`: active participants only; "typing" is relayed, never logged.
         register_topic("conversation", gate=conversation_can_subscribe, signals={"typing"})
         register_actions()
+        # The offers-and-demands section of the email digest.
+        import messaging.digest  # noqa: F401

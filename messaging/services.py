@@ -63,6 +63,7 @@ from messaging.selectors import (
     is_blocked,
     participant_get,
 )
+from notifications.services import notification_mark_read_for_target, notify
 from realtime.events import event_append
 from realtime.services import subscription_revoke
 from realtime.topics import user_topic
@@ -180,6 +181,21 @@ def _append_inbox_events(
             type=events.INBOX_UPDATED,
             data=dict(_inbox_payload(states[user_id], last, preview)),
         )
+
+
+def _notify_added(conversation: Conversation, *, actor: User, user_ids: list[int]) -> None:
+    """`conversation.added` for people put into a group by someone else."""
+    notify(
+        recipients=get_user_model().objects.filter(pk__in=user_ids),
+        actor=actor,
+        kind="conversation.added",
+        verb=_("%(who)s added you to %(title)s")
+        % {"who": actor.display_name, "title": conversation.title or _("a conversation")},
+        target=conversation,
+        url=conversation.get_absolute_url(),
+        group_key=conversation.topic,
+        data={"conversation": conversation.pk},
+    )
 
 
 def _require_admin(user: User, conversation: Conversation, what: str) -> Participant:
@@ -329,6 +345,8 @@ def conversation_open(
         payload = dict(events.conversation_payload(conversation, members, "created"))
         for user_id in sorted(p.user_id for p in members):
             event_append(topic=user_topic(user_id), type=events.CONVERSATION_CREATED, data=payload)
+        if is_group:
+            _notify_added(conversation, actor=creator, user_ids=[p.user_id for p in members])
         if first_message:
             message_send(
                 sender=creator, conversation=conversation, body=first_message, client_id=client_id
@@ -433,6 +451,16 @@ def conversation_mark_read(
                 },
             )
             _append_inbox_events(conversation, only=[user.pk])
+            if (
+                not Message.objects.filter(
+                    conversation=conversation, pk__gt=message_id, kind=MessageKind.TEXT
+                )
+                .exclude(sender=user)
+                .exists()
+            ):
+                # Caught up: what we told them about this conversation is read, and a push
+                # still waiting for it is not sent.
+                notification_mark_read_for_target(user=user, target=conversation)
     state = inbox_states(conversation, only=[user.pk]).get(user.pk)
     if state is None:  # left meanwhile
         raise ValidationError(_("You are no longer in this conversation."))
@@ -551,6 +579,7 @@ def participant_add(
                 type=events.CONVERSATION_CREATED,
                 data=payload,
             )
+        _notify_added(conversation, actor=actor, user_ids=[p.user_id for p in added])
         _append_inbox_events(conversation, last=message, skip=[p.user_id for p in added])
     return added
 
@@ -759,7 +788,48 @@ def message_send(
             data=dict(events.message_payload(message, attachments=files)),
         )
         _append_inbox_events(conversation, last=message, skip=blockers | {sender.pk})
+        _notify_message(conversation, message, recipient_ids=set(members) - blockers - {sender.pk})
     return message, True
+
+
+def _notify_message(
+    conversation: Conversation, message: Message, *, recipient_ids: set[int]
+) -> None:
+    """A `message.new` notification for each recipient who has not muted the conversation.
+
+    One unread notification per conversation (group key), so a burst stays one line and one
+    push. Push waits a few seconds (notifications.services.PUSH_GRACE): a recipient who is
+    looking at the conversation reads the message, which marks the notification read and
+    skips the push.
+    """
+    muted = set(
+        Participant.objects.filter(
+            conversation=conversation, user_id__in=recipient_ids, muted=True
+        ).values_list("user_id", flat=True)
+    )
+    if not recipient_ids - muted:
+        return
+    sender = message.sender
+    assert sender is not None
+    where = conversation.title or sender.display_name
+    notify(
+        recipients=get_user_model().objects.filter(pk__in=recipient_ids - muted),
+        actor=sender,
+        kind="message.new",
+        verb=_("New message from %(who)s") % {"who": sender.display_name}
+        if not conversation.is_group
+        else _("New message from %(who)s in %(where)s")
+        % {"who": sender.display_name, "where": where},
+        target=conversation,
+        action_object=message,
+        url=conversation.get_absolute_url(),
+        group_key=conversation.topic,
+        data={
+            "conversation": conversation.pk,
+            "message": message.pk,
+            "body": message_preview(message),
+        },
+    )
 
 
 def _check_own_recent(user: User, message: Message, what: str) -> None:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -34,8 +35,7 @@ from messaging.selectors_listings import (
     listing_interest_refusal,
     listing_postable_organisations,
 )
-from realtime.events import event_append
-from realtime.topics import user_topic
+from notifications.services import notify
 
 if TYPE_CHECKING:
     from messaging.models import Conversation
@@ -150,17 +150,28 @@ def _save_search_text(listing: Listing) -> None:
 
 
 def _notify_followers(listing: Listing, *, actor: User, change: str) -> None:
-    data = {
-        "listing": listing.pk,
-        "title": listing.title,
-        "status": listing.status,
-        "change": change,
-        "url": listing.get_absolute_url(),
-        "actor": {"id": actor.pk, "name": actor.display_name},
+    """A `listing.updated` notification for every follower but the one who made the change."""
+    verbs = {
+        "edited": _("%(title)s was updated"),
+        "closed": _("%(title)s was closed"),
+        "reopened": _("%(title)s is open again"),
     }
-    for user_id in listing_follower_ids(listing):
-        if user_id != actor.pk:
-            event_append(topic=user_topic(user_id), type="listing.updated", data=data)
+    notify(
+        recipients=get_user_model().objects.filter(pk__in=listing_follower_ids(listing)),
+        actor=actor,
+        kind="listing.updated",
+        verb=verbs.get(change, verbs["edited"]) % {"title": listing.title},
+        target=listing,
+        url=listing.get_absolute_url(),
+        data={
+            "listing": listing.pk,
+            "title": listing.title,
+            "status": listing.status,
+            "change": change,
+            "url": listing.get_absolute_url(),
+            "actor": {"id": actor.pk, "name": actor.display_name},
+        },
+    )
 
 
 def _lock(listing: Listing) -> Listing:
@@ -351,9 +362,10 @@ def listing_express_interest(
     Refused (PermissionDenied) when `user` is not logged in or not verified, belongs to the
     listing's organisation, or the listing is closed or expired; ValidationError when the
     message is empty or too long, or nobody at the organisation can answer.
-    Side effects: those of conversation_start (events on the conversation and user topics).
+    Side effects: those of conversation_open (events on the conversation and user topics),
+    and a `listing.interest` notification to the people who will answer.
     """
-    from messaging.services import conversation_start
+    from messaging.services import conversation_open
 
     refusal = listing_interest_refusal(user, listing)
     if refusal:
@@ -369,11 +381,32 @@ def listing_express_interest(
             _("Nobody at %(organisation)s can answer at the moment; try again later.")
             % {"organisation": listing.organisation.name}
         )
-    return conversation_start(
-        creator=user,
-        participants=participants,
-        title=listing.title,
-        listing=listing,
-        first_message=message,
-        client_id=client_id,
-    )
+    with transaction.atomic():
+        conversation, created = conversation_open(
+            creator=user,
+            participants=participants,
+            title=listing.title,
+            listing=listing,
+            first_message=message,
+            client_id=client_id,
+        )
+        if created:
+            # Same group key as the conversation's own notifications: the people who answer
+            # see one line, "X is interested in …", not three.
+            notify(
+                recipients=participants,
+                actor=user,
+                kind="listing.interest",
+                verb=_("%(who)s is interested in %(title)s")
+                % {"who": user.display_name, "title": listing.title},
+                target=conversation,
+                action_object=listing,
+                url=conversation.get_absolute_url(),
+                group_key=conversation.topic,
+                data={
+                    "listing": listing.pk,
+                    "conversation": conversation.pk,
+                    "body": message[:200],
+                },
+            )
+    return conversation

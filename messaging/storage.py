@@ -14,11 +14,11 @@ from django.core.files.storage import FileSystemStorage
 
 class PrivateFileStorage(FileSystemStorage):
     # Read at each use (not cached), so tests and deployments can move the folder.
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

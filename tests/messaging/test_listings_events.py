@@ -1,9 +1,10 @@
-"""Followers hear about changes (`listing.updated` on `user:<id>`), and expressing interest
-opens the right conversation with the first message."""
+"""Followers hear about changes (a `listing.updated` notification, live on `user:<id>`), and
+expressing interest opens the right conversation with the first message."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,8 +54,22 @@ def listing(organisation, author):
     return ListingFactory(organisation=organisation, author=author, title="Drone test range")
 
 
-def listing_events(user_id: int) -> list[Event]:
-    return list(Event.objects.filter(topic=f"user:{user_id}", type="listing.updated"))
+@dataclass
+class Heard:
+    """A `listing.updated` notification as its live event on the user topic carries it."""
+
+    seq: int
+    data: dict
+
+
+def listing_events(user_id: int) -> list[Heard]:
+    heard = []
+    for event in Event.objects.filter(topic=f"user:{user_id}", type="notification.created"):
+        notification = event.data["notification"]
+        if notification["kind"] == "listing.updated":
+            data = {k: v for k, v in notification["data"].items() if k != "count"}
+            heard.append(Heard(seq=event.seq, data=data))
+    return heard
 
 
 # --- Followers -------------------------------------------------------------------------

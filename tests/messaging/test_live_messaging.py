@@ -47,6 +47,7 @@ def test_send_broadcasts_message_and_inbox_after_commit(
     assert broadcasts.events() == [
         (f"t.conversation.{conversation.pk}", "message.created"),
         (f"t.user.{marc.pk}", "inbox.updated"),
+        (f"t.user.{marc.pk}", "notification.created"),
     ]
     (created,) = broadcasts.data(f"t.conversation.{conversation.pk}", "message.created")
     assert created["id"] == message.pk
@@ -108,6 +109,8 @@ def test_mark_read_broadcasts_receipt_and_inbox(broadcasts, django_capture_on_co
     assert broadcasts.events() == [
         (f"t.conversation.{conversation.pk}", "receipt.updated"),
         (f"t.user.{marc.pk}", "inbox.updated"),
+        # Caught up: the message's notification is read too (the bell's count drops).
+        (f"t.user.{marc.pk}", "notifications.unread"),
     ]
     (inbox,) = broadcasts.data(f"t.user.{marc.pk}", "inbox.updated")
     assert (inbox["unread"], inbox["total_unread"]) == (0, 0)

@@ -47,3 +47,28 @@ def test_invitation_notifies_an_existing_account_only():
         organisation=organisation, invited_by=admin, email="nobody@example.org", role="member"
     )
     assert Notification.objects.filter(kind="organisation.invited").count() == 1
+
+
+def test_interest_in_a_listing_is_one_notification_for_each_person_who_answers():
+    from messaging.services_listings import listing_express_interest
+    from tests.factories import ListingFactory
+
+    organisation = OrganisationFactory()
+    author = MembershipFactory(organisation=organisation, role="member").user
+    admin = MembershipFactory(organisation=organisation, role="admin").user
+    listing = ListingFactory(organisation=organisation, author=author, title="Drone test range")
+    visitor = UserFactory(full_name="Ines Costa")
+    conversation = listing_express_interest(
+        user=visitor, listing=listing, message="We would like to test here.", client_id="i1"
+    )
+    for person in (author, admin):
+        [note] = Notification.objects.filter(recipient=person)
+        assert note.kind == "listing.interest"
+        assert note.verb == "Ines Costa is interested in Drone test range"
+        assert note.url == conversation.get_absolute_url()
+    assert not Notification.objects.filter(recipient=visitor).exists()
+    # A retried request (same client id) notifies nobody again.
+    listing_express_interest(
+        user=visitor, listing=listing, message="We would like to test here.", client_id="i1"
+    )
+    assert Notification.objects.filter(recipient=admin).get().data["count"] == 3
