@@ -114,7 +114,12 @@ class OrganisationDirectoryFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Name, technology, city… e.g. hydrogen Lyon"),
+            }
+        ),
     )
     country = CountryFilter(
         label=_("Country"), choices=lambda: list(countries), field_name="country", distinct=False

@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static_url("img/logo.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("community.api.urls")),
     path("api/v1/", include("realtime.api")),
