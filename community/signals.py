@@ -13,3 +13,8 @@ organisation_reviewed = Signal()
 
 # kwargs: invitation, inviter, url (the one-time acceptance link)
 organisation_invited = Signal()
+
+# kwargs: seed (int), today (date), progress (callable taking a line of text). Sent by
+# `manage.py seed_demo` after the community's demo data is written, so the live apps can add
+# theirs (listings, conversations) on top without community importing them.
+demo_seeded = Signal()

@@ -15,3 +15,8 @@ class MessagingConfig(AppConfig):
         register_actions()
         # The offers-and-demands section of the email digest.
         import messaging.digest  # noqa: F401
+
+        # Listings and conversations on top of `manage.py seed_demo`'s community data.
+        from messaging import demo
+
+        demo.connect()

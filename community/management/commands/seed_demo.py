@@ -17,6 +17,7 @@ from community.demo.builder import (
     demo_seed,
 )
 from community.models import Organisation
+from community.signals import demo_seeded
 
 
 class Command(BaseCommand):
@@ -67,6 +68,9 @@ class Command(BaseCommand):
         if not result.created:
             self.stdout.write(result.message)
             return
+        demo_seeded.send(
+            sender=self.__class__, seed=options["seed"], today=today, progress=self.stdout.write
+        )
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
