@@ -1,4 +1,5 @@
-"""`make bench`: runs every benchmark in bench/ (each bench/*.py but this file and _modules).
+"""`make bench`: runs every benchmark in bench/ (each bench/*.py but this file, _modules and
+the servers in NOT_BENCHMARKS), e.g. bench/search.py and bench/live.py.
 
 Each benchmark prints its figures; none asserts. Needs PostgreSQL (BENCH_DATABASE_URL,
 default postgres://postgres@127.0.0.1:5432/clusterhub_bench).
@@ -11,12 +12,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# Servers that benchmarks start, not benchmarks themselves.
+NOT_BENCHMARKS = {"run.py", "floor_server.py"}
 
 
 def main() -> int:
     failed = []
     for script in sorted(HERE.glob("*.py")):
-        if script.name == "run.py" or script.name.startswith("_"):
+        if script.name in NOT_BENCHMARKS or script.name.startswith("_"):
             continue
         print(f"\n### {script.stem}", flush=True)
         if subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False).returncode:

@@ -16,9 +16,8 @@ stopped by the context managers (or `stop()`), never by name.
   tickets, reconnect with backoff and jitter, resubscribe with `since`, gap detection and
   re-sending of unacknowledged actions with the same id.
 
-Until messaging registers the `message.send` action, daphne runs
-`tests.realtime.harness:application`: the project's ASGI app plus a stand-in `message.send`
-action and `conversation` topic with the same contract (see `_register_stand_ins`).
+Messages go through the real `message.send` action (messaging/actions.py) of
+`daphne asgi:application`.
 """
 
 from __future__ import annotations
@@ -67,14 +66,8 @@ def wait_for_port(port: int, timeout: float = START_TIMEOUT_S, proc: Any = None)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def messaging_action_ready() -> bool:
-    """True once messaging/actions.py registers the real `message.send` action."""
-    path = ROOT / "messaging" / "actions.py"
-    return path.exists() and '"message.send"' in path.read_text()
-
-
 def default_app() -> str:
-    return "asgi:application" if messaging_action_ready() else "tests.realtime.harness:application"
+    return "asgi:application"
 
 
 # --- Redis ---------------------------------------------------------------------------------
@@ -648,73 +641,3 @@ class LiveClient:
 
     def sequences(self, topic: str) -> list[int]:
         return [seq for seq, _ in self.topics[topic].events]
-
-
-# --- stand-ins until messaging registers its action ---------------------------------------
-
-
-def _stand_in_send(user: Any, data: dict[str, Any], client_id: str | None) -> dict[str, Any]:
-    """`message.send` with the contract messaging will have: idempotent by client id."""
-    from django.core.exceptions import ValidationError
-    from django.db import IntegrityError, transaction
-    from django.http import Http404
-
-    from messaging.models import Message, Participant
-    from realtime.events import event_append
-
-    try:
-        conversation = int(data.get("conversation"))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValidationError({"conversation": ["Required."]}) from None
-    body = str(data.get("body") or "")
-    if client_id:
-        found = Message.objects.filter(sender=user, client_id=client_id).first()
-        if found is not None:
-            return {"message_id": found.pk}
-    try:
-        with transaction.atomic():
-            if not Participant.objects.filter(
-                conversation_id=conversation, user=user, left_at=None
-            ).exists():
-                raise Http404
-            message = Message.objects.create(
-                conversation_id=conversation, sender=user, client_id=client_id or "", body=body
-            )
-            event_append(
-                topic=f"conversation:{conversation}",
-                type="message.created",
-                data={"id": message.pk, "client_id": message.client_id, "body": body},
-            )
-    except IntegrityError:
-        found = Message.objects.get(sender=user, client_id=client_id)
-        return {"message_id": found.pk}
-    return {"message_id": message.pk}
-
-
-def _stand_in_gate(user: Any, key: str) -> bool:
-    from messaging.models import Participant
-
-    return (
-        key.isdigit()
-        and Participant.objects.filter(conversation_id=int(key), user=user, left_at=None).exists()
-    )
-
-
-def _register_stand_ins() -> None:
-    from realtime.actions import get_action, register_action
-    from realtime.topics import parse_topic, register_topic
-
-    if parse_topic("conversation:1") is None:
-        register_topic("conversation", gate=_stand_in_gate, signals={"typing"})
-    if get_action("message.send") is None:
-        register_action("message.send", _stand_in_send)
-
-
-def __getattr__(name: str) -> Any:
-    # `daphne tests.realtime.harness:application`: the project's app plus the stand-ins.
-    if name == "application":
-        from config.asgi import application
-
-        _register_stand_ins()
-        return application
-    raise AttributeError(name)
