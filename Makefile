@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test lint bench install install-dev node clean serve migrate seed e2e
+.PHONY: run worker test lint bench install install-dev migrate clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)

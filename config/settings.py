@@ -334,6 +334,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "600/minute"),
         "auth": os.environ.get("API_AUTH_RATE", "10/minute"),
+        "socket_ticket": os.environ.get("API_SOCKET_TICKET_RATE", "30/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from realtime.services import ticket_issue
@@ -18,7 +19,9 @@ class TicketView(APIView):
     """Issue a single-use socket ticket: connect to `/ws/?ticket=<ticket>` within `expires_in` s."""
 
     permission_classes = [IsAuthenticated]
-    throttle_scope = "auth"
+    # Per person: enough for a phone reconnecting with backoff, not for a ticket flood.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "socket_ticket"
 
     @extend_schema(
         request=None,

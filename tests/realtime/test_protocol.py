@@ -278,3 +278,24 @@ def test_prune_events_keeps_recent_history(transactional_db):
     Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
     call_command("prune_events", days=30)
     assert list(Event.objects.filter(topic="probe:prune").values_list("seq", flat=True)) == [2]
+
+
+def test_socket_tickets_are_rate_limited_per_person(api_client, settings, db):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "socket_ticket": "3/minute",
+        },
+    }
+    from rest_framework.throttling import ScopedRateThrottle
+
+    ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    try:
+        api_client.force_authenticate(UserFactory())
+        codes = [api_client.post("/api/v1/realtime/ticket/").status_code for _ in range(4)]
+        assert codes == [201, 201, 201, 429]
+    finally:
+        from rest_framework.settings import api_settings
+
+        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
