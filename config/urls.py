@@ -8,8 +8,17 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+class FaviconView(RedirectView):
+    # Resolved per request: with the manifest storage the hashed name exists only after
+    # collectstatic, not when the URLconf is imported.
+    permanent = True
+
+    def get_redirect_url(self, *args: object, **kwargs: object) -> str:
+        return static_url("img/logo.svg")
+
+
 urlpatterns = [
-    path("favicon.ico", RedirectView.as_view(url=static_url("img/logo.svg"), permanent=True)),
+    path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     path("api/v1/", include("community.api.urls")),
     path("api/v1/", include("realtime.api")),
