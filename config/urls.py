@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+
 class FaviconView(RedirectView):
     # Resolved per request: with the manifest storage the hashed name exists only after
     # collectstatic, not when the URLconf is imported.
