@@ -142,19 +142,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channel layer and cache -----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS: dict[str, Any] = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # socket_timeout None: with redis-py 8 the default read timeout kills idle
-                # consumers after about 5 s with close code 1011 (channels_redis#422).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
-                "prefix": os.environ.get("CHANNEL_PREFIX", "clusterhub"),
-                "capacity": 1500,
-                "expiry": 60,
-            },
+    # The pub/sub layer is the default: faster fan-out here, and its group memberships live in
+    # the process, so a Redis restart does not drop every socket (docs/performance.md,
+    # docs/decisions.md). CHANNEL_LAYER=core selects channels-redis's list-based layer.
+    # socket_timeout None: with redis-py 8 the default read timeout kills idle consumers
+    # after about 5 s with close code 1011 (channels_redis#422).
+    _layer_host = {"address": REDIS_URL, "socket_timeout": None}
+    _prefix = os.environ.get("CHANNEL_PREFIX", "clusterhub")
+    if os.environ.get("CHANNEL_LAYER", "pubsub") == "core":
+        CHANNEL_LAYERS: dict[str, Any] = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {
+                    "hosts": [_layer_host],
+                    "prefix": _prefix,
+                    "capacity": 1500,
+                    "expiry": 60,
+                },
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [_layer_host], "prefix": _prefix},
+            }
+        }
     CACHES: dict[str, Any] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

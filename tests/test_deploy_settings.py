@@ -48,7 +48,7 @@ def test_environment_selects_production_backends():
     assert result.returncode == 0, result.stderr
     engine, layer, socket_timeout, cache, email = json.loads(result.stdout.strip().splitlines()[-1])
     assert engine == "django.db.backends.postgresql"
-    assert layer == "channels_redis.core.RedisChannelLayer"
+    assert layer == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert socket_timeout is None
     assert cache == "django.core.cache.backends.redis.RedisCache"
     assert email == "django.core.mail.backends.smtp.EmailBackend"
