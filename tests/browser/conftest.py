@@ -149,3 +149,97 @@ def shot(page: Any, name: str, *, full_page: bool = False) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# --- A real mailbox: an SMTP server the site sends to (appended for test_onboarding.py) ----
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping every message it receives; `wait_for` blocks until one
+    matching a predicate arrives (no sleeps: a condition variable)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.messages: list[tuple[list[str], Any]] = []
+        self.port = 0
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        from email import message_from_bytes, policy
+
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        with self._arrived:
+            self.messages.append((list(envelope.rcpt_tos), parsed))
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(
+        self, recipient: str, subject: str = "", timeout: float = TIMEOUT_MS / 1000
+    ) -> Any:
+        """The first message to `recipient` whose subject contains `subject`, waiting up to
+        `timeout` seconds for it to arrive."""
+
+        def find() -> Any:
+            for recipients, message in self.messages:
+                if recipient.lower() in (r.lower() for r in recipients) and subject in str(
+                    message["Subject"]
+                ):
+                    return message
+            return None
+
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: find() is not None, timeout):
+                got = [(r, str(m["Subject"])) for r, m in self.messages]
+                raise AssertionError(
+                    f"no email to {recipient} about {subject!r} within {timeout} s; got {got}"
+                )
+            return find()
+
+
+@pytest.fixture(scope="module")
+def mail_server() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on a free 127.0.0.1 port, for the module."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    mailbox.port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    controller.start()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="module")
+def site_server_with_mail(mail_server: Mailbox) -> Iterator[LiveServer]:
+    """`site_server`, but sending email by SMTP to `mail_server`, with SITE_URL (the links
+    in emails) pointing at the server itself."""
+    media = tempfile.mkdtemp(prefix="browser-media-")
+    port = free_port()
+    try:
+        with LiveDatabase() as db:
+            env = {
+                **base_env(),
+                **db.env(),
+                "MEDIA_ROOT": media,
+                "LOGIN_RATE": "1000/60",
+                "SITE_URL": f"http://127.0.0.1:{port}",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(mail_server.port),
+                "EMAIL_USE_TLS": "0",
+            }
+            server = Daphne(env, app="asgi:application", port=port)
+            try:
+                server.start()
+                yield LiveServer(daphne=server, env=env)
+            except BaseException:
+                print(server.log_tail())
+                raise
+            finally:
+                server.stop()
+                with contextlib.suppress(OSError):
+                    os.unlink(server.log_path)
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
