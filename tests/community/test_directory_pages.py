@@ -138,3 +138,13 @@ def test_map_page_shows_filter_errors(client):
     page = html(response)
     assert "nope is not one of the available" in page
     assert "data-points-url" not in page
+
+
+@pytest.mark.django_db
+def test_a_valid_search_without_results_says_so_and_keeps_the_exports(client):
+    response = client.get("/directory/?q=nothingmatchesthisword")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "0 organisations" in body
+    assert "No results: correct the filters" not in body
+    assert "Export CSV" in body

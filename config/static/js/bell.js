@@ -8,7 +8,7 @@ function show(count) {
   const badge = bell.querySelector(".bell-count");
   badge.textContent = count > 99 ? "99+" : String(count);
   badge.hidden = count === 0;
-  bell.setAttribute("aria-label", `${bell.dataset.label} (${count})`);
+  bell.setAttribute("aria-label", bell.dataset.label.replace("{n}", String(count)));
   document.dispatchEvent(new CustomEvent("clusterhub:unread", { detail: count }));
 }
 
