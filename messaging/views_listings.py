@@ -41,6 +41,17 @@ from messaging.selectors_listings import (
 PAGE_SIZE = 20
 FILTER_NAMES = ("q", "kind", "category", "ecosystem", "country", "target_country", "sort")
 
+# The form fields that go to listing_create / listing_update as they are.
+LISTING_FIELDS = (
+    "kind",
+    "category",
+    "title",
+    "description",
+    "ecosystems",
+    "target_countries",
+    "valid_until",
+)
+
 
 def _form_error(form: Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
@@ -119,13 +130,7 @@ def listing_create(request: HttpRequest) -> HttpResponse:
             listing = services.listing_create(
                 author=request.user,  # type: ignore[arg-type]
                 organisation=data["organisation"],
-                kind=data["kind"],
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                ecosystems=data["ecosystems"],
-                target_countries=data["target_countries"],
-                valid_until=data["valid_until"],
+                **{name: data[name] for name in LISTING_FIELDS},
             )
         except ValidationError as exc:
             _form_error(form, exc)
@@ -161,13 +166,7 @@ def listing_edit(request: HttpRequest, listing_id: int) -> HttpResponse:
             listing = services.listing_update(
                 listing=listing,
                 user=request.user,  # type: ignore[arg-type]
-                kind=data["kind"],
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                ecosystems=data["ecosystems"],
-                target_countries=data["target_countries"],
-                valid_until=data["valid_until"],
+                **{name: data[name] for name in LISTING_FIELDS},
             )
         except ValidationError as exc:
             _form_error(form, exc)
