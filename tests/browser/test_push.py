@@ -351,7 +351,7 @@ def test_bell_counts_a_new_message_live_and_lists_it(site_server: LiveServer, br
     # Anna's bell follows, over the live socket.
     expect(count).to_be_visible()
     expect(count).to_have_text("1")
-    expect(bell).to_have_attribute("aria-label", "Notifications (1)")
+    expect(bell).to_have_attribute("aria-label", "Notifications (1 unread)")
     expect(anna.locator("#live-announcer")).to_have_text("New message from Ben Kaya")
     assert anna.evaluate("window.stillTheSamePage") is True
     shot(anna, "bell-2-one")
