@@ -62,10 +62,6 @@ def user_may_subscribe(user: Any, topic: str) -> bool:
     return bool(kind.gate(user, key))
 
 
-def registered_kinds() -> list[str]:
-    return sorted(_registry)
-
-
 def user_topic(user_id: int) -> str:
     """The per-user topic: notifications and anything addressed to one person."""
     return f"user:{user_id}"

@@ -1,8 +1,5 @@
-"""Directory search: every filter alone and combined, text search, sort, errors, the API list.
-
-The list is served by the organisations viewset, which mixes in DirectoryListMixin; until
-that viewset is routed, this module's URLconf adds a stand-in so these tests still run.
-"""
+"""Directory search: every filter alone and combined, text search, sort, errors, the API list
+(served by the organisations viewset, which mixes in DirectoryListMixin)."""
 
 from __future__ import annotations
 
@@ -11,12 +8,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.db.models.expressions import RawSQL
-from django.urls import Resolver404, path, resolve
 from django.utils import timezone
-from rest_framework import generics
-from rest_framework.permissions import AllowAny
 
-from community.api.directory import DirectoryListMixin
 from community.models import Ecosystem, ModerationStatus, Organisation, Tag, TagKind
 from community.models.taxonomy import ECOSYSTEMS
 from community.search import (
@@ -25,24 +18,9 @@ from community.search import (
     organisation_search_vector,
 )
 from community.selectors.directory import organisation_search
-from config.urls import urlpatterns as project_urlpatterns
 from tests.factories import OrganisationFactory
 
-
-class _DirectoryList(DirectoryListMixin, generics.GenericAPIView):
-    permission_classes = [AllowAny]
-
-    def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
-
-
-urlpatterns = list(project_urlpatterns)
-try:
-    resolve("/api/v1/organisations/", urlconf="config.urls")
-except Resolver404:
-    urlpatterns.append(path("api/v1/organisations/", _DirectoryList.as_view()))
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/organisations/"
 
