@@ -552,100 +552,112 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         common = {**base_env(), "REDIS_URL": redis.url}
 
         # floor
-        with floor_server() as (port, pid):
-            floor = Floor(port)
-            section("floor P1/P2/P3")
-            results["floor"] = {
-                "P1": asyncio.run(
-                    p1(floor, users=args.users, rate=args.rate, seconds=args.seconds)
-                ),
-                "P1_light": asyncio.run(p1(floor, users=args.users, rate=5, seconds=args.seconds)),
-                "P2": asyncio.run(p2_generic(floor, sockets=args.fanout, rounds=args.rounds)),
-                "P3": asyncio.run(p3(lambda n: floor.open(n, f"i{n}"), pid, sockets=idle)),
-            }
+        if "floor" in args.systems:
+            with floor_server() as (port, pid):
+                floor = Floor(port)
+                section("floor P1/P2/P3")
+                results["floor"] = {
+                    "P1": asyncio.run(
+                        p1(floor, users=args.users, rate=args.rate, seconds=args.seconds)
+                    ),
+                    "P1_light": asyncio.run(
+                        p1(floor, users=args.users, rate=5, seconds=args.seconds)
+                    ),
+                    "P2": asyncio.run(p2_generic(floor, sockets=args.fanout, rounds=args.rounds)),
+                    "P3": asyncio.run(p3(lambda n: floor.open(n, f"i{n}"), pid, sockets=idle)),
+                }
 
         # stock Channels
-        stock_env = {
-            **common,
-            "DJANGO_SETTINGS_MODULE": "bench.stock_channels.settings",
-            "CHANNEL_PREFIX": f"stock{secrets.token_hex(2)}",
-        }
-        for layer, backend in (
-            ("core", "channels_redis.core.RedisChannelLayer"),
-            ("pubsub", "channels_redis.pubsub.RedisPubSubChannelLayer"),
-        ):
-            with Daphne(
-                {**stock_env, "STOCK_CHANNEL_LAYER": backend},
-                app="bench.stock_channels.asgi:application",
-                extra_args=["-v", "0"],
-            ) as server:
-                stock = Stock(server.port)
-                section(f"stock Channels ({layer}) P1/P2" + ("/P3" if layer == "core" else ""))
-                entry: dict[str, Any] = {
-                    "P1": asyncio.run(
-                        p1(stock, users=args.users, rate=args.rate, seconds=args.seconds)
-                    ),
-                    "P2": asyncio.run(p2_generic(stock, sockets=args.fanout, rounds=args.rounds)),
-                }
-                if layer == "core":
-                    entry["P1_light"] = asyncio.run(
-                        p1(stock, users=args.users, rate=5, seconds=args.seconds)
-                    )
-                    entry["P3"] = asyncio.run(
-                        p3(
-                            lambda n, stock=stock: stock.open(n, f"i{n}"),  # type: ignore[misc]
-                            server.pid,
-                            sockets=idle,
-                        )
-                    )
-                results[f"stock {layer}"] = entry
-
-        # ClusterHub
-        with LiveDatabase(base_url) as db:
-            results["database"] = db.kind
-            env = {**common, **db.env(), "DJANGO_SETTINGS_MODULE": "bench._live_settings"}
-            section("ClusterHub: users, tokens, conversations")
-            world = world_for(env, args.users)
-            for layer in ("core", "pubsub"):
-                layer_env = {
-                    **env,
-                    "LIVE_CHANNEL_LAYER": layer,
-                    "CHANNEL_PREFIX": f"ch{layer}{secrets.token_hex(2)}",
-                }
-                with Daphne(layer_env, app="asgi:application", extra_args=["-v", "0"]) as one:
-                    hub = ClusterHub([one], world, f"({layer})")
-                    hub.rooms = {f"p{n}": c["id"] for n, c in enumerate(world["conversations"])}
-                    section(f"ClusterHub ({layer}) P1")
-                    entry = {
+        if "stock" in args.systems:
+            stock_env = {
+                **common,
+                "DJANGO_SETTINGS_MODULE": "bench.stock_channels.settings",
+                "CHANNEL_PREFIX": f"stock{secrets.token_hex(2)}",
+            }
+            for layer, backend in (
+                ("core", "channels_redis.core.RedisChannelLayer"),
+                ("pubsub", "channels_redis.pubsub.RedisPubSubChannelLayer"),
+            ):
+                with Daphne(
+                    {**stock_env, "STOCK_CHANNEL_LAYER": backend},
+                    app="bench.stock_channels.asgi:application",
+                    extra_args=["-v", "0"],
+                ) as server:
+                    stock = Stock(server.port)
+                    section(f"stock Channels ({layer}) P1/P2" + ("/P3" if layer == "core" else ""))
+                    entry: dict[str, Any] = {
                         "P1": asyncio.run(
-                            p1(hub, users=args.users, rate=args.rate, seconds=args.seconds)
+                            p1(stock, users=args.users, rate=args.rate, seconds=args.seconds)
                         ),
-                        "P1_light": asyncio.run(
-                            p1(hub, users=args.users, rate=5, seconds=args.seconds)
+                        "P2": asyncio.run(
+                            p2_generic(stock, sockets=args.fanout, rounds=args.rounds)
                         ),
                     }
-                    section(f"ClusterHub ({layer}) P2, one process")
-                    entry["P2"] = asyncio.run(
-                        p2_clusterhub(hub, layer_env, sockets=args.fanout, rounds=args.rounds)
-                    )
-                    with Daphne(layer_env, app="asgi:application", extra_args=["-v", "0"]) as two:
-                        section(f"ClusterHub ({layer}) P2, two processes")
-                        hub2 = ClusterHub([one, two], world, f"({layer}) x2")
-                        entry["P2x2"] = asyncio.run(
-                            p2_clusterhub(hub2, layer_env, sockets=args.fanout, rounds=args.rounds)
+                    if layer == "core" and not args.p1p2:
+                        entry["P1_light"] = asyncio.run(
+                            p1(stock, users=args.users, rate=5, seconds=args.seconds)
                         )
-                    if layer == "core":
-                        section("ClusterHub (core) P3")
-
-                        async def open_idle(n: int, hub: ClusterHub = hub) -> Sock:
-                            return await hub.connect(n, cookie=True)
-
-                        entry["P3"] = asyncio.run(p3(open_idle, one.pid, sockets=idle))
-                        section("ClusterHub (core) P4")
-                        entry["P4"] = asyncio.run(
-                            p4(hub, layer_env, clients=args.catchup, missed=20)
+                        entry["P3"] = asyncio.run(
+                            p3(
+                                lambda n, stock=stock: stock.open(n, f"i{n}"),  # type: ignore[misc]
+                                server.pid,
+                                sockets=idle,
+                            )
                         )
-                    results[f"ClusterHub {layer}"] = entry
+                    results[f"stock {layer}"] = entry
+
+        # ClusterHub
+        if args.layers:
+            with LiveDatabase(base_url) as db:
+                results["database"] = db.kind
+                env = {**common, **db.env(), "DJANGO_SETTINGS_MODULE": "bench._live_settings"}
+                section("ClusterHub: users, tokens, conversations")
+                world = world_for(env, args.users)
+                for layer in args.layers:
+                    layer_env = {
+                        **env,
+                        "LIVE_CHANNEL_LAYER": layer,
+                        "CHANNEL_PREFIX": f"ch{layer}{secrets.token_hex(2)}",
+                    }
+                    with Daphne(layer_env, app="asgi:application", extra_args=["-v", "0"]) as one:
+                        hub = ClusterHub([one], world, f"({layer})")
+                        hub.rooms = {f"p{n}": c["id"] for n, c in enumerate(world["conversations"])}
+                        section(f"ClusterHub ({layer}) P1")
+                        entry = {
+                            "P1": asyncio.run(
+                                p1(hub, users=args.users, rate=args.rate, seconds=args.seconds)
+                            ),
+                            "P1_light": asyncio.run(
+                                p1(hub, users=args.users, rate=5, seconds=args.seconds)
+                            ),
+                        }
+                        section(f"ClusterHub ({layer}) P2, one process")
+                        entry["P2"] = asyncio.run(
+                            p2_clusterhub(hub, layer_env, sockets=args.fanout, rounds=args.rounds)
+                        )
+                        with Daphne(
+                            layer_env, app="asgi:application", extra_args=["-v", "0"]
+                        ) as two:
+                            section(f"ClusterHub ({layer}) P2, two processes")
+                            hub2 = ClusterHub([one, two], world, f"({layer}) x2")
+                            entry["P2x2"] = asyncio.run(
+                                p2_clusterhub(
+                                    hub2, layer_env, sockets=args.fanout, rounds=args.rounds
+                                )
+                            )
+                        if layer == "core" and not args.p1p2:
+                            section("ClusterHub (core) P3")
+
+                            async def open_idle(n: int, hub: ClusterHub = hub) -> Sock:
+                                return await hub.connect(n, cookie=True)
+
+                            entry["P3"] = asyncio.run(p3(open_idle, one.pid, sockets=idle))
+                        if layer == "core" and not args.p1p2:
+                            section("ClusterHub (core) P4")
+                            entry["P4"] = asyncio.run(
+                                p4(hub, layer_env, clients=args.catchup, missed=20)
+                            )
+                        results[f"ClusterHub {layer}"] = entry
     return results
 
 
@@ -750,15 +762,28 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--json", help="also write the raw figures to this file")
     parser.add_argument("--sqlite", action="store_true", help="ClusterHub on a SQLite file")
+    parser.add_argument(
+        "--only",
+        help="a partial run while working on one system: comma-separated of floor, stock, "
+        "core (ClusterHub on the core layer), pubsub (ClusterHub on the pubsub layer)",
+    )
+    parser.add_argument(
+        "--p1p2", action="store_true", help="only P1 and P2 (no idle sockets, no restart)"
+    )
     args = parser.parse_args()
     # A SIGTERM (e.g. from `timeout`) unwinds the `with` blocks, so every server we started stops.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.users, args.rate, args.seconds = (20, 10.0, 3.0) if args.quick else (200, 50.0, 10.0)
     args.fanout, args.rounds = (100, 3) if args.quick else (1000, 10)
     args.idle, args.catchup = (300, 20) if args.quick else (5000, 100)
+    args.systems = set(args.only.split(",")) if args.only else {"floor", "stock", "core", "pubsub"}
+    args.layers = [layer for layer in ("core", "pubsub") if layer in args.systems]
     started = time.monotonic()
     results = run(args)
-    print(report(results, args, time.monotonic() - started))
+    if len(args.systems) == 4 and not args.p1p2:
+        print(report(results, args, time.monotonic() - started))
+    else:  # a partial run (--only) has no full table; print what it measured
+        print(json.dumps(results, indent=2, default=str))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     return 0

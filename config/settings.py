@@ -157,6 +157,8 @@ if REDIS_URL:
                     "hosts": [_layer_host],
                     "prefix": _prefix,
                     "capacity": 1500,
+                    # The process's one hub channel receives every broadcast (realtime/hub.py).
+                    "channel_capacity": {"hub.*": 100_000},
                     "expiry": 60,
                 },
             }
@@ -176,7 +178,14 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            # The hub's one channel receives every broadcast (realtime/hub.py). (This layer
+            # does not compile `channel_capacity` patterns, so the default is raised.)
+            "CONFIG": {"capacity": 100_000},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Accounts --------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def _ids(data: dict[str, Any], field: str, limit: int) -> list[int]:
 def message_send_action(user: Any, data: dict[str, Any], client_id: str | None) -> dict[str, Any]:
     if not client_id:
         raise ValidationError({"id": [_("The action frame needs an id (the client id).")]})
-    conversation = selectors.conversation_get_for(user, _int(data, "conversation"))
+    conversation = selectors.conversation_get_for(user, _int(data, "conversation"), related=False)
     message, created = services.message_send(
         sender=user,
         conversation=conversation,

@@ -74,23 +74,23 @@ def participant_get(user: Any, conversation: Conversation) -> Participant:
     return participant
 
 
-def conversation_get_for(user: Any, conversation_id: Any) -> Conversation:
-    """The conversation if `user` is an active participant of it; Http404 otherwise."""
+def conversation_get_for(user: Any, conversation_id: Any, *, related: bool = True) -> Conversation:
+    """The conversation if `user` is an active participant of it; Http404 otherwise.
+
+    `related=False` leaves out the listing and the creator (socket actions need neither,
+    and the joins are a tenth of a send's time)."""
     try:
         pk = int(conversation_id)
     except (TypeError, ValueError):
         raise Http404 from None
     if not _active(user):
         raise Http404
-    conversation = (
-        Conversation.objects.select_related("listing", "created_by")
-        .filter(
-            pk=pk,
-            participants__user=user,
-            participants__left_at__isnull=True,
-        )
-        .first()
-    )
+    rows = Conversation.objects.all()
+    if related:
+        rows = rows.select_related("listing", "created_by")
+    conversation = rows.filter(
+        pk=pk, participants__user=user, participants__left_at__isnull=True
+    ).first()
     if conversation is None:
         raise Http404
     return conversation

@@ -702,7 +702,8 @@ def message_send(
     the sender). Events: `message.created` on the conversation topic; `inbox.updated` on the
     user topic of every other active participant, except those who blocked the sender (the
     sender's own devices follow their sends through the conversation topic or REST; one
-    event less per send keeps the hot path short).
+    event less per send keeps the hot path short). Then, in a second transaction, the
+    `message.new` notifications.
     """
     client_id = _clean_client_id(client_id)
     stored = _stored_send(sender, client_id, conversation)
@@ -788,7 +789,12 @@ def message_send(
             data=dict(events.message_payload(message, attachments=files)),
         )
         _append_inbox_events(conversation, last=message, skip=blockers | {sender.pk})
-        _notify_message(conversation, message, recipient_ids=set(members) - blockers - {sender.pk})
+    # In a transaction of its own, after the message's: the message and its events are
+    # committed (and on their way to the sockets) before the notifications are written,
+    # which would otherwise double the time until the other participants see the message.
+    # A process that dies in between loses the notification, never the message
+    # (docs/decisions.md). Inside a caller's transaction both simply join it.
+    _notify_message(conversation, message, recipient_ids=set(members) - blockers - {sender.pk})
     return message, True
 
 

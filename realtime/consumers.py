@@ -1,28 +1,40 @@
 """The one websocket consumer at `/ws/`: multiplexed topics, catch-up from the log, signals.
 
-docs/realtime.md is the protocol; this module is its server side. Everything a socket does
-is handled in one sequential dispatch loop (channels processes one message at a time per
-consumer), so while a subscription reads its backlog, live events for it wait in the
-consumer's channel queue and are de-duplicated by sequence number afterwards.
+docs/realtime.md is the protocol; this module is its server side. A socket has no channel
+of its own on the layer: the process's hub (realtime/hub.py) receives each broadcast once
+and calls `deliver` on every local subscriber, which writes the ready frame at once when it
+is the next in sequence. Everything else (frames from the client, catch-up, control
+messages, maintenance) runs in the consumer's one sequential dispatch loop. While a
+subscription reads its backlog or fills a gap, live events for it are buffered on the
+subscription and delivered afterwards in sequence order, without duplicates.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import random
 import time
+from operator import itemgetter
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.utils import await_many_dispatch
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from realtime.actions import get_action
 from realtime.events import dumps, group_for_topic, group_for_user
+from realtime.hub import Hub, get_hub
 from realtime.models import Event, TopicCounter
 from realtime.topics import parse_topic, user_may_subscribe
 
@@ -39,11 +51,14 @@ PROTOCOL_ERRORS = frozenset({"bad_frame", "frame_too_large", "unknown_type"})
 
 
 class Subscription:
-    __slots__ = ("last_seq", "topic")
+    __slots__ = ("buffer", "last_seq", "topic")
 
-    def __init__(self, topic: str, last_seq: int) -> None:
+    def __init__(self, topic: str, last_seq: int, buffer: list[tuple[int, str]] | None) -> None:
         self.topic = topic
-        self.last_seq = last_seq
+        self.last_seq = last_seq  # the last event delivered to the socket
+        # None while live; while the backlog is read or a gap filled, the (seq, frame) pairs
+        # that arrive meanwhile, delivered afterwards by `_drain`.
+        self.buffer = buffer
 
 
 def public_name(user: Any) -> str:
@@ -91,16 +106,52 @@ def subscribe_snapshot(topic: str, since: int | None) -> tuple[int, list[str]]:
     return current, read_backlog(topic, since)
 
 
+def run_action(
+    handler: Any, user: Any, data: dict[str, Any], client_id: str | None
+) -> tuple[int | None, dict[str, Any] | None]:
+    """(seconds to wait, None) when rate limited, else (None, the handler's result); one
+    trip to the database thread for both."""
+    wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
+    if wait is not None:
+        return wait, None
+    return None, handler(user, data, client_id)
+
+
+def maintenance_snapshot(user_id: int, topics: list[str]) -> tuple[Any, set[str], dict[str, int]]:
+    """The active user (None if disabled or deleted), the topics they may still see, and
+    those topics' current sequence numbers."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None, set(), {}
+    allowed = {topic for topic in topics if user_may_subscribe(user, topic)}
+    counters = TopicCounter.objects.filter(topic__in=allowed).values_list("topic", "last_seq")
+    return user, allowed, dict(counters)
+
+
+def count_write(key: str) -> int:
+    """Add one to a counter that lives 70 s: on Redis one round trip (INCR and EXPIRE in a
+    pipeline) instead of the three of Django's add() and incr()."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        redis_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline()
+        pipe.incr(redis_key)
+        pipe.expire(redis_key, 70)
+        count, _ = pipe.execute()
+        return int(count)
+    backend.add(key, 0, timeout=70)
+    try:
+        return int(backend.incr(key))
+    except ValueError:  # expired in between
+        backend.set(key, 1, timeout=70)
+        return 1
+
+
 def rate_limited(user_id: int, per_minute: int) -> int | None:
     """Seconds to wait if this user has used up their writes for the current minute."""
     window = int(time.time() // 60)
-    key = f"ws-rate:{user_id}:{window}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=70)
-        count = 1
+    count = count_write(f"ws-rate:{user_id}:{window}")
     if count > per_minute:
         return 60 - int(time.time() % 60)
     return None
@@ -109,6 +160,25 @@ def rate_limited(user_id: int, per_minute: int) -> int | None:
 class LiveConsumer(AsyncWebsocketConsumer):
     user: Any
     subs: dict[str, Subscription]
+    hub: Hub
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """channels' `AsyncConsumer.__call__`, except that the socket has no layer channel:
+        broadcasts come through the hub, everything else through a local queue."""
+        self.scope = scope
+        self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive, self.inbox.get], self.dispatch)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # channels' dispatch would first close stale database connections, in the database
+        # thread, for every message. Every ORM call here goes through database_sync_to_async,
+        # which does that itself, so a frame that needs no database costs no thread trip.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- connection ------------------------------------------------------------------
 
@@ -123,10 +193,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.user = user
         session = self.scope.get("session")
         self.session_key = getattr(session, "session_key", None)
-        await self.channel_layer.group_add(group_for_user(user.pk), self.channel_name)
+        try:
+            self.hub = await get_hub()
+            await self.hub.join(group_for_user(user.pk), self)
+        except Exception:
+            logger.warning("Channel layer unavailable; refusing the socket for a retry")
+            await self.accept()
+            await self.close(code=CLOSE_RETRY)
+            return
+        self.user = user
+        self.sender_id = f"{self.hub.channel}/{id(self)}"
         await self.accept()
         await self.send_frame(
             {
@@ -149,8 +227,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if user is None:
             return
         for topic in list(self.subs):
-            await self.channel_layer.group_discard(group_for_topic(topic), self.channel_name)
-        await self.channel_layer.group_discard(group_for_user(user.pk), self.channel_name)
+            self.hub.leave(group_for_topic(topic), self)
+        self.hub.leave(group_for_user(user.pk), self)
         self.subs.clear()
 
     # --- frames from the client --------------------------------------------------------
@@ -219,26 +297,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
             # Missing and forbidden look the same, so existence does not leak.
             await self.reject(frame, "not_found", "No such topic, or you may not see it.")
             return
-        # Join the group before reading the log: events committed from now on reach the
-        # channel queue, and the snapshot below covers everything before.
-        await self.channel_layer.group_add(group_for_topic(topic), self.channel_name)
+        # Join the group before reading the log: events committed from now on are buffered
+        # on the subscription, and the snapshot below covers everything before.
+        sub = self.subs[topic] = Subscription(topic, since or 0, buffer=[])
+        try:
+            await self.hub.join(group_for_topic(topic), self)
+        except Exception:
+            logger.warning("Channel layer unavailable; closing socket for a retry")
+            await self.close(code=CLOSE_RETRY)
+            return
         try:
             current, frames = await database_sync_to_async(subscribe_snapshot)(topic, since)
         except ResyncRequiredError:
-            current = await database_sync_to_async(read_counter)(topic)
-            self.subs[topic] = Subscription(topic, current)
-            await self.send_frame({"type": "resync_required", "topic": topic, "seq": current})
-            await self.send_frame(
-                {"type": "subscribed", "topic": topic, "seq": current, "id": frame.get("id")}
-            )
-            return
-        for text in frames:
-            await self.send(text_data=text)
-        last = since + len(frames) if since is not None else current
-        self.subs[topic] = Subscription(topic, last)
+            sub.last_seq = await database_sync_to_async(read_counter)(topic)
+            await self.send_frame({"type": "resync_required", "topic": topic, "seq": sub.last_seq})
+        else:
+            for text in frames:
+                await self.send(text_data=text)
+            sub.last_seq = since + len(frames) if since is not None else current
         await self.send_frame(
-            {"type": "subscribed", "topic": topic, "seq": last, "id": frame.get("id")}
+            {"type": "subscribed", "topic": topic, "seq": sub.last_seq, "id": frame.get("id")}
         )
+        await self._drain(sub)
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
         topic = frame.get("topic")
@@ -272,22 +352,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if now - self.last_signal.get(key, 0.0) < settings.REALTIME_SIGNAL_INTERVAL:
             return  # throttled silently: signals are best effort by definition
         self.last_signal[key] = now
-        await self.channel_layer.group_send(
-            group_for_topic(topic),
-            {
-                "type": "live.signal",
-                "sender": self.channel_name,
-                "text": dumps(
-                    {
-                        "type": "signal",
-                        "topic": topic,
-                        "signal": name,
-                        "user": {"id": self.user.pk, "name": public_name(self.user)},
-                        "data": data,
-                    }
-                ),
-            },
-        )
+        with contextlib.suppress(Exception):  # best effort: the layer may be down
+            await self.hub.publish(
+                group_for_topic(topic),
+                {
+                    "type": "live.signal",
+                    "topic": topic,
+                    "sender": self.sender_id,
+                    "text": dumps(
+                        {
+                            "type": "signal",
+                            "topic": topic,
+                            "signal": name,
+                            "user": {"id": self.user.pk, "name": public_name(self.user)},
+                            "data": data,
+                        }
+                    ),
+                },
+            )
 
     async def on_action(self, frame: dict[str, Any]) -> None:
         handler = get_action(frame.get("action"))
@@ -299,22 +381,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if not isinstance(data, dict) or (client_id is not None and not isinstance(client_id, str)):
             await self.reject(frame, "invalid", "`data` must be an object and `id` a string.")
             return
-        wait = await database_sync_to_async(rate_limited)(
-            self.user.pk, settings.REALTIME_SENDS_PER_MINUTE
-        )
-        if wait is not None:
-            await self.send_frame(
-                {
-                    "type": "error",
-                    "code": "rate_limited",
-                    "message": f"Too many writes; try again in {wait} s.",
-                    "retry_after": wait,
-                    "id": client_id,
-                }
-            )
-            return
         try:
-            result = await database_sync_to_async(handler)(self.user, data, client_id)
+            wait, result = await database_sync_to_async(run_action)(
+                handler, self.user, data, client_id
+            )
         except ValidationError as exc:
             fields = exc.message_dict if hasattr(exc, "error_dict") else None
             await self.send_frame(
@@ -333,30 +403,52 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except PermissionDenied as exc:
             await self.reject(frame, "forbidden", str(exc) or "You may not do this.")
             return
+        if wait is not None:
+            await self.send_frame(
+                {
+                    "type": "error",
+                    "code": "rate_limited",
+                    "message": f"Too many writes; try again in {wait} s.",
+                    "retry_after": wait,
+                    "id": client_id,
+                }
+            )
+            return
         await self.send_frame(
             {"type": "ack", "action": frame.get("action"), "id": client_id, "result": result}
         )
 
-    # --- messages from the channel layer -----------------------------------------------
+    # --- broadcasts, from the hub (outside the dispatch loop) ----------------------------
 
-    async def live_event(self, message: dict[str, Any]) -> None:
+    async def deliver(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "live.event":
+            sub = self.subs.get(message["topic"])
+            if sub is None:
+                return
+            seq = message["seq"]
+            if sub.buffer is not None:
+                sub.buffer.append((seq, message["text"]))
+            elif seq == sub.last_seq + 1:
+                sub.last_seq = seq
+                await self.send(text_data=message["text"])
+            elif seq > sub.last_seq:
+                # A gap: fill it from the log in the dispatch loop, buffering meanwhile.
+                sub.buffer = [(seq, message["text"])]
+                self.inbox.put_nowait({"type": "live.catchup", "topic": sub.topic})
+            # else: already delivered from the backlog or a gap fill
+        elif kind == "live.signal":
+            if message.get("sender") != self.sender_id and message.get("topic") in self.subs:
+                await self.send(text_data=message["text"])
+        else:  # control messages (recheck, logout) may need the database: dispatch loop
+            self.inbox.put_nowait(message)
+
+    # --- messages handled in the dispatch loop -----------------------------------------
+
+    async def live_catchup(self, message: dict[str, Any]) -> None:
         sub = self.subs.get(message["topic"])
-        if sub is None:
-            return
-        seq = message["seq"]
-        if seq <= sub.last_seq:
-            return  # already delivered from the backlog or a gap fill
-        if seq > sub.last_seq + 1 and not await self._fill(sub, seq - 1):
-            return
-        await self.send(text_data=message["text"])
-        sub.last_seq = seq
-
-    async def live_signal(self, message: dict[str, Any]) -> None:
-        if message.get("sender") == self.channel_name:
-            return
-        topic = json.loads(message["text"]).get("topic")
-        if topic in self.subs:
-            await self.send(text_data=message["text"])
+        if sub is not None and sub.buffer is not None:
+            await self._drain(sub)
 
     async def live_recheck(self, message: dict[str, Any]) -> None:
         topic = message["topic"]
@@ -374,28 +466,31 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def live_maintain(self, message: dict[str, Any]) -> None:
-        """Periodic repair: rejoin groups (a Redis restart forgets them), re-check access,
-        and deliver events whose broadcast was lost while the topic stayed quiet."""
-        user = await database_sync_to_async(self._reload_user)()
+        """Periodic repair, in one trip to the database: close the socket of a disabled
+        account, drop subscriptions whose access ended (in case the revocation's control
+        message was lost), and deliver events whose broadcast was lost while the topic
+        stayed quiet. (The hub re-adds the process's groups.)"""
+        topics = list(self.subs)
+        user, allowed, counters = await database_sync_to_async(maintenance_snapshot)(
+            self.user.pk, topics
+        )
         if user is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        await self.channel_layer.group_add(group_for_user(user.pk), self.channel_name)
-        if not self.subs:
-            return
-        counters = await database_sync_to_async(self._counters)(list(self.subs))
-        for topic in list(self.subs):
-            if not await database_sync_to_async(user_may_subscribe)(self.user, topic):
+        for topic in topics:
+            sub = self.subs.get(topic)
+            if sub is None:
+                continue
+            if topic not in allowed:
                 await self._drop(topic)
                 await self.send_frame(
                     {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
                 )
-                continue
-            await self.channel_layer.group_add(group_for_topic(topic), self.channel_name)
-            sub = self.subs[topic]
-            if counters.get(topic, 0) > sub.last_seq:
+            elif sub.buffer is None and counters.get(topic, 0) > sub.last_seq:
+                sub.buffer = []
                 await self._fill(sub, counters[topic])
+                await self._drain(sub)
 
     # --- internals ---------------------------------------------------------------------
 
@@ -413,30 +508,35 @@ class LiveConsumer(AsyncWebsocketConsumer):
         sub.last_seq = upto
         return True
 
+    async def _drain(self, sub: Subscription) -> None:
+        """Deliver what was buffered on `sub` in sequence order, filling gaps from the log and
+        dropping duplicates, until nothing is left; then the subscription is live again."""
+        while sub.buffer:
+            batch = sorted(sub.buffer, key=itemgetter(0))
+            sub.buffer = []  # what arrives while we await goes here, for the next round
+            for seq, text in batch:
+                if seq > sub.last_seq + 1:
+                    await self._fill(sub, seq - 1)
+                    if self.subs.get(sub.topic) is not sub:
+                        return  # unsubscribed meanwhile
+                if seq == sub.last_seq + 1:
+                    sub.last_seq = seq
+                    await self.send(text_data=text)
+        sub.buffer = None
+
     async def _drop(self, topic: str) -> None:
         self.subs.pop(topic, None)
-        await self.channel_layer.group_discard(group_for_topic(topic), self.channel_name)
-
-    def _reload_user(self) -> Any:
-        model = type(self.user)
-        return model.objects.filter(pk=self.user.pk, is_active=True).first()
-
-    @staticmethod
-    def _counters(topics: list[str]) -> dict[str, int]:
-        return dict(TopicCounter.objects.filter(topic__in=topics).values_list("topic", "last_seq"))
+        self.hub.leave(group_for_topic(topic), self)
 
     async def _maintain_loop(self) -> None:
         interval = settings.REALTIME_RECHECK_SECONDS
+        # Spread the sockets' repairs over the interval instead of all at once.
+        await asyncio.sleep(interval * random.uniform(0.5, 1.5))
         while True:
+            # Through the inbox, so the repair runs in the dispatch loop, in order with
+            # everything else this socket does.
+            self.inbox.put_nowait({"type": "live.maintain"})
             await asyncio.sleep(interval)
-            try:
-                # Through our own channel, so the repair runs in the dispatch loop, in order
-                # with everything else this socket does.
-                await self.channel_layer.send(self.channel_name, {"type": "live.maintain"})
-            except Exception:
-                logger.warning("Channel layer unavailable; closing socket for a retry")
-                await self.close(code=CLOSE_RETRY)
-                return
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=dumps(frame))

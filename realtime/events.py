@@ -22,6 +22,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
+from realtime.hub import publish_threadsafe
 from realtime.models import Event, TopicCounter
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,12 @@ def broadcast_event(event: Event) -> None:
 
 
 def group_send(group: str, message: dict[str, Any]) -> None:
+    """Send to a group from sync code. Under the ASGI server this only queues the message on
+    the hub's loop (realtime/hub.py), so a worker thread does not wait for the layer; the
+    `group` key lets the receiving hubs route it."""
+    message = {**message, "group": group}
+    if publish_threadsafe(group, message):
+        return
     layer = get_channel_layer()
     if layer is None:
         return

@@ -148,10 +148,18 @@ def make_group(admin, *others):
     return group(admin, *others)
 
 
+def early_frames(ws) -> list[dict]:
+    """Frames `action` read before the ack: events of the action may overtake its ack."""
+    if not hasattr(ws, "early_frames"):
+        ws.early_frames = []
+    return ws.early_frames
+
+
 async def next_frame(ws, type_: str, timeout: float = 2) -> dict:
     """The next frame of `type_`, skipping others (e.g. inbox events)."""
+    early = early_frames(ws)
     while True:
-        frame = await ws.receive_json_from(timeout=timeout)
+        frame = early.pop(0) if early else await ws.receive_json_from(timeout=timeout)
         if frame["type"] == type_:
             return frame
 
@@ -169,6 +177,7 @@ async def action(ws, name: str, data: dict, id_: str) -> dict:
         frame = await ws.receive_json_from(timeout=3)
         if frame["type"] in {"ack", "error"} and frame.get("id") == id_:
             return frame
+        early_frames(ws).append(frame)
 
 
 @live

@@ -1,0 +1,191 @@
+"""The process's hub on the channel layer: one membership per group, direct relay to sockets.
+
+Stock Channels gives every socket its own layer channel and adds it to every group it
+follows, so one broadcast to 1,000 sockets is 1,000 channel-layer deliveries, each waking a
+consumer task that decodes the message and dispatches it. The hub instead holds one channel
+per process. It joins a group when the first local socket needs it, receives each broadcast
+once, and hands it to every local receiver in one pass (`LiveConsumer.deliver`), which writes
+the ready-serialised frame to its socket. Sockets need no layer channel of their own.
+
+The hub also publishes. `publish_threadsafe` is how code running in a worker thread (a
+service committing in a socket action or a view) broadcasts without waiting for the layer:
+the message is queued to the hub's event loop and sent from there, in order. The hub hands
+what it publishes to its own local receivers at once, without the round trip through Redis,
+and skips the copy that comes back from the layer (messages carry their origin hub).
+
+Repair: a Redis restart forgets every group (core layer) and drops what was in flight. The
+hub re-adds its groups every REALTIME_RECHECK_SECONDS and after a receive error, and leaves
+groups nobody needs any more at the same time; events missed meanwhile are filled from the
+log by the sockets (sequence numbers, docs/realtime.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol
+
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# Channel names start with this, so layer settings can give the hub's one channel a larger
+# capacity than the default (config/settings.py, CHANNEL_LAYERS).
+CHANNEL_PREFIX = "hub"
+
+
+class Receiver(Protocol):
+    async def deliver(self, message: dict[str, Any]) -> None: ...
+
+
+class Hub:
+    def __init__(self, layer: BaseChannelLayer, loop: asyncio.AbstractEventLoop) -> None:
+        self.layer = layer
+        self.loop = loop
+        self.channel = ""
+        self.members: dict[str, set[Receiver]] = {}  # group -> local receivers
+        self.joined: set[str] = set()  # groups the hub's channel belongs to
+        self.lock = asyncio.Lock()  # membership changes go to the layer one at a time
+        self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+        self.tasks: list[asyncio.Task[None]] = []
+        self.starting: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        # Layers differ in how they join prefix and name; all keep the prefix at the start.
+        prefix = CHANNEL_PREFIX if hasattr(self.layer, "client_prefix") else CHANNEL_PREFIX + "."
+        self.channel = await self.layer.new_channel(prefix)
+        self.tasks = [
+            asyncio.create_task(self._read()),
+            asyncio.create_task(self._publish()),
+            asyncio.create_task(self._tend()),
+        ]
+
+    # --- membership ------------------------------------------------------------------------
+
+    async def join(self, group: str, receiver: Receiver) -> None:
+        """Route the group's broadcasts to `receiver`; returns once the hub is in the group.
+
+        Raises what the layer raises when it cannot add the hub (Redis down): the caller
+        closes its socket with a retry code.
+        """
+        self.members.setdefault(group, set()).add(receiver)
+        if group in self.joined:
+            return
+        async with self.lock:
+            if group not in self.joined:
+                await self.layer.group_add(group, self.channel)
+                self.joined.add(group)
+
+    def leave(self, group: str, receiver: Receiver) -> None:
+        """Stop routing to `receiver`. The hub leaves the layer group at its next tending."""
+        members = self.members.get(group)
+        if members is not None:
+            members.discard(receiver)
+            if not members:
+                del self.members[group]
+
+    # --- the three tasks -------------------------------------------------------------------
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("Channel layer receive failed; retrying", exc_info=True)
+                await asyncio.sleep(1.0)
+                await self._rejoin()
+                continue
+            if message.get("origin") != self.channel:  # our own were delivered locally
+                await self._deliver_locally(message)
+
+    async def _deliver_locally(self, message: dict[str, Any]) -> None:
+        for receiver in list(self.members.get(message.get("group", ""), ())):
+            try:
+                await receiver.deliver(message)
+            except Exception:
+                logger.exception("Delivering %s failed", message.get("type"))
+
+    async def publish(self, group: str, message: dict[str, Any]) -> None:
+        """Send to the group: at once to this process's receivers, and to the other
+        processes through the layer. Raises what the layer raises."""
+        message = {**message, "group": group, "origin": self.channel}
+        await self._deliver_locally(message)
+        await self.layer.group_send(group, message)
+
+    async def _publish(self) -> None:
+        while True:
+            group, message = await self.outbox.get()
+            try:
+                await self.publish(group, message)
+            except Exception:
+                # The layer is only the fast path: the event is committed and clients catch up.
+                logger.exception("Broadcast to %s failed", group)
+
+    async def _tend(self) -> None:
+        while True:
+            await asyncio.sleep(settings.REALTIME_RECHECK_SECONDS)
+            await self._rejoin()
+
+    async def _rejoin(self) -> None:
+        """Re-add every group still needed (a Redis restart forgets them); leave the rest."""
+        async with self.lock:
+            for group in list(self.joined):
+                try:
+                    if group in self.members:
+                        await self.layer.group_add(group, self.channel)
+                    else:
+                        self.joined.discard(group)
+                        await self.layer.group_discard(group, self.channel)
+                except Exception:
+                    logger.warning("Channel layer unavailable while re-adding groups")
+                    return
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+_hub: Hub | None = None
+
+
+async def get_hub() -> Hub:
+    """The hub of the running event loop (one per process under daphne), started on first use."""
+    global _hub
+    loop = asyncio.get_running_loop()
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("The live layer needs CHANNEL_LAYERS.")
+    if _hub is None or _hub.loop is not loop or _hub.layer is not layer:
+        _hub = Hub(layer, loop)
+        _hub.starting = loop.create_task(_hub.start())
+    hub = _hub
+    assert hub.starting is not None
+    try:
+        await asyncio.shield(hub.starting)
+    except Exception:
+        if _hub is hub:
+            _hub = None  # the next socket tries again
+        raise
+    return hub
+
+
+def publish_threadsafe(group: str, message: dict[str, Any]) -> bool:
+    """Queue a group send on the running hub's loop, from any thread; False if there is none.
+
+    Messages leave in the order they were queued. The caller does not wait for the layer.
+    """
+    hub = _hub
+    if hub is None or hub.loop.is_closed() or not hub.loop.is_running():
+        return False
+    try:
+        hub.loop.call_soon_threadsafe(hub.outbox.put_nowait, (group, message))
+    except RuntimeError:  # the loop closed in between
+        return False
+    return True

@@ -1,0 +1,106 @@
+"""The process's hub (realtime/hub.py): one group membership per process, ordered relay."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import transaction
+
+from realtime import consumers
+from realtime.events import event_append, group_for_topic
+from realtime.hub import get_hub
+from tests.factories import UserFactory
+from tests.realtime.conftest import PROBE_ACCESS, open_socket, subscribe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def append(topic: str, **data) -> int:
+    with transaction.atomic():
+        return event_append(topic=topic, type="thing.happened", data=data).seq
+
+
+async def test_many_sockets_share_one_membership_and_each_gets_the_event_once(settings):
+    settings.REALTIME_RECHECK_SECONDS = 0.2  # the hub's tending: leave unused groups soon
+    users = [await sync_to_async(UserFactory)() for _ in range(5)]
+    PROBE_ACCESS["hall"] = {u.pk for u in users}
+    sockets = [await open_socket(u) for u in users]
+    for ws in sockets:
+        assert (await subscribe(ws, "probe:hall"))[-1]["type"] == "subscribed"
+    layer = get_channel_layer()
+    hub = await get_hub()
+    group = group_for_topic("probe:hall")
+    # One member on the layer, the process's hub, which routes to the 5 sockets itself.
+    assert group in hub.joined
+    assert len(hub.members[group]) == 5
+    if isinstance(layer, InMemoryChannelLayer):
+        assert set(layer.groups[group]) == {hub.channel}
+
+    await sync_to_async(append)("probe:hall", n=1)
+    for ws in sockets:
+        frame = await ws.receive_json_from()
+        assert (frame["topic"], frame["seq"], frame["data"]) == ("probe:hall", 1, {"n": 1})
+        assert await ws.receive_nothing(timeout=0.05)
+
+    # An unsubscribed socket gets nothing more; the others still do.
+    await sockets[0].send_json_to({"type": "unsubscribe", "topic": "probe:hall"})
+    assert (await sockets[0].receive_json_from())["type"] == "unsubscribed"
+    await sync_to_async(append)("probe:hall", n=2)
+    for ws in sockets[1:]:
+        assert (await ws.receive_json_from())["seq"] == 2
+    assert await sockets[0].receive_nothing(timeout=0.1)
+
+    # When the last local subscriber goes, the hub leaves the group at its next tending.
+    for ws in sockets:
+        await ws.disconnect()
+    for _ in range(50):
+        if group not in hub.joined:
+            break
+        await asyncio.sleep(0.05)
+    assert group not in hub.joined
+    if isinstance(layer, InMemoryChannelLayer):
+        assert not layer.groups.get(group)
+
+
+async def test_events_committed_while_the_backlog_is_read_arrive_once_in_order(monkeypatch):
+    """The trap DESIGN.md names: join first, buffer live events, then deliver backlog and
+    buffer in sequence order without duplicates."""
+    user = await sync_to_async(UserFactory)()
+    topic = f"user:{user.pk}"
+    real_snapshot = consumers.subscribe_snapshot
+
+    def racing_snapshot(topic: str, since: int | None):
+        append(topic, n=1)  # committed after the join, before the read: in both
+        time.sleep(0.2)  # (its broadcast reaches the socket meanwhile)
+        result = real_snapshot(topic, since)
+        append(topic, n=2)  # committed after the read: only live
+        append(topic, n=3)
+        time.sleep(0.2)
+        return result
+
+    monkeypatch.setattr(consumers, "subscribe_snapshot", racing_snapshot)
+    ws = await open_socket(user)
+    frames = await subscribe(ws, topic, since=0)
+    assert [f["seq"] for f in frames if f["type"] == "event"] == [1]
+    assert frames[-1]["type"] == "subscribed"
+    assert frames[-1]["seq"] == 1
+    assert [(await ws.receive_json_from())["seq"] for _ in range(2)] == [2, 3]
+    assert await ws.receive_nothing(timeout=0.2)
+    await ws.disconnect()
+
+
+async def test_a_socket_that_leaves_mid_broadcast_does_not_stop_the_others():
+    users = [await sync_to_async(UserFactory)() for _ in range(3)]
+    PROBE_ACCESS["room"] = {u.pk for u in users}
+    sockets = [await open_socket(u) for u in users]
+    for ws in sockets:
+        await subscribe(ws, "probe:room")
+    await sockets[1].disconnect()
+    await sync_to_async(append)("probe:room", n=1)
+    for ws in (sockets[0], sockets[2]):
+        assert (await ws.receive_json_from())["seq"] == 1
+        await ws.disconnect()
