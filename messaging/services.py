@@ -716,79 +716,81 @@ def message_send(
             {"attachments": _("At most %(n)s attachments per message.") % {"n": 10}}
         )
     reply_to_id = reply_to.pk if isinstance(reply_to, Message) else reply_to
-    with transaction.atomic():
-        members = {
-            user_id: (blocks, archived)
-            for user_id, blocks, archived in Participant.objects.filter(
-                conversation=conversation, left_at__isnull=True
-            )
-            .annotate(
-                blocks_sender=Exists(
-                    Block.objects.filter(blocker_id=OuterRef("user_id"), blocked=sender)
+    # No savepoint around the insert (two round trips on every send): a concurrent retry
+    # that stored the same client id first fails the whole transaction instead.
+    try:
+        with transaction.atomic():
+            members = {
+                user_id: (blocks, archived)
+                for user_id, blocks, archived in Participant.objects.filter(
+                    conversation=conversation, left_at__isnull=True
                 )
-            )
-            .values_list("user_id", "blocks_sender", "archived")
-        }
-        if sender.pk not in members:
-            raise Http404
-        blockers = {user_id for user_id, (blocks, _a) in members.items() if blocks}
-        archivers = {user_id for user_id, (_b, archived) in members.items() if archived}
-        if blockers and not conversation.is_group:
-            raise PermissionDenied(_("This person does not accept messages from you."))
-        if (
-            reply_to_id is not None
-            and not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists()
-        ):
-            raise ValidationError({"reply_to": _("No such message in this conversation.")})
-        files = list(
-            Attachment.objects.select_for_update()
-            .order_by("pk")
-            .filter(
-                pk__in=attachment_ids,
-                conversation=conversation,
-                uploader=sender,
-                message__isnull=True,
-            )
-        )
-        if len(files) != len(set(attachment_ids)):
-            raise ValidationError(
-                {"attachments": _("Unknown attachment, or one that was already sent.")}
-            )
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
+                .annotate(
+                    blocks_sender=Exists(
+                        Block.objects.filter(blocker_id=OuterRef("user_id"), blocked=sender)
+                    )
+                )
+                .values_list("user_id", "blocks_sender", "archived")
+            }
+            if sender.pk not in members:
+                raise Http404
+            blockers = {user_id for user_id, (blocks, _a) in members.items() if blocks}
+            archivers = {user_id for user_id, (_b, archived) in members.items() if archived}
+            if blockers and not conversation.is_group:
+                raise PermissionDenied(_("This person does not accept messages from you."))
+            if (
+                reply_to_id is not None
+                and not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists()
+            ):
+                raise ValidationError({"reply_to": _("No such message in this conversation.")})
+            files = list(
+                Attachment.objects.select_for_update()
+                .order_by("pk")
+                .filter(
+                    pk__in=attachment_ids,
                     conversation=conversation,
-                    sender=sender,
-                    kind=MessageKind.TEXT,
-                    client_id=client_id,
-                    body=body,
-                    body_html=render_markdown(body) if body else "",
-                    reply_to_id=reply_to_id,
+                    uploader=sender,
+                    message__isnull=True,
                 )
-        except IntegrityError:
-            # A concurrent retry stored it first.
-            stored = _stored_send(sender, client_id, conversation)
-            if stored is None:
-                raise
-            return stored, False
-        if files:
-            Attachment.objects.filter(pk__in=[f.pk for f in files]).update(message=message)
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
-        conversation.last_message_at = message.created_at
-        Participant.objects.filter(
-            conversation=conversation, user=sender, last_read_message_id__lt=message.pk
-        ).update(last_read_message_id=message.pk)
-        if archivers - blockers:
+            )
+            if len(files) != len(set(attachment_ids)):
+                raise ValidationError(
+                    {"attachments": _("Unknown attachment, or one that was already sent.")}
+                )
+            message = Message.objects.create(
+                conversation=conversation,
+                sender=sender,
+                kind=MessageKind.TEXT,
+                client_id=client_id,
+                body=body,
+                body_html=render_markdown(body) if body else "",
+                reply_to_id=reply_to_id,
+            )
+            if files:
+                Attachment.objects.filter(pk__in=[f.pk for f in files]).update(message=message)
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=message.created_at
+            )
+            conversation.last_message_at = message.created_at
             Participant.objects.filter(
-                conversation=conversation, user_id__in=archivers - blockers
-            ).update(archived=False)
-        message.sender = sender
-        event_append(
-            topic=conversation.topic,
-            type=events.MESSAGE_CREATED,
-            data=dict(events.message_payload(message, attachments=files)),
-        )
-        _append_inbox_events(conversation, last=message, skip=blockers | {sender.pk})
+                conversation=conversation, user=sender, last_read_message_id__lt=message.pk
+            ).update(last_read_message_id=message.pk)
+            if archivers - blockers:
+                Participant.objects.filter(
+                    conversation=conversation, user_id__in=archivers - blockers
+                ).update(archived=False)
+            message.sender = sender
+            event_append(
+                topic=conversation.topic,
+                type=events.MESSAGE_CREATED,
+                data=dict(events.message_payload(message, attachments=files)),
+            )
+            _append_inbox_events(conversation, last=message, skip=blockers | {sender.pk})
+    except IntegrityError:
+        stored = _stored_send(sender, client_id, conversation)
+        if stored is None:
+            raise
+        return stored, False
     # In a transaction of its own, after the message's: the message and its events are
     # committed (and on their way to the sockets) before the notifications are written,
     # which would otherwise double the time until the other participants see the message.

@@ -21,6 +21,7 @@ from typing import Any, TypedDict
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
+from django.utils import timezone
 
 from realtime.hub import publish_threadsafe
 from realtime.models import Event, TopicCounter
@@ -67,6 +68,13 @@ _UPSERT_SQL = (
 )
 
 
+_APPEND_SQL = (
+    f"WITH counter AS ({_UPSERT_SQL}) "  # noqa: S608
+    f"INSERT INTO {Event._meta.db_table} (topic, seq, type, data, created_at) "
+    "SELECT %s, last_seq, %s, %s, %s FROM counter RETURNING id, seq"
+)
+
+
 def next_seq(topic: str) -> int:
     """Allocate the topic's next sequence number; the counter row stays locked until commit."""
     with connection.cursor() as cursor:
@@ -83,7 +91,16 @@ def event_append(*, topic: str, type: str, data: dict[str, Any]) -> Event:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("event_append must run inside the writer's transaction.")
-    event = Event.objects.create(topic=topic, seq=next_seq(topic), type=type, data=data)
+    if connection.vendor == "postgresql":
+        # One round trip instead of two: the upsert and the insert in one statement.
+        now = timezone.now()
+        stored = Event._meta.get_field("data").get_db_prep_save(data, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(_APPEND_SQL, [topic, topic, type, stored, now])
+            pk, seq = cursor.fetchone()
+        event = Event(pk=pk, topic=topic, seq=seq, type=type, data=data, created_at=now)
+    else:
+        event = Event.objects.create(topic=topic, seq=next_seq(topic), type=type, data=data)
     transaction.on_commit(lambda: broadcast_event(event))
     return event
 
