@@ -365,7 +365,13 @@ async def p2_clusterhub(
         )
         starts.update(result)
 
-    return await fan_rounds(system, socks, rounds, trigger, socks, trigger_times=starts)
+    # The servers' CPU time per fan-out shows how the work splits between processes.
+    servers = [psutil.Process(server.pid) for server in system.servers]
+    before = [sum(p.cpu_times()[:2]) for p in servers]
+    result = await fan_rounds(system, socks, rounds, trigger, socks, trigger_times=starts)
+    used = [sum(p.cpu_times()[:2]) - b for p, b in zip(servers, before, strict=True)]
+    result["cpu_per_fanout"] = [u / (rounds + 1) for u in used]
+    return result
 
 
 # --- P3: idle memory -------------------------------------------------------------------------
@@ -610,7 +616,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.layers:
             with LiveDatabase(base_url) as db:
                 results["database"] = db.kind
-                env = {**common, **db.env(), "DJANGO_SETTINGS_MODULE": "bench._live_settings"}
+                env = {
+                    **common,
+                    **db.env(),
+                    "DJANGO_SETTINGS_MODULE": "bench._live_settings",
+                    # Production settings, as the stock Channels server runs with DEBUG off.
+                    "DEBUG": "0",
+                    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+                    "SECURE_SSL_REDIRECT": "0",
+                    "ALLOWED_HOSTS": "127.0.0.1",
+                }
                 section("ClusterHub: users, tokens, conversations")
                 world = world_for(env, args.users)
                 for layer in args.layers:
@@ -732,6 +747,15 @@ def report(results: dict[str, Any], args: argparse.Namespace, seconds: float) ->
     lines.append(
         f"  two processes vs one: core {ratio(hub['P2']['last'], hub['P2x2']['last'])} faster, "
         f"pubsub {ratio(pub['P2']['last'], pub['P2x2']['last'])} faster"
+    )
+
+    def cpu(r: dict[str, Any]) -> str:
+        return " + ".join(ms(c) for c in r["cpu_per_fanout"])
+
+    lines.append(
+        "  server CPU per fan-out (includes the 0.6 s pauses' idle work): "
+        f"core 1 process {cpu(hub['P2'])}, 2 processes {cpu(hub['P2x2'])}; "
+        f"pubsub 1 process {cpu(pub['P2'])}, 2 processes {cpu(pub['P2x2'])}"
     )
     lines.append("")
     lines.append(

@@ -18,6 +18,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from realtime.services import ticket_redeem
 
+RAW_SEND = "clusterhub.raw_send"  # scope key: the server's own send, for LiveConsumer
+
 
 class LiveAuthMiddleware:
     def __init__(self, inner: Any) -> None:
@@ -45,4 +47,8 @@ class LiveAuthMiddleware:
         if origin is None:
             # No Origin and no ticket: not a browser we can trust with its cookies.
             return await WebsocketDenier()(scope, receive, send)
-        return await self.session_stack({**scope, "auth": "session"}, receive, send)
+        # The socket never changes its session (logging in and out happen over HTTP), so its
+        # frames may skip channels' session wrapper around `send`, which checks the session
+        # for changes on every frame: a third of the cost of relaying an event.
+        scope = {**scope, "auth": "session", RAW_SEND: send}
+        return await self.session_stack(scope, receive, send)

@@ -33,6 +33,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from realtime.actions import get_action
+from realtime.auth import RAW_SEND
 from realtime.events import dumps, group_for_topic, group_for_user
 from realtime.hub import Hub, get_hub
 from realtime.models import Event, TopicCounter
@@ -167,7 +168,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         broadcasts come through the hub, everything else through a local queue."""
         self.scope = scope
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.base_send = send
+        self.base_send = scope.get(RAW_SEND, send)  # see realtime/auth.py
         with contextlib.suppress(StopConsumer):
             await await_many_dispatch([receive, self.inbox.get], self.dispatch)
 
@@ -431,7 +432,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 sub.buffer.append((seq, message["text"]))
             elif seq == sub.last_seq + 1:
                 sub.last_seq = seq
-                await self.send(text_data=message["text"])
+                await self.base_send({"type": "websocket.send", "text": message["text"]})
             elif seq > sub.last_seq:
                 # A gap: fill it from the log in the dispatch loop, buffering meanwhile.
                 sub.buffer = [(seq, message["text"])]
@@ -439,7 +440,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             # else: already delivered from the backlog or a gap fill
         elif kind == "live.signal":
             if message.get("sender") != self.sender_id and message.get("topic") in self.subs:
-                await self.send(text_data=message["text"])
+                await self.base_send({"type": "websocket.send", "text": message["text"]})
         else:  # control messages (recheck, logout) may need the database: dispatch loop
             self.inbox.put_nowait(message)
 

@@ -95,9 +95,13 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                # Redis is down or restarting (the list-based layer raises; the pub/sub layer
+                # reconnects by itself). A restarted Redis has forgotten our groups: re-add
+                # them as soon as it answers, then receive again.
                 logger.warning("Channel layer receive failed; retrying", exc_info=True)
                 await asyncio.sleep(1.0)
-                await self._rejoin()
+                while not await self._rejoin():
+                    await asyncio.sleep(1.0)
                 continue
             if message.get("origin") != self.channel:  # our own were delivered locally
                 await self._deliver_locally(message)
@@ -130,8 +134,9 @@ class Hub:
             await asyncio.sleep(settings.REALTIME_RECHECK_SECONDS)
             await self._rejoin()
 
-    async def _rejoin(self) -> None:
-        """Re-add every group still needed (a Redis restart forgets them); leave the rest."""
+    async def _rejoin(self) -> bool:
+        """Re-add every group still needed (a Redis restart forgets them); leave the rest.
+        False if the layer could not be reached."""
         async with self.lock:
             for group in list(self.joined):
                 try:
@@ -142,7 +147,8 @@ class Hub:
                         await self.layer.group_discard(group, self.channel)
                 except Exception:
                     logger.warning("Channel layer unavailable while re-adding groups")
-                    return
+                    return False
+        return True
 
     async def stop(self) -> None:
         for task in self.tasks:
