@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 # Channel names start with this, so layer settings can give the hub's one channel a larger
 # capacity than the default (config/settings.py, CHANNEL_LAYERS).
 CHANNEL_PREFIX = "hub"
+DELIVERY_BATCH = 100  # sockets served between two turns of the event loop
 
 
 class Receiver(Protocol):
@@ -48,6 +49,7 @@ class Hub:
         self.members: dict[str, set[Receiver]] = {}  # group -> local receivers
         self.joined: set[str] = set()  # groups the hub's channel belongs to
         self.lock = asyncio.Lock()  # membership changes go to the layer one at a time
+        self.delivering = asyncio.Lock()
         self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
         self.tasks: list[asyncio.Task[None]] = []
         self.starting: asyncio.Task[None] | None = None
@@ -107,11 +109,17 @@ class Hub:
                 await self._deliver_locally(message)
 
     async def _deliver_locally(self, message: dict[str, Any]) -> None:
-        for receiver in list(self.members.get(message.get("group", ""), ())):
-            try:
-                await receiver.deliver(message)
-            except Exception:
-                logger.exception("Delivering %s failed", message.get("type"))
+        async with self.delivering:  # one message at a time, so each socket sees them in order
+            receivers = list(self.members.get(message.get("group", ""), ()))
+            for n, receiver in enumerate(receivers, 1):
+                try:
+                    await receiver.deliver(message)
+                except Exception:
+                    logger.exception("Delivering %s failed", message.get("type"))
+                if n % DELIVERY_BATCH == 0:
+                    # Let the server write what is queued so far (Twisted writes on the next
+                    # loop turn): the first receivers read while we serve the rest.
+                    await asyncio.sleep(0)
 
     async def publish(self, group: str, message: dict[str, Any]) -> None:
         """Send to the group: at once to this process's receivers, and to the other
