@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -104,3 +105,43 @@ async def test_a_socket_that_leaves_mid_broadcast_does_not_stop_the_others():
     for ws in (sockets[0], sockets[2]):
         assert (await ws.receive_json_from())["seq"] == 1
         await ws.disconnect()
+
+
+async def test_hub_re_adds_its_groups_when_the_layer_comes_back(monkeypatch):
+    """A Redis restart forgets every group, and the list-based layer's receive raises: the
+    hub re-adds its groups as soon as the layer answers, and broadcasts from other processes
+    reach the sockets again. (On Redis itself: tests/realtime/test_no_loss.py.)"""
+    layer = get_channel_layer()
+    if not isinstance(layer, InMemoryChannelLayer):
+        pytest.skip("simulates the restart on the in-memory layer")
+    user = await sync_to_async(UserFactory)()
+    topic, group = f"user:{user.pk}", group_for_topic(f"user:{user.pk}")
+    ws = await open_socket(user)
+    await subscribe(ws, topic)
+    hub = await get_hub()
+    real_receive = layer.receive
+    failures = {"left": 1}
+
+    async def restarting_receive(channel):
+        if failures["left"]:
+            failures["left"] -= 1
+            await layer.flush()  # every group and queued message is gone
+            raise ConnectionError("Redis is restarting")
+        return await real_receive(channel)
+
+    monkeypatch.setattr(layer, "receive", restarting_receive)
+    await layer.send(hub.channel, {"type": "live.noop"})  # wake the hub's pending receive
+    for _ in range(60):
+        if not failures["left"] and group in layer.groups:
+            break
+        await asyncio.sleep(0.05)
+    # An event written by another process: it reaches this one only through the layer.
+    monkeypatch.setattr("realtime.events.broadcast_event", lambda event: None)
+    seq = await sync_to_async(append)(topic, n=1)
+    text = json.dumps({"type": "event", "topic": topic, "seq": seq})
+    await layer.group_send(
+        group, {"type": "live.event", "group": group, "topic": topic, "seq": seq, "text": text}
+    )
+    frame = await ws.receive_json_from(timeout=3)
+    assert (frame["topic"], frame["seq"]) == (topic, seq)
+    await ws.disconnect()
