@@ -289,6 +289,7 @@ async def fan_rounds(
                     arrivals.setdefault(key, []).append(time.monotonic())
 
     readers = [asyncio.ensure_future(reader(ws)) for ws in receivers]
+    client_cpu = time.process_time()
     starts: dict[str, float] = {}
     keys = [f"f{n}-{secrets.token_hex(3)}" for n in range(rounds + 1)]  # the first warms up
     if trigger_times is None:
@@ -308,6 +309,7 @@ async def fan_rounds(
             and time.monotonic() < deadline
         ):
             await asyncio.sleep(0.01)
+    client_cpu = time.process_time() - client_cpu
     for task in readers:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in to_close), return_exceptions=True)
@@ -323,6 +325,8 @@ async def fan_rounds(
         "median_receiver": statistics.median(medians) if medians else float("nan"),
         "lost": lost,
         "rounds": rounds,
+        # The load generator's own CPU per fan-out (reading the frames; it shares the cores).
+        "client_cpu": client_cpu / (rounds + 1),
     }
 
 
@@ -756,6 +760,11 @@ def report(results: dict[str, Any], args: argparse.Namespace, seconds: float) ->
         "  server CPU per fan-out (includes the 0.6 s pauses' idle work): "
         f"core 1 process {cpu(hub['P2'])}, 2 processes {cpu(hub['P2x2'])}; "
         f"pubsub 1 process {cpu(pub['P2'])}, 2 processes {cpu(pub['P2x2'])}"
+    )
+    lines.append(
+        "  the load generator's CPU per fan-out (it shares the machine): "
+        f"floor {ms(floor['P2']['client_cpu'])}, ClusterHub core 1 process "
+        f"{ms(hub['P2']['client_cpu'])}, 2 processes {ms(hub['P2x2']['client_cpu'])}"
     )
     lines.append("")
     lines.append(
