@@ -1130,6 +1130,24 @@ def attachment_upload(*, user: User, conversation: Conversation, file: UploadedF
     return attachment
 
 
+def attachments_prune(*, older_than: timedelta) -> int:
+    """Remove files uploaded for a message that was never sent, once they are `older_than`.
+
+    Side effects: the rows are deleted now, the files after commit. Returns how many.
+    """
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        stale = list(
+            Attachment.objects.select_for_update(skip_locked=True).filter(
+                message__isnull=True, created_at__lt=cutoff
+            )
+        )
+        for attachment in stale:
+            transaction.on_commit(partial(attachment.file.delete, save=False))
+        Attachment.objects.filter(pk__in=[a.pk for a in stale]).delete()
+    return len(stale)
+
+
 # --- presence -------------------------------------------------------------------------
 
 
