@@ -169,8 +169,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.scope = scope
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.base_send = scope.get(RAW_SEND, send)  # see realtime/auth.py
-        with contextlib.suppress(StopConsumer):
-            await await_many_dispatch([receive, self.inbox.get], self.dispatch)
+        try:
+            with contextlib.suppress(StopConsumer):
+                await await_many_dispatch([receive, self.inbox.get], self.dispatch)
+        finally:
+            self._release()  # also when a handler raised and `disconnect` never ran
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # channels' dispatch would first close stale database connections, in the database
@@ -222,8 +225,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.maintenance = asyncio.create_task(self._maintain_loop())
 
     async def disconnect(self, code: int) -> None:
-        if self.maintenance is not None:
-            self.maintenance.cancel()
+        self._release()
+
+    def _release(self) -> None:
+        """Stop the repair task and leave the hub; idempotent."""
+        maintenance = getattr(self, "maintenance", None)
+        if maintenance is not None:
+            maintenance.cancel()
         user = getattr(self, "user", None)
         if user is None:
             return

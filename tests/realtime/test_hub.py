@@ -12,7 +12,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 from realtime import consumers
-from realtime.events import event_append, group_for_topic
+from realtime.events import event_append, group_for_topic, group_for_user
 from realtime.hub import get_hub
 from tests.factories import UserFactory
 from tests.realtime.conftest import PROBE_ACCESS, open_socket, subscribe
@@ -145,3 +145,22 @@ async def test_hub_re_adds_its_groups_when_the_layer_comes_back(monkeypatch):
     frame = await ws.receive_json_from(timeout=3)
     assert (frame["topic"], frame["seq"]) == (topic, seq)
     await ws.disconnect()
+
+
+async def test_a_socket_whose_handler_fails_leaves_the_hub(monkeypatch):
+    user = await sync_to_async(UserFactory)()
+    topic = f"user:{user.pk}"
+    ws = await open_socket(user)
+    hub = await get_hub()
+    assert hub.members.get(group_for_user(user.pk))
+
+    def broken(topic: str, since: int | None):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(consumers, "subscribe_snapshot", broken)
+    await ws.send_json_to({"type": "subscribe", "topic": topic})
+    with pytest.raises(RuntimeError):
+        await ws.receive_output(timeout=3)
+    # No membership left behind for a dead socket (it would leak and be written to forever).
+    assert not hub.members.get(group_for_topic(topic))
+    assert not hub.members.get(group_for_user(user.pk))
