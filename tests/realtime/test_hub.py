@@ -164,3 +164,43 @@ async def test_a_socket_whose_handler_fails_leaves_the_hub(monkeypatch):
     # No membership left behind for a dead socket (it would leak and be written to forever).
     assert not hub.members.get(group_for_topic(topic))
     assert not hub.members.get(group_for_user(user.pk))
+
+
+# --- the periodic repair (every REALTIME_RECHECK_SECONDS), the safety net for lost messages
+
+
+async def test_repair_delivers_an_event_whose_broadcast_was_lost_on_a_quiet_topic(
+    settings, monkeypatch
+):
+    settings.REALTIME_RECHECK_SECONDS = 0.3
+    user = await sync_to_async(UserFactory)()
+    topic = f"user:{user.pk}"
+    ws = await open_socket(user)
+    await subscribe(ws, topic)
+    monkeypatch.setattr("realtime.events.broadcast_event", lambda event: None)
+    seq = await sync_to_async(append)(topic, n=1)  # no later event will reveal the gap
+    frame = await ws.receive_json_from(timeout=3)
+    assert (frame["type"], frame["seq"]) == ("event", seq)
+    await ws.disconnect()
+
+
+async def test_repair_drops_a_subscription_whose_revocation_message_was_lost(settings):
+    settings.REALTIME_RECHECK_SECONDS = 0.3
+    user = await sync_to_async(UserFactory)()
+    PROBE_ACCESS["room"] = {user.pk}
+    ws = await open_socket(user)
+    await subscribe(ws, "probe:room")
+    PROBE_ACCESS["room"] = set()  # access ends, but nobody sends `live.recheck`
+    frame = await ws.receive_json_from(timeout=3)
+    assert frame == {"type": "unsubscribed", "topic": "probe:room", "reason": "access_revoked"}
+    await ws.disconnect()
+
+
+async def test_repair_closes_the_socket_of_a_disabled_account(settings):
+    settings.REALTIME_RECHECK_SECONDS = 0.3
+    user = await sync_to_async(UserFactory)()
+    ws = await open_socket(user)
+    await subscribe(ws, f"user:{user.pk}")
+    user.is_active = False
+    await sync_to_async(user.save)(update_fields=["is_active"])  # no logout signal
+    assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4401}
