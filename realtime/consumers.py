@@ -4,7 +4,7 @@ docs/realtime.md is the protocol; this module is its server side. A socket has n
 of its own on the layer: the process's hub (realtime/hub.py) receives each broadcast once
 and calls `deliver` on every local subscriber, which writes the ready frame at once when it
 is the next in sequence. Everything else (frames from the client, catch-up, control
-messages, maintenance) runs in the consumer's one sequential dispatch loop. While a
+messages, repair) runs in the consumer's one sequential dispatch loop. While a
 subscription reads its backlog or fills a gap, live events for it are buffered on the
 subscription and delivered afterwards in sequence order, without duplicates.
 """
@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
 import time
 from operator import itemgetter
 from typing import Any
@@ -26,7 +25,6 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +33,7 @@ from django.http import Http404
 from realtime.actions import get_action
 from realtime.auth import RAW_SEND
 from realtime.events import dumps, group_for_topic, group_for_user
-from realtime.hub import Hub, get_hub
+from realtime.hub import Hub, RepairCheck, get_hub
 from realtime.models import Event, TopicCounter
 from realtime.topics import parse_topic, user_may_subscribe
 
@@ -118,17 +116,6 @@ def run_action(
     return None, handler(user, data, client_id)
 
 
-def maintenance_snapshot(user_id: int, topics: list[str]) -> tuple[Any, set[str], dict[str, int]]:
-    """The active user (None if disabled or deleted), the topics they may still see, and
-    those topics' current sequence numbers."""
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return None, set(), {}
-    allowed = {topic for topic in topics if user_may_subscribe(user, topic)}
-    counters = TopicCounter.objects.filter(topic__in=allowed).values_list("topic", "last_seq")
-    return user, allowed, dict(counters)
-
-
 def count_write(key: str) -> int:
     """Add one to a counter that lives 70 s: on Redis one round trip (INCR and EXPIRE in a
     pipeline) instead of the three of Django's add() and incr()."""
@@ -190,7 +177,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.subs = {}
         self.bad_frames = 0
         self.last_signal: dict[tuple[str, str], float] = {}
-        self.maintenance: asyncio.Task[None] | None = None
+        self.repair_subs: dict[str, Subscription] = {}
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             # Accept then close, so the client sees our close code instead of a bare 403.
@@ -222,16 +209,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 },
             }
         )
-        self.maintenance = asyncio.create_task(self._maintain_loop())
 
     async def disconnect(self, code: int) -> None:
         self._release()
 
     def _release(self) -> None:
-        """Stop the repair task and leave the hub; idempotent."""
-        maintenance = getattr(self, "maintenance", None)
-        if maintenance is not None:
-            maintenance.cancel()
+        """Leave the hub; idempotent."""
         user = getattr(self, "user", None)
         if user is None:
             return
@@ -452,7 +435,51 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:  # control messages (recheck, logout) may need the database: dispatch loop
             self.inbox.put_nowait(message)
 
+    def repair_request(self) -> tuple[int, list[str]] | None:
+        """For the hub's periodic repair: this socket's user and topics, as they are now."""
+        if getattr(self, "user", None) is None:
+            return None
+        self.repair_subs = dict(self.subs)
+        return self.user.pk, list(self.repair_subs)
+
+    def repair(self, check: RepairCheck) -> None:
+        """The hub's findings for the topics of `repair_request`; queues what needs doing.
+        A subscription replaced meanwhile (unsubscribed, subscribed again) is left alone."""
+        asked, self.repair_subs = self.repair_subs, {}
+        user = check.users.get(self.user.pk)
+        if user is None:  # disabled or deleted
+            self.inbox.put_nowait({"type": "live.repair", "close": True, "work": []})
+            return
+        self.user = user
+        work: list[tuple[Subscription, int | None]] = []
+        for topic, sub in asked.items():
+            if self.subs.get(topic) is not sub:
+                continue
+            if (user.pk, topic) not in check.allowed:
+                work.append((sub, None))  # access ended and the revocation message was lost
+            elif sub.buffer is None and check.counters.get(topic, 0) > sub.last_seq:
+                work.append((sub, check.counters[topic]))  # a lost broadcast on a quiet topic
+        if work:
+            self.inbox.put_nowait({"type": "live.repair", "close": False, "work": work})
+
     # --- messages handled in the dispatch loop -----------------------------------------
+
+    async def live_repair(self, message: dict[str, Any]) -> None:
+        if message["close"]:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        for sub, upto in message["work"]:
+            if self.subs.get(sub.topic) is not sub:
+                continue
+            if upto is None:
+                await self._drop(sub.topic)
+                await self.send_frame(
+                    {"type": "unsubscribed", "topic": sub.topic, "reason": "access_revoked"}
+                )
+            elif sub.buffer is None and upto > sub.last_seq:
+                sub.buffer = []
+                await self._fill(sub, upto)
+                await self._drain(sub)
 
     async def live_catchup(self, message: dict[str, Any]) -> None:
         sub = self.subs.get(message["topic"])
@@ -473,33 +500,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         key = message.get("session_key")
         if key is None or key == self.session_key:
             await self.close(code=CLOSE_UNAUTHENTICATED)
-
-    async def live_maintain(self, message: dict[str, Any]) -> None:
-        """Periodic repair, in one trip to the database: close the socket of a disabled
-        account, drop subscriptions whose access ended (in case the revocation's control
-        message was lost), and deliver events whose broadcast was lost while the topic
-        stayed quiet. (The hub re-adds the process's groups.)"""
-        topics = list(self.subs)
-        user, allowed, counters = await database_sync_to_async(maintenance_snapshot)(
-            self.user.pk, topics
-        )
-        if user is None:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        self.user = user
-        for topic in topics:
-            sub = self.subs.get(topic)
-            if sub is None:
-                continue
-            if topic not in allowed:
-                await self._drop(topic)
-                await self.send_frame(
-                    {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
-                )
-            elif sub.buffer is None and counters.get(topic, 0) > sub.last_seq:
-                sub.buffer = []
-                await self._fill(sub, counters[topic])
-                await self._drain(sub)
 
     # --- internals ---------------------------------------------------------------------
 
@@ -536,16 +536,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _drop(self, topic: str) -> None:
         self.subs.pop(topic, None)
         self.hub.leave(group_for_topic(topic), self)
-
-    async def _maintain_loop(self) -> None:
-        interval = settings.REALTIME_RECHECK_SECONDS
-        # Spread the sockets' repairs over the interval instead of all at once.
-        await asyncio.sleep(interval * random.uniform(0.5, 1.5))
-        while True:
-            # Through the inbox, so the repair runs in the dispatch loop, in order with
-            # everything else this socket does.
-            self.inbox.put_nowait({"type": "live.maintain"})
-            await asyncio.sleep(interval)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=dumps(frame))

@@ -15,8 +15,11 @@ and skips the copy that comes back from the layer (messages carry their origin h
 
 Repair: a Redis restart forgets every group (core layer) and drops what was in flight. The
 hub re-adds its groups every REALTIME_RECHECK_SECONDS and after a receive error, and leaves
-groups nobody needs any more at the same time; events missed meanwhile are filled from the
-log by the sockets (sequence numbers, docs/realtime.md).
+groups nobody needs any more at the same time. In the same pass it checks every local
+socket, in a few database calls for all of them: is the account still active, may it still
+see each topic (in case a revocation message was lost), and is any subscription behind its
+topic's counter (a broadcast lost on a topic that stayed quiet). Only sockets with
+something to repair are woken up; they fill from the log (docs/realtime.md).
 """
 
 from __future__ import annotations
@@ -26,8 +29,13 @@ import contextlib
 import logging
 from typing import Any, Protocol
 
+from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from realtime.models import TopicCounter
+from realtime.topics import user_may_subscribe
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +43,45 @@ logger = logging.getLogger(__name__)
 # capacity than the default (config/settings.py, CHANNEL_LAYERS).
 CHANNEL_PREFIX = "hub"
 DELIVERY_BATCH = 100  # sockets served between two turns of the event loop
+REPAIR_BATCH = 200  # sockets checked per database call of the periodic repair
 
 
 class Receiver(Protocol):
     async def deliver(self, message: dict[str, Any]) -> None: ...
+
+    def repair_request(self) -> tuple[int, list[str]] | None:
+        """(user id, subscribed topics) to check, or None (not authenticated)."""
+        ...
+
+    def repair(self, check: RepairCheck) -> None:
+        """Act on the check (without blocking: queue the work for the socket's own loop)."""
+        ...
+
+
+class RepairCheck:
+    """What the periodic repair found, for a batch of sockets."""
+
+    def __init__(
+        self, users: dict[int, Any], allowed: set[tuple[int, str]], counters: dict[str, int]
+    ) -> None:
+        self.users = users  # active users by id (the disabled and deleted are missing)
+        self.allowed = allowed  # (user id, topic) pairs still allowed
+        self.counters = counters  # topic -> last sequence number
+
+
+def repair_check(requests: list[tuple[int, list[str]]]) -> RepairCheck:
+    """One trip to the database for a batch of sockets; each (user, topic) is gated once."""
+    user_ids = {user_id for user_id, _topics in requests}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids, is_active=True)}
+    pairs = {(user_id, topic) for user_id, topics in requests for topic in topics}
+    allowed = {
+        (user_id, topic)
+        for user_id, topic in pairs
+        if user_id in users and user_may_subscribe(users[user_id], topic)
+    }
+    topics = {topic for _user_id, topic in allowed}
+    counters = dict(TopicCounter.objects.filter(topic__in=topics).values_list("topic", "last_seq"))
+    return RepairCheck(users, allowed, counters)
 
 
 class Hub:
@@ -141,6 +184,24 @@ class Hub:
         while True:
             await asyncio.sleep(settings.REALTIME_RECHECK_SECONDS)
             await self._rejoin()
+            try:
+                await self._repair()
+            except Exception:
+                logger.exception("Periodic repair failed; trying again next time")
+
+    async def _repair(self) -> None:
+        receivers = list({r for members in list(self.members.values()) for r in members})
+        for start in range(0, len(receivers), REPAIR_BATCH):
+            batch = []
+            for receiver in receivers[start : start + REPAIR_BATCH]:
+                request = receiver.repair_request()
+                if request is not None:
+                    batch.append((receiver, request))
+            if not batch:
+                continue
+            check = await database_sync_to_async(repair_check)([r for _s, r in batch])
+            for receiver, _request in batch:
+                receiver.repair(check)
 
     async def _rejoin(self) -> bool:
         """Re-add every group still needed (a Redis restart forgets them); leave the rest.
