@@ -25,7 +25,6 @@ something to repair are woken up; they fill from the log (docs/realtime.md).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any, Protocol
 
@@ -94,7 +93,7 @@ class Hub:
         self.lock = asyncio.Lock()  # membership changes go to the layer one at a time
         self.delivering = asyncio.Lock()
         self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
-        self.tasks: list[asyncio.Task[None]] = []
+        self.tasks: list[asyncio.Task[None]] = []  # held: the loop keeps only weak references
         self.starting: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -218,13 +217,6 @@ class Hub:
                     logger.warning("Channel layer unavailable while re-adding groups")
                     return False
         return True
-
-    async def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
 
 
 _hub: Hub | None = None
