@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import os
 import re
 import uuid
@@ -72,6 +73,8 @@ if TYPE_CHECKING:
     from community.models import User
 
 # A sender may edit or delete a message for this long after sending it.
+logger = logging.getLogger(__name__)
+
 MESSAGE_EDIT_WINDOW = timedelta(minutes=15)
 MAX_BODY_LENGTH = 10_000
 MAX_CLIENT_ID_LENGTH = 64
@@ -754,6 +757,11 @@ def message_send(
                 )
             )
             if len(files) != len(set(attachment_ids)):
+                # A concurrent retry with these files may have stored the message while we
+                # waited for their row locks: answer it like any retry.
+                stored = _stored_send(sender, client_id, conversation)
+                if stored is not None:
+                    return stored, False
                 raise ValidationError(
                     {"attachments": _("Unknown attachment, or one that was already sent.")}
                 )
@@ -795,8 +803,16 @@ def message_send(
     # committed (and on their way to the sockets) before the notifications are written,
     # which would otherwise double the time until the other participants see the message.
     # A process that dies in between loses the notification, never the message
-    # (docs/decisions.md). Inside a caller's transaction both simply join it.
-    _notify_message(conversation, message, recipient_ids=set(members) - blockers - {sender.pk})
+    # (docs/decisions.md). Inside a caller's transaction both simply join it. The message is
+    # stored whatever happens here: a failure is logged, not turned into a failed send that
+    # a retry would answer with `created: False` and still no notification.
+    try:
+        with transaction.atomic():
+            _notify_message(
+                conversation, message, recipient_ids=set(members) - blockers - {sender.pk}
+            )
+    except Exception:
+        logger.exception("Notifying the recipients of message %s failed", message.pk)
     return message, True
 
 

@@ -344,24 +344,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if now - self.last_signal.get(key, 0.0) < settings.REALTIME_SIGNAL_INTERVAL:
             return  # throttled silently: signals are best effort by definition
         self.last_signal[key] = now
-        with contextlib.suppress(Exception):  # best effort: the layer may be down
-            await self.hub.publish(
-                group_for_topic(topic),
-                {
-                    "type": "live.signal",
-                    "topic": topic,
-                    "sender": self.sender_id,
-                    "text": dumps(
-                        {
-                            "type": "signal",
-                            "topic": topic,
-                            "signal": name,
-                            "user": {"id": self.user.pk, "name": public_name(self.user)},
-                            "data": data,
-                        }
-                    ),
-                },
-            )
+        # Best effort: queued for the layer, never waits for it (realtime/hub.py).
+        await self.hub.publish(
+            group_for_topic(topic),
+            {
+                "type": "live.signal",
+                "topic": topic,
+                "sender": self.sender_id,
+                "text": dumps(
+                    {
+                        "type": "signal",
+                        "topic": topic,
+                        "signal": name,
+                        "user": {"id": self.user.pk, "name": public_name(self.user)},
+                        "data": data,
+                    }
+                ),
+            },
+        )
 
     async def on_action(self, frame: dict[str, Any]) -> None:
         handler = get_action(frame.get("action"))
@@ -430,7 +430,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 self.inbox.put_nowait({"type": "live.catchup", "topic": sub.topic})
             # else: already delivered from the backlog or a gap fill
         elif kind == "live.signal":
-            if message.get("sender") != self.sender_id and message.get("topic") in self.subs:
+            sub = self.subs.get(message.get("topic"))  # type: ignore[arg-type]
+            # Not while the backlog is read: nothing arrives on a topic before `subscribed`.
+            if sub is not None and sub.buffer is None and message.get("sender") != self.sender_id:
                 await self.base_send({"type": "websocket.send", "text": message["text"]})
         else:  # control messages (recheck, logout) may need the database: dispatch loop
             self.inbox.put_nowait(message)
@@ -536,6 +538,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _drop(self, topic: str) -> None:
         self.subs.pop(topic, None)
         self.hub.leave(group_for_topic(topic), self)
+        self.last_signal = {key: t for key, t in self.last_signal.items() if key[0] != topic}
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=dumps(frame))

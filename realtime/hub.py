@@ -42,7 +42,9 @@ logger = logging.getLogger(__name__)
 # capacity than the default (config/settings.py, CHANNEL_LAYERS).
 CHANNEL_PREFIX = "hub"
 DELIVERY_BATCH = 100  # sockets served between two turns of the event loop
-REPAIR_BATCH = 200  # sockets checked per database call of the periodic repair
+REPAIR_BATCH = 100  # topics checked per database call of the periodic repair
+LAYER_SEND_TIMEOUT = 5.0  # seconds a broadcast may take to reach the layer
+LAYER_QUEUE = 10_000  # broadcasts waiting for the layer before the oldest are dropped
 
 
 class Receiver(Protocol):
@@ -92,7 +94,10 @@ class Hub:
         self.joined: set[str] = set()  # groups the hub's channel belongs to
         self.lock = asyncio.Lock()  # membership changes go to the layer one at a time
         self.delivering = asyncio.Lock()
-        self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+        self.outbox: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()  # from threads
+        self.to_layer: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue(
+            maxsize=LAYER_QUEUE
+        )
         self.tasks: list[asyncio.Task[None]] = []  # held: the loop keeps only weak references
         self.starting: asyncio.Task[None] | None = None
 
@@ -103,6 +108,7 @@ class Hub:
         self.tasks = [
             asyncio.create_task(self._read()),
             asyncio.create_task(self._publish()),
+            asyncio.create_task(self._send()),
             asyncio.create_task(self._tend()),
         ]
 
@@ -117,10 +123,14 @@ class Hub:
         self.members.setdefault(group, set()).add(receiver)
         if group in self.joined:
             return
-        async with self.lock:
-            if group not in self.joined:
-                await self.layer.group_add(group, self.channel)
-                self.joined.add(group)
+        try:
+            async with self.lock:
+                if group not in self.joined:
+                    await self.layer.group_add(group, self.channel)
+                    self.joined.add(group)
+        except BaseException:
+            self.leave(group, receiver)  # the caller closes the socket; leave nothing behind
+            raise
 
     def leave(self, group: str, receiver: Receiver) -> None:
         """Stop routing to `receiver`. The hub leaves the layer group at its next tending."""
@@ -164,20 +174,31 @@ class Hub:
                     await asyncio.sleep(0)
 
     async def publish(self, group: str, message: dict[str, Any]) -> None:
-        """Send to the group: at once to this process's receivers, and to the other
-        processes through the layer. Raises what the layer raises."""
+        """Send to the group: at once to this process's receivers, then queued for the other
+        processes (`_send`), so a slow or hung layer never holds up local delivery."""
         message = {**message, "group": group, "origin": self.channel}
         await self._deliver_locally(message)
-        await self.layer.group_send(group, message)
+        if self.to_layer.full():
+            self.to_layer.get_nowait()  # the oldest goes: clients repair from the log
+            logger.warning("Channel layer send queue full; dropped the oldest broadcast")
+        self.to_layer.put_nowait((group, message))
+
+    async def _send(self) -> None:
+        """Broadcasts to the other processes, in order, each given LAYER_SEND_TIMEOUT."""
+        while True:
+            group, message = await self.to_layer.get()
+            try:
+                await asyncio.wait_for(
+                    self.layer.group_send(group, message), timeout=LAYER_SEND_TIMEOUT
+                )
+            except Exception:
+                # The layer is only the fast path: the event is committed and clients catch up.
+                logger.exception("Broadcast to %s failed", group)
 
     async def _publish(self) -> None:
         while True:
             group, message = await self.outbox.get()
-            try:
-                await self.publish(group, message)
-            except Exception:
-                # The layer is only the fast path: the event is committed and clients catch up.
-                logger.exception("Broadcast to %s failed", group)
+            await self.publish(group, message)
 
     async def _tend(self) -> None:
         while True:
@@ -189,24 +210,30 @@ class Hub:
                 logger.exception("Periodic repair failed; trying again next time")
 
     async def _repair(self) -> None:
+        """Check every local socket, in database calls of about REPAIR_BATCH topics each, so
+        that no call holds the database thread (and everybody's actions) for long."""
         receivers = list({r for members in list(self.members.values()) for r in members})
-        for start in range(0, len(receivers), REPAIR_BATCH):
-            batch = []
-            for receiver in receivers[start : start + REPAIR_BATCH]:
-                request = receiver.repair_request()
-                if request is not None:
-                    batch.append((receiver, request))
-            if not batch:
-                continue
-            check = await database_sync_to_async(repair_check)([r for _s, r in batch])
-            for receiver, _request in batch:
-                receiver.repair(check)
+        batch: list[tuple[Receiver, tuple[int, list[str]]]] = []
+        size = 0
+        for n, receiver in enumerate(receivers, 1):
+            request = receiver.repair_request()
+            if request is not None:
+                batch.append((receiver, request))
+                size += 1 + len(request[1])
+            if batch and (size >= REPAIR_BATCH or n == len(receivers)):
+                check = await database_sync_to_async(repair_check)([r for _s, r in batch])
+                for waiting, _request in batch:
+                    waiting.repair(check)
+                batch, size = [], 0
 
     async def _rejoin(self) -> bool:
         """Re-add every group still needed (a Redis restart forgets them); leave the rest.
-        False if the layer could not be reached."""
-        async with self.lock:
-            for group in list(self.joined):
+        False if the layer could not be reached. The lock is taken per group, so sockets
+        joining meanwhile wait for one round trip at most, not for the whole pass."""
+        for group in list(self.joined):
+            async with self.lock:
+                if group not in self.joined:
+                    continue
                 try:
                     if group in self.members:
                         await self.layer.group_add(group, self.channel)

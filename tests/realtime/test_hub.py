@@ -9,13 +9,15 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
+from config.asgi import application
 from realtime import consumers
 from realtime.events import event_append, group_for_topic, group_for_user
 from realtime.hub import get_hub
 from tests.factories import UserFactory
-from tests.realtime.conftest import PROBE_ACCESS, open_socket, subscribe
+from tests.realtime.conftest import ORIGIN, PROBE_ACCESS, login_cookie, open_socket, subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -204,3 +206,40 @@ async def test_repair_closes_the_socket_of_a_disabled_account(settings):
     user.is_active = False
     await sync_to_async(user.save)(update_fields=["is_active"])  # no logout signal
     assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_a_socket_refused_for_a_layer_failure_leaves_nothing_in_the_hub(monkeypatch):
+    user = await sync_to_async(UserFactory)()
+    hub = await get_hub()
+    layer = get_channel_layer()
+
+    async def down(group, channel):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(layer, "group_add", down)
+    _, cookie = await sync_to_async(login_cookie)(user)
+    ws = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, (b"cookie", cookie)])
+    connected, _ = await ws.connect()
+    assert connected
+    assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4500}
+    assert not hub.members.get(group_for_user(user.pk))
+
+
+async def test_a_hung_layer_does_not_hold_up_local_delivery(monkeypatch):
+    user = await sync_to_async(UserFactory)()
+    topic = f"user:{user.pk}"
+    ws = await open_socket(user)
+    await subscribe(ws, topic)
+    layer = get_channel_layer()
+    hang = asyncio.Event()
+
+    async def hung(group, message):
+        await hang.wait()  # a Redis that accepted the connection and never answers
+
+    monkeypatch.setattr(layer, "group_send", hung)
+    first = await sync_to_async(append)(topic, n=1)
+    second = await sync_to_async(append)(topic, n=2)
+    frames = [await ws.receive_json_from(timeout=3) for _ in range(2)]
+    assert [f["seq"] for f in frames] == [first, second]
+    hang.set()
+    await ws.disconnect()
