@@ -245,6 +245,14 @@ class Hub:
                     return False
         return True
 
+    async def stop(self) -> None:
+        """Cancel the hub's tasks while the layer still runs (a layer's receive cleans up after
+        itself when cancelled, which can hang if the whole loop is being torn down at once)."""
+        for task in self.tasks:
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=2)
+
 
 _hub: Hub | None = None
 
@@ -268,6 +276,15 @@ async def get_hub() -> Hub:
             _hub = None  # the next socket tries again
         raise
     return hub
+
+
+async def stop_hub() -> None:
+    """Stop the running loop's hub, if any: before the loop closes (tests, shutdown hooks)."""
+    global _hub
+    hub = _hub
+    if hub is not None and hub.loop is asyncio.get_running_loop():
+        _hub = None
+        await hub.stop()
 
 
 def publish_threadsafe(group: str, message: dict[str, Any]) -> bool:

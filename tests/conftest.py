@@ -57,3 +57,15 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+async def stop_hub_after():
+    """Stop the live layer's hub before the test's event loop closes (modules with sockets).
+
+    Cancelling everything at once when the loop closes can hang in the channel layer's
+    cleanup of the hub's pending receive (channels_redis pub/sub)."""
+    yield
+    from realtime.hub import stop_hub
+
+    await stop_hub()

@@ -131,6 +131,7 @@ def test_edit_and_delete_broadcast(broadcasts, django_capture_on_commit_callback
 # --- through the socket ---------------------------------------------------------------
 
 live = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.usefixtures("stop_hub_after")
 
 
 @sync_to_async

@@ -19,7 +19,7 @@ from realtime.hub import get_hub
 from tests.factories import UserFactory
 from tests.realtime.conftest import ORIGIN, PROBE_ACCESS, login_cookie, open_socket, subscribe
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("stop_hub_after")]
 
 
 def append(topic: str, **data) -> int:

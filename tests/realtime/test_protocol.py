@@ -14,7 +14,7 @@ from realtime.services import subscription_revoke
 from tests.factories import UserFactory
 from tests.realtime.conftest import ORIGIN, PROBE_ACCESS, login_cookie, open_socket, subscribe
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("stop_hub_after")]
 
 
 @sync_to_async
