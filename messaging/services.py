@@ -9,7 +9,7 @@ Lock and event order, to keep PostgreSQL free of deadlocks: the conversation row
 conversation topic's counter, then users' topic counters in ascending user id.
 
 Blocking (`Block`: blocker receives no new messages from blocked):
-- one-to-one: a person who blocked the sender makes `message_send` and `conversation_start`
+- one-to-one: a person who blocked the sender makes `message_send` and `conversation_open`
   refuse (PermissionDenied with a clear message); `participant_add` refuses to add someone
   who blocked the adder.
 - group: the message is sent and stays visible to everyone in the conversation (a group is
@@ -261,7 +261,7 @@ def conversation_open(
     first_message: str = "",
     client_id: str = "",
 ) -> tuple[Conversation, bool]:
-    """`conversation_start`, also telling whether the conversation is new (True) or reused.
+    """Start (or, for a one-to-one, reuse) a conversation; True if it is new.
 
     One-to-one when there is exactly one other person and no title: the active one-to-one
     between the two (about the same listing, or about none) is reused. Otherwise a group of
@@ -355,27 +355,6 @@ def conversation_open(
                 sender=creator, conversation=conversation, body=first_message, client_id=client_id
             )
     return conversation, True
-
-
-def conversation_start(
-    *,
-    creator: User,
-    participants: Sequence[User],
-    title: str = "",
-    listing: Listing | None = None,
-    first_message: str = "",
-    client_id: str = "",
-) -> Conversation:
-    """Start (or, for a one-to-one, reuse) a conversation. See `conversation_open`."""
-    conversation, _created = conversation_open(
-        creator=creator,
-        participants=participants,
-        title=title,
-        listing=listing,
-        first_message=first_message,
-        client_id=client_id,
-    )
-    return conversation
 
 
 def conversation_rename(*, user: User, conversation: Conversation, title: str) -> Conversation:

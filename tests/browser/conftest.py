@@ -71,14 +71,21 @@ class LiveServer:
         return run_django("params = json.loads(os.environ['BROWSER_PARAMS'])\n" + code, env)
 
 
-@pytest.fixture(scope="module")
-def site_server() -> Iterator[LiveServer]:
+@contextlib.contextmanager
+def serve_site(port: int, **extra_env: str) -> Iterator[LiveServer]:
+    """daphne on `port` with a fresh database and media directory; `extra_env` on top."""
     media = tempfile.mkdtemp(prefix="browser-media-")
     try:
         with LiveDatabase() as db:
             # Every test logs several people in from 127.0.0.1: lift the login rate limit.
-            env = {**base_env(), **db.env(), "MEDIA_ROOT": media, "LOGIN_RATE": "1000/60"}
-            server = Daphne(env, app="asgi:application", port=free_port())
+            env = {
+                **base_env(),
+                **db.env(),
+                "MEDIA_ROOT": media,
+                "LOGIN_RATE": "1000/60",
+                **extra_env,
+            }
+            server = Daphne(env, app="asgi:application", port=port)
             try:
                 server.start()
                 yield LiveServer(daphne=server, env=env)
@@ -91,6 +98,12 @@ def site_server() -> Iterator[LiveServer]:
                     os.unlink(server.log_path)
     finally:
         shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def site_server() -> Iterator[LiveServer]:
+    with serve_site(free_port()) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -216,30 +229,12 @@ def mail_server() -> Iterator[Mailbox]:
 def site_server_with_mail(mail_server: Mailbox) -> Iterator[LiveServer]:
     """`site_server`, but sending email by SMTP to `mail_server`, with SITE_URL (the links
     in emails) pointing at the server itself."""
-    media = tempfile.mkdtemp(prefix="browser-media-")
     port = free_port()
-    try:
-        with LiveDatabase() as db:
-            env = {
-                **base_env(),
-                **db.env(),
-                "MEDIA_ROOT": media,
-                "LOGIN_RATE": "1000/60",
-                "SITE_URL": f"http://127.0.0.1:{port}",
-                "EMAIL_HOST": "127.0.0.1",
-                "EMAIL_PORT": str(mail_server.port),
-                "EMAIL_USE_TLS": "0",
-            }
-            server = Daphne(env, app="asgi:application", port=port)
-            try:
-                server.start()
-                yield LiveServer(daphne=server, env=env)
-            except BaseException:
-                print(server.log_tail())
-                raise
-            finally:
-                server.stop()
-                with contextlib.suppress(OSError):
-                    os.unlink(server.log_path)
-    finally:
-        shutil.rmtree(media, ignore_errors=True)
+    with serve_site(
+        port,
+        SITE_URL=f"http://127.0.0.1:{port}",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(mail_server.port),
+        EMAIL_USE_TLS="0",
+    ) as server:
+        yield server

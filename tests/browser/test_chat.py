@@ -25,10 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CONVERSATION_CODE = """
 from community.models import User
-from messaging.services import conversation_start, message_send
+from messaging.services import conversation_open, message_send
 anna = User.objects.get(pk=params["anna"])
 marc = User.objects.get(pk=params["marc"])
-conversation = conversation_start(creator=anna, participants=[marc])
+conversation = conversation_open(creator=anna, participants=[marc])[0]
 message_send(sender=marc, conversation=conversation, body="Welcome to the *hydrogen* valley!",
              client_id="seed-1")
 result = {"id": conversation.pk}
@@ -36,10 +36,10 @@ result = {"id": conversation.pk}
 
 OTHER_CODE = """
 from community.models import User
-from messaging.services import conversation_start, message_send
+from messaging.services import conversation_open, message_send
 anna = User.objects.get(pk=params["anna"])
 zoe = User.objects.get(pk=params["zoe"])
-conversation = conversation_start(creator=zoe, participants=[anna])
+conversation = conversation_open(creator=zoe, participants=[anna])[0]
 message_send(sender=zoe, conversation=conversation, body="Hi Anna, any news?", client_id="z-1")
 """
 

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from messaging.models import Conversation, Message
-from messaging.services import conversation_start, message_send
+from messaging.services import conversation_open, message_send
 
 API = "/api/v1/xchange/"
 
@@ -23,11 +23,11 @@ def api(user: Any = None) -> APIClient:
 
 
 def one_to_one(a: Any, b: Any) -> Conversation:
-    return conversation_start(creator=a, participants=[b])
+    return conversation_open(creator=a, participants=[b])[0]
 
 
 def group(admin: Any, *others: Any, title: str = "Team") -> Conversation:
-    return conversation_start(creator=admin, participants=list(others), title=title)
+    return conversation_open(creator=admin, participants=list(others), title=title)[0]
 
 
 def send(sender: Any, conversation: Conversation, body: str = "Hello", **kw: Any) -> Message:

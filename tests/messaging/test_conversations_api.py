@@ -13,21 +13,6 @@ pytestmark = pytest.mark.django_db
 CONVERSATIONS = API + "conversations/"
 
 
-@pytest.fixture
-def anna(db):
-    return UserFactory(full_name="Anna Berg")
-
-
-@pytest.fixture
-def marc(db):
-    return UserFactory(full_name="Marc Dubois")
-
-
-@pytest.fixture
-def lea(db):
-    return UserFactory(full_name="Léa Costa")
-
-
 def test_start_one_to_one_then_reuse_it(anna, marc):
     response = api(anna).post(CONVERSATIONS, {"participants": [marc.pk]})
     assert response.status_code == 201, response.json()

@@ -18,21 +18,6 @@ from tests.messaging.conversation_support import API, api, group, one_to_one, se
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def anna(db):
-    return UserFactory(full_name="Anna Berg")
-
-
-@pytest.fixture
-def marc(db):
-    return UserFactory(full_name="Marc Dubois")
-
-
-@pytest.fixture
-def pair(anna, marc):
-    return one_to_one(anna, marc)
-
-
 def messages_url(conversation) -> str:
     return f"{API}conversations/{conversation.pk}/messages/"
 

@@ -5,19 +5,12 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from messaging.models import Attachment
-from tests.factories import UserFactory
-from tests.messaging.conversation_support import api, one_to_one, send
+from tests.messaging.conversation_support import api, send
 from tests.messaging.test_messages_api import PDF, upload
-
-
-@pytest.fixture
-def pair(db):
-    return one_to_one(UserFactory(), UserFactory())
 
 
 def uploaded(conversation, user, *, age: timedelta) -> Attachment:
@@ -29,9 +22,8 @@ def uploaded(conversation, user, *, age: timedelta) -> Attachment:
 
 
 def test_unsent_uploads_older_than_a_day_are_removed_with_their_files(
-    pair, django_capture_on_commit_callbacks
+    anna, pair, django_capture_on_commit_callbacks
 ):
-    anna = pair.participants.order_by("pk").first().user
     stale = uploaded(pair, anna, age=timedelta(hours=25))
     fresh = uploaded(pair, anna, age=timedelta(hours=1))
     sent = uploaded(pair, anna, age=timedelta(days=3))
@@ -48,8 +40,7 @@ def test_unsent_uploads_older_than_a_day_are_removed_with_their_files(
     assert os.path.exists(paths[sent.pk])
 
 
-def test_the_age_is_configurable(pair, django_capture_on_commit_callbacks):
-    anna = pair.participants.order_by("pk").first().user
+def test_the_age_is_configurable(anna, pair, django_capture_on_commit_callbacks):
     upload_ = uploaded(pair, anna, age=timedelta(hours=3))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("prune_attachments", "--hours", "2", stdout=open(os.devnull, "w"))  # noqa: SIM115
