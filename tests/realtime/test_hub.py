@@ -14,6 +14,7 @@ from django.db import transaction
 
 from config.asgi import application
 from realtime import consumers
+from realtime import hub as hub_module
 from realtime.events import event_append, group_for_topic, group_for_user
 from realtime.hub import get_hub
 from tests.factories import UserFactory
@@ -76,13 +77,25 @@ async def test_events_committed_while_the_backlog_is_read_arrive_once_in_order(m
     topic = f"user:{user.pk}"
     real_snapshot = consumers.subscribe_snapshot
 
+    def buffered(topic: str) -> list[int]:
+        """The sequence numbers the hub has handed to the subscription while it reads."""
+        receivers = hub_module._hub.members.get(group_for_topic(topic), ())
+        subs = [r.subs.get(topic) for r in receivers]
+        return [seq for sub in subs if sub and sub.buffer for seq, _text in sub.buffer]
+
+    def wait_until_buffered(topic: str, seqs: list[int]) -> None:
+        deadline = time.monotonic() + 3
+        while buffered(topic) != seqs:  # this is the database thread; the loop runs on
+            assert time.monotonic() < deadline, buffered(topic)
+            time.sleep(0.005)
+
     def racing_snapshot(topic: str, since: int | None):
         append(topic, n=1)  # committed after the join, before the read: in both
-        time.sleep(0.2)  # (its broadcast reaches the socket meanwhile)
+        wait_until_buffered(topic, [1])
         result = real_snapshot(topic, since)
         append(topic, n=2)  # committed after the read: only live
         append(topic, n=3)
-        time.sleep(0.2)
+        wait_until_buffered(topic, [1, 2, 3])
         return result
 
     monkeypatch.setattr(consumers, "subscribe_snapshot", racing_snapshot)
