@@ -703,8 +703,8 @@ def message_send(
     try:
         with transaction.atomic():
             members = {
-                user_id: (blocks, archived)
-                for user_id, blocks, archived in Participant.objects.filter(
+                user_id: (blocks, archived, muted)
+                for user_id, blocks, archived, muted in Participant.objects.filter(
                     conversation=conversation, left_at__isnull=True
                 )
                 .annotate(
@@ -712,12 +712,13 @@ def message_send(
                         Block.objects.filter(blocker_id=OuterRef("user_id"), blocked=sender)
                     )
                 )
-                .values_list("user_id", "blocks_sender", "archived")
+                .values_list("user_id", "blocks_sender", "archived", "muted")
             }
             if sender.pk not in members:
                 raise Http404
-            blockers = {user_id for user_id, (blocks, _a) in members.items() if blocks}
-            archivers = {user_id for user_id, (_b, archived) in members.items() if archived}
+            blockers = {user_id for user_id, (blocks, _a, _m) in members.items() if blocks}
+            archivers = {user_id for user_id, (_b, archived, _m) in members.items() if archived}
+            muters = {user_id for user_id, (_b, _a, muted) in members.items() if muted}
             if blockers and not conversation.is_group:
                 raise PermissionDenied(_("This person does not accept messages from you."))
             if (
@@ -788,7 +789,7 @@ def message_send(
     try:
         with transaction.atomic():
             _notify_message(
-                conversation, message, recipient_ids=set(members) - blockers - {sender.pk}
+                conversation, message, recipient_ids=set(members) - blockers - muters - {sender.pk}
             )
     except Exception:
         logger.exception("Notifying the recipients of message %s failed", message.pk)
@@ -798,25 +799,21 @@ def message_send(
 def _notify_message(
     conversation: Conversation, message: Message, *, recipient_ids: set[int]
 ) -> None:
-    """A `message.new` notification for each recipient who has not muted the conversation.
+    """A `message.new` notification for each of `recipient_ids` (the caller leaves out
+    those who muted the conversation, blocked the sender, and the sender).
 
     One unread notification per conversation (group key), so a burst stays one line and one
     push. Push waits a few seconds (notifications.services.PUSH_GRACE): a recipient who is
     looking at the conversation reads the message, which marks the notification read and
     skips the push.
     """
-    muted = set(
-        Participant.objects.filter(
-            conversation=conversation, user_id__in=recipient_ids, muted=True
-        ).values_list("user_id", flat=True)
-    )
-    if not recipient_ids - muted:
+    if not recipient_ids:
         return
     sender = message.sender
     assert sender is not None
     where = conversation.title or sender.display_name
     notify(
-        recipients=get_user_model().objects.filter(pk__in=recipient_ids - muted),
+        recipients=get_user_model().objects.filter(pk__in=recipient_ids),
         actor=sender,
         kind="message.new",
         verb=_("New message from %(who)s") % {"who": sender.display_name}
