@@ -28,7 +28,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from realtime.actions import get_action
 from realtime.auth import RAW_SEND
@@ -105,12 +108,30 @@ def subscribe_snapshot(topic: str, since: int | None) -> tuple[int, list[str]]:
     return current, read_backlog(topic, since)
 
 
+# A backing service is briefly out of reach (Redis restarting, the database failing over):
+# the client is told to retry the action with the same id, and the socket stays open.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    OperationalError,
+    InterfaceError,
+)
+UNAVAILABLE_RETRY_AFTER = 2  # seconds
+
+
 def run_action(
     handler: Any, user: Any, data: dict[str, Any], client_id: str | None
 ) -> tuple[int | None, dict[str, Any] | None]:
     """(seconds to wait, None) when rate limited, else (None, the handler's result); one
     trip to the database thread for both."""
-    wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
+    try:
+        wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
+    except UNAVAILABLE_ERRORS:
+        # The limiter's counters live in Redis. While it is down, writes are not counted
+        # rather than refused: the database still takes them, and a person's messages
+        # matter more than a minute of unmetered sending.
+        logger.warning("Send limit not checked: the cache is unavailable")
+        wait = None
     if wait is not None:
         return wait, None
     return None, handler(user, data, client_id)
@@ -394,6 +415,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         except PermissionDenied as exc:
             await self.reject(frame, "forbidden", str(exc) or "You may not do this.")
+            return
+        except UNAVAILABLE_ERRORS:
+            logger.warning(
+                "Action %r failed: a backing service is unavailable", frame.get("action")
+            )
+            await self.send_frame(
+                {
+                    "type": "error",
+                    "code": "unavailable",
+                    "message": "The service is briefly unavailable; send the action again.",
+                    "retry_after": UNAVAILABLE_RETRY_AFTER,
+                    "id": client_id,
+                }
+            )
+            return
+        except Exception:
+            logger.exception("Action %r failed", frame.get("action"))
+            await self.reject(frame, "server_error", "The action failed on the server.")
             return
         if wait is not None:
             await self.send_frame(

@@ -15,7 +15,11 @@ and skips the copy that comes back from the layer (messages carry their origin h
 
 Repair: a Redis restart forgets every group (core layer) and drops what was in flight. The
 hub re-adds its groups every REALTIME_RECHECK_SECONDS and after a receive error, and leaves
-groups nobody needs any more at the same time. In the same pass it checks every local
+groups nobody needs any more at the same time. While the layer cannot be reached, sockets
+keep working on this process alone: `join` records the group locally and the hub adds it
+to the layer once it answers again (tried every LAYER_RETRY_SECONDS); the first pass after
+the layer came back repairs every socket at once, so what other processes stored meanwhile
+arrives within about a second of Redis returning. In the same pass it checks every local
 socket, in a few database calls for all of them: is the account still active, may it still
 see each topic (in case a revocation message was lost), and is any subscription behind its
 topic's counter (a broadcast lost on a topic that stayed quiet). Only sockets with
@@ -25,6 +29,7 @@ something to repair are woken up; they fill from the log (docs/realtime.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any, Protocol
 
@@ -44,6 +49,8 @@ CHANNEL_PREFIX = "hub"
 DELIVERY_BATCH = 100  # sockets served between two turns of the event loop
 REPAIR_BATCH = 100  # topics checked per database call of the periodic repair
 LAYER_SEND_TIMEOUT = 5.0  # seconds a broadcast may take to reach the layer
+LAYER_JOIN_TIMEOUT = 2.0  # seconds a socket waits for the hub to join a group
+LAYER_RETRY_SECONDS = 1.0  # how often an unreachable layer is tried again
 LAYER_QUEUE = 10_000  # broadcasts waiting for the layer before the oldest are dropped
 
 
@@ -100,6 +107,8 @@ class Hub:
         )
         self.tasks: list[asyncio.Task[None]] = []  # held: the loop keeps only weak references
         self.starting: asyncio.Task[None] | None = None
+        self.layer_down = False  # the last layer call failed
+        self.recovered = asyncio.Event()  # set when a layer call succeeds after a failure
 
     async def start(self) -> None:
         # Layers differ in how they join prefix and name; all keep the prefix at the start.
@@ -115,22 +124,27 @@ class Hub:
     # --- membership ------------------------------------------------------------------------
 
     async def join(self, group: str, receiver: Receiver) -> None:
-        """Route the group's broadcasts to `receiver`; returns once the hub is in the group.
-
-        Raises what the layer raises when it cannot add the hub (Redis down): the caller
-        closes its socket with a retry code.
-        """
+        """Route the group's broadcasts to `receiver`; returns once the hub is in the group,
+        or once it is known that the layer cannot be reached (Redis down). Then the receiver
+        gets what this process publishes at once, and what other processes publish after
+        the hub has joined the group (`_tend`) and repaired its sockets from the log."""
         self.members.setdefault(group, set()).add(receiver)
         if group in self.joined:
             return
         try:
             async with self.lock:
                 if group not in self.joined:
-                    await self.layer.group_add(group, self.channel)
+                    await asyncio.wait_for(
+                        self.layer.group_add(group, self.channel), LAYER_JOIN_TIMEOUT
+                    )
                     self.joined.add(group)
-        except BaseException:
-            self.leave(group, receiver)  # the caller closes the socket; leave nothing behind
+                    self._layer_answered()
+        except asyncio.CancelledError:
+            self.leave(group, receiver)  # the socket went away meanwhile
             raise
+        except Exception:
+            logger.warning("Channel layer unavailable; %s is joined when it is back", group)
+            self.layer_down = True
 
     def leave(self, group: str, receiver: Receiver) -> None:
         """Stop routing to `receiver`. The hub leaves the layer group at its next tending."""
@@ -153,9 +167,10 @@ class Hub:
                 # reconnects by itself). A restarted Redis has forgotten our groups: re-add
                 # them as soon as it answers, then receive again.
                 logger.warning("Channel layer receive failed; retrying", exc_info=True)
-                await asyncio.sleep(1.0)
+                self.layer_down = True
+                await asyncio.sleep(LAYER_RETRY_SECONDS)
                 while not await self._rejoin():
-                    await asyncio.sleep(1.0)
+                    await asyncio.sleep(LAYER_RETRY_SECONDS)
                 continue
             if message.get("origin") != self.channel:  # our own were delivered locally
                 await self._deliver_locally(message)
@@ -193,17 +208,33 @@ class Hub:
                 )
             except Exception:
                 # The layer is only the fast path: the event is committed and clients catch up.
-                logger.exception("Broadcast to %s failed", group)
+                if not self.layer_down:
+                    logger.warning("Broadcast to %s failed", group, exc_info=True)
+                self.layer_down = True
+            else:
+                self._layer_answered()
 
     async def _publish(self) -> None:
         while True:
             group, message = await self.outbox.get()
             await self.publish(group, message)
 
+    def _layer_answered(self) -> None:
+        if self.layer_down:
+            self.layer_down = False
+            self.recovered.set()
+
     async def _tend(self) -> None:
+        """Every REALTIME_RECHECK_SECONDS, or every LAYER_RETRY_SECONDS while the layer is
+        down: (re-)add the groups, then repair every socket. A layer call that succeeds
+        after a failure starts a pass at once."""
         while True:
-            await asyncio.sleep(settings.REALTIME_RECHECK_SECONDS)
-            await self._rejoin()
+            interval = LAYER_RETRY_SECONDS if self.layer_down else settings.REALTIME_RECHECK_SECONDS
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.recovered.wait(), interval)
+            self.recovered.clear()
+            if not await self._rejoin():
+                continue  # still unreachable: try again soon, repair once it answers
             try:
                 await self._repair()
             except Exception:
@@ -227,22 +258,28 @@ class Hub:
                 batch, size = [], 0
 
     async def _rejoin(self) -> bool:
-        """Re-add every group still needed (a Redis restart forgets them); leave the rest.
-        False if the layer could not be reached. The lock is taken per group, so sockets
-        joining meanwhile wait for one round trip at most, not for the whole pass."""
-        for group in list(self.joined):
+        """Add every group still needed (a Redis restart forgets them, and groups joined
+        while the layer was down were never added); leave the rest. False if the layer could
+        not be reached. The lock is taken per group, so sockets joining meanwhile wait for
+        one round trip at most, not for the whole pass."""
+        for group in list(self.joined | set(self.members)):
             async with self.lock:
-                if group not in self.joined:
-                    continue
                 try:
                     if group in self.members:
-                        await self.layer.group_add(group, self.channel)
-                    else:
+                        await asyncio.wait_for(
+                            self.layer.group_add(group, self.channel), LAYER_JOIN_TIMEOUT
+                        )
+                        self.joined.add(group)
+                    elif group in self.joined:
                         self.joined.discard(group)
                         await self.layer.group_discard(group, self.channel)
                 except Exception:
-                    logger.warning("Channel layer unavailable while re-adding groups")
+                    if not self.layer_down:
+                        logger.warning("Channel layer unavailable while re-adding groups")
+                    self.layer_down = True
                     return False
+        self._layer_answered()
+        self.recovered.clear()  # this pass is the one that repairs
         return True
 
     async def stop(self) -> None:

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """A backing service (Redis, the database) is briefly out of reach: retry later."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
+    default_detail = _("The service is briefly unavailable; try again in a few seconds.")
+    wait = 5  # seconds, sent as Retry-After
+
+
+UNAVAILABLE_ERRORS = (RedisConnectionError, RedisTimeoutError, OperationalError, InterfaceError)
 
 
 def _first_message(detail: Any) -> str:
@@ -23,6 +42,9 @@ def _first_message(detail: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        logger.warning("API request failed: a backing service is unavailable", exc_info=True)
+        exc = ServiceUnavailable()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

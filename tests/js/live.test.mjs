@@ -143,3 +143,41 @@ test("4401 stops reconnecting; resync and revocation reach the handlers", () => 
   assert.equal(live.status, "unauthenticated");
   assert.equal(FakeSocket.instances.length, 1);
 });
+
+test("after 1001 (a deploy) it reconnects within the first backoff step, not a grown one", async () => {
+  const live = setup();
+  live.subscribe("user:1", {});
+  const delays = [];
+  const origTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms) => {
+    delays.push(ms);
+    return 0;
+  };
+  const origRandom = Math.random;
+  Math.random = () => 0.999;
+  try {
+    const ws = FakeSocket.instances[0];
+    live.attempt = 6; // several refused attempts before the last success
+    ws.close(1001);
+  } finally {
+    globalThis.setTimeout = origTimeout;
+    Math.random = origRandom;
+  }
+  assert.equal(delays.length, 1);
+  assert.ok(delays[0] < 500, `waited ${delays[0]} ms`);
+  live.close();
+});
+
+test("an action answered `unavailable` is sent again with the same id after retry_after", async () => {
+  const live = setup();
+  const ws = FakeSocket.instances[0] ?? (live.connect(), FakeSocket.instances[0]);
+  ws.open();
+  const pending = live.action("message.send", { body: "hi" }, "client-7");
+  ws.receive({ type: "error", code: "unavailable", id: "client-7", retry_after: 0.01, message: "x" });
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const sends = ws.sent.filter((f) => f.id === "client-7");
+  assert.equal(sends.length, 2);
+  ws.receive({ type: "ack", id: "client-7", action: "message.send", result: { message_id: 3 } });
+  assert.deepEqual(await pending, { message_id: 3 });
+  live.close();
+});

@@ -9,7 +9,9 @@ stopped by the context managers (or `stop()`), never by name.
 - `LiveDatabase`: a fresh PostgreSQL database `clusterhub_live_<random>` when DATABASE_URL is
   set (dropped afterwards), otherwise a temporary SQLite file; migrated by `manage.py migrate`
   in a subprocess, so that several daphne processes share it.
-- `Daphne`: `.venv/bin/daphne -b 127.0.0.1 -p <port> <app>`, restartable on the same port.
+- `Daphne`: `python -m config.server -b 127.0.0.1 -p <port> <app>` (daphne with the graceful
+  shutdown), restartable on the same port; or, given a listening socket, `--fd` on it, which
+  a new process takes over while the old one shuts down (`handover`), as in the deploy.
 - `run_django(code, env)`: runs a snippet with Django set up against the same database and
   returns what it prints as JSON (users, tokens, conversations, counts).
 - `LiveClient`: an asyncio client of docs/realtime.md on the `websockets` package, with
@@ -45,7 +47,7 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
-DAPHNE = str(VENV_BIN / "daphne")
+SERVER = [PYTHON, "-m", "config.server"]  # daphne's arguments, graceful shutdown
 START_TIMEOUT_S = 30.0
 
 
@@ -304,8 +306,48 @@ def create_world(
 # --- daphne --------------------------------------------------------------------------------
 
 
+def listening_socket() -> socket.socket:
+    """A listening socket on a free port, to hand to server processes with `--fd`: while it
+    is open here, connections wait in its backlog instead of being refused, even between
+    two processes (systemd's socket activation does the same in the deploy)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+class ReadyWatcher:
+    """The service manager's end of sd_notify(3): a datagram socket for $NOTIFY_SOCKET."""
+
+    def __init__(self) -> None:
+        self.dir = tempfile.mkdtemp(prefix="livebench-notify-")
+        self.path = os.path.join(self.dir, "notify.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+
+    def wait(self, state: str, proc: Any, timeout: float = START_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"process exited with {proc.returncode} before {state}")
+            self.sock.settimeout(0.1)
+            with contextlib.suppress(TimeoutError):
+                if state in self.sock.recv(4096).decode().split("\n"):
+                    return
+        raise TimeoutError(f"no {state} after {timeout} s")
+
+    def close(self) -> None:
+        self.sock.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+            os.rmdir(self.dir)
+
+
 class Daphne:
-    """One daphne process; `restart()` keeps the port (a deploy)."""
+    """One daphne process; `restart()` keeps the port (a deploy). With `sock`, it serves a
+    listening socket it shares with its successor (`handover`)."""
 
     def __init__(
         self,
@@ -314,10 +356,12 @@ class Daphne:
         app: str | None = None,
         port: int | None = None,
         extra_args: list[str] | None = None,
+        sock: socket.socket | None = None,
     ) -> None:
         self.env = env
         self.app = app or default_app()
-        self.port = port or free_port()
+        self.sock = sock
+        self.port = int(sock.getsockname()[1]) if sock is not None else port or free_port()
         self.extra_args = extra_args or []
         self.proc: subprocess.Popen[bytes] | None = None
         fd, self.log_path = tempfile.mkstemp(prefix="livebench-daphne-", suffix=".log")
@@ -337,26 +381,53 @@ class Daphne:
         return self.proc.pid
 
     def start(self) -> None:
+        self.proc = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        """A new server process, returned once it listens."""
+        if self.sock is None:
+            where = ["-b", "127.0.0.1", "-p", str(self.port)]
+        else:
+            where = ["--fd", str(self.sock.fileno())]
+        watcher = ReadyWatcher()
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         try:
-            self.proc = subprocess.Popen(
-                [
-                    DAPHNE,
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(self.port),
-                    *self.extra_args,
-                    self.app,
-                ],
+            proc = subprocess.Popen(
+                [*SERVER, *where, *self.extra_args, self.app],
                 cwd=ROOT,
-                env=self.env,
+                env={**self.env, "NOTIFY_SOCKET": watcher.path},
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                pass_fds=() if self.sock is None else (self.sock.fileno(),),
             )
+            watcher.wait("READY=1", proc)
+        except BaseException:
+            if "proc" in locals():
+                proc.kill()
+                proc.wait(5)
+            raise
         finally:
             log.close()
-        wait_for_port(self.port, proc=self.proc)
+            watcher.close()
+        return proc
+
+    def handover(self) -> tuple[float, float]:
+        """A rolling restart on the shared socket: start a new process, wait until it
+        listens, then stop the old one with SIGTERM. Returns when SIGTERM was sent
+        (monotonic) and the seconds the old process took to exit (inf: it had to be killed
+        after 15 s, as systemd would)."""
+        assert self.sock is not None
+        assert self.proc is not None
+        old, self.proc = self.proc, self._spawn()
+        stopped_at = time.monotonic()
+        old.send_signal(signal.SIGTERM)
+        try:
+            old.wait(15)
+        except subprocess.TimeoutExpired:
+            old.kill()
+            old.wait(5)
+            return stopped_at, float("inf")
+        return stopped_at, time.monotonic() - stopped_at
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -394,10 +465,15 @@ class Daphne:
 
 @contextlib.contextmanager
 def live_stack(
-    *, daphnes: int = 1, app: str | None = None, settings: str | None = None
+    *,
+    daphnes: int = 1,
+    app: str | None = None,
+    settings: str | None = None,
+    shared_socket: bool = False,
 ) -> Iterator[tuple[LiveDatabase, RedisServer, list[Daphne], dict[str, str]]]:
-    """A database, a private Redis and `daphnes` daphne processes sharing them."""
-    with LiveDatabase() as db, RedisServer() as redis:
+    """A database, a private Redis and `daphnes` daphne processes sharing them; with
+    `shared_socket`, each process serves its own listening socket (see `Daphne.handover`)."""
+    with LiveDatabase() as db, RedisServer() as redis, contextlib.ExitStack() as sockets:
         env = {
             **base_env(),
             **db.env(),
@@ -406,7 +482,14 @@ def live_stack(
         }
         if settings:
             env["DJANGO_SETTINGS_MODULE"] = settings
-        servers = [Daphne(env, app=app) for _ in range(daphnes)]
+        servers = [
+            Daphne(
+                env,
+                app=app,
+                sock=sockets.enter_context(listening_socket()) if shared_socket else None,
+            )
+            for _ in range(daphnes)
+        ]
         try:
             for server in servers:
                 server.start()
@@ -433,6 +516,9 @@ def fetch_ticket(http_base: str, token: str, timeout: float = 5.0) -> str:
 
 
 # --- the client ----------------------------------------------------------------------------
+
+
+RETRYABLE_ERRORS = {"rate_limited", "unavailable"}  # error codes after which an action is re-sent
 
 
 @dataclass
@@ -478,8 +564,11 @@ class LiveClient:
         self.results: dict[str, dict[str, Any]] = {}
         self.errors: list[dict[str, Any]] = []
         self.connects = 0
+        self.welcomed_at: list[float] = []  # monotonic time of each `welcome`
         self.closes: list[int | None] = []
+        self.closed_at: list[float] = []
         self.resent = 0
+        self.retried = 0  # actions sent again after a retryable error
         self.on_event: Any = None  # optional callback(topic, seq, data, arrival monotonic)
         self._task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Future[None]] = set()
@@ -525,6 +614,7 @@ class LiveClient:
                         raise ConnectionError(f"no welcome: {welcome}")
                     attempt = 0
                     self.connects += 1
+                    self.welcomed_at.append(time.monotonic())
                     self.connected.set()
                     for topic, state in self.topics.items():
                         state.resubscribing = False
@@ -535,11 +625,13 @@ class LiveClient:
                     async for text in ws:
                         self._dispatch(json.loads(text))
                     self.closes.append(ws.close_code)
+                    self.closed_at.append(time.monotonic())
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 code = getattr(getattr(exc, "rcvd", None), "code", None)
                 self.closes.append(code)
+                self.closed_at.append(time.monotonic())
                 if code == 4401:
                     pass  # the ticket was used up; a new one is fetched below
             finally:
@@ -598,10 +690,26 @@ class LiveClient:
             if frame.get("topic") in self.topics:
                 self.topics[frame["topic"]].resubscribing = False
             entry = self.pending.get(frame.get("id") or "")
-            if entry is not None and frame.get("code") not in {"rate_limited"}:
+            if entry is None:
+                return
+            if frame.get("code") in RETRYABLE_ERRORS:
+                # Send it again, same id, after `retry_after` (docs/realtime.md).
+                self.retried += 1
+                task = asyncio.ensure_future(
+                    self._resend_later(frame["id"], float(frame.get("retry_after") or 1))
+                )
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            else:
                 self.pending.pop(frame["id"])
                 if not entry[2].done():
                     entry[2].set_exception(RuntimeError(f"action failed: {frame}"))
+
+    async def _resend_later(self, client_id: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        entry = self.pending.get(client_id)
+        if entry is not None:
+            await self._send_action(entry[0], entry[1], client_id)
 
     def _on_event(self, frame: dict[str, Any]) -> None:
         now = time.monotonic()

@@ -221,21 +221,28 @@ async def test_repair_closes_the_socket_of_a_disabled_account(settings):
     assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4401}
 
 
-async def test_a_socket_refused_for_a_layer_failure_leaves_nothing_in_the_hub(monkeypatch):
+async def test_a_socket_opened_while_the_layer_is_down_works_and_joins_when_it_is_back(
+    monkeypatch,
+):
     user = await sync_to_async(UserFactory)()
     hub = await get_hub()
     layer = get_channel_layer()
+    group_add = layer.group_add
 
     async def down(group, channel):
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(layer, "group_add", down)
-    _, cookie = await sync_to_async(login_cookie)(user)
-    ws = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, (b"cookie", cookie)])
-    connected, _ = await ws.connect()
-    assert connected
-    assert await ws.receive_output(timeout=3) == {"type": "websocket.close", "code": 4500}
-    assert not hub.members.get(group_for_user(user.pk))
+    ws = await open_socket(user)  # welcomed, not refused
+    assert hub.members.get(group_for_user(user.pk))
+    assert group_for_user(user.pk) not in hub.joined
+    assert hub.layer_down
+
+    monkeypatch.setattr(layer, "group_add", group_add)
+    assert await hub._rejoin()
+    assert group_for_user(user.pk) in hub.joined
+    assert not hub.layer_down
+    await ws.disconnect()
 
 
 async def test_a_hung_layer_does_not_hold_up_local_delivery(monkeypatch):
