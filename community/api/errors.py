@@ -7,9 +7,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from community.services.login_attempts import LoginLimitedError
 
 
 def _first_message(detail: Any) -> str:
@@ -22,7 +25,16 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
+def too_many_attempts(wait: int) -> exceptions.Throttled:
+    """The 429 for a refused attempt, with Retry-After and a message that says when."""
+    return exceptions.Throttled(
+        wait=wait, detail=_("Too many attempts. Try again in %(n)s seconds.") % {"n": wait}
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, LoginLimitedError):  # a password check the login limits refused
+        exc = too_many_attempts(exc.wait)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
