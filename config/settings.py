@@ -204,9 +204,25 @@ if TESTING:
     # Hashing with PBKDF2 dominates test time; tests do not test the hasher.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
-# Attempts per window, per client address and per account (community/throttling.py).
-LOGIN_RATE = os.environ.get("LOGIN_RATE", "10/300")
+# Password guessing limits (community/services/login_attempts.py; docs/decisions.md):
+# failed password checks per (account, address), per address and per account, counted in a
+# window; locks that double from LOGIN_LOCKOUT to LOGIN_LOCKOUT_MAX (seconds); the
+# per-account slow-down's spacing, doubling from LOGIN_SLOWDOWN to LOGIN_SLOWDOWN_MAX.
+LOGIN_PAIR_FAILURES = int(os.environ.get("LOGIN_PAIR_FAILURES", "5"))
+LOGIN_ADDRESS_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FAILURES", "30"))
+LOGIN_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_FAILURES", "50"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+LOGIN_LOCKOUT = int(os.environ.get("LOGIN_LOCKOUT", "60"))
+LOGIN_LOCKOUT_MAX = int(os.environ.get("LOGIN_LOCKOUT_MAX", "3600"))
+LOGIN_LOCKOUT_MEMORY = int(os.environ.get("LOGIN_LOCKOUT_MEMORY", "86400"))
+LOGIN_SLOWDOWN = int(os.environ.get("LOGIN_SLOWDOWN", "1"))
+LOGIN_SLOWDOWN_MAX = int(os.environ.get("LOGIN_SLOWDOWN_MAX", "60"))
+LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", "30"))
+# Registrations (account created or not: the answer is the same) per client address.
 REGISTER_RATE = os.environ.get("REGISTER_RATE", "5/3600")
+# How many reverse proxies stand in front of daphne; each must overwrite or append one
+# X-Forwarded-For entry (deploy/nginx.conf). 0: the address is REMOTE_ADDR, no header is read.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- Email -----------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -359,6 +375,8 @@ REST_FRAMEWORK = {
         "socket_ticket": os.environ.get("API_SOCKET_TICKET_RATE", "30/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The throttles' client address follows the same rule as community.throttling.client_ip.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ClusterHub API",

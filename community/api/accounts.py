@@ -1,15 +1,14 @@
 """REST API v1: accounts — register, verify email, tokens, the profile, password, deletion.
 
-The unauthenticated endpoints use the throttle scope "auth"; obtaining a token also counts
-against the login rate limit per client address and per email (settings.LOGIN_RATE), shared
-with the login page.
+The unauthenticated endpoints use the throttle scope "auth". Obtaining a token, changing the
+password and deleting the account check a password within the login limits
+(community/services/login_attempts.py), shared with the pages.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from rest_framework.throttling import (
 )
 from rest_framework.views import APIView
 
+from community.api.errors import too_many_attempts
 from community.models import ApiToken, User
 from community.selectors.accounts import api_token_get_for, api_token_list_for
 from community.serializers.accounts import (
@@ -35,6 +35,7 @@ from community.serializers.accounts import (
     PasswordChangeSerializer,
     PasswordResetSerializer,
     ProfileSerializer,
+    RegisterAcceptedSerializer,
     RegisterSerializer,
     TokenCreatedSerializer,
     TokenObtainSerializer,
@@ -45,7 +46,6 @@ from community.services.accounts import (
     api_token_create,
     api_token_revoke,
     email_verification_send,
-    login_attempt_record,
     password_reset_request,
     registration_attempt_record,
     registration_wait,
@@ -55,6 +55,7 @@ from community.services.accounts import (
     user_register,
     user_verify_email,
 )
+from community.services.login_attempts import login_authenticate
 from community.throttling import client_ip
 
 
@@ -86,13 +87,6 @@ TAG = ["accounts"]
 NO_CONTENT = OpenApiResponse(description=_("Done; nothing to return."))
 
 
-def _throttled(wait: int) -> exceptions.Throttled:
-    return exceptions.Throttled(
-        wait=wait,
-        detail=_("Too many attempts. Try again in %(n)s seconds.") % {"n": wait},
-    )
-
-
 def _me(request: Request) -> User:
     user = request.user
     assert isinstance(user, User)
@@ -112,33 +106,32 @@ class RegisterView(APIView):
     @extend_schema(
         tags=TAG,
         request=RegisterSerializer,
-        responses={201: ProfileSerializer},
+        responses={202: RegisterAcceptedSerializer},
         summary="Create an account",
-        description="The account starts unverified; a verification link is emailed.",
+        description=(
+            "Answers 202 with the same body whether or not the address already has an "
+            "account: a new account starts unverified and a verification link is emailed; "
+            "the owner of a taken address is emailed instead. Then obtain a token."
+        ),
+        auth=[],
     )
     def post(self, request: Request) -> Response:
         ip = client_ip(request)
         wait = registration_wait(client_ip=ip)
         if wait is not None:
-            raise _throttled(wait)
+            raise too_many_attempts(wait)
         serializer = RegisterSerializer(data=request.data)
-        if not serializer.is_valid():
-            email_errors = serializer.errors.get("email", [])
-            if any(getattr(error, "code", "") == "duplicate_email" for error in email_errors):
-                registration_attempt_record(client_ip=ip)
-            raise exceptions.ValidationError(serializer.errors)
+        serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            user = user_register(
-                email=data["email"],
-                password=data["password"],
-                full_name=data["full_name"],
-                country=data.get("country") or "",
-            )
-        finally:
-            registration_attempt_record(client_ip=ip)
-        body = ProfileSerializer(_profile_queryset_user(user), context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        registration_attempt_record(client_ip=ip)
+        user_register(
+            email=data["email"],
+            password=data["password"],
+            full_name=data["full_name"],
+            country=data.get("country") or "",
+        )
+        body = {"detail": _("We sent a message to this email address. Open it to go on.")}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyEmailView(APIView):
@@ -172,7 +165,7 @@ class VerifyEmailResendView(APIView):
     def post(self, request: Request) -> Response:
         wait = email_verification_send(user=_me(request))
         if wait is not None:
-            raise _throttled(wait)
+            raise too_many_attempts(wait)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -197,19 +190,21 @@ class TokenView(APIView):
         summary="Obtain an API token",
         description=(
             "The key is in the answer once and never again. Send it as "
-            "`Authorization: Bearer <key>`. Rate limited per client address and per email."
+            "`Authorization: Bearer <key>`. Failed attempts are limited per account and per "
+            "client address (429 with Retry-After; see docs/api.md)."
         ),
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        email = str(request.data.get("email", "")) if hasattr(request.data, "get") else ""
-        wait = login_attempt_record(client_ip=client_ip(request), email=email)
-        if wait is not None:
-            raise _throttled(wait)  # the password is not even looked at
         serializer = TokenObtainSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = authenticate(request._request, email=data["email"], password=data["password"])
+        user = login_authenticate(
+            request=request._request,
+            email=data["email"],
+            password=data["password"],
+            client_ip=client_ip(request),
+        )
         if user is None:
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("The email address or the password is not right.")]}

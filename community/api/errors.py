@@ -9,12 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from community.services.login_attempts import LoginLimitedError
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +27,7 @@ class ServiceUnavailable(exceptions.APIException):
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "unavailable"
-    default_detail = _("The service is briefly unavailable; try again in a few seconds.")
+    default_detail = gettext_lazy("The service is briefly unavailable; try again in a few seconds.")
     wait = 5  # seconds, sent as Retry-After
 
 
@@ -41,10 +44,19 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
+def too_many_attempts(wait: int) -> exceptions.Throttled:
+    """The 429 for a refused attempt, with Retry-After and a message that says when."""
+    return exceptions.Throttled(
+        wait=wait, detail=_("Too many attempts. Try again in %(n)s seconds.") % {"n": wait}
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, UNAVAILABLE_ERRORS):
         logger.warning("API request failed: a backing service is unavailable", exc_info=True)
         exc = ServiceUnavailable()
+    if isinstance(exc, LoginLimitedError):  # a password check the login limits refused
+        exc = too_many_attempts(exc.wait)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
     validate_password,
@@ -18,6 +18,8 @@ from django_countries import countries
 from community.images import validate_image
 from community.models import User
 from community.services.accounts import PROFILE_LANGUAGE_CHOICES
+from community.services.login_attempts import current_password_check, login_authenticate
+from community.throttling import client_ip
 
 IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
 
@@ -59,15 +61,8 @@ class RegisterForm(forms.Form):
         self.fields["country"] = _country_field()
 
     def clean_email(self) -> str:
+        # Whether the address is taken is not checked here: the answer must not tell.
         email: str = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "An account with this email address already exists. "
-                    "Log in, or reset your password if you forgot it."
-                ),
-                code="duplicate_email",
-            )
         return email
 
     def clean(self) -> dict[str, Any]:
@@ -86,6 +81,11 @@ class RegisterForm(forms.Form):
 
 
 class LoginForm(forms.Form):
+    """Email and password, checked within the login limits.
+
+    is_valid() raises LoginLimitedError when the limits refuse to check the password.
+    """
+
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,
@@ -107,7 +107,12 @@ class LoginForm(forms.Form):
         email = cleaned.get("email")
         password = cleaned.get("password")
         if email and password:
-            user = authenticate(self.request, email=email, password=password)
+            user = login_authenticate(
+                request=self.request,
+                email=email,
+                password=password,
+                client_ip=client_ip(self.request),
+            )
             if user is None:
                 raise ValidationError(
                     _("The email address or the password is not right. Both are checked as typed."),
@@ -169,6 +174,8 @@ class ProfileForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
+    """The password, checked within the login limits (is_valid() may raise LoginLimitedError)."""
+
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
@@ -176,12 +183,34 @@ class DeleteAccountForm(forms.Form):
         help_text=_("To make sure it is you."),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, client_ip: str, **kwargs: Any) -> None:
         self.user = user
+        self.client_ip = client_ip
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not current_password_check(user=self.user, password=password, client_ip=self.client_ip):
             raise ValidationError(_("This is not your password."), code="wrong_password")
         return password
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, its old-password check within the login limits.
+
+    is_valid() raises LoginLimitedError when the limits refuse to check the old password.
+    """
+
+    def __init__(self, user: User, *args: Any, client_ip: str, **kwargs: Any) -> None:
+        self.client_ip = client_ip
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        user = self.user
+        assert isinstance(user, User)
+        if not current_password_check(user=user, password=old_password, client_ip=self.client_ip):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

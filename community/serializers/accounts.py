@@ -14,6 +14,15 @@ from rest_framework import serializers
 from community.images import validate_image
 from community.models import ApiToken, OrganisationMembership, User
 from community.services.accounts import PROFILE_LANGUAGE_CHOICES
+from community.services.login_attempts import current_password_check
+from community.throttling import client_ip
+
+
+def _is_current_password(serializer: serializers.Serializer[Any], password: str) -> bool:
+    # Within the login limits: raises LoginLimitedError (a 429, community/api/errors.py).
+    request = serializer.context["request"]
+    user: User = request.user
+    return current_password_check(user=user, password=password, client_ip=client_ip(request))
 
 
 def _check_password_strength(password: str, user: User) -> None:
@@ -30,16 +39,8 @@ class RegisterSerializer(serializers.Serializer[Any]):
     country = CountryField(required=False, allow_blank=True, default="")
 
     def validate_email(self, value: str) -> str:
-        email = User.objects.normalize_email(value.strip()).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise serializers.ValidationError(
-                _(
-                    "An account with this email address already exists. "
-                    "Log in, or reset your password if you forgot it."
-                ),
-                code="duplicate_email",
-            )
-        return email
+        # Whether the address is taken is not checked here: the answer must not tell.
+        return User.objects.normalize_email(value.strip()).lower()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         candidate = User(email=attrs.get("email", ""), full_name=attrs.get("full_name", ""))
@@ -48,6 +49,10 @@ class RegisterSerializer(serializers.Serializer[Any]):
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"password": exc.detail}) from exc
         return attrs
+
+
+class RegisterAcceptedSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField(help_text=_("What to do next; the same for every address."))
 
 
 class VerifyEmailSerializer(serializers.Serializer[Any]):
@@ -153,8 +158,7 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
     new_password = serializers.CharField(write_only=True, trim_whitespace=False)
 
     def validate_old_password(self, value: str) -> str:
-        user: User = self.context["request"].user
-        if not user.check_password(value):
+        if not _is_current_password(self, value):
             raise serializers.ValidationError(_("This is not your current password."))
         return value
 
@@ -171,7 +175,6 @@ class AccountDeleteSerializer(serializers.Serializer[Any]):
     password = serializers.CharField(write_only=True, trim_whitespace=False)
 
     def validate_password(self, value: str) -> str:
-        user: User = self.context["request"].user
-        if not user.check_password(value):
+        if not _is_current_password(self, value):
             raise serializers.ValidationError(_("This is not your password."))
         return value

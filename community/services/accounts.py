@@ -1,5 +1,6 @@
 """Writes for accounts: registration, email verification, profile, password, API tokens,
-deletion, and the attempt counters that rate-limit login and registration.
+deletion, and the attempt counter that rate-limits registration (the login limits are in
+community/services/login_attempts.py).
 
 Pages (community/views/accounts.py) and the API (community/api/accounts.py) call the same
 functions here, so both paths follow the same rules.
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -38,6 +40,9 @@ VERIFICATION_RESEND_RATE = "5/3600"
 # How often one address may be sent a password-reset email; extra requests are dropped
 # silently so that the answer never tells whether the address has an account.
 PASSWORD_RESET_EMAIL_RATE = "3/3600"  # noqa: S105 - a rate, not a password
+# How often the owner of an address is told that someone tried to register with it; extra
+# notices are dropped silently, so registering cannot flood someone's mailbox.
+REGISTRATION_NOTICE_RATE = "3/3600"
 API_TOKEN_LIFETIME = timedelta(days=getattr(settings, "API_TOKEN_LIFETIME_DAYS", 365))
 
 # The fields a person may change on their own profile (the email is not one of them).
@@ -94,20 +99,6 @@ PROFILE_LANGUAGE_CHOICES = [
 ]
 
 
-def _duplicate_email_error() -> ValidationError:
-    return ValidationError(
-        {
-            "email": ValidationError(
-                _(
-                    "An account with this email address already exists. "
-                    "Log in, or reset your password if you forgot it."
-                ),
-                code="duplicate_email",
-            )
-        }
-    )
-
-
 def _site_parts() -> tuple[str, str]:
     """(protocol, domain) of settings.SITE_URL, used for links in emails."""
     parts = urlsplit(settings.SITE_URL)
@@ -117,29 +108,13 @@ def _site_parts() -> tuple[str, str]:
 # --- Rate limits ---------------------------------------------------------------------------
 
 
-def login_attempt_record(*, client_ip: str, email: str) -> int | None:
-    """Count one login attempt for the client address and for the email address.
-
-    Call it *before* checking the password. Returns None when the attempt may go on, or the
-    seconds to wait when either counter is over settings.LOGIN_RATE; the caller must then
-    refuse without checking the password. Side effects: two cache counters.
-    """
-    rate = settings.LOGIN_RATE
-    waits = [
-        rate_limit_hit(f"login:ip:{client_ip}", rate),
-        rate_limit_hit(f"login:email:{email.strip().lower()}", rate),
-    ]
-    blocked = [wait for wait in waits if wait is not None]
-    return max(blocked) if blocked else None
-
-
 def registration_wait(*, client_ip: str) -> int | None:
     """Seconds the client address must wait before registering again, or None."""
     return rate_limit_wait(f"register:ip:{client_ip}", settings.REGISTER_RATE)
 
 
 def registration_attempt_record(*, client_ip: str) -> None:
-    """Count a registration that created an account or probed a taken address.
+    """Count a registration that passed validation (whether or not it created an account).
 
     Failed attempts that only had typos are not counted, so a person who mistypes their
     password twice is not locked out for an hour. Side effects: one cache counter.
@@ -151,35 +126,58 @@ def registration_attempt_record(*, client_ip: str) -> None:
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, full_name: str, country: str = "") -> User:
-    """Create an account whose email is not verified yet, and email the verification link.
+def user_register(*, email: str, password: str, full_name: str, country: str = "") -> None:
+    """Create an account whose email is not verified yet and email the verification link; or,
+    when the address already has an account (in any letter case), email its owner instead.
 
-    Preconditions: none (the caller applies the registration rate limit). Raises
-    ValidationError with an "email" entry for an address already registered in any letter
-    case, or a "password" entry for a password the validators refuse.
-    Side effects: the verification email is sent after commit.
+    The caller cannot tell which happened, on purpose: the answer to a registration must not
+    say whether an address has an account. Both paths hash the password, so they take about
+    as long. Preconditions: none (the caller applies the registration rate limit). Raises
+    ValidationError with a "password" entry for a password the validators refuse (checked
+    before the address is looked up). Side effects: one email after commit (the notice to an
+    owner at most REGISTRATION_NOTICE_RATE).
     """
     email = User.objects.normalize_email(email.strip()).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise _duplicate_email_error()
     candidate = User(email=email, full_name=full_name.strip())
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise ValidationError({"password": exc.error_list}) from exc
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=password,
-                full_name=full_name.strip(),
-                country=country or "",
-                email_verified=False,
-            )
-    except IntegrityError as exc:  # a concurrent registration of the same address won
-        raise _duplicate_email_error() from exc
-    transaction.on_commit(lambda: _send_verification_email(user))
-    return user
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name.strip(),
+                    country=country or "",
+                    email_verified=False,
+                )
+        except IntegrityError:  # a concurrent registration of the same address won
+            owner = User.objects.filter(email__iexact=email).first()
+        else:
+            transaction.on_commit(lambda: _send_verification_email(user))
+            return
+    make_password(password)  # the work create_user() does, so both answers take as long
+    if (
+        owner is not None
+        and rate_limit_hit(f"register-notice:{owner.pk}", REGISTRATION_NOTICE_RATE) is None
+    ):
+        transaction.on_commit(lambda: _send_registration_notice(owner))
+
+
+def _send_registration_notice(user: User) -> None:
+    protocol, domain = _site_parts()
+    context = {
+        "user": user,
+        "login_url": f"{protocol}://{domain}{reverse('login')}",
+        "reset_url": f"{protocol}://{domain}{reverse('password_reset')}",
+        "site_name": "ClusterHub",
+    }
+    subject = render_to_string("community/emails/accounts_register_existing_subject.txt", context)
+    body = render_to_string("community/emails/accounts_register_existing.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 def email_verification_token_make(*, user: User) -> str:

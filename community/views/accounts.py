@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import URLPattern, URLResolver, path, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import URLPattern, URLResolver, path, reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from community.forms.accounts import DeleteAccountForm, LoginForm, ProfileForm, RegisterForm
+from community.forms.accounts import (
+    DeleteAccountForm,
+    LimitedPasswordChangeForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+)
 from community.models import User
 from community.selectors.accounts import membership_list_for, organisation_list_blocking_deletion
 from community.services.accounts import (
     AccountDeletionRefusedError,
     api_token_revoke_all,
     email_verification_send,
-    login_attempt_record,
     password_reset_request,
     registration_attempt_record,
     registration_wait,
@@ -35,6 +42,7 @@ from community.services.accounts import (
     user_register,
     user_verify_email,
 )
+from community.services.login_attempts import LoginLimitedError
 from community.throttling import client_ip
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -57,6 +65,13 @@ def _wait_message(seconds: int) -> str:
     return _("Too many attempts. Try again in %(n)s minutes.") % {"n": minutes}
 
 
+def _limited(response: HttpResponse, seconds: int) -> HttpResponse:
+    """`response` as the answer to a request the limits refused: 429 with Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
@@ -67,47 +82,47 @@ def _user(request: HttpRequest) -> User:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the address has an account (user_register says why)."""
     if request.user.is_authenticated:
         return redirect("account")
     next_url = _safe_next(request)
     form = RegisterForm(request.POST or None)
-    wait_message = ""
-    status = 200
+    wait = None
     if request.method == "POST":
         ip = client_ip(request)
         wait = registration_wait(client_ip=ip)
         if wait is not None:
-            wait_message, status = _wait_message(wait), 429
             form = RegisterForm(initial={"email": request.POST.get("email", "")})
         elif form.is_valid():
             data = form.cleaned_data
+            registration_attempt_record(client_ip=ip)
             try:
-                user = user_register(
+                user_register(
                     email=data["email"],
                     password=data["password1"],
                     full_name=data["full_name"],
                     country=data.get("country") or "",
                 )
             except ValidationError as exc:
-                registration_attempt_record(client_ip=ip)
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                registration_attempt_record(client_ip=ip)
-                login(request, user, backend=BACKEND)
-                messages.success(
-                    request,
-                    _(
-                        "Welcome to ClusterHub! We sent a link to %(email)s: open it to "
-                        "confirm your email address."
-                    )
-                    % {"email": user.email},
-                )
-                return redirect(next_url or "account")
-        elif form.has_error("email", "duplicate_email"):
-            registration_attempt_record(client_ip=ip)
-    context = {"form": form, "next": next_url, "wait_message": wait_message}
-    return render(request, "community/accounts/register.html", context, status=status)
+                sent = reverse("register_sent")
+                return redirect(f"{sent}?{urlencode({'next': next_url})}" if next_url else sent)
+    context = {
+        "form": form,
+        "next": next_url,
+        "wait_message": _wait_message(wait) if wait is not None else "",
+    }
+    response = render(request, "community/accounts/register.html", context)
+    return _limited(response, wait) if wait is not None else response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def register_sent(request: HttpRequest) -> HttpResponse:
+    context = {"next": _safe_next(request)}
+    return render(request, "community/accounts/register_sent.html", context)
 
 
 @sensitive_post_parameters("password")
@@ -118,21 +133,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = LoginForm(request, data=request.POST or None)
-    wait_message = ""
-    status = 200
     if request.method == "POST":
-        email = request.POST.get("email", "")
-        wait = login_attempt_record(client_ip=client_ip(request), email=email)
-        if wait is not None:
-            # Over the limit: the password is not even looked at.
-            wait_message, status = _wait_message(wait), 429
-            form = LoginForm(request, initial={"email": email})
-        elif form.is_valid():
+        try:
+            valid = form.is_valid()
+        except LoginLimitedError as exc:
+            # Over a limit: the password was not even looked at.
+            form = LoginForm(request, initial={"email": request.POST.get("email", "")})
+            context = {"form": form, "next": next_url, "wait_message": _wait_message(exc.wait)}
+            response = render(request, "community/accounts/login.html", context)
+            return _limited(response, exc.wait)
+        if valid:
             assert form.user is not None
             login(request, form.user, backend=BACKEND)
             return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-    context = {"form": form, "next": next_url, "wait_message": wait_message}
-    return render(request, "community/accounts/login.html", context, status=status)
+    context = {"form": form, "next": next_url, "wait_message": ""}
+    return render(request, "community/accounts/login.html", context)
 
 
 @never_cache
@@ -192,11 +207,24 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = DeleteAccountForm(request.POST or None, user=user)
+    form = DeleteAccountForm(request.POST or None, user=user, client_ip=client_ip(request))
+    context: dict[str, Any] = {
+        "blocking": list(organisation_list_blocking_deletion(user)),
+        "wait_message": "",
+    }
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        try:
+            valid = form.is_valid()
+        except LoginLimitedError as exc:
+            context |= {
+                "form": DeleteAccountForm(user=user, client_ip=""),
+                "wait_message": _wait_message(exc.wait),
+            }
+            response = render(request, "community/accounts/delete.html", context)
+            return _limited(response, exc.wait)
+        if valid:
             try:
                 user_delete(user=user)
             except AccountDeletionRefusedError as exc:
@@ -205,16 +233,27 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                 logout(request)
                 messages.success(request, _("Your account and your personal data are deleted."))
                 return redirect("home")
-    context = {"form": form, "blocking": list(organisation_list_blocking_deletion(user))}
+    context["form"] = form
     return render(request, "community/accounts/delete.html", context, status=status)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "community/accounts/password_change_form.html"
     success_url = reverse_lazy("password_change_done")
-    form_class = PasswordChangeForm
+    form_class = LimitedPasswordChangeForm
 
-    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "client_ip": client_ip(self.request)}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except LoginLimitedError as exc:
+            form = self.form_class(_user(request), client_ip="")
+            context = self.get_context_data(form=form, wait_message=_wait_message(exc.wait))
+            return _limited(self.render_to_response(context), exc.wait)
+
+    def form_valid(self, form: LimitedPasswordChangeForm) -> HttpResponse:
         user = form.user
         assert isinstance(user, User)
         user_password_change(user=user, new_password=form.cleaned_data["new_password1"])
@@ -248,6 +287,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", account, name="account"),
     path("account/register/", register, name="register"),
+    path("account/register/sent/", register_sent, name="register_sent"),
     path("account/login/", login_view, name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/verify/resend/", verify_email_resend, name="verify_email_resend"),

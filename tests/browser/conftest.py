@@ -77,14 +77,7 @@ def serve_site(port: int, **extra_env: str) -> Iterator[LiveServer]:
     media = tempfile.mkdtemp(prefix="browser-media-")
     try:
         with LiveDatabase() as db:
-            # Every test logs several people in from 127.0.0.1: lift the login rate limit.
-            env = {
-                **base_env(),
-                **db.env(),
-                "MEDIA_ROOT": media,
-                "LOGIN_RATE": "1000/60",
-                **extra_env,
-            }
+            env = {**base_env(), **db.env(), "MEDIA_ROOT": media, **extra_env}
             server = Daphne(env, app="asgi:application", port=port)
             try:
                 server.start()
