@@ -244,6 +244,9 @@ for prefix, folder in [
         STATICFILES_DIRS.append((prefix, folder))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Django serves MEDIA_ROOT itself (config/media.py: images only, with safe headers) unless a
+# proxy does; deploy/nginx.conf does, so production turns this off by leaving DEBUG off.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 # Files only participants may fetch (conversation attachments): outside MEDIA_ROOT, served by
 # the app after an access check, never by the proxy.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))

@@ -15,11 +15,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from community.images import validate_image
+from community.images import IMAGE_ACCEPT, validate_image
 from community.models import User
 from community.services.accounts import PROFILE_LANGUAGE_CHOICES
-
-IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
 
 
 def _country_field() -> forms.Field:
