@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -248,3 +249,35 @@ def test_media_view_serves_a_legacy_polyglot_as_an_image(client, settings):
     (media / "logos").mkdir(parents=True)
     (media / "logos" / "old.gif").write_bytes(polyglot_gif())
     assert_served_as_image(client, "/media/logos/old.gif", "image/gif")
+
+
+def test_a_truncated_photo_is_a_form_error_not_a_crash(user):
+    """validate_image does not decode the pixels; the re-encoding does and says so."""
+    buffer = io.BytesIO()
+    Image.effect_noise((200, 200), 60).convert("RGB").save(buffer, format="JPEG")
+    truncated = buffer.getvalue()[: len(buffer.getvalue()) // 2]
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        "/account/",
+        {"full_name": "Changed", "photo": SimpleUploadedFile("t.jpg", truncated)},
+    )
+    assert response.status_code == 400
+    assert "not an image we can read" in response.content.decode()
+    assert User.objects.get(pk=user.pk).full_name != "Changed"
+
+
+# --- The admin ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), [(Organisation, "logo"), (User, "photo"), (NewsItem, "image")]
+)
+def test_admin_image_inputs_keep_only_a_clean_copy(rf, model, field):
+    request = rf.get("/admin/")
+    request.user = User(is_staff=True, is_superuser=True)
+    form_class = admin.site._registry[model].get_form(request, obj=model())
+    cleaned = form_class.base_fields[field].clean(polyglot_upload("gadget.js"), None)
+    assert cleaned.name.endswith(".gif")
+    assert "gadget" not in cleaned.name
+    assert b"__pwned" not in cleaned.read()
