@@ -14,7 +14,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 # Lets code write the generic types the stubs declare (ModelForm[Organisation], Feed[...]).
@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -288,7 +288,10 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # Only scripts with this response's nonce (templates: nonce="{{ request.csp_nonce }}"),
+        # never a source expression: 'self' would cover /media/ (docs/decisions.md).
+        # config/middleware.py adds the admin's static scripts under /admin/.
+        "script-src": [NONCE],
         "style-src": [SELF],
         "img-src": [
             SELF,
