@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -91,7 +92,9 @@ def image_clean(upload: File) -> ContentFile[bytes]:
         with Image.open(upload) as image:
             image_format = image.format or ""
             image.seek(0)
-            kept = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+            kept: dict[str | tuple[int, int], Any] = {
+                key: image.info[key] for key in KEPT_INFO if key in image.info
+            }
             clean = ImageOps.exif_transpose(image)  # a copy, upright, with the pixels loaded
     except UNREADABLE as exc:
         raise _unreadable() from exc

@@ -41,11 +41,13 @@ def media_serve(request: HttpRequest, path: str) -> HttpResponseBase:
     if content_type is None:
         raise Http404
     try:
-        response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+        response = static.serve(request, path, document_root=str(settings.MEDIA_ROOT))
     except SuspiciousFileOperation as exc:  # a path out of MEDIA_ROOT: as if it did not exist
         raise Http404 from exc
     response["Content-Type"] = content_type
-    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=name)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=name) or "inline"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
     return response
