@@ -18,8 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import ExifTags, Image
 
-from community.models import Ecosystem, NewsItem, Organisation, User
-from community.models.taxonomy import ECOSYSTEMS
+from community.models import NewsItem, Organisation, User
 from tests.community.test_organisations_profile import form_data
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -78,12 +77,6 @@ def assert_served_as_image(client: Client, url: str, content_type: str) -> None:
 
 
 @pytest.fixture
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
-
-
-@pytest.fixture
 def member(db):
     return MembershipFactory(organisation=OrganisationFactory(slug="solar-cluster")).user
 
@@ -92,7 +85,7 @@ def member(db):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_logo_polyglot_from_the_page_form_is_reencoded(ecosystems, organisation, org_admin, name):
+def test_logo_polyglot_from_the_page_form_is_reencoded(organisation, org_admin, name):
     client = Client()
     client.force_login(org_admin)
     response = client.post(
@@ -141,7 +134,7 @@ def test_photo_polyglot_from_the_api_is_reencoded(api_client, user, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_news_polyglot_from_the_page_form_is_reencoded(ecosystems, member, name):
+def test_news_polyglot_from_the_page_form_is_reencoded(member, name):
     client = Client()
     client.force_login(member)
     response = client.post(
@@ -158,7 +151,7 @@ def test_news_polyglot_from_the_page_form_is_reencoded(ecosystems, member, name)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_news_polyglot_from_the_api_is_reencoded(api_client, ecosystems, member, name):
+def test_news_polyglot_from_the_api_is_reencoded(api_client, member, name):
     api_client.force_authenticate(member)
     response = api_client.post(
         "/api/v1/news/",
