@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from community.images import IMAGE_ACCEPT, image_clean
 from community.models import (
     ApiToken,
     Ecosystem,
@@ -26,6 +29,22 @@ from community.models import (
     User,
 )
 from community.services import organisations as organisation_services
+
+
+class CleanImageField(forms.FileField):
+    """The admin's image input: a new upload is replaced by community.images.image_clean's
+    copy, so staff uploads are stored like everyone else's (re-encoded, server-chosen name)."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT})
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        value = super().clean(data, initial)
+        return image_clean(value) if isinstance(value, UploadedFile) else value
+
+
+IMAGE_UPLOADS: dict[Any, dict[str, Any]] = {models.ImageField: {"form_class": CleanImageField}}
+# Django 6 will assume https for bare domains; say so now (and silence the warning).
+HTTPS_URLS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 # --- People ----------------------------------------------------------------------------
 
@@ -56,6 +75,7 @@ class UserAdmin(BaseUserAdmin):
 
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
+    formfield_overrides = IMAGE_UPLOADS
     ordering = ["email"]
     list_display = ["email", "full_name", "email_verified", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "email_verified", "country"]
@@ -148,13 +168,9 @@ class InvitationInline(admin.TabularInline):
         return False
 
 
-# Django 6 will assume https for bare domains; say so now (and silence the warning).
-HTTPS_URLS: dict[Any, dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
-
-
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = {**HTTPS_URLS, **IMAGE_UPLOADS}
     list_display = ["name", "country", "type", "status", "label", "members_total", "submitted_at"]
     list_filter = ["status", "type", "label", "country", "primary_ecosystem"]
     search_fields = ["name", "acronym", "slug", "city", "contact_email"]
@@ -247,6 +263,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(NewsItem)
 class NewsItemAdmin(admin.ModelAdmin):
+    formfield_overrides = IMAGE_UPLOADS
     list_display = ["title", "status", "organisation", "author", "published_at"]
     list_filter = ["status", "ecosystems"]
     search_fields = ["title", "summary", "slug"]

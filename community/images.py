@@ -1,17 +1,47 @@
-"""Validation of uploaded images (profile photos, logos, news images)."""
+"""Uploaded images (profile photos, logos, news images): validation and the clean copy we store.
+
+Every image path (page form, REST API, admin) ends in `image_clean`, called by the services
+that save the file: what reaches MEDIA_ROOT is an image Pillow encoded itself, under a name
+the server chose. docs/decisions.md says why.
+"""
 
 from __future__ import annotations
 
+import io
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"  # the file inputs' accept=
+# The format each detected format is stored in, its extension, and the encoder options.
+# GIF stays GIF (first frame only); JPEG and WebP are re-encoded at a quality that keeps
+# photos sharp. config/media.py serves exactly these extensions.
+STORED_AS: dict[str, tuple[str, str, dict[str, object]]] = {
+    "PNG": ("PNG", "png", {"optimize": True}),
+    "JPEG": ("JPEG", "jpg", {"quality": 90}),
+    "GIF": ("GIF", "gif", {}),
+    "WEBP": ("WEBP", "webp", {"quality": 90}),
+}
+# The only metadata carried over: without it a transparent palette image turns opaque.
+KEPT_INFO = ("transparency",)
+UNREADABLE = (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError)
 
 
-def validate_image(upload: UploadedFile) -> None:
+def _unreadable() -> ValidationError:
+    return ValidationError(
+        _("This file is not an image we can read (use PNG, JPEG, GIF or WebP)."),
+        code="invalid_image",
+    )
+
+
+def validate_image(upload: File) -> None:
     """Raise ValidationError unless `upload` is a real PNG/JPEG/GIF/WebP within the limits.
 
     Checks the size in bytes before reading, then the decoded format and pixel count, so a
@@ -30,11 +60,8 @@ def validate_image(upload: UploadedFile) -> None:
             image_format = image.format
             width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ValidationError(
-            _("This file is not an image we can read (use PNG, JPEG, GIF or WebP)."),
-            code="invalid_image",
-        ) from exc
+    except UNREADABLE as exc:
+        raise _unreadable() from exc
     finally:
         upload.seek(position)
     if image_format not in ALLOWED_FORMATS:
@@ -47,3 +74,34 @@ def validate_image(upload: UploadedFile) -> None:
             % {"w": width, "h": height},
             code="too_many_pixels",
         )
+
+
+def image_clean(upload: File) -> ContentFile[bytes]:
+    """The image in `upload`, re-encoded by Pillow, as a file named `<random hex>.<ext>`.
+
+    Validates first (validate_image; raises its ValidationError). The stored bytes are pixels
+    Pillow encoded, so whatever else the upload carried goes: a script hidden in a GIF
+    comment or after its trailer, EXIF (GPS position, camera), ICC profiles, text chunks.
+    A JPEG's EXIF orientation is applied to the pixels before it is dropped. An animated
+    GIF or WebP keeps its first frame. The extension is that of the detected format; the
+    uploaded name plays no part.
+    """
+    validate_image(upload)
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        with Image.open(upload) as image:
+            image_format = image.format or ""
+            image.seek(0)
+            kept: dict[str | tuple[int, int], Any] = {
+                key: image.info[key] for key in KEPT_INFO if key in image.info
+            }
+            clean = ImageOps.exif_transpose(image)  # a copy, upright, with the pixels loaded
+    except UNREADABLE as exc:
+        raise _unreadable() from exc
+    finally:
+        upload.seek(position)
+    clean.info = kept
+    stored_format, extension, options = STORED_AS[image_format]
+    buffer = io.BytesIO()
+    clean.save(buffer, format=stored_format, **options)
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

@@ -14,7 +14,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 # Lets code write the generic types the stubs declare (ModelForm[Organisation], Feed[...]).
@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -260,6 +260,9 @@ for prefix, folder in [
         STATICFILES_DIRS.append((prefix, folder))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Django serves MEDIA_ROOT itself (config/media.py: images only, with safe headers) unless a
+# proxy does; deploy/nginx.conf does, so production turns this off by leaving DEBUG off.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 # Files only participants may fetch (conversation attachments): outside MEDIA_ROOT, served by
 # the app after an access check, never by the proxy.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
@@ -301,7 +304,10 @@ if not DEBUG:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # Only scripts with this response's nonce (templates: nonce="{{ request.csp_nonce }}"),
+        # never a source expression: 'self' would cover /media/ (docs/decisions.md).
+        # config/middleware.py adds the admin's static scripts under /admin/.
+        "script-src": [NONCE],
         "style-src": [SELF],
         "img-src": [
             SELF,

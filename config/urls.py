@@ -1,12 +1,13 @@
 """HTTP routing. Websocket routing is in realtime/routing.py."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from config.media import media_serve
 
 
 class FaviconView(RedirectView):
@@ -33,5 +34,7 @@ urlpatterns = [
     path("xchange/", include("messaging.urls_pages")),
     path("", include("community.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:  # where no proxy serves MEDIA_ROOT (docs/operations.md)
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media_serve, name="media")
+    )

@@ -15,13 +15,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from community.images import validate_image
+from community.images import IMAGE_ACCEPT, validate_image
 from community.models import User
 from community.services.accounts import PROFILE_LANGUAGE_CHOICES
 from community.services.login_attempts import current_password_check, login_authenticate
 from community.throttling import client_ip
-
-IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
 
 
 def _country_field() -> forms.Field:

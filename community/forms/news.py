@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from community.images import validate_image
+from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation
 from community.selectors.news import news_postable_organisations
 
@@ -63,10 +63,13 @@ class NewsForm(ErrorsDescribedMixin, forms.Form):
         error_messages={"invalid_choice": _("Unknown ecosystem “%(value)s”.")},
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
-    image = forms.ImageField(
+    # A FileField, not an ImageField: the uploaded name (and its extension) plays no part,
+    # the content decides and the service stores a re-encoded copy under a name of its own.
+    image = forms.FileField(
         label=_("Image"),
         required=False,
         validators=[validate_image],
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
         help_text=_("PNG, JPEG, GIF or WebP, 2 MB at most."),
     )
     remove_image = forms.BooleanField(label=_("Remove the current image"), required=False)

@@ -9,11 +9,9 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from community.images import validate_image
+from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation, OrganisationRole, TagKind
 from community.services.organisations import DESCRIPTION_MAX_LENGTH, INTERESTS_MAX_LENGTH
-
-IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
 
 
 def split_tags(value: str) -> list[str]:

@@ -104,7 +104,8 @@ class NewsWriteSerializer(serializers.Serializer[NewsItem]):
         error_messages={"does_not_exist": _("Unknown ecosystem “{value}”.")},
     )
     country = CountryField(required=False, allow_blank=True, default="")
-    image = serializers.ImageField(required=False, allow_null=True, default=None)
+    # Any name: the content decides (validate_image) and the service stores a clean copy.
+    image = serializers.FileField(required=False, allow_null=True, default=None)
     submit = serializers.BooleanField(
         required=False,
         default=False,

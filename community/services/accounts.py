@@ -19,6 +19,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -29,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.api.authentication import hash_token_key
+from community.images import image_clean
 from community.models import ApiToken, OrganisationMembership, OrganisationRole, User
 from community.selectors.accounts import organisation_list_blocking_deletion
 from community.throttling import rate_limit_hit, rate_limit_wait
@@ -252,23 +255,34 @@ def user_verify_email(*, token: str) -> User:
 # --- Profile and password ------------------------------------------------------------------
 
 
+def _clean_photo(photo: File) -> ContentFile[bytes]:
+    try:
+        return image_clean(photo)
+    except ValidationError as exc:
+        raise ValidationError({"photo": exc.messages}) from exc
+
+
 @transaction.atomic
 def user_profile_update(*, user: User, changes: dict[str, Any]) -> User:
     """Apply validated profile `changes` (keys from PROFILE_FIELDS) to `user`.
 
-    Preconditions: the values are validated (the photo by community.images.validate_image).
-    A false photo (None, "", False) removes the photo. Raises ValueError for a key outside
-    PROFILE_FIELDS. Side effects: a replaced or removed photo file is deleted after commit.
+    Preconditions: the values are validated. A photo is stored as a clean copy under a
+    server-chosen name (community.images.image_clean; ValidationError keyed "photo" if it is
+    not an image after all); a false photo (None, "", False) removes the photo. Raises
+    ValueError for a key outside PROFILE_FIELDS. Side effects: a replaced or removed photo
+    file is deleted after commit.
     """
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
     if not changes:
         return user
+    # Before any change, so that a refused photo leaves `user` as it was.
+    clean_photo = _clean_photo(changes["photo"]) if changes.get("photo") else ""
     old_photo = user.photo.name if user.photo else ""
     for field, value in changes.items():
         if field == "photo":
-            user.photo = value or ""
+            user.photo = clean_photo
         elif field == "languages":
             user.languages = list(dict.fromkeys(value or []))
         else:

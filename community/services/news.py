@@ -2,7 +2,8 @@
 
 Every service re-checks the rule it enforces (community/selectors/news.py states them) and
 raises PermissionDenied when it does not hold, so a caller that forgot a gate cannot write.
-Rich text is sanitised here, so nothing unsanitised reaches the database.
+Rich text is sanitised and images re-encoded (community.images.image_clean) here, so nothing
+unsanitised reaches the database or MEDIA_ROOT.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community.images import validate_image
+from community.images import image_clean
 from community.models import Ecosystem, ModerationStatus, NewsItem, Organisation, User
 from community.richtext import sanitize_html
 from community.selectors.news import (
@@ -58,12 +60,11 @@ def _clean_text(*, title: str, summary: str) -> tuple[str, str]:
     return title, summary
 
 
-def _check_image(image: UploadedFile | None) -> None:
-    if image:
-        try:
-            validate_image(image)
-        except ValidationError as exc:
-            raise ValidationError({"image": exc.messages}) from exc
+def _clean_image(image: UploadedFile) -> ContentFile[bytes]:
+    try:
+        return image_clean(image)
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.messages}) from exc
 
 
 def _check_organisation(user: User, organisation: Organisation | None) -> None:
@@ -97,13 +98,14 @@ def news_create(
     Staff news is published at once. Anyone else must belong to the (published) organisation
     they post for and have a verified email; their item starts as a draft, or goes straight
     to review when `submit` is true. Raises PermissionDenied / ValidationError, storing
-    nothing, when a rule or a field fails. The body is sanitised.
+    nothing, when a rule or a field fails. The body is sanitised, the image stored as a clean
+    copy under a server-chosen name.
     """
     if not author.is_staff and not (author.is_active and author.email_verified):
         raise PermissionDenied(_("Verify your email address before posting news."))
     _check_organisation(author, organisation)
     title, summary = _clean_text(title=title, summary=summary)
-    _check_image(image)
+    clean_image = _clean_image(image) if image else None
     now = timezone.now()
     item = NewsItem(
         title=title,
@@ -114,8 +116,8 @@ def news_create(
         country=country or "",
         author=author,
     )
-    if image:
-        item.image = image
+    if clean_image is not None:
+        item.image = clean_image
     if author.is_staff:
         item.status = ModerationStatus.PUBLISHED
         item.published_at = now
@@ -148,7 +150,8 @@ def news_update(
 
     Staff edit anything; the author edits a draft or rejected item of an organisation they
     still belong to. The status does not change (resubmit with news_submit). `image=None`
-    removes the image. The slug never changes, so links keep working.
+    removes the image; a new one is stored as a clean copy. The slug never changes, so links
+    keep working.
     """
     if not user_can_edit_news(user, item):
         raise PermissionDenied(_("You may not edit this news item."))
@@ -163,8 +166,7 @@ def news_update(
     if country is not UNCHANGED:
         item.country = country or ""
     if image is not UNCHANGED:
-        _check_image(image)
-        item.image = image or None
+        item.image = _clean_image(image) if image else None
     item.save()
     if ecosystems is not UNCHANGED:
         item.ecosystems.set(list(ecosystems))

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community.images import validate_image
+from community.images import image_clean
 from community.models import (
     Ecosystem,
     ModerationStatus,
@@ -224,9 +224,10 @@ def _apply_profile(*, organisation: Organisation, user: User, data: Mapping[str,
             ]
 
     logo = data.get("logo")
+    clean_logo = None
     if isinstance(logo, UploadedFile):
         try:
-            validate_image(logo)
+            clean_logo = image_clean(logo)
         except ValidationError as exc:
             errors["logo"] = exc.messages
     try:
@@ -246,8 +247,8 @@ def _apply_profile(*, organisation: Organisation, user: User, data: Mapping[str,
     if errors:
         raise ValidationError(errors)
 
-    if isinstance(logo, UploadedFile):
-        organisation.logo.save(logo.name or "logo", logo, save=False)
+    if clean_logo is not None:
+        organisation.logo.save(clean_logo.name, clean_logo, save=False)
     elif logo is False:  # the form's "clear" checkbox
         organisation.logo = ""
     organisation.save()
@@ -272,7 +273,8 @@ def organisation_create(*, user: User, data: Mapping[str, Any]) -> Organisation:
 
     Preconditions: `user` has verified their email address (PermissionDenied otherwise).
     `data` holds PROFILE_FIELDS plus optionally ecosystems (slugs or rows), primary_ecosystem,
-    sector_tags / technology_tags (lists of names) and logo (an upload).
+    sector_tags / technology_tags (lists of names) and logo (an upload, stored as a clean copy
+    by community.images.image_clean).
     Raises ValidationError keyed by field. The slug is derived from the name, made unique and
     never one of RESERVED_SLUGS.
     """
@@ -299,7 +301,8 @@ def organisation_update(
 
     Preconditions: `user` is an admin or editor of the organisation, or staff. The status is
     not touched: a published profile stays published. The description is sanitised, the logo
-    validated; on ValidationError nothing is stored.
+    stored as a clean copy (community.images.image_clean); on ValidationError nothing is
+    stored.
     """
     if not organisation_can_edit(user, organisation):
         raise PermissionDenied(_("Only the organisation's admins and editors can edit it."))

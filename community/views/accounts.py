@@ -189,9 +189,13 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, user=user)
         if form.is_valid():
-            user_profile_update(user=user, changes=form.changes())
-            messages.success(request, _("Your profile is saved."))
-            return redirect("account")
+            try:
+                user_profile_update(user=user, changes=form.changes())
+            except ValidationError as exc:  # e.g. a truncated photo that only decoding finds
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your profile is saved."))
+                return redirect("account")
         messages.error(request, _("Your profile was not saved: please correct the marked fields."))
         status = 400
     else:

@@ -9,16 +9,14 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
-from config.asgi import application
 from realtime import consumers
 from realtime import hub as hub_module
 from realtime.events import event_append, group_for_topic, group_for_user
 from realtime.hub import get_hub
 from tests.factories import UserFactory
-from tests.realtime.conftest import ORIGIN, PROBE_ACCESS, login_cookie, open_socket, subscribe
+from tests.realtime.conftest import PROBE_ACCESS, open_socket, subscribe
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("stop_hub_after")]
 
