@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from notifications.kinds import get_kind
@@ -23,10 +25,6 @@ from notifications.models import (
 from notifications.selectors import unread_count_for
 from realtime.events import event_append
 from realtime.topics import user_topic
-
-# A push for a chat message waits this long: if the person reads the conversation meanwhile
-# (they are looking at it), the notification is read and the push is skipped.
-PUSH_GRACE = timedelta(seconds=10)
 
 
 def channels_for(user_ids: list[int], kind: str) -> dict[int, set[str]]:
@@ -177,7 +175,10 @@ def notify(
             due = quiet_until(quiet.get(user_id), now) or now
             deliveries = []
             if Channel.PUSH in wanted:
-                push_due = max(due, now + PUSH_GRACE) if kind == "message.new" else due
+                # A chat push waits: if the person reads the conversation meanwhile (they
+                # are looking at it) or mutes it, the push is skipped.
+                grace = timedelta(seconds=settings.WEBPUSH_CHAT_GRACE_SECONDS)
+                push_due = max(due, now + grace) if kind == "message.new" else due
                 deliveries += [
                     Delivery(
                         notification=notification,
@@ -212,6 +213,22 @@ def _publish_unread(user: Any) -> None:
     )
 
 
+def _mark(user: Any, rows: QuerySet[Notification], *, unread: bool) -> int:
+    """Mark `rows` (already scoped to `user`) read or unread, inside the caller's transaction."""
+    touched = list(rows.filter(unread=not unread).values_list("pk", flat=True))
+    if not touched:
+        return 0
+    Notification.objects.filter(pk__in=touched).update(
+        unread=unread, read_at=None if unread else timezone.now()
+    )
+    if not unread:
+        Delivery.objects.filter(notification_id__in=touched, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SKIPPED, last_error="read before delivery"
+        )
+    _publish_unread(user)
+    return len(touched)
+
+
 def notification_mark(*, user: Any, ids: list[int] | None, unread: bool) -> int:
     """Mark some (or, with ids=None, all) of the user's notifications read or unread.
 
@@ -219,37 +236,39 @@ def notification_mark(*, user: Any, ids: list[int] | None, unread: bool) -> int:
     ignored. Side effects: pending push/email for notifications now read are skipped, and
     the live badge gets `notifications.unread`.
     """
+    rows = Notification.objects.filter(recipient=user, deleted_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
     with transaction.atomic():
-        rows = Notification.objects.filter(
-            recipient=user, deleted_at__isnull=True, unread=not unread
-        )
-        if ids is not None:
-            rows = rows.filter(pk__in=ids)
-        touched = list(rows.values_list("pk", flat=True))
-        if not touched:
-            return 0
-        Notification.objects.filter(pk__in=touched).update(
-            unread=unread, read_at=None if unread else timezone.now()
-        )
-        if not unread:
-            Delivery.objects.filter(
-                notification_id__in=touched, status=DeliveryStatus.PENDING
-            ).update(status=DeliveryStatus.SKIPPED, last_error="read before delivery")
-        _publish_unread(user)
-    return len(touched)
+        return _mark(user, rows, unread=unread)
+
+
+def _about(user: Any, target: Any) -> QuerySet[Notification]:
+    """What `user` was told about `target`, including notifications kept only for push or
+    email (hidden from their list): those are the ones whose push must not go out."""
+    target_type, target_id = _ref(target)
+    return Notification.objects.filter(recipient=user, target_type=target_type, target_id=target_id)
 
 
 def notification_mark_read_for_target(*, user: Any, target: Any) -> int:
-    """Mark read what the user was told about `target` (e.g. a conversation they just read)."""
-    target_type, target_id = _ref(target)
-    ids = list(
-        Notification.objects.filter(
-            recipient=user, unread=True, target_type=target_type, target_id=target_id
-        ).values_list("pk", flat=True)
-    )
-    if not ids:
-        return 0
-    return notification_mark(user=user, ids=ids, unread=False)
+    """Mark read what the user was told about `target` (e.g. a conversation they just read).
+
+    Side effects as notification_mark: their pending push and email are skipped.
+    """
+    with transaction.atomic():
+        return _mark(user, _about(user, target), unread=False)
+
+
+def notification_deliveries_cancel_for_target(*, user: Any, target: Any, reason: str) -> int:
+    """Skip every push and email still waiting to tell `user` about `target` (e.g. a
+    conversation they just muted); the notifications themselves stay as they are.
+
+    Returns how many deliveries were cancelled. A worker that already claimed one finds it
+    skipped when it records the outcome; only a push in flight at that instant still goes.
+    """
+    return Delivery.objects.filter(
+        notification__in=_about(user, target), status=DeliveryStatus.PENDING
+    ).update(status=DeliveryStatus.SKIPPED, claimed_until=None, last_error=reason[:1000])
 
 
 def notification_delete(*, user: Any, ids: list[int]) -> int:
@@ -304,6 +323,7 @@ __all__ = [
     "channels_for",
     "delivery_settings_for",
     "notification_delete",
+    "notification_deliveries_cancel_for_target",
     "notification_mark",
     "notification_mark_read_for_target",
     "notify",
