@@ -8,9 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.kinds import get_kind
 from notifications.models import (
@@ -22,6 +24,7 @@ from notifications.models import (
     Preference,
     PushSubscription,
 )
+from notifications.push_targets import PushTargetError, push_endpoint_check
 from notifications.selectors import unread_count_for
 from realtime.events import event_append
 from realtime.topics import user_topic
@@ -123,7 +126,7 @@ def notify(
     now = timezone.now()
     quiet = {row.user_id: row for row in DeliverySettings.objects.filter(user_id__in=list(people))}
     devices: dict[int, list[PushSubscription]] = {}
-    for sub in PushSubscription.objects.filter(user_id__in=list(people)):
+    for sub in PushSubscription.objects.filter(user_id__in=list(people), disabled_at=None):
         devices.setdefault(sub.user_id, []).append(sub)
     created: list[Notification] = []
     with transaction.atomic():
@@ -292,25 +295,46 @@ def preference_set(*, user: Any, kind: str, channel: str, enabled: bool) -> Pref
     get_kind(kind)
     if channel not in Channel.values:
         raise LookupError(f"Unknown channel {channel!r}.")
-    preference, _ = Preference.objects.update_or_create(
+    preference, _created = Preference.objects.update_or_create(
         user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
     )
     return preference
 
 
 def delivery_settings_for(user: Any) -> DeliverySettings:
-    row, _ = DeliverySettings.objects.get_or_create(user=user)
+    row, _created = DeliverySettings.objects.get_or_create(user=user)
     return row
 
 
 def push_subscription_save(
     *, user: Any, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
 ) -> PushSubscription:
-    """Register (or re-register) a device. An endpoint moves to whoever registered it last."""
-    subscription, _ = PushSubscription.objects.update_or_create(
-        endpoint=endpoint,
-        defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]},
-    )
+    """Register a device, or register it again (new keys; a disabled one is enabled again).
+
+    Raises ValidationError (on `endpoint`) when pushes may not go there — not https, a host
+    that is not an allowed push service, or an address that is not public
+    (notifications.push_targets; this resolves the host name) — or when the endpoint is
+    registered to another account: it stays theirs, and the message does not say whose.
+    """
+    try:
+        push_endpoint_check(endpoint)
+    except PushTargetError as exc:
+        raise ValidationError({"endpoint": exc.reason}, code="refused") from None
+    fields: dict[str, Any] = {"p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]}
+    with transaction.atomic():
+        subscription, created = PushSubscription.objects.select_for_update().get_or_create(
+            endpoint=endpoint, defaults={"user": user, **fields}
+        )
+        if subscription.user_id != user.pk:
+            raise ValidationError(
+                {"endpoint": _("This push subscription is registered to another account.")},
+                code="taken",
+            )
+        if not created:
+            fields.update(disabled_at=None, disabled_reason="")
+            for name, value in fields.items():
+                setattr(subscription, name, value)
+            subscription.save(update_fields=list(fields))
     return subscription
 
 
