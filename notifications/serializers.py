@@ -89,5 +89,13 @@ class PushSubscriptionSerializer(serializers.Serializer[Any]):
 class PushSubscriptionOutSerializer(serializers.ModelSerializer[PushSubscription]):
     class Meta:
         model = PushSubscription
-        fields = ["id", "endpoint", "user_agent", "created_at", "last_success_at"]
+        fields = [
+            "id",
+            "endpoint",
+            "user_agent",
+            "created_at",
+            "last_success_at",
+            "disabled_at",
+            "disabled_reason",
+        ]
         read_only_fields = fields

@@ -160,6 +160,12 @@ def test_the_worker_does_not_post_to_a_device_that_now_points_at_a_private_addre
     assert disabled.count() == 2
     for subscription in disabled:
         assert "loopback" in subscription.disabled_reason
+    # Its owner sees why.
+    owner = APIClient()
+    owner.force_authenticate(marc)
+    listed = {row["endpoint"]: row for row in owner.get(SUBSCRIPTIONS).json()}
+    assert "loopback" in listed[device.endpoint]["disabled_reason"]
+    assert listed[device.endpoint]["disabled_at"] is not None
     # Every delivery to the two devices failed, none waits for a retry.
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.FAILED}
     assert all("loopback" in d.last_error for d in Delivery.objects.all())
