@@ -172,17 +172,16 @@ class CheckedNetworkBackend(httpcore.SyncBackend):
 class PushTransport(httpx.HTTPTransport):
     """httpx's transport with the push target checks (no proxy: pushes go direct)."""
 
-    def __init__(self, *, limits: httpx.Limits | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__(trust_env=False)
-        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         # httpx has no public way to give its pool a network backend; this is the pool that
-        # HTTPTransport builds without a proxy, on the checking backend. If a new httpx
-        # stops using `_pool`, tests/notifications/test_push_targets.py fails loudly.
+        # HTTPTransport builds without a proxy (httpx's default limits), on the checking
+        # backend. If a new httpx stops using `_pool`, test_push_targets.py fails loudly.
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
             network_backend=CheckedNetworkBackend(),
         )
 

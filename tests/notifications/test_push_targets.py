@@ -10,15 +10,25 @@ The local push service (tests/notifications/push_service.py) shows what really a
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import ssl
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.x509.oid import NameOID
 from django.conf import settings as django_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from notifications.models import Delivery, DeliveryStatus, PushSubscription
+from notifications.push import push_client
 from notifications.push_targets import host_allowed
 from notifications.services import notify
 from notifications.tasks import Sender, deliveries_drain
@@ -259,3 +269,66 @@ def test_push_settings_come_from_the_environment():
     allow_http, hosts, private, grace = read({"DEBUG": "1"})
     assert (allow_http, private, grace) == (False, False, 10.0)
     assert "fcm.googleapis.com" in hosts
+
+
+@pytest.fixture
+def tls_push_service(tmp_path, monkeypatch):
+    """An https server on 127.0.0.1 with a certificate for "localhost" only, trusted
+    through SSL_CERT_FILE; records the server name (SNI) each connection asked for."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))
+    server_names: list[str | None] = []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_path, key_path)
+    context.sni_callback = lambda _socket, server_name, _context: server_names.append(server_name)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], server_names
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_tls_is_verified_for_the_host_name_on_the_checked_address(tls_push_service, settings):
+    """The worker connects to the address it checked, yet TLS still names and verifies the
+    host: SNI is "localhost", and the certificate must be valid for it."""
+    port, server_names = tls_push_service
+    settings.WEBPUSH_ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    settings.WEBPUSH_ALLOW_PRIVATE_ADDRESSES = True
+    with push_client() as client:
+        assert client.post(f"https://localhost:{port}/push/x", content=b"").status_code == 201
+        assert server_names == ["localhost"]
+        # The same server by its address: its certificate does not name 127.0.0.1.
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+            client.post(f"https://127.0.0.1:{port}/push/x", content=b"")
