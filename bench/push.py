@@ -44,11 +44,21 @@ def ensure_database(url: str) -> None:
     print(f"  created database {name}")
 
 
+# The local push service listens on 127.0.0.1 over http: allowed as a staging deploy with
+# its own push service would allow it (docs/operations.md).
+LOCAL_PUSH_SERVICE_ENV = {
+    "WEBPUSH_ALLOWED_HOSTS": "127.0.0.1",
+    "WEBPUSH_ALLOW_HTTP": "1",
+    "WEBPUSH_ALLOW_PRIVATE_ADDRESSES": "1",
+}
+
+
 def setup_django(url: str, keys: dict[str, str]) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = url
     os.environ["WEBPUSH_VAPID_PRIVATE_KEY"] = keys["private_key"]
     os.environ["WEBPUSH_VAPID_PUBLIC_KEY"] = keys["public_key"]
+    os.environ.update(LOCAL_PUSH_SERVICE_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

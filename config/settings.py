@@ -350,7 +350,21 @@ if not WEBPUSH_VAPID_PRIVATE_KEY and WEBPUSH_VAPID_FILE.is_file():
     WEBPUSH_VAPID_PRIVATE_KEY = _vapid["private_key"]
     WEBPUSH_VAPID_PUBLIC_KEY = _vapid["public_key"]
 WEBPUSH_SUBJECT = os.environ.get("WEBPUSH_SUBJECT", "mailto:admin@clusterhub.test")
-WEBPUSH_ALLOW_HTTP = DEBUG or TESTING  # push endpoints over http (the local test service)
+# Where pushes may go (notifications/push_targets.py, docs/decisions.md): an endpoint's
+# host must be on this list (".example.com" = that domain and its subdomains; the default
+# names the push services of Chrome/Android (FCM), Firefox, Safari and Edge on Windows),
+# it must use https, and every address it resolves to must be public — checked when a
+# device registers and again on each delivery. A staging deploy with its own push service
+# adds its host, and may allow http and private addresses; DEBUG changes none of this.
+WEBPUSH_ALLOWED_HOSTS = env_list(
+    "WEBPUSH_ALLOWED_HOSTS",
+    ["fcm.googleapis.com", ".push.services.mozilla.com", ".push.apple.com", ".notify.windows.com"],
+)
+WEBPUSH_ALLOW_HTTP = env_bool("WEBPUSH_ALLOW_HTTP", False)
+WEBPUSH_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBPUSH_ALLOW_PRIVATE_ADDRESSES", False)
+# A chat message's push waits this long; reading or muting the conversation meanwhile
+# drops it (a person looking at the conversation is not pushed).
+WEBPUSH_CHAT_GRACE_SECONDS = float(os.environ.get("WEBPUSH_CHAT_GRACE_SECONDS", "10"))
 WEBPUSH_TTL = int(os.environ.get("WEBPUSH_TTL", str(24 * 3600)))  # seconds a push waits
 WEBPUSH_TTL_BY_KIND: dict[str, int] = {}  # per notification kind; 0 = now or never
 WEBPUSH_TIMEOUT = float(os.environ.get("WEBPUSH_TIMEOUT", "10"))  # per HTTP phase, seconds

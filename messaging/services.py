@@ -64,7 +64,11 @@ from messaging.selectors import (
     is_blocked,
     participant_get,
 )
-from notifications.services import notification_mark_read_for_target, notify
+from notifications.services import (
+    notification_deliveries_cancel_for_target,
+    notification_mark_read_for_target,
+    notify,
+)
 from realtime.events import event_append
 from realtime.services import subscription_revoke
 from realtime.topics import user_topic
@@ -391,13 +395,19 @@ def conversation_archive(
 
 def conversation_mute(*, user: User, conversation: Conversation, muted: bool = True) -> Participant:
     """Mute (or unmute) the conversation for `user`: its unread messages no longer count in
-    `total_unread` (the badge). Event: `inbox.updated` on the user's topic."""
+    `total_unread` (the badge), and no new message notifies them. Event: `inbox.updated` on
+    the user's topic. Muting also cancels the push or email still waiting to tell them about
+    this conversation (a chat push waits WEBPUSH_CHAT_GRACE_SECONDS)."""
     with transaction.atomic():
         participant = participant_get(user, conversation)
         if participant.muted != muted:
             participant.muted = muted
             participant.save(update_fields=["muted"])
             _append_inbox_events(conversation, only=[user.pk])
+            if muted:
+                notification_deliveries_cancel_for_target(
+                    user=user, target=conversation, reason="muted before delivery"
+                )
     return participant
 
 
@@ -803,9 +813,9 @@ def _notify_message(
     those who muted the conversation, blocked the sender, and the sender).
 
     One unread notification per conversation (group key), so a burst stays one line and one
-    push. Push waits a few seconds (notifications.services.PUSH_GRACE): a recipient who is
-    looking at the conversation reads the message, which marks the notification read and
-    skips the push.
+    push. Push waits a few seconds (WEBPUSH_CHAT_GRACE_SECONDS): a recipient who is looking
+    at the conversation reads the message, which marks the notification read and skips the
+    push; muting the conversation meanwhile skips it too.
     """
     if not recipient_ids:
         return

@@ -139,6 +139,10 @@ class PushSubscription(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_success_at = models.DateTimeField(null=True, blank=True)
+    # Set when the worker refused to send to it (notifications/push_targets.py): no push is
+    # queued for it until its owner registers it again and it passes the checks.
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"push subscription {self.pk} of {self.user_id}"

@@ -9,7 +9,8 @@
 - VAPID (RFC 8292): an ES256 JWT signed by py-vapid with `aud` = the origin of the
   endpoint *including its port*, `exp` 12 hours ahead, `sub` = WEBPUSH_SUBJECT; one token
   per push service origin is reused until an hour before it expires.
-- Sending (RFC 8030): httpx, with the TTL, Urgency and Topic headers.
+- Sending (RFC 8030): httpx, with the TTL, Urgency and Topic headers, only to push
+  services at public addresses (notifications/push_targets.py).
 
 docs/decisions.md says why not the `webpush` package: its JWT `aud` leaves out the port.
 """
@@ -39,6 +40,7 @@ from django.core.exceptions import ImproperlyConfigured
 from py_vapid import Vapid02
 
 from notifications.models import Notification, PushSubscription
+from notifications.push_targets import PushTargetError, PushTransport
 
 # RFC 8291 §4: a 4096-byte record less the header (86), the AEAD tag (16) and the padding
 # delimiter (1) leaves 3993 bytes of plaintext — the most every push service must accept.
@@ -300,9 +302,10 @@ def push_request(
 
 @dataclass(frozen=True)
 class PushResult:
-    status_code: int | None  # None: no HTTP answer (network error, timeout)
+    status_code: int | None  # None: no HTTP answer (network error, timeout, refused)
     retry_after: float | None  # seconds, from the Retry-After header
     error: str
+    refused: bool = False  # not sent: the endpoint is no place for pushes (push_targets)
 
 
 def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -322,8 +325,12 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
 
 
 def push_client() -> httpx.Client:
-    """One client per worker: keeps connections to each push service alive."""
+    """One client per worker: keeps connections to each push service alive, and connects
+    only where pushes may go (PushTransport). No proxy from the environment: it would take
+    the connections out of the transport's hands; no redirects: they would lead elsewhere."""
     return httpx.Client(
+        transport=PushTransport(),
+        trust_env=False,
         timeout=httpx.Timeout(settings.WEBPUSH_TIMEOUT),
         headers={"User-Agent": "ClusterHub-push/1"},
         follow_redirects=False,
@@ -331,9 +338,12 @@ def push_client() -> httpx.Client:
 
 
 def push_send(client: httpx.Client, request: PushRequest) -> PushResult:
-    """POST one push message. Never raises for HTTP or network failures."""
+    """POST one push message. Never raises for HTTP or network failures, nor for an
+    endpoint the client refuses to reach (`refused`)."""
     try:
         response = client.post(request.endpoint, content=request.body, headers=request.headers)
+    except PushTargetError as exc:
+        return PushResult(None, None, exc.reason[:500], refused=True)
     except httpx.HTTPError as exc:
         return PushResult(None, None, f"{type(exc).__name__}: {exc}"[:500])
     error = "" if response.is_success else response.text[:500]

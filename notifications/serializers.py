@@ -81,19 +81,21 @@ class PushKeysSerializer(serializers.Serializer[Any]):
 class PushSubscriptionSerializer(serializers.Serializer[Any]):
     """The JSON of a browser's PushSubscription (`subscription.toJSON()`)."""
 
+    # Where it may point is the service's to check (notifications.push_targets).
     endpoint = serializers.URLField(max_length=1000)
     keys = PushKeysSerializer()
-
-    def validate_endpoint(self, value: str) -> str:
-        from django.conf import settings
-
-        if not value.startswith("https://") and not settings.WEBPUSH_ALLOW_HTTP:
-            raise serializers.ValidationError("Push endpoints must use https.")
-        return value
 
 
 class PushSubscriptionOutSerializer(serializers.ModelSerializer[PushSubscription]):
     class Meta:
         model = PushSubscription
-        fields = ["id", "endpoint", "user_agent", "created_at", "last_success_at"]
+        fields = [
+            "id",
+            "endpoint",
+            "user_agent",
+            "created_at",
+            "last_success_at",
+            "disabled_at",
+            "disabled_reason",
+        ]
         read_only_fields = fields

@@ -6,9 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.kinds import get_kind
 from notifications.models import (
@@ -20,13 +24,10 @@ from notifications.models import (
     Preference,
     PushSubscription,
 )
+from notifications.push_targets import PushTargetError, push_endpoint_check
 from notifications.selectors import unread_count_for
 from realtime.events import event_append
 from realtime.topics import user_topic
-
-# A push for a chat message waits this long: if the person reads the conversation meanwhile
-# (they are looking at it), the notification is read and the push is skipped.
-PUSH_GRACE = timedelta(seconds=10)
 
 
 def channels_for(user_ids: list[int], kind: str) -> dict[int, set[str]]:
@@ -125,7 +126,7 @@ def notify(
     now = timezone.now()
     quiet = {row.user_id: row for row in DeliverySettings.objects.filter(user_id__in=list(people))}
     devices: dict[int, list[PushSubscription]] = {}
-    for sub in PushSubscription.objects.filter(user_id__in=list(people)):
+    for sub in PushSubscription.objects.filter(user_id__in=list(people), disabled_at=None):
         devices.setdefault(sub.user_id, []).append(sub)
     created: list[Notification] = []
     with transaction.atomic():
@@ -177,7 +178,10 @@ def notify(
             due = quiet_until(quiet.get(user_id), now) or now
             deliveries = []
             if Channel.PUSH in wanted:
-                push_due = max(due, now + PUSH_GRACE) if kind == "message.new" else due
+                # A chat push waits: if the person reads the conversation meanwhile (they
+                # are looking at it) or mutes it, the push is skipped.
+                grace = timedelta(seconds=settings.WEBPUSH_CHAT_GRACE_SECONDS)
+                push_due = max(due, now + grace) if kind == "message.new" else due
                 deliveries += [
                     Delivery(
                         notification=notification,
@@ -212,6 +216,22 @@ def _publish_unread(user: Any) -> None:
     )
 
 
+def _mark(user: Any, rows: QuerySet[Notification], *, unread: bool) -> int:
+    """Mark `rows` (already scoped to `user`) read or unread, inside the caller's transaction."""
+    touched = list(rows.filter(unread=not unread).values_list("pk", flat=True))
+    if not touched:
+        return 0
+    Notification.objects.filter(pk__in=touched).update(
+        unread=unread, read_at=None if unread else timezone.now()
+    )
+    if not unread:
+        Delivery.objects.filter(notification_id__in=touched, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SKIPPED, last_error="read before delivery"
+        )
+    _publish_unread(user)
+    return len(touched)
+
+
 def notification_mark(*, user: Any, ids: list[int] | None, unread: bool) -> int:
     """Mark some (or, with ids=None, all) of the user's notifications read or unread.
 
@@ -219,37 +239,39 @@ def notification_mark(*, user: Any, ids: list[int] | None, unread: bool) -> int:
     ignored. Side effects: pending push/email for notifications now read are skipped, and
     the live badge gets `notifications.unread`.
     """
+    rows = Notification.objects.filter(recipient=user, deleted_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
     with transaction.atomic():
-        rows = Notification.objects.filter(
-            recipient=user, deleted_at__isnull=True, unread=not unread
-        )
-        if ids is not None:
-            rows = rows.filter(pk__in=ids)
-        touched = list(rows.values_list("pk", flat=True))
-        if not touched:
-            return 0
-        Notification.objects.filter(pk__in=touched).update(
-            unread=unread, read_at=None if unread else timezone.now()
-        )
-        if not unread:
-            Delivery.objects.filter(
-                notification_id__in=touched, status=DeliveryStatus.PENDING
-            ).update(status=DeliveryStatus.SKIPPED, last_error="read before delivery")
-        _publish_unread(user)
-    return len(touched)
+        return _mark(user, rows, unread=unread)
+
+
+def _about(user: Any, target: Any) -> QuerySet[Notification]:
+    """What `user` was told about `target`, including notifications kept only for push or
+    email (hidden from their list): those are the ones whose push must not go out."""
+    target_type, target_id = _ref(target)
+    return Notification.objects.filter(recipient=user, target_type=target_type, target_id=target_id)
 
 
 def notification_mark_read_for_target(*, user: Any, target: Any) -> int:
-    """Mark read what the user was told about `target` (e.g. a conversation they just read)."""
-    target_type, target_id = _ref(target)
-    ids = list(
-        Notification.objects.filter(
-            recipient=user, unread=True, target_type=target_type, target_id=target_id
-        ).values_list("pk", flat=True)
-    )
-    if not ids:
-        return 0
-    return notification_mark(user=user, ids=ids, unread=False)
+    """Mark read what the user was told about `target` (e.g. a conversation they just read).
+
+    Side effects as notification_mark: their pending push and email are skipped.
+    """
+    with transaction.atomic():
+        return _mark(user, _about(user, target), unread=False)
+
+
+def notification_deliveries_cancel_for_target(*, user: Any, target: Any, reason: str) -> int:
+    """Skip every push and email still waiting to tell `user` about `target` (e.g. a
+    conversation they just muted); the notifications themselves stay as they are.
+
+    Returns how many deliveries were cancelled. A worker that already claimed one finds it
+    skipped when it records the outcome; only a push in flight at that instant still goes.
+    """
+    return Delivery.objects.filter(
+        notification__in=_about(user, target), status=DeliveryStatus.PENDING
+    ).update(status=DeliveryStatus.SKIPPED, claimed_until=None, last_error=reason[:1000])
 
 
 def notification_delete(*, user: Any, ids: list[int]) -> int:
@@ -273,25 +295,46 @@ def preference_set(*, user: Any, kind: str, channel: str, enabled: bool) -> Pref
     get_kind(kind)
     if channel not in Channel.values:
         raise LookupError(f"Unknown channel {channel!r}.")
-    preference, _ = Preference.objects.update_or_create(
+    preference, _created = Preference.objects.update_or_create(
         user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
     )
     return preference
 
 
 def delivery_settings_for(user: Any) -> DeliverySettings:
-    row, _ = DeliverySettings.objects.get_or_create(user=user)
+    row, _created = DeliverySettings.objects.get_or_create(user=user)
     return row
 
 
 def push_subscription_save(
     *, user: Any, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
 ) -> PushSubscription:
-    """Register (or re-register) a device. An endpoint moves to whoever registered it last."""
-    subscription, _ = PushSubscription.objects.update_or_create(
-        endpoint=endpoint,
-        defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]},
-    )
+    """Register a device, or register it again (new keys; a disabled one is enabled again).
+
+    Raises ValidationError (on `endpoint`) when pushes may not go there — not https, a host
+    that is not an allowed push service, or an address that is not public
+    (notifications.push_targets; this resolves the host name) — or when the endpoint is
+    registered to another account: it stays theirs, and the message does not say whose.
+    """
+    try:
+        push_endpoint_check(endpoint)
+    except PushTargetError as exc:
+        raise ValidationError({"endpoint": exc.reason}, code="refused") from None
+    fields: dict[str, Any] = {"p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]}
+    with transaction.atomic():
+        subscription, created = PushSubscription.objects.select_for_update().get_or_create(
+            endpoint=endpoint, defaults={"user": user, **fields}
+        )
+        if subscription.user_id != user.pk:
+            raise ValidationError(
+                {"endpoint": _("This push subscription is registered to another account.")},
+                code="taken",
+            )
+        if not created:
+            fields.update(disabled_at=None, disabled_reason="")
+            for name, value in fields.items():
+                setattr(subscription, name, value)
+            subscription.save(update_fields=list(fields))
     return subscription
 
 
@@ -304,6 +347,7 @@ __all__ = [
     "channels_for",
     "delivery_settings_for",
     "notification_delete",
+    "notification_deliveries_cancel_for_target",
     "notification_mark",
     "notification_mark_read_for_target",
     "notify",

@@ -11,10 +11,12 @@ One pass (`deliveries_run`):
    (its lease ran out and another worker claimed it) sends nothing.
 3. Send — push through notifications.push, email through django.core.mail — outside any
    transaction, then record the outcome with the same fence:
-   2xx → sent; 404/410 → gone, and the push subscription is deleted; 429, 5xx, network
-   errors → retried later with exponential back-off (at least Retry-After), `failed` after
-   DELIVERY_MAX_ATTEMPTS; other 4xx → failed. A notification read or deleted meanwhile
-   → skipped.
+   2xx → sent; 404/410 → gone, and the push subscription is deleted; an endpoint the push
+   client refuses (not an allowed push service, or not at a public address:
+   notifications/push_targets.py) → failed, and the subscription is disabled; 429, 5xx,
+   network errors → retried later with exponential back-off (at least Retry-After),
+   `failed` after DELIVERY_MAX_ATTEMPTS; other 4xx → failed. A notification read or
+   deleted meanwhile → skipped.
 
 A worker killed at any point leaves its claimed rows pending; once the lease has passed,
 another worker claims them again. The only duplicate possible is a push that reached the
@@ -172,14 +174,28 @@ def _skip_reason(delivery: Delivery) -> str:
         subscription = delivery.subscription
         if subscription is None:
             return "device unsubscribed"
-        if subscription.user_id != notification.recipient_id:
-            # push_subscription_save moves an endpoint to whoever registered it last.
-            return "device now belongs to someone else"
+        if subscription.disabled_at is not None:
+            return f"device disabled: {subscription.disabled_reason}"
     if delivery.channel == Channel.EMAIL and not (
         notification.recipient.email and getattr(notification.recipient, "email_verified", True)
     ):
         return "no verified email address"
     return ""
+
+
+def _device_abandoned(delivery: Delivery, *, status: str, code: int | None, error: str) -> None:
+    """Record `status` for this delivery and for whatever else waits for the same device:
+    it will not arrive either. Precondition: inside a transaction."""
+    _fenced(
+        delivery,
+        status=status,
+        claimed_until=None,
+        last_status_code=code,
+        last_error=error[:1000],
+    )
+    Delivery.objects.filter(
+        subscription_id=delivery.subscription_id, status=DeliveryStatus.PENDING
+    ).exclude(pk=delivery.pk).update(status=status, claimed_until=None, last_error=error[:1000])
 
 
 def _deliver_push(delivery: Delivery, sender: Sender, clock: Clock) -> str:
@@ -201,22 +217,23 @@ def _deliver_push(delivery: Delivery, sender: Sender, clock: Clock) -> str:
             ):
                 PushSubscription.objects.filter(pk=subscription.pk).update(last_success_at=now)
         return DeliveryStatus.SENT
+    if result.refused:
+        # Not a place pushes may go (notifications/push_targets.py): trying again will not
+        # change that, so the device is disabled until its owner registers it again.
+        with transaction.atomic():
+            _device_abandoned(delivery, status=DeliveryStatus.FAILED, code=None, error=result.error)
+            PushSubscription.objects.filter(pk=subscription.pk).update(
+                disabled_at=now, disabled_reason=result.error[:300]
+            )
+        logger.warning("push subscription %s refused: %s", subscription.pk, result.error)
+        return DeliveryStatus.FAILED
     if code in (404, 410):
         with transaction.atomic():
-            _fenced(
+            _device_abandoned(
                 delivery,
                 status=DeliveryStatus.GONE,
-                claimed_until=None,
-                last_status_code=code,
-                last_error=result.error[:1000],
-            )
-            # Whatever else waits for this device will not arrive either.
-            Delivery.objects.filter(
-                subscription_id=subscription.pk, status=DeliveryStatus.PENDING
-            ).exclude(pk=delivery.pk).update(
-                status=DeliveryStatus.GONE,
-                claimed_until=None,
-                last_error=f"subscription gone ({code})",
+                code=code,
+                error=f"subscription gone ({code}) {result.error}".strip(),
             )
             PushSubscription.objects.filter(pk=subscription.pk).delete()
         logger.info("push subscription %s is gone (%s); deleted", subscription.pk, code)

@@ -409,10 +409,22 @@ def running_push_service() -> Iterator[PushService]:
 
 
 # --- pytest fixtures: import push_service_fixture / vapid_fixture into a test module ------
+# The push service listens on loopback over http, which a deploy refuses by default; the
+# fixture allows it the way a staging deploy would (allow_local_push_services).
+
+
+def allow_local_push_services(settings: Any) -> None:
+    """Let pushes go to this service on 127.0.0.1 over http, through the settings a staging
+    deploy with its own push service would set (docs/operations.md): the host on the allow
+    list, http, and private (here: loopback) addresses."""
+    settings.WEBPUSH_ALLOWED_HOSTS = [*settings.WEBPUSH_ALLOWED_HOSTS, "127.0.0.1"]
+    settings.WEBPUSH_ALLOW_HTTP = True
+    settings.WEBPUSH_ALLOW_PRIVATE_ADDRESSES = True
 
 
 @pytest.fixture(name="push_service")
-def push_service_fixture() -> Iterator[PushService]:
+def push_service_fixture(settings: Any) -> Iterator[PushService]:
+    allow_local_push_services(settings)
     with PushService() as service:
         yield service
 

@@ -8,6 +8,7 @@ from notifications.models import Notification, PushSubscription
 from notifications.services import notify, push_subscription_save
 from realtime.models import Event
 from tests.factories import UserFactory
+from tests.notifications.push_service import allow_local_push_services
 
 pytestmark = pytest.mark.django_db
 
@@ -146,9 +147,10 @@ def test_delivery_settings_validation(api_client, marc):
     assert "time zone" in zone.json()["error"]["message"]
 
 
-def test_push_subscriptions_are_per_person(api_client, marc, eve):
+def test_push_subscriptions_are_per_person(api_client, marc, eve, settings):
+    allow_local_push_services(settings)  # endpoints on 127.0.0.1; nobody listens, none sent
     api_client.force_authenticate(marc)
-    body = {"endpoint": "https://push.example/abc", "keys": {"p256dh": P256DH, "auth": AUTH}}
+    body = {"endpoint": "http://127.0.0.1:9/push/abc", "keys": {"p256dh": P256DH, "auth": AUTH}}
     assert (
         api_client.post(
             "/api/v1/notifications/push/subscriptions/", body, format="json"
@@ -157,16 +159,18 @@ def test_push_subscriptions_are_per_person(api_client, marc, eve):
     )
     bad = api_client.post(
         "/api/v1/notifications/push/subscriptions/",
-        {"endpoint": "https://push.example/x", "keys": {"p256dh": "short", "auth": AUTH}},
+        {"endpoint": "http://127.0.0.1:9/push/x", "keys": {"p256dh": "short", "auth": AUTH}},
         format="json",
     )
     assert bad.status_code == 400
-    push_subscription_save(user=eve, endpoint="https://push.example/eve", p256dh=P256DH, auth=AUTH)
+    push_subscription_save(
+        user=eve, endpoint="http://127.0.0.1:9/push/eve", p256dh=P256DH, auth=AUTH
+    )
     listed = api_client.get("/api/v1/notifications/push/subscriptions/").json()
-    assert [s["endpoint"] for s in listed] == ["https://push.example/abc"]
+    assert [s["endpoint"] for s in listed] == ["http://127.0.0.1:9/push/abc"]
     gone = api_client.delete(
         "/api/v1/notifications/push/subscriptions/",
-        {"endpoint": "https://push.example/eve"},
+        {"endpoint": "http://127.0.0.1:9/push/eve"},
         format="json",
     )
     assert gone.status_code == 404

@@ -7,13 +7,18 @@ from datetime import UTC, datetime, time
 import pytest
 from django.db import transaction
 
-from notifications.models import Delivery, DeliverySettings, DeliveryStatus, Notification
+from notifications.models import (
+    Delivery,
+    DeliverySettings,
+    DeliveryStatus,
+    Notification,
+    PushSubscription,
+)
 from notifications.services import (
     notification_delete,
     notification_mark,
     notify,
     preference_set,
-    push_subscription_save,
     quiet_until,
 )
 from realtime.models import Event
@@ -23,8 +28,9 @@ pytestmark = pytest.mark.django_db
 
 
 def add_device(user, n=1):
-    return push_subscription_save(
-        user=user, endpoint=f"https://push.example/{user.pk}/{n}", p256dh="key", auth="auth"
+    """A registered device, as stored (registration itself: test_push_targets.py)."""
+    return PushSubscription.objects.create(
+        user=user, endpoint=f"https://fcm.googleapis.com/{user.pk}/{n}", p256dh="k", auth="a"
     )
 
 

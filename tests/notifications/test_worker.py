@@ -94,6 +94,10 @@ class Worker:
             WEBPUSH_VAPID_PRIVATE_KEY=vapid["private_key"],
             WEBPUSH_VAPID_PUBLIC_KEY=vapid["public_key"],
             WEBPUSH_TIMEOUT="30",
+            # The local push service, allowed as a staging deploy would allow its own.
+            WEBPUSH_ALLOWED_HOSTS="127.0.0.1",
+            WEBPUSH_ALLOW_HTTP="1",
+            WEBPUSH_ALLOW_PRIVATE_ADDRESSES="1",
             PYTHONUNBUFFERED="1",
         )
         self.process = subprocess.Popen(
