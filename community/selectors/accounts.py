@@ -111,7 +111,7 @@ def membership_list_visible_to(viewer: AnyUser) -> QuerySet[OrganisationMembersh
         return memberships
     visible = Q(organisation__status=ModerationStatus.PUBLISHED, role=OrganisationRole.ADMIN)
     if _active(viewer):
-        own = OrganisationMembership.objects.filter(user=viewer).values("organisation_id")
+        own = OrganisationMembership.objects.filter(user_id=viewer.pk).values("organisation_id")
         visible |= Q(organisation_id__in=own)
     return memberships.filter(visible)
 
