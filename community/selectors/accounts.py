@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community.models import (
     ApiToken,
@@ -45,6 +45,8 @@ PERSON_SEARCH_MIN_LENGTH = 2
 PERSON_SEARCH_MAX_LENGTH = 100
 PERSON_SEARCH_MAX_WORDS = 5
 PERSON_SEARCH_LIMIT = 20
+# One answer for a hidden person and a missing id: callers must not tell them apart either.
+PERSON_NOT_FOUND = gettext_lazy("No such person.")
 
 
 def membership_list_for(user: User) -> QuerySet[OrganisationMembership]:
@@ -111,7 +113,9 @@ def membership_list_visible_to(viewer: AnyUser) -> QuerySet[OrganisationMembersh
         return memberships
     visible = Q(organisation__status=ModerationStatus.PUBLISHED, role=OrganisationRole.ADMIN)
     if _active(viewer):
-        own = OrganisationMembership.objects.filter(user_id=viewer.pk).values("organisation_id")
+        own = OrganisationMembership.objects.filter(user_id=cast(int, viewer.pk)).values(
+            "organisation_id"
+        )
         visible |= Q(organisation_id__in=own)
     return memberships.filter(visible)
 
@@ -134,8 +138,7 @@ def person_list_visible_to(viewer: AnyUser, *, also: QuerySet[Any] | None = None
 
 
 def _not_found() -> Http404:
-    # One message for a hidden person and a missing id: the answer must not tell them apart.
-    return Http404(_("No such person."))
+    return Http404(str(PERSON_NOT_FOUND))
 
 
 def person_get_for(viewer: AnyUser, person_id: Any, *, also: QuerySet[Any] | None = None) -> User:
