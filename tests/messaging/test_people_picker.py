@@ -340,3 +340,19 @@ def test_add_people_on_the_conversation_page_by_search_and_ids(world):
     added = client.post(url, {"people": [world.paula.pk]}, follow=True)
     assert "Added: Paula Lindberg." in [str(m) for m in added.context["messages"]]
     assert Participant.objects.filter(conversation=team, user=world.paula).exists()
+
+
+def test_the_page_search_has_the_same_budget_as_the_api(world, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "people_search": "2/minute",
+        },
+    }
+    client = _page_client(world.anna)
+    answers = [
+        client.post(NEW_PAGE, {"q": "lindberg", "search": "1"}).content.decode() for _ in range(3)
+    ]
+    assert [("Marc Lindberg" in html) for html in answers] == [True, True, False]
+    assert "Too many searches" in answers[2]
