@@ -554,7 +554,11 @@ class PeopleView(APIView):
 
     @extend_schema(
         parameters=[PeopleSearchSerializer],
-        responses={200: PeopleSearchResultSerializer},
+        responses={
+            200: PeopleSearchResultSerializer,
+            400: OpenApiResponse(description="`q` shorter than 2 or longer than 100 characters."),
+            429: OpenApiResponse(description="More than 60 searches a minute."),
+        },
         summary="Find a person to write to",
         description="People whose name, or whose organisation's name or acronym, contains "
         "every word of `q`, among those the caller may see: colleagues (a shared "
