@@ -9,18 +9,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from community.models import Ecosystem
-from community.models.taxonomy import ECOSYSTEMS
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.usefixtures("ecosystems")
 KNOWN = "known.person@example.org"
 UNKNOWN = "nobody.here@example.org"
-
-
-@pytest.fixture(autouse=True)
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from community.models import Ecosystem, ModerationStatus, User
-from community.models.taxonomy import ECOSYSTEMS
+from community.models import ModerationStatus, User
 from community.selectors.accounts import (
     people_get_for,
     person_get_for,
@@ -21,11 +20,7 @@ from community.selectors.accounts import (
 )
 from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory, UserFactory
 
-
-@pytest.fixture(autouse=True)
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+pytestmark = pytest.mark.usefixtures("ecosystems")
 
 
 @dataclass

@@ -16,21 +16,15 @@ import pytest
 from django.test import Client
 from rest_framework.throttling import ScopedRateThrottle
 
-from community.models import Ecosystem, ModerationStatus, User
-from community.models.taxonomy import ECOSYSTEMS
+from community.models import ModerationStatus, User
 from messaging.models import Block, Conversation, Participant
 from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory, UserFactory
 from tests.messaging.conversation_support import API, api, group, one_to_one
 
+pytestmark = pytest.mark.usefixtures("ecosystems")
 PEOPLE = f"{API}people/"
 CONVERSATIONS = f"{API}conversations/"
 NEW_PAGE = "/xchange/conversations/new/"
-
-
-@pytest.fixture(autouse=True)
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 @dataclass
