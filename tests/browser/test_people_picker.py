@@ -92,3 +92,30 @@ def test_a_cluster_manager_finds_a_colleague_and_starts_a_conversation(
     _field, phone_listbox = _open_picker(phone, site_server, "hydrogen")
     expect(phone_listbox.get_by_role("option")).to_have_count(1)
     shot(phone, "people-picker-phone")
+
+
+def test_without_javascript_the_picker_is_a_name_search(
+    site_server: LiveServer, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    anna, marc = make_people(site_server, "Anna Berg", "Marc Lindqvist")
+    site_server.django(COLLEAGUES_CODE, anna=anna["id"], marc=marc["id"])
+    context = browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, site_server, anna["email"])
+    page.goto(f"{site_server.url}/xchange/conversations/new/")
+    page.get_by_label("Title").fill("Hydrogen buses")
+    page.get_by_label("Find people by name or organisation").fill("lindq")
+    page.get_by_role("button", name="Find").click()
+    found = page.get_by_role("checkbox", name="Marc Lindqvist")
+    expect(found).not_to_be_checked()
+    expect(page.get_by_label("Title")).to_have_value("Hydrogen buses")
+    shot(page, "people-picker-nojs-phone", full_page=True)
+    found.check()
+    page.get_by_role("button", name="Start the conversation").click()
+    page.wait_for_url(lambda url: "/conversations/new/" not in url)
+    stored = site_server.django(CONVERSATION_CODE, marc=marc["id"])
+    assert page.url.endswith(f"/xchange/conversations/{stored['id']}/")
+    expect(page.locator("h1")).to_contain_text("Hydrogen buses")
+    context.close()
