@@ -148,7 +148,7 @@ class ConversationStartForm(ErrorsDescribedMixin, PeopleFormMixin):
 
 
 class PeopleAddForm(ErrorsDescribedMixin, PeopleFormMixin):
-    """"Add people" to a group: only the chosen people."""
+    """ "Add people" to a group: only the chosen people."""
 
 
 class RenameForm(ErrorsDescribedMixin, forms.Form):

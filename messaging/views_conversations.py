@@ -2,7 +2,8 @@
 conversation itself (history, composer, participants and settings).
 
 Everything works without JavaScript (forms that POST, then redirect); config/static/js/
-inbox.js and conversation.js make the pages live over the shared socket. Every page fetches
+inbox.js and conversation.js make the pages live over the shared socket, and people-picker.js
+turns the people search of "new conversation" and "add people" into a combobox. Every page fetches
 the conversation or message through the gates in messaging.selectors (404 for anyone who is
 not an active participant) and writes through messaging.services, the same functions the
 REST API and the socket actions call.
@@ -124,7 +125,7 @@ def _picker(request: HttpRequest, *, exclude: list[int] | None = None) -> People
     return picker
 
 
-def picker_strings() -> dict[str, str]:
+def _picker_strings() -> dict[str, str]:
     """What people-picker.js writes on the page, translated here."""
     return {
         "listLabel": _("People found"),
@@ -218,7 +219,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "messaging/conversations/new.html",
-        {"form": form, "picker": _picker(request), "picker_strings": picker_strings()},
+        {"form": form, "picker": _picker(request), "picker_strings": _picker_strings()},
         status=400 if form.errors else 200,
     )
 
@@ -348,7 +349,7 @@ def _detail_context(
         "replying": replying,
         "people_form": PeopleAddForm(viewer=user),
         "picker": picker or PeoplePicker(exclude=[p.user_id for p in participants]),
-        "picker_strings": picker_strings(),
+        "picker_strings": _picker_strings(),
         "rename_form": RenameForm(initial={"title": conversation.title}),
         "seq": conversation.seq,  # type: ignore[attr-defined]
         "edit_minutes": int(services.MESSAGE_EDIT_WINDOW.total_seconds() // 60),
