@@ -393,6 +393,7 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_USER_RATE", "600/minute"),
         "auth": os.environ.get("API_AUTH_RATE", "10/minute"),
         "socket_ticket": os.environ.get("API_SOCKET_TICKET_RATE", "30/minute"),
+        "people_search": os.environ.get("API_PEOPLE_SEARCH_RATE", "60/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The throttles' client address follows the same rule as community.throttling.client_ip.

@@ -15,6 +15,11 @@
 - `attachments/` POST multipart `{conversation, file}`; `attachments/{id}/download/` GET.
 - `blocks/` GET, POST `{user}`; `blocks/{user_id}/` DELETE.
 - `search/?q=`, `unread/`, `presence/?user_ids=1,2`.
+- `people/?q=`: the people picker, people the caller may write to (never email addresses).
+
+Every user id a client sends (participants, users, user) names a person through the gate
+`selectors.people_get_for`: a person the caller may not see is refused exactly like an id
+that does not exist (400, "No such person."), so no answer reveals a name or an account.
 
 Everything is for logged-in users; a conversation, message or attachment the caller does
 not take part in answers 404 (messaging.selectors), staff included.
@@ -24,7 +29,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import URLPattern, URLResolver, path
@@ -39,8 +43,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from community.selectors.accounts import PERSON_NOT_FOUND
 from messaging import selectors, services
 from messaging.models import Conversation, Listing, Message
 from messaging.serializers import (
@@ -56,6 +62,9 @@ from messaging.serializers import (
     MessageReportSerializer,
     MessageSendSerializer,
     ParticipantsAddSerializer,
+    PeopleSearchResultSerializer,
+    PeopleSearchSerializer,
+    PersonSerializer,
     PresenceSerializer,
     ReadResultSerializer,
     ReadSerializer,
@@ -69,13 +78,13 @@ ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 USER_ID = OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
-def _users(ids: list[int], field: str) -> list[Any]:
-    """Active users by id, in the order given; 400 naming the field if one is unknown."""
-    wanted = list(dict.fromkeys(ids))
-    found = {u.pk: u for u in get_user_model().objects.filter(pk__in=wanted, is_active=True)}
-    if len(found) != len(wanted):
-        raise ValidationError({field: [_("Unknown or inactive person.")]})
-    return [found[pk] for pk in wanted]
+def _users(user: Any, ids: list[int], field: str) -> list[Any]:
+    """The people `user` may see with these ids, in order; 400 naming the field otherwise
+    (the same answer for a hidden person and a missing id)."""
+    try:
+        return selectors.people_get_for(user, ids)
+    except Http404:
+        raise ValidationError({field: [PERSON_NOT_FOUND]}) from None
 
 
 def _listing(user: Any, listing_id: int | None) -> Listing | None:
@@ -139,7 +148,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         data = serializer.validated_data
         conversation, created = services.conversation_open(
             creator=request.user,  # type: ignore[arg-type]
-            participants=_users(data["participants"], "participants"),
+            participants=_users(request.user, data["participants"], "participants"),
             title=data["title"],
             listing=_listing(request.user, data["listing"]),
             first_message=data["first_message"],
@@ -221,7 +230,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         services.participant_add(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
-            users=_users(serializer.validated_data["users"], "users"),
+            users=_users(request.user, serializer.validated_data["users"], "users"),
         )
         return self._detail(pk)
 
@@ -233,9 +242,16 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         url_name="participant",
     )
     def remove_participant(self, request: Request, pk: str, user_id: str) -> Response:
-        """Remove someone from a group (its admins)."""
+        """Remove someone from a group (its admins); 404 for anyone not in it."""
         conversation = selectors.conversation_get_for(request.user, pk)
-        person = get_user_model().objects.filter(pk=int(user_id)).first()
+        person = next(
+            (
+                p.user
+                for p in selectors.active_participants(conversation)
+                if p.user_id == int(user_id)
+            ),
+            None,
+        )
         if person is None:
             raise Http404
         services.participant_remove(
@@ -446,16 +462,17 @@ class BlockViewSet(viewsets.GenericViewSet[Any]):
         """Block someone: they can no longer message you one-to-one (they are not told)."""
         serializer = BlockCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        (person,) = _users([serializer.validated_data["user"]], "user")
+        (person,) = _users(request.user, [serializer.validated_data["user"]], "user")
         block = services.user_block(blocker=request.user, blocked=person)  # type: ignore[arg-type]
         return Response(BlockSerializer(block).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[USER_ID], responses={204: None})
     def destroy(self, request: Request, user_id: str) -> Response:
         """Unblock someone."""
-        person = get_user_model().objects.filter(pk=int(user_id)).first()
-        if person is None or not services.user_unblock(blocker=request.user, blocked=person):  # type: ignore[arg-type]
+        block = selectors.blocks_for(request.user).filter(blocked_id=int(user_id)).first()
+        if block is None:
             raise Http404
+        services.user_unblock(blocker=request.user, blocked=block.blocked)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -527,6 +544,38 @@ class PresenceView(APIView):
         return Response({"online": {str(uid): value for uid, value in online.items()}})
 
 
+class PeopleView(APIView):
+    """The people picker: find someone to write to by name or organisation."""
+
+    permission_classes = [IsAuthenticated]
+    # Per person: plenty for typing, too few to walk the alphabet.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "people_search"
+
+    @extend_schema(
+        parameters=[PeopleSearchSerializer],
+        responses={
+            200: PeopleSearchResultSerializer,
+            400: OpenApiResponse(description="`q` shorter than 2 or longer than 100 characters."),
+            429: OpenApiResponse(description="More than 60 searches a minute."),
+        },
+        summary="Find a person to write to",
+        description="People whose name, or whose organisation's name or acronym, contains "
+        "every word of `q`, among those the caller may see: colleagues (a shared "
+        "organisation), people the caller shares a conversation with, the admins of "
+        "published organisations (their public contacts), everyone for staff. Active "
+        "accounts only, never the caller, never an email address. Start a conversation "
+        "with the ids (POST conversations/).",
+    )
+    def get(self, request: Request) -> Response:
+        serializer = PeopleSearchSerializer(data={"q": request.query_params.get("q", "").strip()})
+        serializer.is_valid(raise_exception=True)
+        matches, more = selectors.person_search(request.user, serializer.validated_data["q"])
+        return Response(
+            {"results": PersonSerializer(matches, many=True).data, "more": more}  # type: ignore[arg-type]
+        )
+
+
 router = SimpleRouter()
 router.register("conversations", ConversationViewSet, basename="xchange-conversation")
 router.register("messages", MessageViewSet, basename="xchange-message")
@@ -538,4 +587,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("search/", SearchView.as_view(), name="xchange-search"),
     path("unread/", UnreadView.as_view(), name="xchange-unread"),
     path("presence/", PresenceView.as_view(), name="xchange-presence"),
+    path("people/", PeopleView.as_view(), name="xchange-people"),
 ]

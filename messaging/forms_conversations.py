@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from community.forms.news import ErrorsDescribedMixin
+from community.selectors.accounts import PERSON_NOT_FOUND
+from messaging import selectors
+from messaging.models import Conversation
 from messaging.services import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,
@@ -19,9 +21,6 @@ from messaging.services import (
     MAX_REPORT_REASON_LENGTH,
     MAX_TITLE_LENGTH,
 )
-
-_SEPARATORS = re.compile(r"[\s,;]+")
-MAX_EMAILS = 49
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -44,34 +43,6 @@ class MultipleFileField(forms.FileField):
 
 def _client_id_initial(kwargs: dict[str, Any]) -> None:
     kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
-
-
-def users_by_email(raw: str) -> list[Any]:
-    """Active people whose email addresses are listed in `raw` (commas, spaces or lines)."""
-    emails = [e.lower() for e in _SEPARATORS.split(raw or "") if e]
-    if not emails:
-        return []
-    if len(emails) > MAX_EMAILS:
-        raise ValidationError(_("At most %(n)s addresses at a time.") % {"n": MAX_EMAILS})
-    validator = forms.EmailField()
-    for email in emails:
-        try:
-            validator.clean(email)
-        except ValidationError:
-            raise ValidationError(
-                _("“%(email)s” is not an email address.") % {"email": email}
-            ) from None
-    found = {
-        u.email.lower(): u
-        for u in get_user_model().objects.filter(email__in=emails, is_active=True)
-    }
-    unknown = [e for e in dict.fromkeys(emails) if e not in found]
-    if unknown:
-        raise ValidationError(
-            _("Nobody on ClusterHub uses this address: %(emails)s.")
-            % {"emails": ", ".join(unknown)}
-        )
-    return [found[e] for e in dict.fromkeys(emails)]
 
 
 class MessageForm(ErrorsDescribedMixin, forms.Form):
@@ -115,18 +86,48 @@ class MessageForm(ErrorsDescribedMixin, forms.Form):
         return cleaned
 
 
-class ConversationStartForm(ErrorsDescribedMixin, forms.Form):
-    emails = forms.CharField(
-        label=_("Email addresses"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
-        help_text=_("The people to write to, separated by commas or new lines."),
-    )
-    colleagues = forms.MultipleChoiceField(
-        label=_("Colleagues from your organisations"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class PeopleField(forms.Field):
+    """User ids chosen with the people picker (checkboxes, or the picker's hidden inputs, all
+    named `people`). Only parses; the form resolves them through the visibility gate."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            ids = [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise ValidationError(PERSON_NOT_FOUND) from None
+        ids = list(dict.fromkeys(ids))
+        if len(ids) >= Conversation.MAX_PARTICIPANTS:
+            raise ValidationError(
+                _("A conversation has at most %(n)s participants.")
+                % {"n": Conversation.MAX_PARTICIPANTS}
+            )
+        return ids
+
+
+class PeopleFormMixin(forms.Form):
+    """A `people` field resolved for `viewer`: a person they may not see is refused exactly
+    like an id that does not exist."""
+
+    people = PeopleField(label=_("People"), required=False)
+
+    def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
+        self.viewer = viewer
+        super().__init__(*args, **kwargs)
+
+    def clean_people(self) -> list[Any]:
+        ids = self.cleaned_data["people"]
+        if not ids:
+            raise ValidationError(_("Choose at least one person."))
+        try:
+            return selectors.people_get_for(self.viewer, ids)
+        except Http404:
+            raise ValidationError(PERSON_NOT_FOUND) from None
+
+
+class ConversationStartForm(ErrorsDescribedMixin, PeopleFormMixin):
     title = forms.CharField(
         label=_("Title"),
         required=False,
@@ -141,42 +142,13 @@ class ConversationStartForm(ErrorsDescribedMixin, forms.Form):
     )
     client_id = forms.CharField(widget=forms.HiddenInput, max_length=MAX_CLIENT_ID_LENGTH)
 
-    def __init__(self, *args: Any, colleagues: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         _client_id_initial(kwargs)
         super().__init__(*args, **kwargs)
-        self.colleague_users = {str(u.pk): u for u in colleagues}
-        field = self.fields["colleagues"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(str(u.pk), f"{u.display_name} ({u.email})") for u in colleagues]
-        if not colleagues:
-            del self.fields["colleagues"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        people: list[Any] = []
-        try:
-            people = users_by_email(cleaned.get("emails", ""))
-        except ValidationError as exc:
-            self.add_error("emails", exc)
-        people += [self.colleague_users[pk] for pk in cleaned.get("colleagues", [])]
-        if not people and not self.errors:
-            self.add_error("emails", _("Choose at least one person to write to."))
-        cleaned["people"] = people
-        return cleaned
 
 
-class PeopleAddForm(ErrorsDescribedMixin, forms.Form):
-    emails = forms.CharField(
-        label=_("Add people by email address"),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("Separate several addresses with commas."),
-    )
-
-    def clean_emails(self) -> list[Any]:
-        people = users_by_email(self.cleaned_data["emails"])
-        if not people:
-            raise ValidationError(_("Give at least one email address."))
-        return people
+class PeopleAddForm(ErrorsDescribedMixin, PeopleFormMixin):
+    """ "Add people" to a group: only the chosen people."""
 
 
 class RenameForm(ErrorsDescribedMixin, forms.Form):

@@ -9,6 +9,11 @@ Unread count (used everywhere: inbox lines, the badge, `inbox.updated`): the tex
 of a conversation after the person's read position that are not deleted, not their own and
 not from someone they blocked. `total_unread` adds these up over the person's active
 conversations that are not muted.
+
+People: whose name someone may see is community's rule (community.selectors.accounts),
+widened here by one relation only messaging knows: the people one shares a conversation with
+(`person_list_visible_to`, `people_get_for`, `person_search`). Every id a client sends to
+name a person (start a conversation, add people, block) goes through `people_get_for`.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404
 
+from community.selectors import accounts as community_people
 from messaging.models import (
     Attachment,
     Block,
@@ -461,3 +467,34 @@ def presence_for(user_ids: list[int]) -> dict[int, bool]:
     keys = {PRESENCE_KEY.format(uid): uid for uid in user_ids}
     found = cache.get_many(list(keys))
     return {uid: key in found for key, uid in keys.items()}
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+def _co_participant_ids(viewer: Any) -> QuerySet[Any] | None:
+    """Ids of everyone in a conversation `viewer` takes part in (people who left it too:
+    their names stay in its history)."""
+    if not _active(viewer):
+        return None
+    mine = Participant.objects.filter(user_id=viewer.pk, left_at__isnull=True)
+    return Participant.objects.filter(conversation_id__in=mine.values("conversation_id")).values(
+        "user_id"
+    )
+
+
+def person_list_visible_to(viewer: Any) -> QuerySet[Any]:
+    """Community's people rule plus the viewer's conversation co-participants."""
+    return community_people.person_list_visible_to(viewer, also=_co_participant_ids(viewer))
+
+
+def people_get_for(viewer: Any, person_ids: list[int]) -> list[Any]:
+    """The people with these ids, in order, if `viewer` may see each; Http404 otherwise
+    (hidden and missing alike)."""
+    return community_people.people_get_for(viewer, person_ids, also=_co_participant_ids(viewer))
+
+
+def person_search(viewer: Any, q: str) -> tuple[list[community_people.PersonMatch], bool]:
+    """The people picker's search (community.selectors.accounts.person_search), with the
+    viewer's conversation co-participants among the people it may find."""
+    return community_people.person_search(viewer, q, also=_co_participant_ids(viewer))

@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community.selectors.accounts import (
+    PERSON_SEARCH_MAX_LENGTH,
+    PERSON_SEARCH_MIN_LENGTH,
+    PersonMatch,
+)
 from messaging import events
 from messaging.models import Block, Conversation, Message
 from messaging.services import (
@@ -277,3 +282,47 @@ class PresenceField(serializers.DictField):
 
 class PresenceSerializer(serializers.Serializer[Any]):
     online = PresenceField(help_text="User id → has a live socket.")
+
+
+# --- the people picker ----------------------------------------------------------------
+
+
+class PeopleSearchSerializer(serializers.Serializer[Any]):
+    q = serializers.CharField(
+        min_length=PERSON_SEARCH_MIN_LENGTH,
+        max_length=PERSON_SEARCH_MAX_LENGTH,
+        help_text="At least two characters of a name, or of an organisation's name or "
+        "acronym; every word must match.",
+    )
+
+
+class PersonOrganisationSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer[PersonMatch]):
+    """A person the caller may write to. Never an email address."""
+
+    id = serializers.IntegerField(help_text="The user id to start a conversation with.")
+    name = serializers.CharField()
+    organisation = PersonOrganisationSerializer(
+        allow_null=True,
+        help_text="An organisation the caller may see this person in (the one the search "
+        "matched, if any); null when there is none.",
+    )
+
+    def to_representation(self, instance: PersonMatch) -> dict[str, Any]:
+        organisation = instance.organisation
+        return {
+            "id": instance.person.pk,
+            "name": instance.person.display_name,
+            "organisation": None
+            if organisation is None
+            else {"id": organisation.pk, "name": organisation.name},
+        }
+
+
+class PeopleSearchResultSerializer(serializers.Serializer[Any]):
+    results = PersonSerializer(many=True, help_text="At most 20, by name.")
+    more = serializers.BooleanField(help_text="More people match: type more to narrow.")

@@ -2,7 +2,8 @@
 conversation itself (history, composer, participants and settings).
 
 Everything works without JavaScript (forms that POST, then redirect); config/static/js/
-inbox.js and conversation.js make the pages live over the shared socket. Every page fetches
+inbox.js and conversation.js make the pages live over the shared socket, and people-picker.js
+turns the people search of "new conversation" and "add people" into a combobox. Every page fetches
 the conversation or message through the gates in messaging.selectors (404 for anyone who is
 not an active participant) and writes through messaging.services, the same functions the
 REST API and the socket actions call.
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,8 +26,15 @@ from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.settings import api_settings
 
 from community.models import User
+from community.selectors.accounts import (
+    PERSON_SEARCH_MAX_LENGTH,
+    PERSON_SEARCH_MIN_LENGTH,
+    PersonMatch,
+)
+from community.throttling import rate_limit_hit
 from messaging import selectors, services
 from messaging.events import AttachmentPayload, attachment_payload
 from messaging.forms_conversations import (
@@ -43,7 +50,6 @@ from realtime.topics import user_topic
 
 INBOX_PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 50
-MAX_COLLEAGUES = 200
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -76,20 +82,62 @@ def conversation_name(conversation: Conversation, me: Any) -> str:
     return ", ".join(others) or _("Only you")
 
 
-def _colleagues(user: Any) -> list[Any]:
-    """People who share an organisation with `user` (for the "new conversation" form)."""
-    from community.selectors.accounts import membership_list_for
+@dataclass
+class PeoplePicker:
+    """The "find people" part of a form (messaging/conversations/_people_picker.html).
 
-    organisation_ids = list(membership_list_for(user).values_list("organisation_id", flat=True))
-    if not organisation_ids:
-        return []
-    return list(
-        get_user_model()
-        .objects.filter(memberships__organisation_id__in=organisation_ids, is_active=True)
-        .exclude(pk=user.pk)
-        .distinct()
-        .order_by("full_name", "email")[:MAX_COLLEAGUES]
-    )
+    Without JavaScript, the Find button posts the whole form with `search`: the page comes
+    back with the people found as checkboxes, and what was chosen and typed so far kept.
+    config/static/js/people-picker.js turns the same field into a live combobox.
+    """
+
+    q: str = ""
+    chosen: list[Any] = field(default_factory=list)
+    results: list[PersonMatch] = field(default_factory=list)
+    searched: bool = False
+    more: bool = False
+    hint: str = ""
+    exclude: list[int] = field(default_factory=list)
+
+
+def _picker(request: HttpRequest, *, exclude: list[int] | None = None) -> PeoplePicker:
+    """What the posted form chose and searched for, among the people the user may see."""
+    user: Any = request.user
+    data = request.POST
+    exclude = exclude or []
+    picker = PeoplePicker(q=data.get("q", "").strip()[:PERSON_SEARCH_MAX_LENGTH], exclude=exclude)
+    ids = [int(v) for v in data.getlist("people") if v.isdigit()]
+    by_id = {p.pk: p for p in selectors.person_list_visible_to(user).filter(pk__in=ids)}
+    picker.chosen = [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
+    if "search" not in data:
+        return picker
+    picker.searched = True
+    # The same budget as the API's people search: the page must not be a way around it.
+    rate = str(api_settings.DEFAULT_THROTTLE_RATES["people_search"])
+    if len(picker.q) < PERSON_SEARCH_MIN_LENGTH:
+        picker.hint = _("Type at least two letters.")
+    elif (wait := rate_limit_hit(f"people-search:{user.pk}", rate)) is not None:
+        picker.hint = _("Too many searches. Try again in %(n)s seconds.") % {"n": wait}
+    else:
+        matches, picker.more = selectors.person_search(user, picker.q)
+        skip = set(by_id) | set(exclude)
+        picker.results = [m for m in matches if m.person.pk not in skip]
+    return picker
+
+
+def _picker_strings() -> dict[str, str]:
+    """What people-picker.js writes on the page, translated here."""
+    return {
+        "listLabel": _("People found"),
+        "found": _("%(n)s found. Use the up and down arrows, then Enter to choose."),
+        "none": _("Nobody found."),
+        "more": _("More people match: type more of the name."),
+        "short": _("Type at least two letters."),
+        "failed": _("The search did not work. Try again."),
+        "throttled": _("Too many searches. Wait a moment, then try again."),
+        "added": _("%(name)s added."),
+        "removed": _("%(name)s removed."),
+    }
 
 
 # --- inbox ----------------------------------------------------------------------------
@@ -143,8 +191,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conversation_new(request: HttpRequest) -> HttpResponse:
-    form = ConversationStartForm(request.POST or None, colleagues=_colleagues(request.user))
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        form = ConversationStartForm(viewer=request.user)
+    elif "search" in request.POST:
+        # A search is not a submission: keep what was typed, judge nothing yet.
+        form = ConversationStartForm(viewer=request.user, initial=request.POST.dict())
+    else:
+        form = ConversationStartForm(request.POST, viewer=request.user)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             conversation, created = services.conversation_open(
@@ -165,7 +219,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "messaging/conversations/new.html",
-        {"form": form},
+        {"form": form, "picker": _picker(request), "picker_strings": _picker_strings()},
         status=400 if form.errors else 200,
     )
 
@@ -225,7 +279,11 @@ def _seen_by(page: list[Message], others: list[Participant]) -> dict[int, list[s
 
 
 def _detail_context(
-    request: HttpRequest, conversation_id: int, *, form: MessageForm | None = None
+    request: HttpRequest,
+    conversation_id: int,
+    *,
+    form: MessageForm | None = None,
+    picker: PeoplePicker | None = None,
 ) -> dict[str, Any]:
     user = request.user
     # The annotated `seq` is read with the conversation, before the history: the socket
@@ -289,7 +347,9 @@ def _detail_context(
         and selectors.is_blocked(blocker_id=int(user.pk or 0), blocked_id=other.user_id),
         "form": form,
         "replying": replying,
-        "people_form": PeopleAddForm(),
+        "people_form": PeopleAddForm(viewer=user),
+        "picker": picker or PeoplePicker(exclude=[p.user_id for p in participants]),
+        "picker_strings": _picker_strings(),
         "rename_form": RenameForm(initial={"title": conversation.title}),
         "seq": conversation.seq,  # type: ignore[attr-defined]
         "edit_minutes": int(services.MESSAGE_EDIT_WINDOW.total_seconds() // 60),
@@ -539,16 +599,23 @@ def conversation_block(request: HttpRequest, conversation_id: int) -> HttpRespon
 @login_required
 @require_POST
 def participants_add(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Add the chosen people; with `search` (no JavaScript), show the page with the people
+    found instead."""
     conversation = selectors.conversation_get_for(request.user, conversation_id)
-    form = PeopleAddForm(request.POST)
+    if "search" in request.POST:
+        members = [p.user_id for p in selectors.active_participants(conversation)]
+        picker = _picker(request, exclude=members)
+        context = _detail_context(request, conversation.pk, picker=picker)
+        return render(request, "messaging/conversations/detail.html", context)
+    form = PeopleAddForm(request.POST, viewer=request.user)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors["emails"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["people"]))
         return _back(conversation)
     try:
         added = services.participant_add(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
-            users=form.cleaned_data["emails"],
+            users=form.cleaned_data["people"],
         )
     except (ValidationError, PermissionDenied) as exc:
         _flash(request, exc)

@@ -33,6 +33,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def ecosystems(db):
+    """The 14 EU industrial ecosystems (OrganisationFactory needs "digital"). Test modules
+    that define their own `ecosystems` fixture keep theirs."""
+    from community.models import Ecosystem
+    from community.models.taxonomy import ECOSYSTEMS
+
+    for position, (slug, name) in enumerate(ECOSYSTEMS):
+        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+
+
+@pytest.fixture
 def user(db):
     return UserFactory()
 

@@ -1,11 +1,52 @@
-"""Reads for accounts: a person's memberships and API tokens, and the deletion rule's check."""
+"""Reads for accounts: a person's memberships and API tokens, the deletion rule's check, and
+the gate on whose name a person may see.
+
+Who may see a person's name (`person_list_visible_to`; docs/decisions.md, "Who sees whom"):
+only active accounts are ever visible, and to a viewer who
+- is that person;
+- shares an organisation with them (any role, any profile status);
+- or anyone, logged in or not, when the person is public: an admin of a published
+  organisation (its answerable contact; there is no per-person "public profile" flag);
+- is staff (every active account).
+Another app may widen the rule for its own relation (messaging adds the people one shares a
+conversation with) by passing `also`; imports point one way, so community never asks it.
+Which organisation a person is shown in follows the same rule (`membership_list_visible_to`):
+a membership is public only when it is an admin's of a published organisation.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
-from community.models import ApiToken, Organisation, OrganisationMembership, OrganisationRole, User
+from community.models import (
+    ApiToken,
+    ModerationStatus,
+    Organisation,
+    OrganisationMembership,
+    OrganisationRole,
+    User,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
+else:
+    AnyUser = Any
+
+# A search needs this many characters, reads at most this many words, answers this many.
+PERSON_SEARCH_MIN_LENGTH = 2
+PERSON_SEARCH_MAX_LENGTH = 100
+PERSON_SEARCH_MAX_WORDS = 5
+PERSON_SEARCH_LIMIT = 20
+# One answer for a hidden person and a missing id: callers must not tell them apart either.
+PERSON_NOT_FOUND = gettext_lazy("No such person.")
 
 
 def membership_list_for(user: User) -> QuerySet[OrganisationMembership]:
@@ -51,3 +92,130 @@ def organisation_list_blocking_deletion(user: User) -> QuerySet[Organisation]:
         .filter(other_admins=0, other_members__gt=0)
         .order_by("name")
     )
+
+
+# --- Who sees whom -------------------------------------------------------------------------
+
+
+def _active(viewer: AnyUser) -> bool:
+    return bool(viewer.is_authenticated and viewer.is_active)
+
+
+def _staff(viewer: AnyUser) -> bool:
+    return _active(viewer) and bool(viewer.is_staff)
+
+
+def membership_list_visible_to(viewer: AnyUser) -> QuerySet[OrganisationMembership]:
+    """Memberships of active people that `viewer` may see: those of the organisations the
+    viewer belongs to, the admins of published organisations, or all of them for staff."""
+    memberships = OrganisationMembership.objects.filter(user__is_active=True)
+    if _staff(viewer):
+        return memberships
+    visible = Q(organisation__status=ModerationStatus.PUBLISHED, role=OrganisationRole.ADMIN)
+    if _active(viewer):
+        own = OrganisationMembership.objects.filter(user_id=cast(int, viewer.pk)).values(
+            "organisation_id"
+        )
+        visible |= Q(organisation_id__in=own)
+    return memberships.filter(visible)
+
+
+def person_list_visible_to(viewer: AnyUser, *, also: QuerySet[Any] | None = None) -> QuerySet[User]:
+    """The active people whose name `viewer` may see (the module docstring's rule).
+
+    `also`: a queryset of user ids another app adds for a logged-in viewer (messaging: the
+    people who share a conversation with them). Ignored for an anonymous or inactive viewer.
+    """
+    people = User.objects.filter(is_active=True)
+    if _staff(viewer):
+        return people
+    visible = Q(pk__in=membership_list_visible_to(viewer).values("user_id"))
+    if _active(viewer):
+        visible |= Q(pk=viewer.pk)
+        if also is not None:
+            visible |= Q(pk__in=also)
+    return people.filter(visible)
+
+
+def _not_found() -> Http404:
+    return Http404(str(PERSON_NOT_FOUND))
+
+
+def person_get_for(viewer: AnyUser, person_id: Any, *, also: QuerySet[Any] | None = None) -> User:
+    """The person with this id if `viewer` may see them; Http404 otherwise (hidden, inactive
+    and non-existent alike)."""
+    try:
+        person_id = int(person_id)
+    except (TypeError, ValueError):
+        raise _not_found() from None
+    person = person_list_visible_to(viewer, also=also).filter(pk=person_id).first()
+    if person is None:
+        raise _not_found()
+    return person
+
+
+def people_get_for(
+    viewer: AnyUser, person_ids: Iterable[int], *, also: QuerySet[Any] | None = None
+) -> list[User]:
+    """The people with these ids, once each in the order given, if `viewer` may see every one
+    of them; Http404 (the same as `person_get_for`) as soon as one is hidden or missing."""
+    wanted = list(dict.fromkeys(int(pk) for pk in person_ids))
+    found = {p.pk: p for p in person_list_visible_to(viewer, also=also).filter(pk__in=wanted)}
+    if len(found) != len(wanted):
+        raise _not_found()
+    return [found[pk] for pk in wanted]
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """A search result: the person and one organisation the viewer may see them in."""
+
+    person: User
+    organisation: Organisation | None
+
+
+def person_search(
+    viewer: AnyUser,
+    q: str,
+    *,
+    also: QuerySet[Any] | None = None,
+    limit: int = PERSON_SEARCH_LIMIT,
+) -> tuple[list[PersonMatch], bool]:
+    """People visible to `viewer` (never the viewer) in whose name, or in the name or acronym
+    of an organisation they visibly belong to, every word of `q` appears (case-insensitive).
+
+    Returns at most `limit` matches by name, and whether there were more. Each match shows
+    the organisation whose name matched, else the first visible one by name, else None.
+    Preconditions: `q` has been checked for length by the caller. Two queries.
+    """
+    words = q.split()[:PERSON_SEARCH_MAX_WORDS]
+    if not words:
+        return [], False
+    memberships = membership_list_visible_to(viewer)
+    people = person_list_visible_to(viewer, also=also)
+    if viewer.is_authenticated:
+        people = people.exclude(pk=viewer.pk)
+    for word in words:
+        in_organisation = memberships.filter(
+            Q(organisation__name__icontains=word) | Q(organisation__acronym__icontains=word)
+        ).values("user_id")
+        people = people.filter(Q(full_name__icontains=word) | Q(pk__in=in_organisation))
+    found = list(people.order_by("full_name", "pk")[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    first: dict[int, Organisation] = {}
+    matched: dict[int, Organisation] = {}
+    lowered = [w.casefold() for w in words]
+    for membership in (
+        memberships.filter(user_id__in=[p.pk for p in found])
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+    ):
+        organisation = membership.organisation
+        first.setdefault(membership.user_id, organisation)
+        text = f"{organisation.name} {organisation.acronym}".casefold()
+        if any(w in text for w in lowered):
+            matched.setdefault(membership.user_id, organisation)
+    return [
+        PersonMatch(person=p, organisation=matched.get(p.pk) or first.get(p.pk)) for p in found
+    ], more

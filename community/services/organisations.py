@@ -485,8 +485,12 @@ def invitation_create(
 
     Preconditions: `invited_by` is an admin of the organisation (or staff). A pending
     invitation to the same address is replaced. Only a hash of the token is stored.
-    Side effects: after commit, an email with the link /invitations/<token>/ is sent;
-    `organisation_invited` is sent (an in-app notification if the address has an account).
+    What the caller sees never depends on whether the address has an account (only on
+    whether it is already a member, which the admin can see in the members list anyway).
+    Side effects: after commit, an email with the link /invitations/<token>/ is sent either
+    way, worded for its reader: log in with this address (an account exists) or create an
+    account with it; `organisation_invited` is sent (an in-app notification if the address
+    has an account).
     """
     _require_admin(invited_by, organisation)
     email = (email or "").strip().lower()
@@ -517,11 +521,16 @@ def invitation_create(
     )
     invitation.full_clean(exclude=["token_hash"])
     invitation.save()
+    path = f"/invitations/{token}/"
     context = {
         "organisation": organisation,
         "invitation": invitation,
         "inviter": invited_by,
-        "url": f"{settings.SITE_URL}/invitations/{token}/",
+        "url": f"{settings.SITE_URL}{path}",
+        # Only the invitee reads this: telling them how to accept leaks nothing to the admin.
+        "has_account": User.objects.filter(email__iexact=email, is_active=True).exists(),
+        "login_url": f"{settings.SITE_URL}/account/login/?next={path}",
+        "register_url": f"{settings.SITE_URL}/account/register/?next={path}",
     }
     transaction.on_commit(lambda: _send("invitation", context, [email]))
     organisation_invited.send(

@@ -22,6 +22,16 @@ def api(user: Any = None) -> APIClient:
     return client
 
 
+def colleagues(*people: Any) -> None:
+    """Put `people` in one new organisation: they may see each other's names, so they may
+    start conversations with each other by id (community.selectors.accounts)."""
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(primary_ecosystem=None)
+    for person in people:
+        MembershipFactory(organisation=organisation, user=person)
+
+
 def one_to_one(a: Any, b: Any) -> Conversation:
     return conversation_open(creator=a, participants=[b])[0]
 

@@ -17,7 +17,7 @@ from messaging import services
 from messaging.models import Attachment, Conversation, Message
 from messaging.selectors import conversation_can_subscribe
 from tests.factories import StaffFactory, UserFactory
-from tests.messaging.conversation_support import API, api, group, send
+from tests.messaging.conversation_support import API, api, colleagues, group, send
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
@@ -41,6 +41,8 @@ def world(db) -> World:
     )
     message = send(admin, team, "agenda", attachments=[attachment])
     services.participant_remove(actor=admin, conversation=team, user=former)
+    newcomer = UserFactory()
+    colleagues(admin, member, newcomer)  # someone they may name by id
     return World(
         team=team,
         message=message,
@@ -52,7 +54,7 @@ def world(db) -> World:
             "outsider": UserFactory(),
             "staff": StaffFactory(is_superuser=True),
         },
-        newcomer=UserFactory(),
+        newcomer=newcomer,
     )
 
 

@@ -15,7 +15,7 @@ from messaging.models import Block, Conversation, Message, MessageReport, Partic
 from messaging.selectors import topic_seq
 from messaging.services import conversation_archive, conversation_mark_read
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.messaging.conversation_support import group, one_to_one, send
+from tests.messaging.conversation_support import colleagues, group, one_to_one, send
 
 pytestmark = pytest.mark.django_db
 
@@ -250,11 +250,12 @@ def test_block_mute_and_archive_forms(chat, anna, marc):
 
 def test_group_admin_adds_and_removes_people_others_may_not(anna, marc):
     team = group(anna, marc, title="Hydrogen valley")
-    newcomer: Any = UserFactory(email="lea@example.org")
-    response = logged_in(marc).post(page_url(team) + "participants/", {"emails": newcomer.email})
+    newcomer: Any = UserFactory(full_name="Léa Costa")
+    colleagues(anna, marc, newcomer)
+    response = logged_in(marc).post(page_url(team) + "participants/", {"people": [newcomer.pk]})
     assert response.status_code == 302
     assert not Participant.objects.filter(conversation=team, user=newcomer).exists()
-    logged_in(anna).post(page_url(team) + "participants/", {"emails": "LEA@example.org"})
+    logged_in(anna).post(page_url(team) + "participants/", {"people": [newcomer.pk]})
     assert Participant.objects.filter(conversation=team, user=newcomer, left_at=None).exists()
     logged_in(anna).post(page_url(team) + f"participants/{newcomer.pk}/remove/")
     assert Participant.objects.get(conversation=team, user=newcomer).left_at is not None
@@ -263,9 +264,10 @@ def test_group_admin_adds_and_removes_people_others_may_not(anna, marc):
 # --- new conversation -----------------------------------------------------------------
 
 
-def test_new_conversation_by_email_with_a_first_message(anna, marc):
+def test_new_conversation_with_a_first_message(anna, marc):
+    colleagues(anna, marc)
     client = logged_in(anna)
-    form = {"emails": "marc@example.org", "first_message": "Hello", "client_id": "new-1"}
+    form = {"people": [marc.pk], "first_message": "Hello", "client_id": "new-1"}
     response = client.post("/xchange/conversations/new/", form)
     conversation = Conversation.objects.get()
     assert response.status_code == 302
@@ -278,17 +280,19 @@ def test_new_conversation_by_email_with_a_first_message(anna, marc):
     assert Message.objects.filter(body="Hello").count() == 1
 
 
-def test_new_conversation_with_colleagues_makes_a_group(anna, marc):
+def test_new_conversation_with_several_people_makes_a_group(anna, marc):
     organisation = OrganisationFactory()
     MembershipFactory(organisation=organisation, user=anna, role="member")
+    MembershipFactory(organisation=organisation, user=marc, role="member")
     colleague: Any = MembershipFactory(organisation=organisation, role="member").user
     client = logged_in(anna)
     html = client.get("/xchange/conversations/new/").content.decode()
-    assert colleague.email in html
-    assert marc.email not in html  # not a colleague: only by address
+    # Nobody is listed before a search, and no address ever is.
+    assert colleague.display_name not in html
+    assert "@example.org" not in html
     response = client.post(
         "/xchange/conversations/new/",
-        {"emails": marc.email, "colleagues": [colleague.pk], "client_id": "g1"},
+        {"people": [marc.pk, colleague.pk], "client_id": "g1"},
     )
     assert response.status_code == 302
     conversation = Conversation.objects.get()
@@ -298,14 +302,13 @@ def test_new_conversation_with_colleagues_makes_a_group(anna, marc):
 
 def test_new_conversation_errors(anna):
     client = logged_in(anna)
-    response = client.post("/xchange/conversations/new/", {"emails": "", "client_id": "x"})
+    response = client.post("/xchange/conversations/new/", {"client_id": "x"})
     assert response.status_code == 400
     assert "Choose at least one person" in response.content.decode()
-    response = client.post(
-        "/xchange/conversations/new/", {"emails": "nobody@example.org", "client_id": "x"}
-    )
-    assert response.status_code == 400
-    assert "nobody@example.org" in response.content.decode()
+    for people in (["999999"], ["not-a-number"]):
+        response = client.post("/xchange/conversations/new/", {"people": people, "client_id": "x"})
+        assert response.status_code == 400
+        assert "No such person." in response.content.decode()
     assert not Conversation.objects.exists()
 
 

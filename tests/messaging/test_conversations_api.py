@@ -7,10 +7,16 @@ import pytest
 from messaging.models import Block, Conversation, Participant
 from realtime.models import Event
 from tests.factories import ListingFactory, UserFactory
-from tests.messaging.conversation_support import API, api, group, one_to_one, send
+from tests.messaging.conversation_support import API, api, colleagues, group, one_to_one, send
 
 pytestmark = pytest.mark.django_db
 CONVERSATIONS = API + "conversations/"
+
+
+@pytest.fixture(autouse=True)
+def _colleagues(anna, marc, lea):
+    """Anna, Marc and Léa work together: they may name each other by id."""
+    colleagues(anna, marc, lea)
 
 
 def test_start_one_to_one_then_reuse_it(anna, marc):
@@ -85,6 +91,7 @@ def test_start_refuses_bad_input_with_clear_400(anna, marc):
 
 def test_group_is_limited_to_max_participants(anna):
     others = UserFactory.create_batch(Conversation.MAX_PARTICIPANTS)
+    colleagues(anna, *others)
     response = api(anna).post(CONVERSATIONS, {"participants": [u.pk for u in others]})
     assert response.status_code == 400
     ok = api(anna).post(CONVERSATIONS, {"participants": [u.pk for u in others[:-1]]})
@@ -195,8 +202,8 @@ def test_add_and_remove_participants(anna, marc, lea):
     assert api(lea).get(f"{CONVERSATIONS}{team.pk}/").status_code == 404
     assert Event.objects.filter(topic=team.topic, type="participant.removed").count() == 1
     assert Event.objects.filter(topic=f"user:{lea.pk}", type="conversation.left").count() == 1
-    # Removing someone who is not there, or oneself, is a clear 400.
-    assert api(anna).delete(f"{url}{lea.pk}/").status_code == 400
+    # Removing someone who is not there answers 404 (like an unknown id); oneself, a clear 400.
+    assert api(anna).delete(f"{url}{lea.pk}/").status_code == 404
     assert api(anna).delete(f"{url}{anna.pk}/").status_code == 400
 
 
@@ -274,6 +281,7 @@ def test_session_authenticated_start_works_with_the_lazy_request_user(client):
     from tests.factories import UserFactory
 
     anna, marc = UserFactory(), UserFactory()
+    colleagues(anna, marc)
     client.force_login(anna)
     response = client.post(
         "/api/v1/xchange/conversations/",
