@@ -7,27 +7,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0003_search'),
+        ("community", "0003_search"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ModerationLogEntry',
+            name="ModerationLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('published', 'Published'), ('rejected', 'Rejected')], max_length=20, verbose_name='decision')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('failed_checks', models.JSONField(blank=True, default=list, verbose_name='checklist items not met')),
-                ('moderator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='moderator')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moderation_log', to='community.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("published", "Published"), ("rejected", "Rejected")],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "failed_checks",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="checklist items not met"
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="moderator",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderation_log",
+                        to="community.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'moderation log entry',
-                'verbose_name_plural': 'moderation log',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "moderation log entry",
+                "verbose_name_plural": "moderation log",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -272,7 +272,10 @@ def moderation_log() -> QuerySet[ModerationLogEntry]:
 def moderation_log_failed_checks(entry: ModerationLogEntry) -> list[tuple[StrOrPromise, str]]:
     """(label, detail at the time) of each checklist item a published-anyway profile failed."""
     return [
-        (CHECKLIST_LABELS.get(str(check.get("key")), str(check.get("key"))), check.get("detail", ""))
+        (
+            CHECKLIST_LABELS.get(str(check.get("key")), str(check.get("key"))),
+            check.get("detail", ""),
+        )
         for check in entry.failed_checks
     ]
 

@@ -388,7 +388,9 @@ def _send(template: str, context: dict[str, Any], recipients: list[str]) -> None
 
 
 @transaction.atomic
-def organisation_publish(*, organisation: Organisation, user: User, reason: str = "") -> Organisation:
+def organisation_publish(
+    *, organisation: Organisation, user: User, reason: str = ""
+) -> Organisation:
     """Publish a profile waiting for review.
 
     Preconditions: `user` is staff (PermissionDenied otherwise). A profile that does not meet

@@ -137,10 +137,11 @@ def test_every_subject_template_is_found():
 @pytest.mark.parametrize("template", subject_templates())
 def test_every_subject_template_renders_plain_text(template):
     anything = Anything()
-    context = {
-        key: anything
-        for key in ("organisation", "item", "user", "author", "inviter", "invitation", "listing")
-    } | {"site_name": NAME, "site_url": "https://hub.example.org"}
+    names = ("organisation", "item", "user", "author", "inviter", "invitation", "listing")
+    context = dict.fromkeys(names, anything) | {
+        "site_name": NAME,
+        "site_url": "https://hub.example.org",
+    }
     subject = render_to_string(template, context)
     for entity in ENTITIES:
         assert entity not in subject, (template, subject)

@@ -64,9 +64,7 @@ def test_q_excludes_words_and_matches_phrases(news):
 
 
 def test_q_combines_with_the_other_filters(news):
-    assert titles({"q": "hydrogen", "ecosystem": "energy-renewables"}) == [
-        "Ports of the North Sea"
-    ]
+    assert titles({"q": "hydrogen", "ecosystem": "energy-renewables"}) == ["Ports of the North Sea"]
     assert titles({"q": "hydrogen", "country": "es"}) == ["Hydrogen valleys in Spain"]
 
 

@@ -122,7 +122,8 @@ def test_page_shows_a_form_error_without_a_reason(page, failing):
     queue = page.get("/moderation/").content.decode()
     assert f'name="org{failing.pk}-publish_reason"' in queue
     response = page.post(
-        f"/moderation/organisations/{failing.slug}/publish/", {f"org{failing.pk}-publish_reason": ""}
+        f"/moderation/organisations/{failing.slug}/publish/",
+        {f"org{failing.pk}-publish_reason": ""},
     )
     assert response.status_code == 400
     html = response.content.decode()

@@ -156,7 +156,9 @@ def test_the_answering_person_can_block_the_interested_one(solo_listing, admin, 
 def test_a_blocked_person_cannot_express_interest_to_the_one_who_blocked_them(
     solo_listing, admin, interested
 ):
-    assert api(admin).post(f"{API}blocks/", {"user": interested.pk}, format="json").status_code == 201
+    assert (
+        api(admin).post(f"{API}blocks/", {"user": interested.pk}, format="json").status_code == 201
+    )
     response = api(interested).post(
         f"{API}listings/{solo_listing.pk}/interest/", {"message": "Hello"}, format="json"
     )
