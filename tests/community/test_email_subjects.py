@@ -10,8 +10,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 from rest_framework.test import APIClient
 
-from community.models import Ecosystem, ModerationStatus
-from community.models.taxonomy import ECOSYSTEMS
+from community.models import ModerationStatus
 from community.services.news import news_publish, news_reject
 from community.services.organisations import organisation_reject
 from messaging.services_listings import listing_express_interest
@@ -22,18 +21,11 @@ from tests.factories import (
     MembershipFactory,
     NewsItemFactory,
     OrganisationFactory,
-    StaffFactory,
     UserFactory,
 )
 
 NAME = 'Film & Media <"Lab">'
 ENTITIES = ("&amp;", "&lt;", "&gt;", "&quot;", "&#x27;", "&#39;")
-
-
-@pytest.fixture(autouse=True)
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 @pytest.fixture
@@ -44,11 +36,6 @@ def organisation(db):
 @pytest.fixture
 def admin(organisation):
     return MembershipFactory(organisation=organisation, role="admin").user
-
-
-@pytest.fixture
-def staff(db):
-    return StaffFactory()
 
 
 def only_subject() -> str:

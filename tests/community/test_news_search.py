@@ -8,14 +8,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from community.models import Ecosystem, ModerationStatus
-from community.models.taxonomy import ECOSYSTEMS
 from tests.factories import NewsItemFactory
-
-
-@pytest.fixture(autouse=True)
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 @pytest.fixture

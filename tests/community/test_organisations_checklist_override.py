@@ -11,20 +11,13 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from community.models import Ecosystem, ModerationStatus, Organisation
-from community.models.taxonomy import ECOSYSTEMS
+from community.models import ModerationStatus, Organisation
 from community.services.organisations import organisation_reject
 from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
 
 REASON = "Regional pilot: the cluster hires its second manager in January."
 FTE_CHECK = "At least 0.5 FTE of cluster management staff"
 MEMBERS_CHECK = "At least 15 committed members"
-
-
-@pytest.fixture(autouse=True)
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 @pytest.fixture

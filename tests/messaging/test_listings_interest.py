@@ -8,42 +8,22 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.test import Client
-from rest_framework.test import APIClient
 
-from community.models import Ecosystem
-from community.models.taxonomy import ECOSYSTEMS
 from messaging.models import Block, Conversation, Message, Participant
 from notifications.models import Notification
 from realtime.models import Event
-from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory, UserFactory
-
-API = "/api/v1/xchange/"
-
-
-@pytest.fixture(autouse=True)
-def ecosystems(db):
-    for position, (slug, name) in enumerate(ECOSYSTEMS):
-        Ecosystem.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+from tests.factories import ListingFactory, UserFactory
+from tests.messaging.conversation_support import API, api
 
 
 @pytest.fixture
-def organisation(db):
-    return OrganisationFactory(name="Aerospace Valley")
+def solo_listing(organisation, org_admin):
+    """Answered by one person: the organisation's admin wrote it."""
+    return ListingFactory(organisation=organisation, author=org_admin, title="Drone test range")
 
 
 @pytest.fixture
-def admin(organisation):
-    return MembershipFactory(organisation=organisation, role="admin").user
-
-
-@pytest.fixture
-def solo_listing(organisation, admin):
-    """Answered by one person: the admin wrote it."""
-    return ListingFactory(organisation=organisation, author=admin, title="Drone test range")
-
-
-@pytest.fixture
-def team_listing(organisation, admin):
+def team_listing(organisation, org_admin):
     """Answered by two people: its author and the admin."""
     return ListingFactory(organisation=organisation, title="Wind tunnel time")
 
@@ -51,12 +31,6 @@ def team_listing(organisation, admin):
 @pytest.fixture
 def interested(db):
     return UserFactory(full_name="Ines Interested")
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def stored_counts() -> tuple[int, int, int, int]:
@@ -106,7 +80,7 @@ def test_interest_again_lands_in_the_existing_one_to_one_with_200(solo_listing, 
 # --- A two-person interest is a one-to-one ---------------------------------------------
 
 
-def test_an_interest_answered_by_one_person_is_a_one_to_one(solo_listing, admin, interested):
+def test_an_interest_answered_by_one_person_is_a_one_to_one(solo_listing, org_admin, interested):
     response = api(interested).post(
         f"{API}listings/{solo_listing.pk}/interest/", {"message": "Hello"}, format="json"
     )
@@ -115,7 +89,7 @@ def test_an_interest_answered_by_one_person_is_a_one_to_one(solo_listing, admin,
     assert conversation.listing == solo_listing
     assert set(conversation.participants.values_list("user_id", flat=True)) == {
         interested.pk,
-        admin.pk,
+        org_admin.pk,
     }
     assert not conversation.participants.filter(is_admin=True).exists()
 
@@ -129,13 +103,13 @@ def test_an_interest_answered_by_several_people_stays_a_group(team_listing, inte
     assert conversation.participants.count() == 3
 
 
-def test_the_answering_person_can_block_the_interested_one(solo_listing, admin, interested):
+def test_the_answering_person_can_block_the_interested_one(solo_listing, org_admin, interested):
     response = api(interested).post(
         f"{API}listings/{solo_listing.pk}/interest/", {"message": "Buy my stuff"}, format="json"
     )
     conversation_id = response.json()["conversation"]
     page = Client()
-    page.force_login(admin)
+    page.force_login(org_admin)
     html = page.get(f"/xchange/conversations/{conversation_id}/").content.decode()
     assert f"Block {interested.display_name}" in html
 
@@ -143,7 +117,7 @@ def test_the_answering_person_can_block_the_interested_one(solo_listing, admin, 
         f"/xchange/conversations/{conversation_id}/block/", {"action": "block"}, follow=True
     )
     assert blocked.status_code == 200
-    assert Block.objects.filter(blocker=admin, blocked=interested).exists()
+    assert Block.objects.filter(blocker=org_admin, blocked=interested).exists()
     refused = api(interested).post(
         f"{API}conversations/{conversation_id}/messages/",
         {"body": "Hello again", "client_id": "after-block"},
@@ -154,10 +128,11 @@ def test_the_answering_person_can_block_the_interested_one(solo_listing, admin, 
 
 
 def test_a_blocked_person_cannot_express_interest_to_the_one_who_blocked_them(
-    solo_listing, admin, interested
+    solo_listing, org_admin, interested
 ):
     assert (
-        api(admin).post(f"{API}blocks/", {"user": interested.pk}, format="json").status_code == 201
+        api(org_admin).post(f"{API}blocks/", {"user": interested.pk}, format="json").status_code
+        == 201
     )
     response = api(interested).post(
         f"{API}listings/{solo_listing.pk}/interest/", {"message": "Hello"}, format="json"
@@ -184,15 +159,15 @@ def old_interest(listing, interested, *answering, title=None):
 
 
 def test_the_migration_makes_two_person_interest_groups_one_to_ones(
-    solo_listing, team_listing, admin, interested
+    solo_listing, team_listing, org_admin, interested
 ):
     migration = importlib.import_module("messaging.migrations.0002_interest_one_to_one")
-    pair = old_interest(solo_listing, interested, admin)
-    trio = old_interest(team_listing, interested, admin, team_listing.author)
-    renamed = old_interest(solo_listing, interested, admin, title="Our own plans")
+    pair = old_interest(solo_listing, interested, org_admin)
+    trio = old_interest(team_listing, interested, org_admin, team_listing.author)
+    renamed = old_interest(solo_listing, interested, org_admin, title="Our own plans")
     no_listing = Conversation.objects.create(title="Chat", is_group=True, created_by=interested)
     Participant.objects.create(conversation=no_listing, user=interested, is_admin=True)
-    Participant.objects.create(conversation=no_listing, user=admin)
+    Participant.objects.create(conversation=no_listing, user=org_admin)
 
     migration.interest_pairs_to_one_to_one(django_apps, None)
 
@@ -205,6 +180,6 @@ def test_the_migration_makes_two_person_interest_groups_one_to_ones(
         assert untouched.participants.filter(is_admin=True).count() == 1
     # Now blockable like any one-to-one.
     page = Client()
-    page.force_login(admin)
+    page.force_login(org_admin)
     html = page.get(pair.get_absolute_url()).content.decode()
     assert f"Block {interested.display_name}" in html
