@@ -67,7 +67,7 @@ def test_an_empty_q_lists_everything_published(news):
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_postgres_stems_english_words(news):
-    assert titles({"q": "bus tests"}) == ["A year of cluster work"]
+    assert titles({"q": "testing"}) == ["A year of cluster work"]  # "tested"
 
 
 def test_the_schema_documents_q():
