@@ -1,4 +1,4 @@
-"""Full-text search over organisations: the document each profile is indexed by, and the query.
+"""Full-text search over organisations and news: the documents they are found by, and the query.
 
 PostgreSQL: the document is `setweight(to_tsvector('english', name), 'A') ||
 setweight(to_tsvector('english', search_text), 'B')`, matched with a `websearch_to_tsquery`
@@ -17,12 +17,18 @@ SQLite (the embedded default) has no text search: every word of the query must a
 "quoted phrases" match as a whole.
 
 Both backends put profiles whose name contains the query first.
+
+News is searched the same way over its title (weight A), summary (B) and body (C), with
+titles containing the query first. News is a few thousand rows, so its document is computed
+per query (no stored column). The body is sanitised HTML: PostgreSQL's parser skips the tags;
+on SQLite a query word can also match inside a tag (`strong`, `href`), which is harmless.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -35,7 +41,9 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import Col, CombinedExpression
 
 if TYPE_CHECKING:
-    from community.models import Organisation
+    from community.models import NewsItem, Organisation
+
+Searched = TypeVar("Searched", "Organisation", "NewsItem")
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _TOKEN_RE = re.compile(r'(-?)"([^"]+)"|(\S+)')
@@ -108,22 +116,8 @@ def _stored_document() -> Col | None:
     return Col(Organisation._meta.db_table, field)
 
 
-def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
-    """Keep the profiles matching `q` and annotate `relevance` (higher first) and `name_hit`."""
-    q = q.strip()[:MAX_QUERY_LENGTH]
-    if not q:
-        return queryset
-    name_hit = Case(
-        When(name__icontains=q, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
-    )
-    if uses_postgres_search():
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        document = _stored_document() or organisation_search_vector()
-        return (
-            queryset.annotate(document=document)
-            .filter(Q(document=query) | Q(name__icontains=q))
-            .annotate(name_hit=name_hit, relevance=SearchRank(F("document"), query))
-        )
+def _every_word(q: str, fields: tuple[str, ...]) -> Q:
+    """SQLite: each word or "quoted phrase" of `q` in one of `fields`; `-word` excludes."""
     condition = Q()
     for negate, phrase, word in _TOKEN_RE.findall(q):
         term = phrase or word
@@ -131,8 +125,67 @@ def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Orga
             negate, term = "-", word[1:]
         if term.lower() == "or":
             continue
-        match = Q(search_text__icontains=term)
+        match = Q()
+        for name in fields:
+            match |= Q(**{f"{name}__icontains": term})
         condition &= ~match if negate else match
-    return queryset.filter(condition | Q(name__icontains=q)).annotate(
-        name_hit=name_hit, relevance=name_hit
+    return condition
+
+
+def _search(
+    queryset: QuerySet[Searched],
+    q: str,
+    *,
+    headline: str,
+    document: Callable[[], Any],
+    words_in: tuple[str, ...],
+) -> QuerySet[Searched]:
+    """Keep the rows matching `q`; annotate `<headline>_hit` (1 when the headline field
+    contains `q`) and `relevance` (higher first)."""
+    q = q.strip()[:MAX_QUERY_LENGTH]
+    if not q:
+        return queryset
+    in_headline = Q(**{f"{headline}__icontains": q})
+    hit = Case(When(in_headline, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+    if uses_postgres_search():
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.annotate(document=document())
+            .filter(Q(document=query) | in_headline)
+            .annotate(**{f"{headline}_hit": hit}, relevance=SearchRank(F("document"), query))
+        )
+    return queryset.filter(_every_word(q, words_in) | in_headline).annotate(
+        **{f"{headline}_hit": hit}, relevance=hit
+    )
+
+
+def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
+    """Keep the profiles matching `q` and annotate `relevance` (higher first) and `name_hit`."""
+    return _search(
+        queryset,
+        q,
+        headline="name",
+        document=lambda: _stored_document() or organisation_search_vector(),
+        words_in=("search_text",),
+    )
+
+
+def news_search_vector() -> CombinedExpression:
+    """The document news is found by (PostgreSQL), computed per query."""
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def apply_news_search(queryset: QuerySet[NewsItem], q: str) -> QuerySet[NewsItem]:
+    """Keep the news matching `q` in title, summary or body; annotate `relevance` and
+    `title_hit` (1 when the title contains `q`)."""
+    return _search(
+        queryset,
+        q,
+        headline="title",
+        document=news_search_vector,
+        words_in=("title", "summary", "body"),
     )

@@ -6,7 +6,9 @@
 - `listings/{id}/close/`, `listings/{id}/reopen/` POST.
 - `listings/{id}/follow/` POST follow, DELETE unfollow.
 - `listings/{id}/interest/` POST `{message, client_id}`: a private conversation with the
-  organisation, answered 201 `{conversation, url}`.
+  organisation, answered 201 `{conversation, url}` when it is new, 200 when it is an existing
+  one (a retry with the same `client_id`, which stores nothing, or the one-to-one about this
+  listing that the message was added to).
 
 A listing the caller may not see answers 404 (messaging.selectors_listings.listing_get_for);
 one they may see but not change answers 403. Unknown filter values answer 400 naming the
@@ -197,15 +199,20 @@ class ListingViewSet(viewsets.GenericViewSet[Listing]):
     @extend_schema(
         parameters=[LISTING_ID],
         request=ListingInterestSerializer,
-        responses={201: ListingInterestResultSerializer},
+        responses={201: ListingInterestResultSerializer, 200: ListingInterestResultSerializer},
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def interest(self, request: Request, pk: str) -> Response:
-        """Express interest: a private conversation with the organisation about the listing."""
+        """Express interest: a private conversation with the organisation about the listing.
+
+        201 with a new conversation; 200 with an existing one: a retry with the same
+        `client_id` stores nothing, and with one person to answer the one-to-one about the
+        listing is reused and the message added to it.
+        """
         listing = listing_get_for(request.user, pk)
         serializer = ListingInterestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        conversation = services.listing_express_interest(
+        conversation, created = services.listing_express_interest(
             user=request.user,  # type: ignore[arg-type]
             listing=listing,
             message=serializer.validated_data["message"],
@@ -213,7 +220,7 @@ class ListingViewSet(viewsets.GenericViewSet[Listing]):
         )
         return Response(
             {"conversation": conversation.pk, "url": conversation.get_absolute_url()},
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

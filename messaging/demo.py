@@ -166,7 +166,7 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
             listing = theirs[0]
             listing_follow(listing=listing, user=visitor)
             _, first_text = lines[0]
-            conversation = listing_express_interest(
+            conversation, _created = listing_express_interest(
                 user=visitor, listing=listing, message=first_text, client_id=f"demo-{visitor_name}"
             )
             last = None

@@ -351,16 +351,19 @@ def listing_unfollow(*, listing: Listing, user: User) -> None:
 
 def listing_express_interest(
     *, user: User, listing: Listing, message: str, client_id: str = ""
-) -> Conversation:
-    """Open a private conversation with the listing's organisation about `listing`.
+) -> tuple[Conversation, bool]:
+    """Open a private conversation with the listing's organisation about `listing`; True if new.
 
     Participants: `user`, the organisation's admins and the author if still a member
-    (deduplicated). `message` is the first message. `client_id` makes a retried request
-    answer with the conversation created the first time (messaging.services.conversation_open
-    stores the write once).
+    (deduplicated). With one person to answer it is a one-to-one about the listing (so either
+    side can block the other), and an existing one between the two about the listing is
+    reused, `message` added to it; with more it is a group titled as the listing. `message`
+    is the first message. `client_id` makes a retried request answer with the conversation
+    of the first time and store nothing (messaging.services.conversation_open).
 
     Refused (PermissionDenied) when `user` is not logged in or not verified, belongs to the
-    listing's organisation, or the listing is closed or expired; ValidationError when the
+    listing's organisation, the listing is closed or expired, or the one person who would
+    answer has blocked `user`; ValidationError when the
     message is empty or too long, or nobody at the organisation can answer.
     Side effects: those of conversation_open (events on the conversation and user topics),
     and a `listing.interest` notification to the people who will answer.
@@ -385,7 +388,8 @@ def listing_express_interest(
         conversation, created = conversation_open(
             creator=user,
             participants=participants,
-            title=listing.title,
+            # A title makes a group (conversation_open); one person to answer is a one-to-one.
+            title=listing.title if len(participants) > 1 else "",
             listing=listing,
             first_message=message,
             client_id=client_id,
@@ -409,4 +413,4 @@ def listing_express_interest(
                     "body": message[:200],
                 },
             )
-    return conversation
+    return conversation, created

@@ -243,7 +243,7 @@ def listing_interest(request: HttpRequest, listing_id: int) -> HttpResponse:
     form = InterestForm(request.POST)
     if form.is_valid():
         try:
-            conversation = services.listing_express_interest(
+            conversation, _created = services.listing_express_interest(
                 user=request.user,  # type: ignore[arg-type]
                 listing=listing,
                 message=form.cleaned_data["message"],

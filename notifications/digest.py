@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from community.models import Ecosystem, User
 from community.selectors.news import news_published
 from notifications.kinds import all_kinds
+from notifications.links import notification_open_path
 from notifications.models import DeliverySettings, DigestFrequency, Notification
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ def _notifications_section(
         group.items.append(
             DigestItem(
                 title=n.verb,
-                url=reverse("notification-open", args=[n.pk]),
+                url=notification_open_path(n.pk),
                 summary=str(n.actor) if n.actor_id else "",
                 when=n.created_at,
             )

@@ -10,11 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.api import preferences_for
 from notifications.forms import DeliverySettingsForm
 from notifications.kinds import all_kinds
+from notifications.links import TOKEN_PARAMETER, notification_open_token_is_valid
 from notifications.models import Channel
 from notifications.selectors import notification_list_for
 from notifications.services import (
@@ -37,10 +39,20 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark read and go to the target: a POST (CSRF-checked), or the signed emailed link.
+
+    A GET without this notification's signature changes nothing and shows a button that
+    POSTs (notifications/links.py says why). Someone else's notification answers 404.
+    """
     notification = get_object_or_404(notification_list_for(request.user), pk=pk)
+    if request.method == "GET" and not notification_open_token_is_valid(
+        pk, request.GET.get(TOKEN_PARAMETER, "")
+    ):
+        return render(request, "notifications/open.html", {"notification": notification})
     notification_mark(user=request.user, ids=[pk], unread=False)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -1,7 +1,7 @@
 """REST API v1: news.
 
-- `news/` GET published news (filters `ecosystem`, `country`; `mine=true` lists the caller's
-  own items in every status), POST create.
+- `news/` GET published news (filters `q`, `ecosystem`, `country`; `mine=true` lists the
+  caller's own items in every status), POST create.
 - `news/{slug}/` GET, PATCH, DELETE; `news/{slug}/submit|publish|reject/` POST.
 - `moderation/news/` GET the review queue (staff; 404 for everyone else).
 
@@ -30,6 +30,7 @@ from community.models import NewsItem
 from community.selectors.news import (
     news_get_for,
     news_list_authored_by,
+    news_matching,
     news_moderation_queue,
     news_published,
     user_can_moderate_news,
@@ -44,6 +45,12 @@ from community.services import news as news_services
 
 
 class NewsFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Search in the title, summary and body: every word must appear "
+        '(PostgreSQL: English stemming), "quoted phrases", -word to exclude. '
+        "Titles containing the query come first, then by relevance.",
+    )
     ecosystem = django_filters.CharFilter(
         field_name="ecosystems__slug", distinct=True, help_text="Ecosystem slug."
     )
@@ -53,7 +60,10 @@ class NewsFilter(django_filters.FilterSet):
 
     class Meta:
         model = NewsItem
-        fields = ["ecosystem", "country"]
+        fields = ["q", "ecosystem", "country"]
+
+    def filter_q(self, queryset: QuerySet[NewsItem], name: str, value: str) -> QuerySet[NewsItem]:
+        return news_matching(queryset, value)
 
     def filter_country(
         self, queryset: QuerySet[NewsItem], name: str, value: str

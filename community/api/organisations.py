@@ -35,6 +35,7 @@ from community.serializers.organisations import (
     ModerationItemSerializer,
     OrganisationDetailSerializer,
     OrganisationWriteSerializer,
+    PublishSerializer,
     RejectSerializer,
     RoleSerializer,
 )
@@ -151,12 +152,19 @@ class OrganisationViewSet(DirectoryListMixin, ClearErrorsMixin, viewsets.Generic
         services.organisation_submit_for_review(organisation=organisation, user=request.user)  # type: ignore[arg-type]
         return self._detail(organisation)
 
-    @extend_schema(request=None, responses=OrganisationDetailSerializer)
+    @extend_schema(request=PublishSerializer, responses=OrganisationDetailSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, slug: str) -> Response:
-        """Publish a profile waiting for review (staff); emails its admins."""
+        """Publish a profile waiting for review (staff); emails its admins. A profile that
+        fails the ECCP checklist needs a `reason` (400 naming the failed checks without)."""
         organisation = selectors.organisation_get_for(request.user, slug)
-        services.organisation_publish(organisation=organisation, user=request.user)  # type: ignore[arg-type]
+        serializer = PublishSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.organisation_publish(
+            organisation=organisation,
+            user=request.user,  # type: ignore[arg-type]
+            reason=serializer.validated_data["reason"],
+        )
         return self._detail(organisation)
 
     @extend_schema(request=RejectSerializer, responses=OrganisationDetailSerializer)

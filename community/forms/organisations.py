@@ -240,3 +240,14 @@ class RejectForm(NoColonForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent to the organisation's admins."),
     )
+
+
+class PublishForm(NoColonForm):
+    # Required by the service only when the checklist is not met (it knows, the form not).
+    publish_reason = forms.CharField(
+        label=_("Reason to publish despite the checklist"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed because the checklist is not met; kept in the moderation log."),
+    )

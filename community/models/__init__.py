@@ -1,7 +1,7 @@
 """Community models: people, organisations, partnerships, news and the taxonomy."""
 
 from community.models.accounts import ApiToken, User
-from community.models.moderation import ModerationStatus
+from community.models.moderation import ModerationDecision, ModerationLogEntry, ModerationStatus
 from community.models.news import NewsItem
 from community.models.organisations import (
     ExcellenceLabel,
@@ -18,6 +18,8 @@ __all__ = [
     "ApiToken",
     "Ecosystem",
     "ExcellenceLabel",
+    "ModerationDecision",
+    "ModerationLogEntry",
     "ModerationStatus",
     "NewsItem",
     "Organisation",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +38,42 @@ class Moderated(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == ModerationStatus.PUBLISHED
+
+
+class ModerationDecision(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ModerationLogEntry(models.Model):
+    """One staff decision on an organisation profile: what, who, when and why.
+
+    `failed_checks` lists the ECCP checklist items the profile did not meet when it was
+    published anyway (`[{"key", "detail"}]`, keys of community.selectors.organisations
+    CHECKLIST_LABELS); `reason` is then the moderator's reason, for a rejection the reason
+    sent to the profile's admins. Staff read it on /moderation/log/.
+    """
+
+    organisation = models.ForeignKey(
+        "community.Organisation", on_delete=models.CASCADE, related_name="moderation_log"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=ModerationDecision.choices)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    failed_checks = models.JSONField(_("checklist items not met"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.organisation_id}"

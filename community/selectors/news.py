@@ -26,6 +26,7 @@ from community.models import (
     Organisation,
     OrganisationMembership,
 )
+from community.search import apply_news_search
 
 AUTHOR_EDITABLE = (ModerationStatus.DRAFT, ModerationStatus.REJECTED)
 
@@ -45,16 +46,26 @@ def news_published() -> QuerySet[NewsItem]:
     )
 
 
+def news_matching(queryset: QuerySet[NewsItem], q: str) -> QuerySet[NewsItem]:
+    """The items of `queryset` matching the search `q` (community.search), best first:
+    titles containing `q`, then by relevance, then newest. A blank `q` keeps everything."""
+    if not q.strip():
+        return queryset
+    return apply_news_search(queryset, q).order_by(
+        "-title_hit", "-relevance", "-published_at", "-id"
+    )
+
+
 def news_list_published(
-    *, ecosystem: str | None = None, country: str | None = None
+    *, ecosystem: str | None = None, country: str | None = None, q: str = ""
 ) -> QuerySet[NewsItem]:
-    """Published news filtered by ecosystem slug and ISO country code (both optional)."""
+    """Published news filtered by ecosystem slug, ISO country code and search (all optional)."""
     queryset = news_published()
     if ecosystem:
         queryset = queryset.filter(ecosystems__slug=ecosystem)
     if country:
         queryset = queryset.filter(country=country.upper())
-    return queryset.distinct() if ecosystem else queryset
+    return news_matching(queryset.distinct() if ecosystem else queryset, q)
 
 
 def news_list_authored_by(user: Any) -> QuerySet[NewsItem]:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from community.models import (
+    ModerationLogEntry,
     ModerationStatus,
     Organisation,
     OrganisationInvitation,
@@ -51,6 +52,15 @@ EDITOR_ROLES = frozenset({OrganisationRole.ADMIN, OrganisationRole.EDITOR})
 MIN_MANAGEMENT_FTE = Decimal("0.5")
 MIN_MEMBERS = 15
 MIN_MEMBER_TYPES = 2
+# What each checklist item asks, by key (the moderation log stores keys).
+CHECKLIST_LABELS: dict[str, StrOrPromise] = {
+    "management_fte": gettext_lazy("At least 0.5 FTE of cluster management staff"),
+    "website": gettext_lazy("A website (in English)"),
+    "members": gettext_lazy("At least 15 committed members"),
+    "member_types": gettext_lazy(
+        "At least two member types (industry, research, public bodies, civil society)"
+    ),
+}
 
 
 # --- Roles -----------------------------------------------------------------------------
@@ -252,6 +262,24 @@ def organisation_list_for_user(user: AnyUser) -> QuerySet[OrganisationMembership
 # --- Moderation ------------------------------------------------------------------------
 
 
+def moderation_log() -> QuerySet[ModerationLogEntry]:
+    """Staff decisions on profiles, newest first (the page gates on moderation_require_staff)."""
+    return ModerationLogEntry.objects.select_related("organisation", "moderator").order_by(
+        "-created_at", "-id"
+    )
+
+
+def moderation_log_failed_checks(entry: ModerationLogEntry) -> list[tuple[StrOrPromise, str]]:
+    """(label, detail at the time) of each checklist item a published-anyway profile failed."""
+    return [
+        (
+            CHECKLIST_LABELS.get(str(check.get("key")), str(check.get("key"))),
+            check.get("detail", ""),
+        )
+        for check in entry.failed_checks
+    ]
+
+
 def organisation_moderation_queue() -> QuerySet[Organisation]:
     """Profiles waiting for staff, oldest submission first."""
     return (
@@ -312,27 +340,25 @@ def organisation_checklist(organisation: Organisation) -> Checklist:
     items = [
         ChecklistItem(
             "management_fte",
-            gettext_lazy("At least 0.5 FTE of cluster management staff"),
+            CHECKLIST_LABELS["management_fte"],
             fte >= MIN_MANAGEMENT_FTE,
             _("%(fte)s FTE") % {"fte": fte},
         ),
         ChecklistItem(
             "website",
-            gettext_lazy("A website (in English)"),
+            CHECKLIST_LABELS["website"],
             bool(organisation.website),
             organisation.website or _("none given"),
         ),
         ChecklistItem(
             "members",
-            gettext_lazy("At least 15 committed members"),
+            CHECKLIST_LABELS["members"],
             members >= MIN_MEMBERS,
             ngettext("%(count)s member", "%(count)s members", members) % {"count": members},
         ),
         ChecklistItem(
             "member_types",
-            gettext_lazy(
-                "At least two member types (industry, research, public bodies, civil society)"
-            ),
+            CHECKLIST_LABELS["member_types"],
             types >= MIN_MEMBER_TYPES,
             ngettext("%(count)s type", "%(count)s types", types) % {"count": types},
         ),

@@ -203,6 +203,19 @@ class OrganisationWriteSerializer(CountryFieldMixin, serializers.ModelSerializer
         return data
 
 
+class PublishSerializer(serializers.Serializer[Any]):
+    # Whether it is needed is decided by the service, after it has checked that the user is staff.
+    reason = serializers.CharField(
+        max_length=5000,
+        allow_blank=True,
+        default="",
+        help_text="Required when the profile does not meet the ECCP checklist (and no support "
+        "programme waives it): why it is published anyway. Kept in the moderation log for "
+        "staff; not sent to the profile's admins. Without it such a profile answers 400 "
+        "naming the failed checks.",
+    )
+
+
 class RejectSerializer(serializers.Serializer[Any]):
     # Blank is refused by the service, after it has checked that the user is staff.
     reason = serializers.CharField(

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from community.images import image_clean
 from community.models import (
     Ecosystem,
+    ModerationDecision,
+    ModerationLogEntry,
     ModerationStatus,
     Organisation,
     OrganisationInvitation,
@@ -386,11 +388,17 @@ def _send(template: str, context: dict[str, Any], recipients: list[str]) -> None
 
 
 @transaction.atomic
-def organisation_publish(*, organisation: Organisation, user: User) -> Organisation:
+def organisation_publish(
+    *, organisation: Organisation, user: User, reason: str = ""
+) -> Organisation:
     """Publish a profile waiting for review.
 
-    Preconditions: `user` is staff (PermissionDenied otherwise). Side effects: after commit,
-    the organisation's admins get an email; `organisation_reviewed` is sent (notifications).
+    Preconditions: `user` is staff (PermissionDenied otherwise). A profile that does not meet
+    the ECCP checklist (organisation_checklist; a support programme waives it) is published
+    only with a `reason`; without one, ValidationError on `reason` naming the failed checks,
+    and nothing changes. Side effects: a moderation log entry with the reason and the failed
+    checks (the reason is for staff: the admins' email does not carry it); after commit, the
+    organisation's admins get an email; `organisation_reviewed` is sent (notifications).
     """
     _require_staff(user)
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -399,12 +407,33 @@ def organisation_publish(*, organisation: Organisation, user: User) -> Organisat
             _("Only a profile waiting for review can be published; this one is %(status)s.")
             % {"status": locked.get_status_display().lower()}
         )
+    checklist = organisation_checklist(locked)
+    failed = [] if checklist.passed else [item for item in checklist.items if not item.ok]
+    reason = (reason or "").strip()[:5000]
+    if failed and not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "This profile does not meet the ECCP checklist: %(checks)s. "
+                    "To publish it anyway, give a reason; it is kept in the moderation log."
+                )
+                % {"checks": "; ".join(f"{item.label} ({item.detail})" for item in failed)}
+            }
+        )
     locked.status = ModerationStatus.PUBLISHED
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = user
     locked.rejection_reason = ""
     locked.save(
         update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason", "updated_at"]
+    )
+    ModerationLogEntry.objects.create(
+        organisation=locked,
+        decision=ModerationDecision.PUBLISHED,
+        moderator=user,
+        created_at=locked.reviewed_at,
+        reason=reason,
+        failed_checks=[{"key": item.key, "detail": item.detail} for item in failed],
     )
     recipients = _admin_emails(locked)
     transaction.on_commit(lambda: _send("published", {"organisation": locked}, recipients))
@@ -419,7 +448,8 @@ def organisation_reject(*, organisation: Organisation, user: User, reason: str) 
     """Send a profile back to its admins with a reason (also takes a published one down).
 
     Preconditions: `user` is staff; `reason` is not blank (ValidationError). Side effects:
-    after commit, the organisation's admins get an email with the reason;
+    a moderation log entry; after commit, the organisation's admins get an email with the
+    reason;
     `organisation_reviewed` is sent (notifications).
     """
     _require_staff(user)
@@ -438,6 +468,13 @@ def organisation_reject(*, organisation: Organisation, user: User, reason: str) 
     locked.rejection_reason = reason[:5000]
     locked.save(
         update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason", "updated_at"]
+    )
+    ModerationLogEntry.objects.create(
+        organisation=locked,
+        decision=ModerationDecision.REJECTED,
+        moderator=user,
+        created_at=locked.reviewed_at,
+        reason=locked.rejection_reason,
     )
     recipients = _admin_emails(locked)
     transaction.on_commit(lambda: _send("rejected", {"organisation": locked}, recipients))

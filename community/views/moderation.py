@@ -4,33 +4,40 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community.forms.organisations import RejectForm
+from community.forms.organisations import PublishForm, RejectForm
 from community.models import Organisation
 from community.selectors import organisations as selectors
 from community.services import organisations as services
+
+LOG_PAGE_SIZE = 50
 
 
 def _queue_page(
     request: HttpRequest,
     failed: Organisation | None = None,
-    failed_form: RejectForm | None = None,
+    failed_form: RejectForm | PublishForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     entries = []
     for organisation in selectors.organisation_moderation_queue():
+        prefix = f"org{organisation.pk}"
         form = failed_form if failed and failed.pk == organisation.pk else None
         entries.append(
             {
                 "organisation": organisation,
                 "checklist": selectors.organisation_checklist(organisation),
                 "missing_fields": services.organisation_missing_field_labels(organisation),
-                "reject_form": form or RejectForm(prefix=f"org{organisation.pk}"),
+                "publish_form": form
+                if isinstance(form, PublishForm)
+                else PublishForm(prefix=prefix),
+                "reject_form": form if isinstance(form, RejectForm) else RejectForm(prefix=prefix),
             }
         )
     return render(request, "community/moderation/queue.html", {"entries": entries}, status=status)
@@ -44,16 +51,27 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def moderation_publish(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get_for_moderation(request.user, slug)
-    try:
-        services.organisation_publish(organisation=organisation, user=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("%(name)s is published; its admins were told.") % {"name": organisation}
-        )
-    return redirect("moderation-queue")
+    form = PublishForm(request.POST, prefix=f"org{organisation.pk}")
+    if form.is_valid():
+        try:
+            services.organisation_publish(
+                organisation=organisation,
+                user=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["publish_reason"],
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # not publishable (any more): say so
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect("moderation-queue")
+            for error in exc.message_dict.get("reason", []):
+                form.add_error("publish_reason", error)
+        else:
+            messages.success(
+                request, _("%(name)s is published; its admins were told.") % {"name": organisation}
+            )
+            return redirect("moderation-queue")
+    return _queue_page(request, failed=organisation, failed_form=form, status=400)
 
 
 @require_POST
@@ -79,8 +97,20 @@ def moderation_reject(request: HttpRequest, slug: str) -> HttpResponse:
     return _queue_page(request, failed=organisation, failed_form=form, status=400)
 
 
+def moderation_log(request: HttpRequest) -> HttpResponse:
+    """Staff decisions on profiles, newest first, with the reasons and overridden checks."""
+    selectors.moderation_require_staff(request.user)
+    page = Paginator(selectors.moderation_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = [
+        {"entry": entry, "failed_checks": selectors.moderation_log_failed_checks(entry)}
+        for entry in page.object_list
+    ]
+    return render(request, "community/moderation/log.html", {"page": page, "entries": entries})
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("moderation/", moderation_queue, name="moderation-queue"),
+    path("moderation/log/", moderation_log, name="moderation-log"),
     path(
         "moderation/organisations/<slug:slug>/publish/",
         moderation_publish,

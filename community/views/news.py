@@ -37,7 +37,8 @@ PAGE_SIZE = 12
 def news_list(request: HttpRequest) -> HttpResponse:
     ecosystem = request.GET.get("ecosystem", "")
     country = request.GET.get("country", "").upper()
-    items = news_list_published(ecosystem=ecosystem or None, country=country or None)
+    q = request.GET.get("q", "").strip()
+    items = news_list_published(ecosystem=ecosystem or None, country=country or None, q=q)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -55,6 +56,7 @@ def news_list(request: HttpRequest) -> HttpResponse:
             "countries": countries,
             "selected_ecosystem": ecosystem,
             "selected_country": country,
+            "q": q,
             "filter_query": query.urlencode(),
             "can_post": user_can_post_news(request.user),
             "my_unpublished": mine,

@@ -187,7 +187,9 @@ def test_interest_opens_a_conversation_with_author_and_admins_and_the_first_mess
 def test_an_author_who_is_also_admin_is_added_once(organisation, admin):
     listing = ListingFactory(organisation=organisation, author=admin)
     interested = UserFactory()
-    conversation = listing_express_interest(user=interested, listing=listing, message="Hello")
+    conversation, _created = listing_express_interest(
+        user=interested, listing=listing, message="Hello"
+    )
     assert active_people(conversation) == {interested.pk, admin.pk}
     assert conversation.participants.count() == 2
 
@@ -195,7 +197,9 @@ def test_an_author_who_is_also_admin_is_added_once(organisation, admin):
 def test_an_author_who_left_is_not_added(listing, author, admin, organisation):
     organisation.memberships.filter(user=author).delete()
     interested = UserFactory()
-    conversation = listing_express_interest(user=interested, listing=listing, message="Hello")
+    conversation, _created = listing_express_interest(
+        user=interested, listing=listing, message="Hello"
+    )
     assert active_people(conversation) == {interested.pk, admin.pk}
 
 

@@ -58,7 +58,7 @@ def test_interest_in_a_listing_is_one_notification_for_each_person_who_answers()
     admin = MembershipFactory(organisation=organisation, role="admin").user
     listing = ListingFactory(organisation=organisation, author=author, title="Drone test range")
     visitor = UserFactory(full_name="Ines Costa")
-    conversation = listing_express_interest(
+    conversation, _created = listing_express_interest(
         user=visitor, listing=listing, message="We would like to test here.", client_id="i1"
     )
     for person in (author, admin):
