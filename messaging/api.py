@@ -22,7 +22,7 @@ Every user id a client sends (participants, users, user) names a person through 
 that does not exist (400, "No such person."), so no answer reveals a name or an account.
 
 Everything is for logged-in users; a conversation, message or attachment the caller does
-not take part in answers 404 (messaging.selectors), staff included.
+not take part in answers 404 (messaging.selectors.conversations), staff included.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from community.selectors.accounts import PERSON_NOT_FOUND
-from messaging import selectors, services
+from messaging import services
 from messaging.models import Conversation, Listing, Message
+from messaging.selectors import conversations as selectors
 from messaging.serializers import (
     AttachmentUploadSerializer,
     BlockCreateSerializer,
@@ -90,7 +91,7 @@ def _users(user: Any, ids: list[int], field: str) -> list[Any]:
 def _listing(user: Any, listing_id: int | None) -> Listing | None:
     if listing_id is None:
         return None
-    from messaging.selectors_listings import listing_get_for
+    from messaging.selectors.listings import listing_get_for
 
     try:
         return listing_get_for(user, listing_id)

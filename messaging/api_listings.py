@@ -8,7 +8,7 @@
 - `listings/{id}/interest/` POST `{message, client_id}`: a private conversation with the
   organisation, answered 201 `{conversation, url}`.
 
-A listing the caller may not see answers 404 (messaging.selectors_listings.listing_get_for);
+A listing the caller may not see answers 404 (messaging.selectors.listings.listing_get_for);
 one they may see but not change answers 403. Unknown filter values answer 400 naming the
 parameter.
 """
@@ -33,7 +33,7 @@ from rest_framework.routers import SimpleRouter
 
 from messaging import services_listings as services
 from messaging.models import Listing, ListingCategory, ListingKind
-from messaging.selectors_listings import (
+from messaging.selectors.listings import (
     listing_get_for,
     listing_postable_organisations,
     listing_search,

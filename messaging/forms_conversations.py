@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from community.forms.news import ErrorsDescribedMixin
 from community.selectors.accounts import PERSON_NOT_FOUND
-from messaging import selectors
 from messaging.models import Conversation
+from messaging.selectors import conversations as selectors
 from messaging.services import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,

@@ -112,7 +112,7 @@ class ConversationSerializer(serializers.Serializer[Conversation]):
     )
 
     def to_representation(self, instance: Conversation) -> dict[str, Any]:
-        from messaging.selectors import active_participants
+        from messaging.selectors.conversations import active_participants
 
         members = active_participants(instance)
         last = self.context.get("last_messages", {}).get(getattr(instance, "last_message_id", 0))

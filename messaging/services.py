@@ -1,8 +1,8 @@
 """Writes of ClusterXchange conversations: the one write path for HTTP and socket actions.
 
 Every function here opens the transaction, re-checks the permission it needs (callers have
-already fetched the objects through the gates in messaging/selectors.py, so a hidden object
-never reaches a service), writes, and appends the live events in the same transaction
+already fetched the objects through the gates in messaging/selectors/conversations.py, so a
+hidden object never reaches a service), writes, and appends the live events in the same transaction
 (`realtime.events.event_append`; broadcast after commit).
 
 Lock and event order, to keep PostgreSQL free of deadlocks: the conversation row, then the
@@ -56,7 +56,7 @@ from messaging.models import (
     MessageReport,
     Participant,
 )
-from messaging.selectors import (
+from messaging.selectors.conversations import (
     PRESENCE_KEY,
     PRESENCE_TTL,
     InboxState,

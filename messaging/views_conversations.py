@@ -3,10 +3,10 @@ conversation itself (history, composer, participants and settings).
 
 Everything works without JavaScript (forms that POST, then redirect); config/static/js/
 inbox.js and conversation.js make the pages live over the shared socket, and people-picker.js
-turns the people search of "new conversation" and "add people" into a combobox. Every page fetches
-the conversation or message through the gates in messaging.selectors (404 for anyone who is
-not an active participant) and writes through messaging.services, the same functions the
-REST API and the socket actions call.
+turns the people search of "new conversation" and "add people" into a combobox. Every page
+fetches the conversation or message through the gates in messaging.selectors.conversations
+(404 for anyone who is not an active participant) and writes through messaging.services, the
+same functions the REST API and the socket actions call.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from community.selectors.accounts import (
     PersonMatch,
 )
 from community.throttling import rate_limit_hit
-from messaging import selectors, services
+from messaging import services
 from messaging.events import AttachmentPayload, attachment_payload
 from messaging.forms_conversations import (
     ConversationStartForm,
@@ -46,6 +46,7 @@ from messaging.forms_conversations import (
     ReportForm,
 )
 from messaging.models import Conversation, Message, MessageKind, Participant
+from messaging.selectors import conversations as selectors
 from realtime.topics import user_topic
 
 INBOX_PAGE_SIZE = 50

@@ -1,7 +1,7 @@
 """Pages of ClusterXchange listings: browse, post, detail (follow, express interest), edit,
 close / reopen / delete, and "mine" (my organisations' listings and the ones I follow).
 
-Every page fetches a listing through messaging.selectors_listings.listing_get_for (404 when
+Every page fetches a listing through messaging.selectors.listings.listing_get_for (404 when
 hidden) and writes through messaging.services_listings (which re-checks the rules).
 """
 
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from messaging import services_listings as services
 from messaging.forms_listings import InterestForm, ListingFilterForm, ListingForm
 from messaging.models import Listing
-from messaging.selectors_listings import (
+from messaging.selectors.listings import (
     listing_can_delete,
     listing_can_edit,
     listing_can_post,

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from messaging import services
 from messaging.models import Attachment, Conversation, Message
-from messaging.selectors import conversation_can_subscribe
+from messaging.selectors.conversations import conversation_can_subscribe
 from tests.factories import StaffFactory, UserFactory
 from tests.messaging.conversation_support import API, api, colleagues, group, send
 
