@@ -24,9 +24,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from messaging import services
 from messaging.events import message_payload
 from messaging.selectors import conversations as selectors
+from messaging.services import conversations as services
 from realtime.actions import register_action
 
 

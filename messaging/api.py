@@ -47,7 +47,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from community.selectors.accounts import PERSON_NOT_FOUND
-from messaging import services
 from messaging.models import Conversation, Listing, Message
 from messaging.selectors import conversations as selectors
 from messaging.serializers import (
@@ -73,6 +72,7 @@ from messaging.serializers import (
     XchangeAttachmentSerializer,
     XchangeMessageSerializer,
 )
+from messaging.services import conversations as services
 from realtime.topics import user_topic
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)

@@ -31,7 +31,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from messaging import services_listings as services
 from messaging.models import Listing, ListingCategory, ListingKind
 from messaging.selectors.listings import (
     listing_get_for,
@@ -45,6 +44,7 @@ from messaging.serializers_listings import (
     ListingSerializer,
     ListingWriteSerializer,
 )
+from messaging.services import listings as services
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search."),

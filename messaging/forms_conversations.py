@@ -14,7 +14,7 @@ from community.forms.news import ErrorsDescribedMixin
 from community.selectors.accounts import PERSON_NOT_FOUND
 from messaging.models import Conversation
 from messaging.selectors import conversations as selectors
-from messaging.services import (
+from messaging.services.conversations import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,

@@ -1,4 +1,4 @@
-"""Forms of the ClusterXchange listing pages. They validate input; services_listings writes."""
+"""Forms of the ClusterXchange listing pages. They validate input; services.listings writes."""
 
 from __future__ import annotations
 

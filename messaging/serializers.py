@@ -19,7 +19,7 @@ from community.selectors.accounts import (
 )
 from messaging import events
 from messaging.models import Block, Conversation, Message
-from messaging.services import (
+from messaging.services.conversations import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,

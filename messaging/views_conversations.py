@@ -35,7 +35,6 @@ from community.selectors.accounts import (
     PersonMatch,
 )
 from community.throttling import rate_limit_hit
-from messaging import services
 from messaging.events import AttachmentPayload, attachment_payload
 from messaging.forms_conversations import (
     ConversationStartForm,
@@ -47,6 +46,7 @@ from messaging.forms_conversations import (
 )
 from messaging.models import Conversation, Message, MessageKind, Participant
 from messaging.selectors import conversations as selectors
+from messaging.services import conversations as services
 from realtime.topics import user_topic
 
 INBOX_PAGE_SIZE = 50

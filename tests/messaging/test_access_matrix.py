@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from messaging import services
 from messaging.models import Attachment, Conversation, Message
 from messaging.selectors.conversations import conversation_can_subscribe
+from messaging.services import conversations as services
 from tests.factories import StaffFactory, UserFactory
 from tests.messaging.conversation_support import API, api, colleagues, group, send
 

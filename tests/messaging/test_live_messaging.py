@@ -10,8 +10,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection, transaction
 
-from messaging import services
 from messaging.models import Block, Message
+from messaging.services import conversations as services
 from realtime.models import Event
 from tests.factories import UserFactory
 from tests.messaging.conversation_support import (
