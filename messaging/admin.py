@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Conversation, Message, MessageReport, Participant
-from messaging.services import conversations as services
+from messaging.services import messages as services
 
 
 class ReadOnlyAdminMixin:

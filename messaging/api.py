@@ -72,7 +72,11 @@ from messaging.serializers import (
     XchangeAttachmentSerializer,
     XchangeMessageSerializer,
 )
-from messaging.services import conversations as services
+from messaging.services import attachments as attachment_services
+from messaging.services import blocks as block_services
+from messaging.services import conversations as conversation_services
+from messaging.services import inbox as inbox_services
+from messaging.services import messages as message_services
 from realtime.topics import user_topic
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -147,7 +151,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         serializer = ConversationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        conversation, created = services.conversation_open(
+        conversation, created = conversation_services.conversation_open(
             creator=request.user,  # type: ignore[arg-type]
             participants=_users(request.user, data["participants"], "participants"),
             title=data["title"],
@@ -171,7 +175,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         conversation = selectors.conversation_get_for(request.user, pk)
         serializer = ConversationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.conversation_rename(
+        conversation_services.conversation_rename(
             user=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             title=serializer.validated_data["title"],
@@ -183,18 +187,20 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
     def leave(self, request: Request, pk: str) -> Response:
         """Leave the conversation; it disappears from your inbox."""
         conversation = selectors.conversation_get_for(request.user, pk)
-        services.conversation_leave(user=request.user, conversation=conversation)  # type: ignore[arg-type]
+        conversation_services.conversation_leave(user=request.user, conversation=conversation)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _flag(self, pk: str, **change: bool) -> Response:
         conversation = selectors.conversation_get_for(self.request.user, pk)
         user: Any = self.request.user
         if "archived" in change:
-            services.conversation_archive(
+            inbox_services.conversation_archive(
                 user=user, conversation=conversation, archived=change["archived"]
             )
         else:
-            services.conversation_mute(user=user, conversation=conversation, muted=change["muted"])
+            inbox_services.conversation_mute(
+                user=user, conversation=conversation, muted=change["muted"]
+            )
         return self._detail(pk)
 
     @extend_schema(parameters=[ID], request=None, responses=ConversationSerializer)
@@ -228,7 +234,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         conversation = selectors.conversation_get_for(request.user, pk)
         serializer = ParticipantsAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.participant_add(
+        conversation_services.participant_add(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             users=_users(request.user, serializer.validated_data["users"], "users"),
@@ -255,7 +261,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         )
         if person is None:
             raise Http404
-        services.participant_remove(
+        conversation_services.participant_remove(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             user=person,
@@ -269,7 +275,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         conversation = selectors.conversation_get_for(request.user, pk)
         serializer = ReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        participant = services.conversation_mark_read(
+        participant = inbox_services.conversation_mark_read(
             user=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             message_id=serializer.validated_data["message_id"],
@@ -335,7 +341,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         serializer = MessageSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        message, created = services.message_send(
+        message, created = message_services.message_send(
             sender=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             body=data["body"],
@@ -362,7 +368,7 @@ class MessageViewSet(viewsets.GenericViewSet[Message]):
         message = selectors.message_get_for(request.user, pk)
         serializer = MessageEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        message = services.message_edit(
+        message = message_services.message_edit(
             user=request.user,  # type: ignore[arg-type]
             message=message,
             body=serializer.validated_data["body"],
@@ -373,7 +379,7 @@ class MessageViewSet(viewsets.GenericViewSet[Message]):
     def destroy(self, request: Request, pk: str) -> Response:
         """Delete your message within 15 minutes: a tombstone stays in the history."""
         message = selectors.message_get_for(request.user, pk)
-        services.message_delete(user=request.user, message=message)  # type: ignore[arg-type]
+        message_services.message_delete(user=request.user, message=message)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -387,7 +393,7 @@ class MessageViewSet(viewsets.GenericViewSet[Message]):
         message = selectors.message_get_for(request.user, pk)
         serializer = MessageReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = services.message_report(
+        report = message_services.message_report(
             reporter=request.user,  # type: ignore[arg-type]
             message=message,
             reason=serializer.validated_data["reason"],
@@ -415,7 +421,7 @@ class AttachmentViewSet(viewsets.GenericViewSet[Any]):
         conversation = selectors.conversation_get_for(
             request.user, serializer.validated_data["conversation"]
         )
-        attachment = services.attachment_upload(
+        attachment = attachment_services.attachment_upload(
             user=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             file=serializer.validated_data["file"],
@@ -464,7 +470,7 @@ class BlockViewSet(viewsets.GenericViewSet[Any]):
         serializer = BlockCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         (person,) = _users(request.user, [serializer.validated_data["user"]], "user")
-        block = services.user_block(blocker=request.user, blocked=person)  # type: ignore[arg-type]
+        block = block_services.user_block(blocker=request.user, blocked=person)  # type: ignore[arg-type]
         return Response(BlockSerializer(block).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[USER_ID], responses={204: None})
@@ -473,7 +479,7 @@ class BlockViewSet(viewsets.GenericViewSet[Any]):
         block = selectors.blocks_for(request.user).filter(blocked_id=int(user_id)).first()
         if block is None:
             raise Http404
-        services.user_unblock(blocker=request.user, blocked=block.blocked)  # type: ignore[arg-type]
+        block_services.user_unblock(blocker=request.user, blocked=block.blocked)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -14,12 +14,12 @@ from community.forms.news import ErrorsDescribedMixin
 from community.selectors.accounts import PERSON_NOT_FOUND
 from messaging.models import Conversation
 from messaging.selectors import conversations as selectors
-from messaging.services.conversations import (
+from messaging.services.conversations import MAX_TITLE_LENGTH
+from messaging.services.messages import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,
     MAX_REPORT_REASON_LENGTH,
-    MAX_TITLE_LENGTH,
 )
 
 

@@ -19,13 +19,13 @@ from community.selectors.accounts import (
 )
 from messaging import events
 from messaging.models import Block, Conversation, Message
-from messaging.services.conversations import (
+from messaging.services.conversations import MAX_TITLE_LENGTH
+from messaging.services.inbox import message_preview
+from messaging.services.messages import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,
     MAX_REPORT_REASON_LENGTH,
-    MAX_TITLE_LENGTH,
-    message_preview,
 )
 
 

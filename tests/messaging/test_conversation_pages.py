@@ -13,7 +13,7 @@ from django.test import Client
 
 from messaging.models import Block, Conversation, Message, MessageReport, Participant
 from messaging.selectors.conversations import topic_seq
-from messaging.services.conversations import conversation_archive, conversation_mark_read
+from messaging.services.inbox import conversation_archive, conversation_mark_read
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.messaging.conversation_support import colleagues, group, one_to_one, send
 

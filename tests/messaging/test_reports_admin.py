@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from messaging.models import MessageReport
-from messaging.services import conversations as services
+from messaging.services import messages as services
 from realtime.models import Event
 from tests.factories import StaffFactory, UserFactory
 from tests.messaging.conversation_support import one_to_one, send
