@@ -37,7 +37,7 @@ from messaging.selectors.listings import (
     listing_postable_organisations,
     listing_search,
 )
-from messaging.serializers_listings import (
+from messaging.serializers.listings import (
     ListingDetailSerializer,
     ListingInterestResultSerializer,
     ListingInterestSerializer,

@@ -49,7 +49,7 @@ from rest_framework.views import APIView
 from community.selectors.accounts import PERSON_NOT_FOUND
 from messaging.models import Conversation, Listing, Message
 from messaging.selectors import conversations as selectors
-from messaging.serializers import (
+from messaging.serializers.conversations import (
     AttachmentUploadSerializer,
     BlockCreateSerializer,
     BlockSerializer,
