@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from messaging.forms_listings import InterestForm, ListingFilterForm, ListingForm
+from messaging.forms.listings import InterestForm, ListingFilterForm, ListingForm
 from messaging.models import Listing
 from messaging.selectors.listings import (
     listing_can_delete,

@@ -36,7 +36,7 @@ from community.selectors.accounts import (
 )
 from community.throttling import rate_limit_hit
 from messaging.events import AttachmentPayload, attachment_payload
-from messaging.forms_conversations import (
+from messaging.forms.conversations import (
     ConversationStartForm,
     MessageEditForm,
     MessageForm,
