@@ -356,8 +356,8 @@ def listing_express_interest(
 
     Participants: `user`, the organisation's admins and the author if still a member
     (deduplicated). `message` is the first message. `client_id` makes a retried request
-    answer with the conversation created the first time
-    (messaging.services.conversations.conversation_open stores the write once).
+    answer with the conversation created the first time (messaging.services.conversation_open
+    stores the write once).
 
     Refused (PermissionDenied) when `user` is not logged in or not verified, belongs to the
     listing's organisation, or the listing is closed or expired; ValidationError when the
