@@ -27,11 +27,11 @@ urlpatterns = [
     path("api/v1/", include("notifications.api")),
     path("notifications/", include("notifications.urls")),
     path("", include("notifications.urls_sw")),
-    path("api/v1/xchange/", include("messaging.urls_api")),
+    path("api/v1/xchange/", include("messaging.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("xchange/", include("messaging.urls_pages")),
+    path("xchange/", include("messaging.urls")),
     path("", include("community.urls")),
 ]
 if settings.SERVE_MEDIA:  # where no proxy serves MEDIA_ROOT (docs/operations.md)

@@ -24,8 +24,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from messaging import selectors, services
 from messaging.events import message_payload
+from messaging.selectors import conversations as selectors
+from messaging.services import inbox as inbox_services
+from messaging.services import messages as message_services
+from messaging.services import presence as presence_services
 from realtime.actions import register_action
 
 
@@ -62,20 +65,20 @@ def message_send_action(user: Any, data: dict[str, Any], client_id: str | None) 
     if not client_id:
         raise ValidationError({"id": [_("The action frame needs an id (the client id).")]})
     conversation = selectors.conversation_get_for(user, _int(data, "conversation"), related=False)
-    message, created = services.message_send(
+    message, created = message_services.message_send(
         sender=user,
         conversation=conversation,
         body=_text(data, "body", required=False),
         client_id=client_id,
         reply_to=_int(data, "reply_to", required=False),
-        attachments=_ids(data, "attachments", services.MAX_ATTACHMENTS_PER_MESSAGE),
+        attachments=_ids(data, "attachments", message_services.MAX_ATTACHMENTS_PER_MESSAGE),
     )
     return {"message_id": message.pk, "created": created, "message": message_payload(message)}
 
 
 def message_edit_action(user: Any, data: dict[str, Any], client_id: str | None) -> dict[str, Any]:
     message = selectors.message_get_for(user, _int(data, "message"))
-    message = services.message_edit(user=user, message=message, body=_text(data, "body"))
+    message = message_services.message_edit(user=user, message=message, body=_text(data, "body"))
     return {
         "message_id": message.pk,
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
@@ -84,7 +87,7 @@ def message_edit_action(user: Any, data: dict[str, Any], client_id: str | None) 
 
 def message_delete_action(user: Any, data: dict[str, Any], client_id: str | None) -> dict[str, Any]:
     message = selectors.message_get_for(user, _int(data, "message"))
-    message = services.message_delete(user=user, message=message)
+    message = message_services.message_delete(user=user, message=message)
     return {
         "message_id": message.pk,
         "deleted_at": message.deleted_at.isoformat() if message.deleted_at else None,
@@ -95,7 +98,7 @@ def conversation_read_action(
     user: Any, data: dict[str, Any], client_id: str | None
 ) -> dict[str, Any]:
     conversation = selectors.conversation_get_for(user, _int(data, "conversation"))
-    participant = services.conversation_mark_read(
+    participant = inbox_services.conversation_mark_read(
         user=user, conversation=conversation, message_id=_int(data, "message_id") or 0
     )
     return {
@@ -109,7 +112,7 @@ def conversation_read_action(
 def presence_heartbeat_action(
     user: Any, data: dict[str, Any], client_id: str | None
 ) -> dict[str, Any]:
-    services.presence_heartbeat(user=user)
+    presence_services.presence_heartbeat(user=user)
     return {"online": True, "ttl": selectors.PRESENCE_TTL}
 
 

@@ -14,8 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from messaging import services
 from messaging.models import Conversation, Message, MessageReport, Participant
+from messaging.services import messages as services
 
 
 class ReadOnlyAdminMixin:

@@ -7,7 +7,7 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from messaging.actions import register_actions
-        from messaging.selectors import conversation_can_subscribe
+        from messaging.selectors.conversations import conversation_can_subscribe
         from realtime.topics import register_topic
 
         # `conversation:<id>`: active participants only; "typing" is relayed, never logged.

@@ -18,8 +18,9 @@ from django.utils import timezone
 from community.models import ModerationStatus, Organisation, OrganisationMembership, User
 from community.signals import demo_seeded
 from messaging.models import ListingCategory, ListingKind
-from messaging.services import conversation_mark_read, message_send
-from messaging.services_listings import listing_create, listing_express_interest, listing_follow
+from messaging.services.inbox import conversation_mark_read
+from messaging.services.listings import listing_create, listing_express_interest, listing_follow
+from messaging.services.messages import message_send
 
 # (kind, category, title pattern, description pattern); {topic} and {city} are filled in.
 TEMPLATES: list[tuple[str, str, str, str]] = [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from community.models import Ecosystem, User
 from messaging.models import Listing, ListingKind, ListingStatus
-from messaging.selectors_listings import (
+from messaging.selectors.listings import (
     ListingSearchParams,
     listing_list_followed_by,
     listing_search,

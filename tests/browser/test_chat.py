@@ -25,7 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CONVERSATION_CODE = """
 from community.models import User
-from messaging.services import conversation_open, message_send
+from messaging.services.conversations import conversation_open
+from messaging.services.messages import message_send
 anna = User.objects.get(pk=params["anna"])
 marc = User.objects.get(pk=params["marc"])
 conversation = conversation_open(creator=anna, participants=[marc])[0]
@@ -36,7 +37,8 @@ result = {"id": conversation.pk}
 
 OTHER_CODE = """
 from community.models import User
-from messaging.services import conversation_open, message_send
+from messaging.services.conversations import conversation_open
+from messaging.services.messages import message_send
 anna = User.objects.get(pk=params["anna"])
 zoe = User.objects.get(pk=params["zoe"])
 conversation = conversation_open(creator=zoe, participants=[anna])[0]

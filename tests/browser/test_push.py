@@ -63,7 +63,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 OPEN_CODE = """
 from community.models import User
-from messaging.services import conversation_open
+from messaging.services.conversations import conversation_open
 anna = User.objects.get(pk=params["anna"])
 ben = User.objects.get(pk=params["ben"])
 conversation, created = conversation_open(creator=ben, participants=[anna])
@@ -73,7 +73,8 @@ result = conversation.pk
 
 MESSAGE_CODE = """
 from community.models import User
-from messaging.services import conversation_open, message_send
+from messaging.services.conversations import conversation_open
+from messaging.services.messages import message_send
 from notifications.models import Notification
 from notifications.push import push_payload
 anna = User.objects.get(pk=params["anna"])

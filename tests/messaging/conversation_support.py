@@ -10,7 +10,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from messaging.models import Conversation, Message
-from messaging.services import conversation_open, message_send
+from messaging.services.conversations import conversation_open
+from messaging.services.messages import message_send
 
 API = "/api/v1/xchange/"
 

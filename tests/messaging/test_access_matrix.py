@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from messaging import services
 from messaging.models import Attachment, Conversation, Message
-from messaging.selectors import conversation_can_subscribe
+from messaging.selectors.conversations import conversation_can_subscribe
+from messaging.services import attachments as attachment_services
+from messaging.services import conversations as conversation_services
 from tests.factories import StaffFactory, UserFactory
 from tests.messaging.conversation_support import API, api, colleagues, group, send
 
@@ -36,11 +37,11 @@ class World:
 def world(db) -> World:
     admin, member, former = UserFactory(), UserFactory(), UserFactory()
     team = group(admin, member, former)
-    attachment = services.attachment_upload(
+    attachment = attachment_services.attachment_upload(
         user=admin, conversation=team, file=SimpleUploadedFile("a.pdf", PDF)
     )
     message = send(admin, team, "agenda", attachments=[attachment])
-    services.participant_remove(actor=admin, conversation=team, user=former)
+    conversation_services.participant_remove(actor=admin, conversation=team, user=former)
     newcomer = UserFactory()
     colleagues(admin, member, newcomer)  # someone they may name by id
     return World(

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from messaging.models import Block, Conversation, Message, MessageReport, Participant
-from messaging.selectors import topic_seq
-from messaging.services import conversation_archive, conversation_mark_read
+from messaging.selectors.conversations import topic_seq
+from messaging.services.inbox import conversation_archive, conversation_mark_read
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.messaging.conversation_support import colleagues, group, one_to_one, send
 

@@ -261,7 +261,7 @@ def test_search_finds_only_my_conversations(anna, marc, lea):
 
 
 def test_presence_answers_for_contacts_only(anna, marc, lea):
-    from messaging.services import presence_heartbeat
+    from messaging.services.presence import presence_heartbeat
 
     one_to_one(anna, marc)
     presence_heartbeat(user=marc)

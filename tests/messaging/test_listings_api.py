@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from community.models import Ecosystem
 from community.models.taxonomy import ECOSYSTEMS
 from messaging.models import Listing
-from messaging.services_listings import listing_create
+from messaging.services.listings import listing_create
 from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory
 
 API = "/api/v1/xchange/listings/"

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from community.models import Ecosystem
 from community.models.taxonomy import ECOSYSTEMS
 from messaging.models import Conversation, Message
-from messaging.services_listings import (
+from messaging.services.listings import (
     listing_close,
     listing_express_interest,
     listing_follow,

@@ -10,8 +10,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection, transaction
 
-from messaging import services
 from messaging.models import Block, Message
+from messaging.services import conversations as conversation_services
+from messaging.services import inbox as inbox_services
+from messaging.services import messages as message_services
 from realtime.models import Event
 from tests.factories import UserFactory
 from tests.messaging.conversation_support import (
@@ -91,7 +93,7 @@ def test_remove_revokes_the_subscription_after_commit(
     team = group(anna, marc, lea)
     broadcasts.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.participant_remove(actor=anna, conversation=team, user=lea)
+        conversation_services.participant_remove(actor=anna, conversation=team, user=lea)
     assert broadcasts.rechecks() == [(f"u.{lea.pk}", team.topic)]
     topic_events = [e for _, e in broadcasts.events(f"t.conversation.{team.pk}")]
     assert topic_events == ["participant.removed", "message.created"]
@@ -105,7 +107,9 @@ def test_mark_read_broadcasts_receipt_and_inbox(broadcasts, django_capture_on_co
     message = send(anna, conversation, "read me")
     broadcasts.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.conversation_mark_read(user=marc, conversation=conversation, message_id=message.pk)
+        inbox_services.conversation_mark_read(
+            user=marc, conversation=conversation, message_id=message.pk
+        )
     assert broadcasts.events() == [
         (f"t.conversation.{conversation.pk}", "receipt.updated"),
         (f"t.user.{marc.pk}", "inbox.updated"),
@@ -123,8 +127,8 @@ def test_edit_and_delete_broadcast(broadcasts, django_capture_on_commit_callback
     message = send(anna, conversation, "draft")
     broadcasts.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.message_edit(user=anna, message=message, body="final")
-        services.message_delete(user=anna, message=message)
+        message_services.message_edit(user=anna, message=message, body="final")
+        message_services.message_delete(user=anna, message=message)
     assert [e for _, e in broadcasts.events()] == ["message.edited", "message.deleted"]
 
 
@@ -243,7 +247,9 @@ async def test_removed_participant_is_cut_off_within_two_seconds():
     team = await make_group(anna, marc, lea)
     lea_ws = await open_socket(lea)
     assert (await subscribe(lea_ws, team.topic))[-1]["type"] == "subscribed"
-    await sync_to_async(services.participant_remove)(actor=anna, conversation=team, user=lea)
+    await sync_to_async(conversation_services.participant_remove)(
+        actor=anna, conversation=team, user=lea
+    )
     removed = await next_event(lea_ws, "participant.removed")
     assert removed["data"]["user"]["id"] == lea.pk
     frame = await next_frame(lea_ws, "unsubscribed", timeout=2)
@@ -413,7 +419,7 @@ def test_concurrent_retries_store_one_message(transactional_db):
     def retry() -> None:
         try:
             barrier.wait()
-            message, created = services.message_send(
+            message, created = message_services.message_send(
                 sender=anna, conversation=conversation, body="once", client_id="race"
             )
             results.append((message.pk, created))

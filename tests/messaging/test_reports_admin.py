@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from messaging import services
 from messaging.models import MessageReport
+from messaging.services import messages as services
 from realtime.models import Event
 from tests.factories import StaffFactory, UserFactory
 from tests.messaging.conversation_support import one_to_one, send

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from messaging.models import Message
-from messaging.services import message_send
+from messaging.services.messages import message_send
 from notifications.models import Notification
 from tests.factories import UserFactory
 from tests.messaging.conversation_support import one_to_one
@@ -22,8 +22,8 @@ def test_a_failing_notification_does_not_fail_the_stored_send(monkeypatch, caplo
     def broken(*args, **kwargs):
         raise RuntimeError("the notifications table is locked")
 
-    monkeypatch.setattr("messaging.services._notify_message", broken)
-    with caplog.at_level(logging.ERROR, logger="messaging.services"):
+    monkeypatch.setattr("messaging.services.messages._notify_message", broken)
+    with caplog.at_level(logging.ERROR, logger="messaging.services.messages"):
         message, created = message_send(
             sender=anna, conversation=conversation, body="still here", client_id="c-1"
         )

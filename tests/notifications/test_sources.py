@@ -50,7 +50,7 @@ def test_invitation_notifies_an_existing_account_only():
 
 
 def test_interest_in_a_listing_is_one_notification_for_each_person_who_answers():
-    from messaging.services_listings import listing_express_interest
+    from messaging.services.listings import listing_express_interest
     from tests.factories import ListingFactory
 
     organisation = OrganisationFactory()

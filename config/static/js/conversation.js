@@ -1,6 +1,6 @@
 // One ClusterXchange conversation, live (docs/realtime.md, "ClusterXchange").
 //
-// The page is rendered by the server (messaging/views_conversations.py) and works without
+// The page is rendered by the server (messaging/views/conversations.py) and works without
 // this script. Here: the topic `conversation:<id>` is followed from the seq the page was
 // rendered at; sends go over the socket with an optimistic bubble; typing, read receipts,
 // presence, edit/delete/reply in place, attachments through the REST upload, "load older".

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from messaging.services import attachments_prune
+from messaging.services.attachments import attachments_prune
 
 
 class Command(BaseCommand):

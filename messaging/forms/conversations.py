@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from community.forms.news import ErrorsDescribedMixin
 from community.selectors.accounts import PERSON_NOT_FOUND
-from messaging import selectors
 from messaging.models import Conversation
-from messaging.services import (
+from messaging.selectors import conversations as selectors
+from messaging.services.conversations import MAX_TITLE_LENGTH
+from messaging.services.messages import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,
     MAX_REPORT_REASON_LENGTH,
-    MAX_TITLE_LENGTH,
 )
 
 

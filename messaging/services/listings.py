@@ -1,6 +1,6 @@
 """Writes for ClusterXchange listings: post, edit, close, reopen, delete, follow, interest.
 
-Every service re-checks the rule it enforces (messaging/selectors_listings.py states them)
+Every service re-checks the rule it enforces (messaging/selectors/listings.py states them)
 and raises PermissionDenied when it does not hold, and ValidationError (a dict naming the
 field) for bad input, storing nothing. Descriptions are sanitised here, so nothing
 unsanitised reaches the database.
@@ -26,7 +26,7 @@ from django_countries import countries
 from community.models import Ecosystem, Organisation, User
 from community.richtext import render_markdown, sanitize_html
 from messaging.models import Listing, ListingCategory, ListingFollow, ListingKind, ListingStatus
-from messaging.selectors_listings import (
+from messaging.selectors.listings import (
     listing_can_delete,
     listing_can_edit,
     listing_can_view,
@@ -368,7 +368,7 @@ def listing_express_interest(
     Side effects: those of conversation_open (events on the conversation and user topics),
     and a `listing.interest` notification to the people who will answer.
     """
-    from messaging.services import conversation_open
+    from messaging.services.conversations import conversation_open
 
     refusal = listing_interest_refusal(user, listing)
     if refusal:

@@ -10,7 +10,7 @@
   one (a retry with the same `client_id`, which stores nothing, or the one-to-one about this
   listing that the message was added to).
 
-A listing the caller may not see answers 404 (messaging.selectors_listings.listing_get_for);
+A listing the caller may not see answers 404 (messaging.selectors.listings.listing_get_for);
 one they may see but not change answers 403. Unknown filter values answer 400 naming the
 parameter.
 """
@@ -33,20 +33,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from messaging import services_listings as services
 from messaging.models import Listing, ListingCategory, ListingKind
-from messaging.selectors_listings import (
+from messaging.selectors.listings import (
     listing_get_for,
     listing_postable_organisations,
     listing_search,
 )
-from messaging.serializers_listings import (
+from messaging.serializers.listings import (
     ListingDetailSerializer,
     ListingInterestResultSerializer,
     ListingInterestSerializer,
     ListingSerializer,
     ListingWriteSerializer,
 )
+from messaging.services import listings as services
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search."),

@@ -19,13 +19,13 @@ from community.selectors.accounts import (
 )
 from messaging import events
 from messaging.models import Block, Conversation, Message
-from messaging.services import (
+from messaging.services.conversations import MAX_TITLE_LENGTH
+from messaging.services.inbox import message_preview
+from messaging.services.messages import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,
     MAX_REPORT_REASON_LENGTH,
-    MAX_TITLE_LENGTH,
-    message_preview,
 )
 
 
@@ -112,7 +112,7 @@ class ConversationSerializer(serializers.Serializer[Conversation]):
     )
 
     def to_representation(self, instance: Conversation) -> dict[str, Any]:
-        from messaging.selectors import active_participants
+        from messaging.selectors.conversations import active_participants
 
         members = active_participants(instance)
         last = self.context.get("last_messages", {}).get(getattr(instance, "last_message_id", 0))

@@ -3,10 +3,10 @@ conversation itself (history, composer, participants and settings).
 
 Everything works without JavaScript (forms that POST, then redirect); config/static/js/
 inbox.js and conversation.js make the pages live over the shared socket, and people-picker.js
-turns the people search of "new conversation" and "add people" into a combobox. Every page fetches
-the conversation or message through the gates in messaging.selectors (404 for anyone who is
-not an active participant) and writes through messaging.services, the same functions the
-REST API and the socket actions call.
+turns the people search of "new conversation" and "add people" into a combobox. Every page
+fetches the conversation or message through the gates in messaging.selectors.conversations
+(404 for anyone who is not an active participant) and writes through messaging.services, the
+same functions the REST API and the socket actions call.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ from community.selectors.accounts import (
     PersonMatch,
 )
 from community.throttling import rate_limit_hit
-from messaging import selectors, services
 from messaging.events import AttachmentPayload, attachment_payload
-from messaging.forms_conversations import (
+from messaging.forms.conversations import (
     ConversationStartForm,
     MessageEditForm,
     MessageForm,
@@ -46,6 +45,12 @@ from messaging.forms_conversations import (
     ReportForm,
 )
 from messaging.models import Conversation, Message, MessageKind, Participant
+from messaging.selectors import conversations as selectors
+from messaging.services import attachments as attachment_services
+from messaging.services import blocks as block_services
+from messaging.services import conversations as conversation_services
+from messaging.services import inbox as inbox_services
+from messaging.services import messages as message_services
 from realtime.topics import user_topic
 
 INBOX_PAGE_SIZE = 50
@@ -177,7 +182,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 conversation=conversation,
                 name=conversation_name(conversation, user),
                 last=last,
-                preview=services.message_preview(last),
+                preview=inbox_services.message_preview(last),
                 unread=conversation.unread,
                 muted=bool(conversation.muted),
             )
@@ -201,7 +206,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            conversation, created = services.conversation_open(
+            conversation, created = conversation_services.conversation_open(
                 creator=cast(User, request.user),
                 participants=data["people"],
                 title=data["title"],
@@ -243,7 +248,7 @@ class MessageView:
 
     @property
     def quote_text(self) -> str:
-        return services.message_preview(self.quoted)
+        return inbox_services.message_preview(self.quoted)
 
     @property
     def files(self) -> list[AttachmentPayload]:
@@ -302,7 +307,7 @@ def _detail_context(
     others = [p for p in participants if p.user_id != user.pk]
     quoted = _quoted(page)
     receipts = _seen_by(page, others)
-    window_start = timezone.now() - services.MESSAGE_EDIT_WINDOW
+    window_start = timezone.now() - message_services.MESSAGE_EDIT_WINDOW
     items = [
         MessageView(
             message=m,
@@ -352,7 +357,7 @@ def _detail_context(
         "picker_strings": _picker_strings(),
         "rename_form": RenameForm(initial={"title": conversation.title}),
         "seq": conversation.seq,  # type: ignore[attr-defined]
-        "edit_minutes": int(services.MESSAGE_EDIT_WINDOW.total_seconds() // 60),
+        "edit_minutes": int(message_services.MESSAGE_EDIT_WINDOW.total_seconds() // 60),
         "last_message_id": page[-1].pk if page else None,
         "js_strings": _js_strings(),
     }
@@ -420,10 +425,12 @@ def message_send(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 message = stored  # a retried submit: stored once, nothing uploaded again
             else:
                 uploaded = [
-                    services.attachment_upload(user=user, conversation=conversation, file=f)
+                    attachment_services.attachment_upload(
+                        user=user, conversation=conversation, file=f
+                    )
                     for f in data["attachments"]
                 ]
-                message, _created = services.message_send(
+                message, _created = message_services.message_send(
                     sender=user,
                     conversation=conversation,
                     body=data["body"] or "",
@@ -458,7 +465,7 @@ def message_edit(request: HttpRequest, conversation_id: int, message_id: int) ->
     form = MessageEditForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_edit(
+            message_services.message_edit(
                 user=request.user,  # type: ignore[arg-type]
                 message=message,
                 body=form.cleaned_data["body"],
@@ -482,7 +489,7 @@ def message_edit(request: HttpRequest, conversation_id: int, message_id: int) ->
 def message_delete(request: HttpRequest, conversation_id: int, message_id: int) -> HttpResponse:
     message = _message_in(request, conversation_id, message_id)
     try:
-        services.message_delete(user=request.user, message=message)  # type: ignore[arg-type]
+        message_services.message_delete(user=request.user, message=message)  # type: ignore[arg-type]
     except PermissionDenied as exc:
         _flash(request, exc)
     else:
@@ -496,7 +503,7 @@ def message_report(request: HttpRequest, conversation_id: int, message_id: int) 
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_report(
+            message_services.message_report(
                 reporter=request.user,  # type: ignore[arg-type]
                 message=message,
                 reason=form.cleaned_data["reason"],
@@ -520,7 +527,7 @@ def conversation_read(request: HttpRequest, conversation_id: int) -> HttpRespons
     """ "Mark as read" without JavaScript (with it, conversation.js marks what is on screen)."""
     conversation = selectors.conversation_get_for(request.user, conversation_id)
     try:
-        services.conversation_mark_read(
+        inbox_services.conversation_mark_read(
             user=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             message_id=int(request.POST.get("message_id") or 0),
@@ -541,7 +548,7 @@ def _back(conversation: Conversation) -> HttpResponse:
 @require_POST
 def conversation_leave(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.conversation_get_for(request.user, conversation_id)
-    services.conversation_leave(user=request.user, conversation=conversation)  # type: ignore[arg-type]
+    conversation_services.conversation_leave(user=request.user, conversation=conversation)  # type: ignore[arg-type]
     messages.success(
         request, _("You left “%(name)s”.") % {"name": conversation_name(conversation, request.user)}
     )
@@ -555,7 +562,7 @@ def conversation_flag(request: HttpRequest, conversation_id: int, flag: str) -> 
     conversation = selectors.conversation_get_for(request.user, conversation_id)
     user: Any = request.user
     if flag in {"archive", "unarchive"}:
-        services.conversation_archive(
+        inbox_services.conversation_archive(
             user=user, conversation=conversation, archived=flag == "archive"
         )
         if flag == "archive":
@@ -563,7 +570,7 @@ def conversation_flag(request: HttpRequest, conversation_id: int, flag: str) -> 
             return redirect("xchange-inbox")
         messages.success(request, _("Back in your inbox."))
     else:
-        services.conversation_mute(user=user, conversation=conversation, muted=flag == "mute")
+        inbox_services.conversation_mute(user=user, conversation=conversation, muted=flag == "mute")
         messages.success(
             request,
             _("Muted: its messages no longer count in your unread total.")
@@ -584,10 +591,10 @@ def conversation_block(request: HttpRequest, conversation_id: int) -> HttpRespon
         raise Http404
     person = others[0].user
     if request.POST.get("action") == "unblock":
-        services.user_unblock(blocker=user, blocked=person)
+        block_services.user_unblock(blocker=user, blocked=person)
         messages.success(request, _("%(name)s is unblocked.") % {"name": person.display_name})
     else:
-        services.user_block(blocker=user, blocked=person)
+        block_services.user_block(blocker=user, blocked=person)
         messages.success(
             request,
             _("%(name)s is blocked: they can no longer write to you here.")
@@ -612,7 +619,7 @@ def participants_add(request: HttpRequest, conversation_id: int) -> HttpResponse
         messages.error(request, " ".join(str(e) for e in form.errors["people"]))
         return _back(conversation)
     try:
-        added = services.participant_add(
+        added = conversation_services.participant_add(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             users=form.cleaned_data["people"],
@@ -638,7 +645,7 @@ def participant_remove(request: HttpRequest, conversation_id: int, user_id: int)
     if person is None:
         raise Http404
     try:
-        services.participant_remove(
+        conversation_services.participant_remove(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             user=person,
@@ -657,7 +664,7 @@ def conversation_rename(request: HttpRequest, conversation_id: int) -> HttpRespo
     form = RenameForm(request.POST)
     if form.is_valid():
         try:
-            services.conversation_rename(
+            conversation_services.conversation_rename(
                 user=request.user,  # type: ignore[arg-type]
                 conversation=conversation,
                 title=form.cleaned_data["title"],

@@ -22,7 +22,7 @@ Every user id a client sends (participants, users, user) names a person through 
 that does not exist (400, "No such person."), so no answer reveals a name or an account.
 
 Everything is for logged-in users; a conversation, message or attachment the caller does
-not take part in answers 404 (messaging.selectors), staff included.
+not take part in answers 404 (messaging.selectors.conversations), staff included.
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from community.selectors.accounts import PERSON_NOT_FOUND
-from messaging import selectors, services
 from messaging.models import Conversation, Listing, Message
-from messaging.serializers import (
+from messaging.selectors import conversations as selectors
+from messaging.serializers.conversations import (
     AttachmentUploadSerializer,
     BlockCreateSerializer,
     BlockSerializer,
@@ -72,6 +72,11 @@ from messaging.serializers import (
     XchangeAttachmentSerializer,
     XchangeMessageSerializer,
 )
+from messaging.services import attachments as attachment_services
+from messaging.services import blocks as block_services
+from messaging.services import conversations as conversation_services
+from messaging.services import inbox as inbox_services
+from messaging.services import messages as message_services
 from realtime.topics import user_topic
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -90,7 +95,7 @@ def _users(user: Any, ids: list[int], field: str) -> list[Any]:
 def _listing(user: Any, listing_id: int | None) -> Listing | None:
     if listing_id is None:
         return None
-    from messaging.selectors_listings import listing_get_for
+    from messaging.selectors.listings import listing_get_for
 
     try:
         return listing_get_for(user, listing_id)
@@ -146,7 +151,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         serializer = ConversationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        conversation, created = services.conversation_open(
+        conversation, created = conversation_services.conversation_open(
             creator=request.user,  # type: ignore[arg-type]
             participants=_users(request.user, data["participants"], "participants"),
             title=data["title"],
@@ -170,7 +175,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         conversation = selectors.conversation_get_for(request.user, pk)
         serializer = ConversationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.conversation_rename(
+        conversation_services.conversation_rename(
             user=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             title=serializer.validated_data["title"],
@@ -182,18 +187,20 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
     def leave(self, request: Request, pk: str) -> Response:
         """Leave the conversation; it disappears from your inbox."""
         conversation = selectors.conversation_get_for(request.user, pk)
-        services.conversation_leave(user=request.user, conversation=conversation)  # type: ignore[arg-type]
+        conversation_services.conversation_leave(user=request.user, conversation=conversation)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _flag(self, pk: str, **change: bool) -> Response:
         conversation = selectors.conversation_get_for(self.request.user, pk)
         user: Any = self.request.user
         if "archived" in change:
-            services.conversation_archive(
+            inbox_services.conversation_archive(
                 user=user, conversation=conversation, archived=change["archived"]
             )
         else:
-            services.conversation_mute(user=user, conversation=conversation, muted=change["muted"])
+            inbox_services.conversation_mute(
+                user=user, conversation=conversation, muted=change["muted"]
+            )
         return self._detail(pk)
 
     @extend_schema(parameters=[ID], request=None, responses=ConversationSerializer)
@@ -227,7 +234,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         conversation = selectors.conversation_get_for(request.user, pk)
         serializer = ParticipantsAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.participant_add(
+        conversation_services.participant_add(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             users=_users(request.user, serializer.validated_data["users"], "users"),
@@ -254,7 +261,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         )
         if person is None:
             raise Http404
-        services.participant_remove(
+        conversation_services.participant_remove(
             actor=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             user=person,
@@ -268,7 +275,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         conversation = selectors.conversation_get_for(request.user, pk)
         serializer = ReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        participant = services.conversation_mark_read(
+        participant = inbox_services.conversation_mark_read(
             user=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             message_id=serializer.validated_data["message_id"],
@@ -334,7 +341,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
         serializer = MessageSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        message, created = services.message_send(
+        message, created = message_services.message_send(
             sender=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             body=data["body"],
@@ -361,7 +368,7 @@ class MessageViewSet(viewsets.GenericViewSet[Message]):
         message = selectors.message_get_for(request.user, pk)
         serializer = MessageEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        message = services.message_edit(
+        message = message_services.message_edit(
             user=request.user,  # type: ignore[arg-type]
             message=message,
             body=serializer.validated_data["body"],
@@ -372,7 +379,7 @@ class MessageViewSet(viewsets.GenericViewSet[Message]):
     def destroy(self, request: Request, pk: str) -> Response:
         """Delete your message within 15 minutes: a tombstone stays in the history."""
         message = selectors.message_get_for(request.user, pk)
-        services.message_delete(user=request.user, message=message)  # type: ignore[arg-type]
+        message_services.message_delete(user=request.user, message=message)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -386,7 +393,7 @@ class MessageViewSet(viewsets.GenericViewSet[Message]):
         message = selectors.message_get_for(request.user, pk)
         serializer = MessageReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = services.message_report(
+        report = message_services.message_report(
             reporter=request.user,  # type: ignore[arg-type]
             message=message,
             reason=serializer.validated_data["reason"],
@@ -414,7 +421,7 @@ class AttachmentViewSet(viewsets.GenericViewSet[Any]):
         conversation = selectors.conversation_get_for(
             request.user, serializer.validated_data["conversation"]
         )
-        attachment = services.attachment_upload(
+        attachment = attachment_services.attachment_upload(
             user=request.user,  # type: ignore[arg-type]
             conversation=conversation,
             file=serializer.validated_data["file"],
@@ -463,7 +470,7 @@ class BlockViewSet(viewsets.GenericViewSet[Any]):
         serializer = BlockCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         (person,) = _users(request.user, [serializer.validated_data["user"]], "user")
-        block = services.user_block(blocker=request.user, blocked=person)  # type: ignore[arg-type]
+        block = block_services.user_block(blocker=request.user, blocked=person)  # type: ignore[arg-type]
         return Response(BlockSerializer(block).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[USER_ID], responses={204: None})
@@ -472,7 +479,7 @@ class BlockViewSet(viewsets.GenericViewSet[Any]):
         block = selectors.blocks_for(request.user).filter(blocked_id=int(user_id)).first()
         if block is None:
             raise Http404
-        services.user_unblock(blocker=request.user, blocked=block.blocked)  # type: ignore[arg-type]
+        block_services.user_unblock(blocker=request.user, blocked=block.blocked)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,4 +1,4 @@
-"""Forms of the ClusterXchange listing pages. They validate input; services_listings writes."""
+"""Forms of the ClusterXchange listing pages. They validate input; services.listings writes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django_countries import countries
 from community.forms.news import ErrorsDescribedMixin
 from community.models import Ecosystem, Organisation
 from messaging.models import ListingCategory, ListingKind
-from messaging.selectors_listings import listing_postable_organisations
+from messaging.selectors.listings import listing_postable_organisations
 
 
 class DateInput(forms.DateInput):
@@ -106,7 +106,7 @@ class InterestForm(ErrorsDescribedMixin, forms.Form):
 
 class ListingFilterForm(ErrorsDescribedMixin, forms.Form):
     """The browser's filters, rendered as selects. The values are validated once, by
-    messaging.selectors_listings.listing_search_params, whose errors the view adds here."""
+    messaging.selectors.listings.listing_search_params, whose errors the view adds here."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     kind = forms.CharField(label=_("Offers or demands"), required=False)

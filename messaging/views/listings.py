@@ -1,8 +1,8 @@
 """Pages of ClusterXchange listings: browse, post, detail (follow, express interest), edit,
 close / reopen / delete, and "mine" (my organisations' listings and the ones I follow).
 
-Every page fetches a listing through messaging.selectors_listings.listing_get_for (404 when
-hidden) and writes through messaging.services_listings (which re-checks the rules).
+Every page fetches a listing through messaging.selectors.listings.listing_get_for (404 when
+hidden) and writes through messaging.services.listings (which re-checks the rules).
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from messaging import services_listings as services
-from messaging.forms_listings import InterestForm, ListingFilterForm, ListingForm
+from messaging.forms.listings import InterestForm, ListingFilterForm, ListingForm
 from messaging.models import Listing
-from messaging.selectors_listings import (
+from messaging.selectors.listings import (
     listing_can_delete,
     listing_can_edit,
     listing_can_post,
@@ -37,6 +36,7 @@ from messaging.selectors_listings import (
     listing_search,
     listing_search_params,
 )
+from messaging.services import listings as services
 
 PAGE_SIZE = 20
 FILTER_NAMES = ("q", "kind", "category", "ecosystem", "country", "target_country", "sort")

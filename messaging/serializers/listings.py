@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus, Organisation
 from messaging.models import Listing, ListingCategory, ListingKind
-from messaging.selectors_listings import (
+from messaging.selectors.listings import (
     listing_can_delete,
     listing_can_edit,
     listing_interest_refusal,

@@ -1,0 +1,395 @@
+"""Writes of ClusterXchange messages: send, edit, delete, and reports to staff.
+
+Every function here opens the transaction, re-checks the permission it needs (callers have
+already fetched the objects through the gates in messaging/selectors/conversations.py, so a
+hidden object never reaches a service), writes, and appends the live events in the same
+transaction (`realtime.events.event_append`; broadcast after commit).
+
+Lock and event order: see messaging/services/conversations.py.
+
+Blocking: see messaging/services/blocks.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.richtext import render_markdown
+from messaging import events
+from messaging.models import (
+    Attachment,
+    Block,
+    Conversation,
+    Message,
+    MessageKind,
+    MessageReport,
+    Participant,
+)
+from messaging.selectors.conversations import participant_get
+from messaging.services.inbox import _append_inbox_events, message_preview
+from notifications.services import notify
+from realtime.events import event_append
+
+if TYPE_CHECKING:
+    from community.models import User
+
+logger = logging.getLogger(__name__)
+
+# A sender may edit or delete a message for this long after sending it.
+MESSAGE_EDIT_WINDOW = timedelta(minutes=15)
+MAX_BODY_LENGTH = 10_000
+MAX_CLIENT_ID_LENGTH = 64
+MAX_REPORT_REASON_LENGTH = 2000
+MAX_ATTACHMENTS_PER_MESSAGE = 10
+
+
+def _clean_body(body: str, *, allow_empty: bool = False) -> str:
+    body = (body or "").strip()
+    if not body and not allow_empty:
+        raise ValidationError({"body": _("Write a message.")})
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError(
+            {"body": _("A message is limited to %(n)s characters.") % {"n": f"{MAX_BODY_LENGTH:,}"}}
+        )
+    return body
+
+
+def _clean_client_id(client_id: str) -> str:
+    client_id = (client_id or "").strip()
+    if not client_id:
+        raise ValidationError({"client_id": _("A client-generated id is required.")})
+    if len(client_id) > MAX_CLIENT_ID_LENGTH:
+        raise ValidationError(
+            {"client_id": _("The client id is limited to %(n)s characters.") % {"n": 64}}
+        )
+    return client_id
+
+
+def _stored_send(sender: User, client_id: str, conversation: Conversation) -> Message | None:
+    stored = Message.objects.filter(sender=sender, client_id=client_id).first()
+    if stored is not None and stored.conversation_id != conversation.pk:
+        raise ValidationError(
+            {"client_id": _("This client id was already used for another message.")}
+        )
+    return stored
+
+
+def message_send(
+    *,
+    sender: User,
+    conversation: Conversation,
+    body: str,
+    client_id: str,
+    reply_to: Message | int | None = None,
+    attachments: Iterable[Attachment | int] = (),
+) -> tuple[Message, bool]:
+    """Send a message; idempotent on (sender, client_id).
+
+    A retry with a client id already stored returns the stored message and False, with no
+    new event (whatever the retry's body). Body: 1..10,000 characters of the markdown subset
+    (may be empty when attachments are sent); rendered with `render_markdown`. `reply_to`
+    must be a message of the same conversation; `attachments` (ids or objects, at most 10)
+    must have been uploaded by the sender into this conversation and not sent yet.
+
+    Preconditions: `sender` is an active participant (re-checked: Http404). Refused with
+    PermissionDenied in a one-to-one whose other participant has blocked the sender.
+
+    Side effects: conversation.last_message_at; the sender's read position moves to the new
+    message; the conversation is unarchived for the recipients (not for those who blocked
+    the sender). Events: `message.created` on the conversation topic; `inbox.updated` on the
+    user topic of every other active participant, except those who blocked the sender (the
+    sender's own devices follow their sends through the conversation topic or REST; one
+    event less per send keeps the hot path short). Then, in a second transaction, the
+    `message.new` notifications.
+    """
+    client_id = _clean_client_id(client_id)
+    stored = _stored_send(sender, client_id, conversation)
+    if stored is not None:
+        return stored, False
+    attachment_ids = [a.pk if isinstance(a, Attachment) else int(a) for a in attachments]
+    body = _clean_body(body, allow_empty=bool(attachment_ids))
+    if len(attachment_ids) > MAX_ATTACHMENTS_PER_MESSAGE:
+        raise ValidationError(
+            {"attachments": _("At most %(n)s attachments per message.") % {"n": 10}}
+        )
+    reply_to_id = reply_to.pk if isinstance(reply_to, Message) else reply_to
+    # No savepoint around the insert (two round trips on every send): a concurrent retry
+    # that stored the same client id first fails the whole transaction instead.
+    try:
+        with transaction.atomic():
+            members = {
+                user_id: (blocks, archived, muted)
+                for user_id, blocks, archived, muted in Participant.objects.filter(
+                    conversation=conversation, left_at__isnull=True
+                )
+                .annotate(
+                    blocks_sender=Exists(
+                        Block.objects.filter(blocker_id=OuterRef("user_id"), blocked=sender)
+                    )
+                )
+                .values_list("user_id", "blocks_sender", "archived", "muted")
+            }
+            if sender.pk not in members:
+                raise Http404
+            blockers = {user_id for user_id, (blocks, _a, _m) in members.items() if blocks}
+            archivers = {user_id for user_id, (_b, archived, _m) in members.items() if archived}
+            muters = {user_id for user_id, (_b, _a, muted) in members.items() if muted}
+            if blockers and not conversation.is_group:
+                raise PermissionDenied(_("This person does not accept messages from you."))
+            if (
+                reply_to_id is not None
+                and not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists()
+            ):
+                raise ValidationError({"reply_to": _("No such message in this conversation.")})
+            files = list(
+                Attachment.objects.select_for_update()
+                .order_by("pk")
+                .filter(
+                    pk__in=attachment_ids,
+                    conversation=conversation,
+                    uploader=sender,
+                    message__isnull=True,
+                )
+            )
+            if len(files) != len(set(attachment_ids)):
+                # A concurrent retry with these files may have stored the message while we
+                # waited for their row locks: answer it like any retry.
+                stored = _stored_send(sender, client_id, conversation)
+                if stored is not None:
+                    return stored, False
+                raise ValidationError(
+                    {"attachments": _("Unknown attachment, or one that was already sent.")}
+                )
+            message = Message.objects.create(
+                conversation=conversation,
+                sender=sender,
+                kind=MessageKind.TEXT,
+                client_id=client_id,
+                body=body,
+                body_html=render_markdown(body) if body else "",
+                reply_to_id=reply_to_id,
+            )
+            if files:
+                Attachment.objects.filter(pk__in=[f.pk for f in files]).update(message=message)
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=message.created_at
+            )
+            conversation.last_message_at = message.created_at
+            Participant.objects.filter(
+                conversation=conversation, user=sender, last_read_message_id__lt=message.pk
+            ).update(last_read_message_id=message.pk)
+            if archivers - blockers:
+                Participant.objects.filter(
+                    conversation=conversation, user_id__in=archivers - blockers
+                ).update(archived=False)
+            message.sender = sender
+            event_append(
+                topic=conversation.topic,
+                type=events.MESSAGE_CREATED,
+                data=dict(events.message_payload(message, attachments=files)),
+            )
+            _append_inbox_events(conversation, last=message, skip=blockers | {sender.pk})
+    except IntegrityError:
+        stored = _stored_send(sender, client_id, conversation)
+        if stored is None:
+            raise
+        return stored, False
+    # In a transaction of its own, after the message's: the message and its events are
+    # committed (and on their way to the sockets) before the notifications are written,
+    # which would otherwise double the time until the other participants see the message.
+    # A process that dies in between loses the notification, never the message
+    # (docs/decisions.md). Inside a caller's transaction both simply join it. The message is
+    # stored whatever happens here: a failure is logged, not turned into a failed send that
+    # a retry would answer with `created: False` and still no notification.
+    try:
+        with transaction.atomic():
+            _notify_message(
+                conversation, message, recipient_ids=set(members) - blockers - muters - {sender.pk}
+            )
+    except Exception:
+        logger.exception("Notifying the recipients of message %s failed", message.pk)
+    return message, True
+
+
+def _notify_message(
+    conversation: Conversation, message: Message, *, recipient_ids: set[int]
+) -> None:
+    """A `message.new` notification for each of `recipient_ids` (the caller leaves out
+    those who muted the conversation, blocked the sender, and the sender).
+
+    One unread notification per conversation (group key), so a burst stays one line and one
+    push. Push waits a few seconds (WEBPUSH_CHAT_GRACE_SECONDS): a recipient who is looking
+    at the conversation reads the message, which marks the notification read and skips the
+    push; muting the conversation meanwhile skips it too.
+    """
+    if not recipient_ids:
+        return
+    sender = message.sender
+    assert sender is not None
+    where = conversation.title or sender.display_name
+    notify(
+        recipients=get_user_model().objects.filter(pk__in=recipient_ids),
+        actor=sender,
+        kind="message.new",
+        verb=_("New message from %(who)s") % {"who": sender.display_name}
+        if not conversation.is_group
+        else _("New message from %(who)s in %(where)s")
+        % {"who": sender.display_name, "where": where},
+        target=conversation,
+        action_object=message,
+        url=conversation.get_absolute_url(),
+        group_key=conversation.topic,
+        data={
+            "conversation": conversation.pk,
+            "message": message.pk,
+            "body": message_preview(message),
+        },
+    )
+
+
+def _check_own_recent(user: User, message: Message, what: str) -> None:
+    participant_get(user, message.conversation)
+    if message.kind != MessageKind.TEXT or message.sender_id != user.pk:
+        raise PermissionDenied(_("Only its sender may %(what)s a message.") % {"what": what})
+    if timezone.now() - message.created_at > MESSAGE_EDIT_WINDOW:
+        raise PermissionDenied(
+            _("A message can be changed only within %(n)s minutes of sending it.")
+            % {"n": int(MESSAGE_EDIT_WINDOW.total_seconds() // 60)}
+        )
+
+
+def message_edit(*, user: User, message: Message, body: str) -> Message:
+    """Change the body of one's own message within MESSAGE_EDIT_WINDOW of sending it.
+
+    Refused (PermissionDenied): not the sender, a system message, too late, deleted.
+    Event `message.edited` on the conversation topic (none when the body is unchanged).
+    """
+    body = _clean_body(body, allow_empty=message.attachments.exists())
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update().select_related("conversation").get(pk=message.pk)
+        )
+        _check_own_recent(user, message, _("edit"))
+        if message.deleted_at is not None:
+            raise PermissionDenied(_("This message was deleted."))
+        if body == message.body:
+            return message
+        message.body = body
+        message.body_html = render_markdown(body) if body else ""
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "body_html", "edited_at"])
+        event_append(
+            topic=message.conversation.topic,
+            type=events.MESSAGE_EDITED,
+            data={
+                "id": message.pk,
+                "conversation": message.conversation_id,
+                "body": message.body,
+                "body_html": message.body_html,
+                "edited_at": message.edited_at.isoformat(),
+            },
+        )
+    return message
+
+
+def _tombstone(message: Message) -> None:
+    """Clear a message's content and attachments; append `message.deleted`."""
+    files = list(message.attachments.all())
+    message.body = ""
+    message.body_html = ""
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["body", "body_html", "deleted_at"])
+    for attachment in files:
+        transaction.on_commit(partial(attachment.file.delete, save=False))
+    Attachment.objects.filter(pk__in=[a.pk for a in files]).delete()
+    event_append(
+        topic=message.conversation.topic,
+        type=events.MESSAGE_DELETED,
+        data={
+            "id": message.pk,
+            "conversation": message.conversation_id,
+            "deleted_at": message.deleted_at.isoformat(),
+        },
+    )
+
+
+def message_delete(*, user: User, message: Message) -> Message:
+    """Delete one's own message within MESSAGE_EDIT_WINDOW: a tombstone stays (body and
+    attachments cleared, deleted_at set). Deleting again is a no-op.
+    Event `message.deleted` on the conversation topic; the files are removed after commit.
+    """
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update().select_related("conversation").get(pk=message.pk)
+        )
+        if message.deleted_at is not None and message.sender_id == user.pk:
+            participant_get(user, message.conversation)
+            return message
+        _check_own_recent(user, message, _("delete"))
+        _tombstone(message)
+    return message
+
+
+def message_remove(*, moderator: User, message: Message) -> Message:
+    """Staff remove a reported message (any age): the same tombstone as a deletion.
+
+    Precondition: `moderator` is staff and acts on a report (the admin's report queue).
+    """
+    if not moderator.is_staff:
+        raise PermissionDenied(_("Only staff may remove messages."))
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update().select_related("conversation").get(pk=message.pk)
+        )
+        if message.deleted_at is None:
+            _tombstone(message)
+    return message
+
+
+def message_report(*, reporter: User, message: Message, reason: str) -> MessageReport:
+    """Report a message to staff (participants only; once per reporter and message).
+
+    Refused: an empty or too long reason, one's own or a system message, a second report
+    (ValidationError). Side effect: the report waits in the admin's queue.
+    """
+    participant_get(reporter, message.conversation)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you report this message.")})
+    if len(reason) > MAX_REPORT_REASON_LENGTH:
+        raise ValidationError({"reason": _("The reason is limited to 2,000 characters.")})
+    if message.kind != MessageKind.TEXT or message.sender_id == reporter.pk:
+        raise ValidationError(_("You cannot report this message."))
+    try:
+        with transaction.atomic():
+            return MessageReport.objects.create(message=message, reporter=reporter, reason=reason)
+    except IntegrityError:
+        raise ValidationError(_("You have already reported this message.")) from None
+
+
+def report_resolve(
+    *, moderator: User, report: MessageReport, resolution: str = "", remove_message: bool = False
+) -> MessageReport:
+    """Close a report (staff), optionally removing the message (`message_remove`)."""
+    if not moderator.is_staff:
+        raise PermissionDenied(_("Only staff may resolve reports."))
+    with transaction.atomic():
+        if remove_message:
+            message_remove(moderator=moderator, message=report.message)
+        report.resolved_at = timezone.now()
+        report.resolved_by = moderator
+        report.resolution = resolution.strip()
+        report.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    return report

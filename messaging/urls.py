@@ -1,0 +1,9 @@
+"""ClusterXchange pages, mounted at /xchange/ by config/urls.py, gathered from one module per
+domain."""
+
+from messaging.views import conversations, listings
+
+urlpatterns = [
+    *listings.urlpatterns,
+    *conversations.urlpatterns,
+]
