@@ -359,7 +359,7 @@ def listing_express_interest(
     side can block the other), and an existing one between the two about the listing is
     reused, `message` added to it; with more it is a group titled as the listing. `message`
     is the first message. `client_id` makes a retried request answer with the conversation
-    of the first time and store nothing (messaging.services.conversation_open).
+    of the first time and store nothing (messaging.services.conversations.conversation_open).
 
     Refused (PermissionDenied) when `user` is not logged in or not verified, belongs to the
     listing's organisation, the listing is closed or expired, or the one person who would

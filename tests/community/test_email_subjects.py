@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from community.models import ModerationStatus
 from community.services.news import news_publish, news_reject
 from community.services.organisations import organisation_reject
-from messaging.services_listings import listing_express_interest
+from messaging.services.listings import listing_express_interest
 from notifications.models import Notification
 from notifications.tasks import notification_email
 from tests.factories import (

@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 from django.test import Client
 
 from messaging.models import Block, Conversation, Message, Participant
-from messaging.services import user_block
+from messaging.services.blocks import user_block
 from notifications.models import Notification
 from realtime.models import Event
 from tests.factories import ListingFactory, UserFactory
