@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from community.models import OrganisationRole
 from community.services.accounts import api_token_create
 from messaging.services import conversation_open, message_send
+from notifications.push import vapid_keys_generate
 from notifications.services import notify
 from tests.factories import (
     ListingFactory,
@@ -72,13 +73,17 @@ class Seeded:
 
 
 @pytest.fixture
-def seeded(ecosystems, monkeypatch) -> Seeded:
+def seeded(ecosystems, monkeypatch, settings) -> Seeded:
     # Throttles raised: the class reads its rates once, at import.
     monkeypatch.setattr(
         SimpleRateThrottle,
         "THROTTLE_RATES",
         dict.fromkeys(SimpleRateThrottle.THROTTLE_RATES, "100000/minute"),
     )
+    # A deployment has push keys (without them push/key/ is a configuration error, a 500).
+    keys = vapid_keys_generate()
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = keys["private_key"]
+    settings.WEBPUSH_VAPID_PUBLIC_KEY = keys["public_key"]
     me = UserFactory()
     other = UserFactory()
     own = OrganisationFactory(contact_email="", website="", primary_ecosystem=None)

@@ -27,7 +27,8 @@ UPLOAD_PARSERS = (MultiPartParser, FileUploadParser)
 class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text=_("Stable, machine-readable: invalid, not_found, …"))
     message = serializers.CharField(help_text=_("For people, in the request's language."))
-    fields = serializers.DictField(
+    # The body's key is "fields"; DRF's metaclass takes it as a field, not the property.
+    fields = serializers.DictField(  # type: ignore[assignment]
         required=False, help_text=_("For `invalid`: the messages per input field.")
     )
 
@@ -55,7 +56,8 @@ class AutoSchema(openapi.AutoSchema):
         view = self.view
         locations = {parameter["in"] for parameter in operation.get("parameters", [])}
         answers: list[tuple[str, Any]] = []
-        if "requestBody" in operation or "query" in locations:
+        if "requestBody" in operation or "query" in locations or self.method not in SAFE_METHODS:
+            # A service also refuses a write the object's state does not allow with a 400.
             answers.append(("400", _("Invalid input (`invalid`, with `fields`).")))
         authenticators = view.get_authenticators()
         if authenticators:
@@ -79,9 +81,8 @@ class AutoSchema(openapi.AutoSchema):
             return bool(self.view.get_permissions()) or any(
                 isinstance(authenticator, SessionAuthentication) for authenticator in authenticators
             )
-        return not all(
-            isinstance(permission, READ_OPEN_PERMISSIONS) for permission in self.view.get_permissions()
-        )
+        permission_classes = self.view.get_permissions()
+        return not all(isinstance(each, READ_OPEN_PERMISSIONS) for each in permission_classes)
 
     def _takes_files(self) -> bool:
         # Uploads are what the proxy's body limit refuses before Django sees them.
