@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -73,7 +75,19 @@ class Seeded:
 
 
 @pytest.fixture
-def seeded(ecosystems, monkeypatch, settings) -> Seeded:
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI handler, whose request signals would close the
+    database connection inside the test's transaction; Django's test client disconnects
+    them the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(ecosystems, monkeypatch, settings, _keep_the_test_connection) -> Seeded:
     # Throttles raised: the class reads its rates once, at import.
     monkeypatch.setattr(
         SimpleRateThrottle,
