@@ -68,6 +68,10 @@ class CheckboxFilter(django_filters.BooleanFilter):
 class CountryField(django_filters.fields.MultipleChoiceField):
     """Validates a code by lookup, not by walking (and sorting) 250 translated names."""
 
+    def to_python(self, value: Any) -> list[str]:
+        # `?country=` is no filter, as an empty value is for every other filter.
+        return [code for code in super().to_python(value) if code]
+
     def valid_value(self, value: Any) -> bool:
         return bool(countries.alpha2(str(value)))
 

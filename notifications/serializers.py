@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from community.serializers.fields import ObjectIdField
 from notifications.kinds import all_kinds
 from notifications.models import DeliverySettings, Notification, PushSubscription
 
@@ -34,9 +35,7 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 
 class IdsSerializer(serializers.Serializer[Any]):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
-    )
+    ids = serializers.ListField(child=ObjectIdField(), min_length=1, max_length=500)
 
 
 class PreferenceSerializer(serializers.Serializer[Any]):

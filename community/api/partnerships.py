@@ -14,14 +14,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from community.models import Organisation, Partnership, PartnershipKind, PartnershipMembership
+from community.models import Organisation, Partnership, PartnershipMembership
 from community.selectors.partnerships import (
     partnership_get_for,
     partnership_list,
@@ -33,6 +33,7 @@ from community.serializers.partnerships import (
     PartnershipListItemSerializer,
     PartnershipMemberAddSerializer,
     PartnershipMemberSerializer,
+    PartnershipQuerySerializer,
     PartnershipWriteSerializer,
 )
 from community.services import partnerships as partnership_services
@@ -53,15 +54,15 @@ class PartnershipListCreate(generics.GenericAPIView[Partnership]):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Partnership]:
-        kind = self.request.query_params.get("kind") or None
-        ecosystem = self.request.query_params.get("ecosystem") or None
-        return partnership_list(kind=kind, ecosystem=ecosystem)
+        query = PartnershipQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        return partnership_list(
+            kind=filters.get("kind") or None, ecosystem=filters.get("ecosystem") or None
+        )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, enum=PartnershipKind.values),
-            OpenApiParameter("ecosystem", str, description="Ecosystem slug."),
-        ],
+        parameters=[PartnershipQuerySerializer],
         responses=PartnershipListItemSerializer(many=True),
     )
     def get(self, request: Request) -> Response:

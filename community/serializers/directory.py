@@ -17,7 +17,7 @@ class DirectoryItemSerializer(serializers.ModelSerializer[Organisation]):
     country = serializers.CharField(source="country.code", read_only=True)
     country_name = serializers.CharField(source="country.name", read_only=True)
     primary_ecosystem: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     ecosystems = serializers.ManyRelatedField(
         child_relation=serializers.SlugRelatedField(slug_field="slug", read_only=True),

@@ -27,7 +27,7 @@ class NewsListItemSerializer(serializers.ModelSerializer[NewsItem]):
     ecosystems: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
-    country = CountryField(read_only=True)
+    country = CountryField(read_only=True, allow_blank=True)
     url = serializers.SerializerMethodField()
     image = serializers.ImageField(read_only=True, use_url=True)
 

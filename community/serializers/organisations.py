@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_countries.serializers import CountryFieldMixin
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,6 +20,7 @@ from community.models import (
     Tag,
 )
 from community.selectors import organisations as selectors
+from community.serializers.fields import OptionalEmailField, OptionalURLField
 from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
@@ -60,8 +60,10 @@ class OrganisationDetailSerializer(CountryFieldMixin, serializers.ModelSerialize
         many=True, read_only=True, slug_field="slug"
     )
     primary_ecosystem: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
-        read_only=True, slug_field="slug"
+        read_only=True, slug_field="slug", allow_null=True
     )
+    website = OptionalURLField(read_only=True)
+    contact_email = OptionalEmailField(read_only=True)
     tags = TagSerializer(many=True, read_only=True)
     logo = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -98,7 +100,7 @@ class OrganisationDetailSerializer(CountryFieldMixin, serializers.ModelSerialize
         request = self.context.get("request")
         return getattr(request, "user", None)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_logo(self, obj: Organisation) -> str | None:
         if not obj.logo:
             return None

@@ -15,6 +15,7 @@ from community.models import (
     PartnershipKind,
     PartnershipMembership,
 )
+from community.serializers.fields import OptionalURLField
 from community.serializers.news import OrganisationRefSerializer
 
 
@@ -53,6 +54,8 @@ class PartnershipListItemSerializer(serializers.ModelSerializer[Partnership]):
 
 
 class PartnershipDetailSerializer(PartnershipListItemSerializer):
+    website = OptionalURLField(read_only=True)
+
     class Meta(PartnershipListItemSerializer.Meta):
         fields = [*PartnershipListItemSerializer.Meta.fields, "description", "website"]
         read_only_fields = fields
@@ -108,6 +111,17 @@ class PartnershipWriteSerializer(serializers.Serializer[Partnership]):
                 }
             )
         return attrs
+
+
+class PartnershipQuerySerializer(serializers.Serializer[Any]):
+    """The list's filters; an empty value is no filter."""
+
+    kind = serializers.ChoiceField(
+        choices=PartnershipKind.choices, required=False, allow_blank=True
+    )
+    ecosystem = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Ecosystem slug.")
+    )
 
 
 class PartnershipMemberAddSerializer(serializers.Serializer[Any]):

@@ -46,7 +46,9 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from community.api.pagination import PageNumberPagination
 from community.selectors.accounts import PERSON_NOT_FOUND
+from community.serializers.fields import ObjectIdField
 from messaging.models import Conversation, Listing, Message
 from messaging.selectors import conversations as selectors
 from messaging.serializers.conversations import (
@@ -412,7 +414,8 @@ class AttachmentViewSet(viewsets.GenericViewSet[Any]):
 
     @extend_schema(
         request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: XchangeAttachmentSerializer},
+        # 404: the conversation is not one of yours.
+        responses={201: XchangeAttachmentSerializer, 404: None},
     )
     def create(self, request: Request) -> Response:
         """Upload a file into a conversation; send its id with a message to share it."""
@@ -485,6 +488,7 @@ class BlockViewSet(viewsets.GenericViewSet[Any]):
 
 class SearchView(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination  # read by the schema too: a page, not an array
 
     @extend_schema(
         parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
@@ -492,12 +496,10 @@ class SearchView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Search the messages of your conversations, newest first."""
-        from community.api.pagination import PageNumberPagination
-
         q = request.query_params.get("q", "").strip()
         if not q:
             raise ValidationError({"q": [_("Type something to search for.")]})
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.message_search(request.user, q), request, self)
         assert page is not None
         return paginator.get_paginated_response(
@@ -541,9 +543,11 @@ class PresenceView(APIView):
         """Who is online now (has a live socket)."""
         raw = request.query_params.get("user_ids", "")
         try:
-            ids = [int(part) for part in raw.split(",") if part.strip()]
-        except ValueError:
+            ids = [ObjectIdField().run_validation(part) for part in raw.split(",") if part.strip()]
+        except ValidationError:
             raise ValidationError({"user_ids": [_("Comma-separated user ids.")]}) from None
+        if not ids:
+            raise ValidationError({"user_ids": [_("Give at least one user id.")]})
         if len(ids) > selectors.PRESENCE_QUERY_MAX:
             raise ValidationError({"user_ids": [_("At most 100 people at a time.")]})
         shared = selectors.contacts_among(request.user, ids)

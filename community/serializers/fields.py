@@ -1,0 +1,33 @@
+"""Serializer fields whose schema says exactly what the API sends and takes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+# BigAutoField: ids above this cannot exist, and the databases refuse to compare with them.
+MAX_OBJECT_ID = 2**63 - 1
+
+NOTHING = {"type": "string", "maxLength": 0}
+
+
+class ObjectIdField(serializers.IntegerField):
+    """The id of another object in the input: a whole number from 1 to MAX_OBJECT_ID."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_OBJECT_ID)
+        super().__init__(**kwargs)
+
+
+# An optional address stays "" when it is not given (never null), as it always has.
+@extend_schema_field({"anyOf": [{"type": "string", "format": "email"}, NOTHING]})
+class OptionalEmailField(serializers.EmailField):
+    """An email address, or "" when none is given."""
+
+
+@extend_schema_field({"anyOf": [{"type": "string", "format": "uri"}, NOTHING]})
+class OptionalURLField(serializers.URLField):
+    """A web address, or "" when none is given."""
