@@ -27,7 +27,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from community.models import OrganisationRole
 from community.services.accounts import api_token_create
-from messaging.services import conversation_open, message_send
+from messaging.services.conversations import conversation_open
+from messaging.services.messages import message_send
 from notifications.push import vapid_keys_generate
 from notifications.services import notify
 from tests.factories import (
