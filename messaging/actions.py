@@ -125,5 +125,5 @@ def register_actions() -> None:
     register_action("message.edit", message_edit_action)
     register_action("message.delete", message_delete_action)
     register_action("conversation.read", conversation_read_action)
-    register_action("presence.heartbeat", presence_heartbeat_action)
+    register_action("presence.heartbeat", presence_heartbeat_action, counted=False)
     register_action("presence.query", presence_query_action)

@@ -25,16 +25,15 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from realtime.actions import get_action
+from realtime.actions import get_action, is_counted
 from realtime.auth import RAW_SEND
 from realtime.events import dumps, group_for_topic, group_for_user
 from realtime.hub import Hub, RepairCheck, get_hub
 from realtime.models import Event, TopicCounter
+from realtime.ratelimit import rate_limited
 from realtime.topics import parse_topic, user_may_subscribe
 
 logger = logging.getLogger(__name__)
@@ -110,39 +109,11 @@ def run_action(
 ) -> tuple[int | None, dict[str, Any] | None]:
     """(seconds to wait, None) when rate limited, else (None, the handler's result); one
     trip to the database thread for both."""
-    wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
-    if wait is not None:
-        return wait, None
+    if is_counted(handler):
+        wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
+        if wait is not None:
+            return wait, None
     return None, handler(user, data, client_id)
-
-
-def count_write(key: str) -> int:
-    """Add one to a counter that lives 70 s: on Redis one round trip (INCR and EXPIRE in a
-    pipeline) instead of the three of Django's add() and incr()."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        redis_key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
-        pipe = client.pipeline()
-        pipe.incr(redis_key)
-        pipe.expire(redis_key, 70)
-        count, _ = pipe.execute()
-        return int(count)
-    backend.add(key, 0, timeout=70)
-    try:
-        return int(backend.incr(key))
-    except ValueError:  # expired in between
-        backend.set(key, 1, timeout=70)
-        return 1
-
-
-def rate_limited(user_id: int, per_minute: int) -> int | None:
-    """Seconds to wait if this user has used up their writes for the current minute."""
-    window = int(time.time() // 60)
-    count = count_write(f"ws-rate:{user_id}:{window}")
-    if count > per_minute:
-        return 60 - int(time.time() % 60)
-    return None
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
