@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import time
 from operator import itemgetter
 from typing import Any
@@ -27,6 +28,7 @@ from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from realtime.actions import get_action, is_counted
 from realtime.auth import RAW_SEND
@@ -116,6 +118,93 @@ def run_action(
     return None, handler(user, data, client_id)
 
 
+class FrameError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+MAX_NESTING = 32  # levels of objects and arrays in one frame
+# Text that the database cannot store (PostgreSQL refuses NUL) or that cannot be encoded as
+# UTF-8 to be sent on (an unpaired surrogate, which JSON can write as an escape).
+UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")  # Python's reader accepts NaN and Infinity
+
+
+def parse_frame(text: str | None, limit: int) -> dict[str, Any]:
+    """A client's frame as a JSON object; FrameError (`bad_frame`, `frame_too_large`) if not.
+
+    Refuses, besides what is not a JSON object: frames over `limit` bytes of UTF-8, the
+    non-standard NaN and Infinity, nesting deeper than MAX_NESTING, and text holding NUL or
+    an unpaired surrogate. What passes can be stored and sent back as it is.
+    """
+    if text is None:
+        raise FrameError("bad_frame", _("Frames must be JSON text, not binary."))
+    try:
+        size = len(text) if len(text) > limit else len(text.encode())
+    except UnicodeEncodeError:
+        raise FrameError("bad_frame", _("Frames must be UTF-8 text.")) from None
+    if size > limit:
+        raise FrameError("frame_too_large", _("Frames are limited to %(n)s bytes.") % {"n": limit})
+    try:
+        frame = json.loads(text, parse_constant=_not_json)
+    except (ValueError, RecursionError):
+        frame = None
+    if not isinstance(frame, dict):
+        raise FrameError("bad_frame", _("Frames must be JSON objects."))
+    # Both checks walk the frame; most frames are plainly fine and skip them.
+    if text.count("{") + text.count("[") > MAX_NESTING and _nesting(frame) > MAX_NESTING:
+        raise FrameError(
+            "bad_frame", _("Frames may nest at most %(n)s levels.") % {"n": MAX_NESTING}
+        )
+    if "\\u" in text and _holds_unstorable_text(frame):
+        raise FrameError(
+            "bad_frame", _("Text in frames may not hold NUL characters or unpaired surrogates.")
+        )
+    return frame
+
+
+def _children(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [*value.keys(), *value.values()]
+    return value if isinstance(value, list) else []
+
+
+def _nesting(frame: dict[str, Any]) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(frame, 1)]
+    while stack:  # not recursive: the frame may be deeper than Python's recursion limit
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((c, depth + 1) for c in _children(value) if isinstance(c, (dict, list)))
+    return deepest
+
+
+def _holds_unstorable_text(frame: dict[str, Any]) -> bool:
+    stack: list[Any] = [frame]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and UNSTORABLE_TEXT.search(value):
+            return True
+        stack.extend(_children(value))
+    return False
+
+
+def valid_id(value: Any) -> bool:
+    """A frame's `id` is echoed in its answer: a string, an integer, or absent."""
+    return value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
+
+
+def shown(value: Any) -> str:
+    """A client's value quoted in an error message, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     user: Any
     subs: dict[str, Subscription]
@@ -202,45 +291,38 @@ class LiveConsumer(AsyncWebsocketConsumer):
         frame = await self._parse(text_data)
         if frame is None:
             return
+        kind = frame.get("type")
         handler = {
             "ping": self.on_ping,
             "subscribe": self.on_subscribe,
             "unsubscribe": self.on_unsubscribe,
             "signal": self.on_signal,
             "action": self.on_action,
-        }.get(frame.get("type"))  # type: ignore[arg-type]
+        }.get(kind if isinstance(kind, str) else "")
         if handler is None:
-            await self.reject(frame, "unknown_type", f"Unknown frame type: {frame.get('type')!r}.")
+            await self.reject(
+                frame, "unknown_type", _("Unknown frame type: %(type)s.") % {"type": shown(kind)}
+            )
+            return
+        if not valid_id(frame.get("id")):
+            await self.reject(frame, "invalid", _("`id` must be a string or an integer."))
             return
         await handler(frame)
 
     async def _parse(self, text_data: str | None) -> dict[str, Any] | None:
-        if text_data is None:
-            await self.reject({}, "bad_frame", "Frames must be JSON text, not binary.")
-            return None
-        if len(text_data) > settings.REALTIME_MAX_FRAME_BYTES or (
-            len(text_data.encode()) > settings.REALTIME_MAX_FRAME_BYTES
-        ):
-            await self.reject(
-                {},
-                "frame_too_large",
-                f"Frames are limited to {settings.REALTIME_MAX_FRAME_BYTES} bytes.",
-            )
-            return None
         try:
-            frame = json.loads(text_data)
-        except ValueError:
-            frame = None
-        if not isinstance(frame, dict):
-            await self.reject({}, "bad_frame", "Frames must be JSON objects.")
+            return parse_frame(text_data, settings.REALTIME_MAX_FRAME_BYTES)
+        except FrameError as exc:
+            await self.reject({}, exc.code, exc.message)
             return None
-        return frame
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong", "id": frame.get("id")})
 
     async def on_subscribe(self, frame: dict[str, Any]) -> None:
-        topic = frame.get("topic")
+        topic = await self._topic(frame)
+        if topic is None:
+            return
         since = frame.get("since")
         if since is not None and (
             not isinstance(since, int) or isinstance(since, bool) or since < 0
@@ -254,9 +336,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 f"A socket may hold {settings.REALTIME_MAX_SUBSCRIPTIONS} subscriptions.",
             )
             return
-        if not isinstance(topic, str) or not await database_sync_to_async(user_may_subscribe)(
-            self.user, topic
-        ):
+        if not await database_sync_to_async(user_may_subscribe)(self.user, topic):
             # Missing and forbidden look the same, so existence does not leak.
             await self.reject(frame, "not_found", "No such topic, or you may not see it.")
             return
@@ -284,8 +364,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._drain(sub)
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
-        topic = frame.get("topic")
-        if not isinstance(topic, str) or topic not in self.subs:
+        topic = await self._topic(frame)
+        if topic is None:
+            return
+        if topic not in self.subs:
             await self.reject(
                 frame, "not_subscribed", "This socket is not subscribed to that topic."
             )
@@ -296,22 +378,29 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     async def on_signal(self, frame: dict[str, Any]) -> None:
-        topic, name, data = frame.get("topic"), frame.get("signal"), frame.get("data") or {}
+        topic = await self._topic(frame)
+        if topic is None:
+            return
+        name, data = frame.get("signal"), frame.get("data")
+        data = {} if data is None else data
         parsed = parse_topic(topic)
         if parsed is None or topic not in self.subs:
             await self.reject(
                 frame, "not_subscribed", "Subscribe to a topic before signalling on it."
             )
             return
-        assert isinstance(topic, str)
-        if name not in parsed[0].signals:
-            await self.reject(frame, "invalid", f"Unknown signal {name!r} for this topic.")
+        if not isinstance(name, str) or name not in parsed[0].signals:
+            await self.reject(
+                frame,
+                "invalid",
+                _("Unknown signal %(name)s for this topic.") % {"name": shown(name)},
+            )
             return
         if not isinstance(data, dict) or len(dumps(data)) > 1024:
             await self.reject(frame, "invalid", "Signal data must be a JSON object under 1 KiB.")
             return
         now = time.monotonic()
-        key = (topic, str(name))
+        key = (topic, name)
         if now - self.last_signal.get(key, 0.0) < settings.REALTIME_SIGNAL_INTERVAL:
             return  # throttled silently: signals are best effort by definition
         self.last_signal[key] = now
@@ -337,9 +426,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def on_action(self, frame: dict[str, Any]) -> None:
         handler = get_action(frame.get("action"))
         if handler is None:
-            await self.reject(frame, "unknown_action", f"Unknown action {frame.get('action')!r}.")
+            await self.reject(
+                frame,
+                "unknown_action",
+                _("Unknown action %(action)s.") % {"action": shown(frame.get("action"))},
+            )
             return
-        data = frame.get("data") or {}
+        data = {} if frame.get("data") is None else frame["data"]
         client_id = frame.get("id")
         if not isinstance(data, dict) or (client_id is not None and not isinstance(client_id, str)):
             await self.reject(frame, "invalid", "`data` must be an object and `id` a string.")
@@ -511,12 +604,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.hub.leave(group_for_topic(topic), self)
         self.last_signal = {key: t for key, t in self.last_signal.items() if key[0] != topic}
 
+    async def _topic(self, frame: dict[str, Any]) -> str | None:
+        """The frame's `topic`, or None after answering `invalid` (not a string)."""
+        topic = frame.get("topic")
+        if isinstance(topic, str):
+            return topic
+        await self.reject(frame, "invalid", _("`topic` must be a string like `user:7`."))
+        return None
+
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=dumps(frame))
 
     async def reject(self, frame: dict[str, Any], code: str, message: str) -> None:
         reply: dict[str, Any] = {"type": "error", "code": code, "message": message}
-        if isinstance(frame.get("id"), (str, int)):
+        if frame.get("id") is not None and valid_id(frame["id"]):
             reply["id"] = frame["id"]
         if isinstance(frame.get("topic"), str):
             reply["topic"] = frame["topic"]

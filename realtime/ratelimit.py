@@ -63,7 +63,9 @@ def rate_limited(user_id: int, per_minute: int, *, now: float | None = None) -> 
         if _script is None:  # EVALSHA from then on; redis-py sends the script when Redis lost it
             _script = client.register_script(_SLIDING_LOG)
         wait_ms = int(
-            _script(keys=[key], args=[now_ms, int(WINDOW * 1000), per_minute, member], client=client)
+            _script(
+                keys=[key], args=[now_ms, int(WINDOW * 1000), per_minute, member], client=client
+            )
         )
         return None if wait_ms < 0 else max(1, math.ceil(wait_ms / 1000))
     key = KEY.format(user_id)

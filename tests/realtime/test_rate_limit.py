@@ -52,6 +52,7 @@ def test_retry_after_is_when_the_next_action_is_accepted():
     now += wait
     assert rate_limited(user_id, limit, now=now) == math.ceil(start + 67 - now)
 
+
 def test_concurrent_actions_of_one_user_are_counted_once_each():
     user_id, limit, now = next(_ids), 10, 3_000_000.0
     with ThreadPoolExecutor(8) as pool:
