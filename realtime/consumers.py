@@ -31,7 +31,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from realtime.actions import get_action, is_counted
-from realtime.auth import RAW_SEND
+from realtime.auth import API_TOKEN, RAW_SEND
 from realtime.events import dumps, group_for_topic, group_for_user
 from realtime.hub import Hub, RepairCheck, get_hub
 from realtime.models import Event, TopicCounter
@@ -501,19 +501,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:  # control messages (recheck, logout) may need the database: dispatch loop
             self.inbox.put_nowait(message)
 
-    def repair_request(self) -> tuple[int, list[str]] | None:
-        """For the hub's periodic repair: this socket's user and topics, as they are now."""
+    def repair_request(self) -> tuple[int, list[str], int | None] | None:
+        """For the hub's periodic repair: this socket's user, topics and API token."""
         if getattr(self, "user", None) is None:
             return None
         self.repair_subs = dict(self.subs)
-        return self.user.pk, list(self.repair_subs)
+        return self.user.pk, list(self.repair_subs), self.scope.get(API_TOKEN)
 
     def repair(self, check: RepairCheck) -> None:
         """The hub's findings for the topics of `repair_request`; queues what needs doing.
         A subscription replaced meanwhile (unsubscribed, subscribed again) is left alone."""
         asked, self.repair_subs = self.repair_subs, {}
         user = check.users.get(self.user.pk)
-        if user is None:  # disabled or deleted
+        token = self.scope.get(API_TOKEN)
+        if user is None or (token is not None and token not in check.api_tokens):
+            # disabled or deleted, or its token revoked (and the message about it lost)
             self.inbox.put_nowait({"type": "live.repair", "close": True, "work": []})
             return
         self.user = user
@@ -565,6 +567,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def live_logout(self, message: dict[str, Any]) -> None:
         key = message.get("session_key")
         if key is None or key == self.session_key:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def live_token_revoked(self, message: dict[str, Any]) -> None:
+        if message["api_token_id"] == self.scope.get(API_TOKEN):
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
     # --- internals ---------------------------------------------------------------------
