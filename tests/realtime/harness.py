@@ -9,7 +9,8 @@ stopped by the context managers (or `stop()`), never by name.
 - `LiveDatabase`: a fresh PostgreSQL database `clusterhub_live_<random>` when DATABASE_URL is
   set (dropped afterwards), otherwise a temporary SQLite file; migrated by `manage.py migrate`
   in a subprocess, so that several daphne processes share it.
-- `Daphne`: `.venv/bin/daphne -b 127.0.0.1 -p <port> <app>`, restartable on the same port.
+- `Daphne`: `.venv/bin/daphne -b 127.0.0.1 -p <port> --websocket-max-message-size <as deployed>
+  <app>`, restartable on the same port.
 - `run_django(code, env)`: runs a snippet with Django set up against the same database and
   returns what it prints as JSON (users, tokens, conversations, counts).
 - `LiveClient`: an asyncio client of docs/realtime.md on the `websockets` package, with
@@ -46,6 +47,9 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 DAPHNE = str(VENV_BIN / "daphne")
+# daphne's hard limit on an incoming websocket message, as in the Makefile and deploy/: a
+# larger message drops the connection (docs/realtime.md, "Frame size").
+DAPHNE_MAX_MESSAGE_BYTES = 1024 * 1024
 START_TIMEOUT_S = 30.0
 
 
@@ -346,6 +350,8 @@ class Daphne:
                     "127.0.0.1",
                     "-p",
                     str(self.port),
+                    "--websocket-max-message-size",
+                    str(DAPHNE_MAX_MESSAGE_BYTES),
                     *self.extra_args,
                     self.app,
                 ],
