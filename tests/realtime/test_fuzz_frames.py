@@ -253,3 +253,18 @@ async def test_text_the_database_cannot_store_is_refused_with_a_frame(world, bod
         await socket.close()
     assert answer["type"] == "error"
     assert answer["code"] in {"bad_frame", "invalid"}
+
+
+@pytest.mark.parametrize("action", action_names())
+async def test_ids_no_database_can_hold_are_answered_with_a_frame(world, action):
+    _me, _conversation, cookie = world
+    huge = 2**64
+    data = {"conversation": huge, "message": huge, "message_id": huge, "reply_to": huge}
+    data.update(body="x", attachments=[huge], user_ids=[huge])
+    socket = Socket(cookie)
+    try:
+        frame = {"type": "action", "action": action, "id": "huge-1", "data": data}
+        (answer,) = await socket.exchange(json.dumps(frame), 0)
+    finally:
+        await socket.close()
+    assert answer["type"] in {"ack", "error"}
