@@ -37,7 +37,7 @@ run: migrate
 	$(PY) manage.py vapid_keys --if-missing
 	$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m config.server -b $(HOST) -p $(PORT) --websocket-max-message-size 131072 asgi:application
+	$(PY) -m config.server -b $(HOST) -p $(PORT) --websocket-max-message-size 1048576 asgi:application
 
 ## worker: send queued push notifications and emails (`make run` starts one beside daphne)
 worker: migrate

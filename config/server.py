@@ -11,10 +11,12 @@ same arguments as the `daphne` command and changes three things:
    handshake, and only then cancels what is left.
 2. It starts the live layer's hub when the server starts, so code in worker threads never
    falls back to waiting on the event loop (realtime/events.py `group_send`).
-3. It tells systemd when it is ready (`Type=notify`, the sd_notify protocol on
+3. A socket that sends a message above `--websocket-max-message-size` is closed with 1009
+   (message too big) instead of being dropped without a word.
+4. It tells systemd when it is ready (`Type=notify`, the sd_notify protocol on
    $NOTIFY_SOCKET) and when it is stopping, so a rolling restart starts the next process
    only once this one listens.
-4. Once the reactor has stopped, it exits at once instead of waiting for worker threads:
+5. Once the reactor has stopped, it exits at once instead of waiting for worker threads:
    a thread still inside a transaction is rolled back by the database, and everything
    committed is in the event log, which clients replay with `since`.
 
@@ -52,7 +54,14 @@ class GracefulServer(daphne.server.Server):
     def run(self) -> None:
         self.ports: list[Any] = []
         reactor.callWhenRunning(self._start_hub)
+        reactor.callWhenRunning(self._close_failed_sockets_with_a_code)
         super().run()
+
+    def _close_failed_sockets_with_a_code(self) -> None:
+        # autobahn drops the TCP connection of a socket it fails (a message above
+        # --websocket-max-message-size, a protocol violation), so the client only sees 1006;
+        # with failByDrop off it sends the close frame first (1009 "message too big").
+        self.ws_factory.setProtocolOptions(failByDrop=False)
 
     def listen_success(self, port: Any) -> None:
         self.ports.append(port)
@@ -145,7 +154,7 @@ def main() -> None:
         logger.exception("The server failed")
         code = 1
     finally:
-        # Do not wait for worker threads (see the module's docstring, point 4).
+        # Do not wait for worker threads (see the module's docstring, point 5).
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

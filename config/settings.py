@@ -328,6 +328,15 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Live layer (realtime/) ------------------------------------------------------------
 REALTIME_TICKET_TTL = 30  # seconds a native client's socket ticket stays valid
+# Origins that may open a socket with a ticket (never with a session cookie): the web views
+# of hybrid apps, e.g. capacitor://localhost,ionic://localhost,https://localhost. Empty by
+# default: list those of the apps you ship (docs/realtime.md, section 1).
+REALTIME_APP_ORIGINS = env_list("REALTIME_APP_ORIGINS", [])
+# Tickets issued with a token of this model close their sockets when it is deleted (revoked).
+REALTIME_API_TOKEN_MODEL = "community.ApiToken"  # noqa: S105 - a model label
+# The largest frame the application reads; larger ones get `frame_too_large`. daphne's own
+# limit (--websocket-max-message-size, 1 MiB in the Makefile and deploy/) must stay well
+# above it: a message over that one is dropped with the connection (docs/realtime.md).
 REALTIME_MAX_FRAME_BYTES = 64 * 1024
 REALTIME_MAX_SUBSCRIPTIONS = 100  # per socket
 REALTIME_SENDS_PER_MINUTE = int(os.environ.get("REALTIME_SENDS_PER_MINUTE", "120"))  # per user

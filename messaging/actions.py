@@ -19,7 +19,7 @@ stored once and acknowledged again with the same `message_id` (`created` false).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -31,12 +31,20 @@ from messaging.services import messages as message_services
 from messaging.services import presence as presence_services
 from realtime.actions import register_action
 
+# The largest primary key (bigint): a larger number names nothing, and SQLite cannot even
+# compare a column with it (OverflowError).
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
 
 def _int(data: dict[str, Any], field: str, *, required: bool = True) -> int | None:
     value = data.get(field)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not _is_id(value):
         raise ValidationError({field: [_("A positive whole number is required.")]})
     return value
 
@@ -50,11 +58,7 @@ def _text(data: dict[str, Any], field: str, *, required: bool = True) -> str:
 
 def _ids(data: dict[str, Any], field: str, limit: int) -> list[int]:
     value = data.get(field) or []
-    if (
-        not isinstance(value, list)
-        or len(value) > limit
-        or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value)
-    ):
+    if not isinstance(value, list) or len(value) > limit or not all(_is_id(v) for v in value):
         raise ValidationError(
             {field: [_("A list of at most %(n)s ids is required.") % {"n": limit}]}
         )
@@ -128,5 +132,5 @@ def register_actions() -> None:
     register_action("message.edit", message_edit_action)
     register_action("message.delete", message_delete_action)
     register_action("conversation.read", conversation_read_action)
-    register_action("presence.heartbeat", presence_heartbeat_action)
+    register_action("presence.heartbeat", presence_heartbeat_action, counted=False)
     register_action("presence.query", presence_query_action)

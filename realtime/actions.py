@@ -3,7 +3,12 @@
 Apps register one handler per action in `AppConfig.ready()`. A handler is a plain sync
 function `(user, data, client_id) -> dict` that parses `data` and calls the same service the
 HTTP API calls; it raises django's ValidationError, PermissionDenied or Http404, which the
-consumer turns into error frames. It runs in a worker thread.
+consumer turns into error frames. It runs in a worker thread. `data` is always a JSON object
+(a dict) whose strings hold no NUL and no unpaired surrogate (realtime/consumers.py), but
+its values may have any JSON type: a handler checks each one it reads.
+
+An action counts towards the user's rate limit (realtime/ratelimit.py) unless it is
+registered with `counted=False`: keep-alives a client sends on a timer, not what a person does.
 """
 
 from __future__ import annotations
@@ -14,13 +19,26 @@ from typing import Any
 Handler = Callable[[Any, dict[str, Any], str | None], dict[str, Any]]
 
 _actions: dict[str, Handler] = {}
+_uncounted: set[Handler] = set()
 
 
-def register_action(name: str, handler: Handler) -> None:
+def register_action(name: str, handler: Handler, *, counted: bool = True) -> None:
     if name in _actions and _actions[name] is not handler:
         raise ValueError(f"Action {name!r} is already registered.")
     _actions[name] = handler
+    if not counted:
+        _uncounted.add(handler)
 
 
 def get_action(name: Any) -> Handler | None:
     return _actions.get(name) if isinstance(name, str) else None
+
+
+def is_counted(handler: Handler) -> bool:
+    """Whether running `handler` counts towards the user's rate limit."""
+    return handler not in _uncounted
+
+
+def action_names() -> list[str]:
+    """The registered actions, sorted (for docs and tests that must cover every one)."""
+    return sorted(_actions)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from realtime.models import api_token_model
 from realtime.services import ticket_issue
 
 
@@ -37,7 +38,8 @@ class TicketView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        ticket = ticket_issue(user=request.user)
+        token = request.auth if isinstance(request.auth, api_token_model()) else None
+        ticket = ticket_issue(user=request.user, api_token_id=token.pk if token else None)
         return Response(
             {
                 "ticket": ticket,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from operator import itemgetter
@@ -25,19 +24,20 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.utils import await_many_dispatch
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from realtime.actions import get_action
-from realtime.auth import RAW_SEND
+from realtime.actions import get_action, is_counted
+from realtime.auth import API_TOKEN, RAW_SEND
 from realtime.events import dumps, group_for_topic, group_for_user
+from realtime.frames import FrameError, parse_frame, shown, valid_id
 from realtime.hub import Hub, RepairCheck, get_hub
 from realtime.models import Event, TopicCounter
+from realtime.ratelimit import rate_limited
 from realtime.topics import parse_topic, user_may_subscribe
 
 logger = logging.getLogger(__name__)
@@ -124,46 +124,18 @@ def run_action(
 ) -> tuple[int | None, dict[str, Any] | None]:
     """(seconds to wait, None) when rate limited, else (None, the handler's result); one
     trip to the database thread for both."""
-    try:
-        wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
-    except UNAVAILABLE_ERRORS:
-        # The limiter's counters live in Redis. While it is down, writes are not counted
-        # rather than refused: the database still takes them, and a person's messages
-        # matter more than a minute of unmetered sending.
-        logger.warning("Send limit not checked: the cache is unavailable")
-        wait = None
-    if wait is not None:
-        return wait, None
+    if is_counted(handler):
+        try:
+            wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
+        except UNAVAILABLE_ERRORS:
+            # The limiter's counters live in Redis. While it is down, writes are not counted
+            # rather than refused: the database still takes them, and a person's messages
+            # matter more than a minute of unmetered sending.
+            logger.warning("Send limit not checked: the cache is unavailable")
+            wait = None
+        if wait is not None:
+            return wait, None
     return None, handler(user, data, client_id)
-
-
-def count_write(key: str) -> int:
-    """Add one to a counter that lives 70 s: on Redis one round trip (INCR and EXPIRE in a
-    pipeline) instead of the three of Django's add() and incr()."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        redis_key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(redis_key, write=True)  # type: ignore[attr-defined]
-        pipe = client.pipeline()
-        pipe.incr(redis_key)
-        pipe.expire(redis_key, 70)
-        count, _ = pipe.execute()
-        return int(count)
-    backend.add(key, 0, timeout=70)
-    try:
-        return int(backend.incr(key))
-    except ValueError:  # expired in between
-        backend.set(key, 1, timeout=70)
-        return 1
-
-
-def rate_limited(user_id: int, per_minute: int) -> int | None:
-    """Seconds to wait if this user has used up their writes for the current minute."""
-    window = int(time.time() // 60)
-    count = count_write(f"ws-rate:{user_id}:{window}")
-    if count > per_minute:
-        return 60 - int(time.time() % 60)
-    return None
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -252,45 +224,38 @@ class LiveConsumer(AsyncWebsocketConsumer):
         frame = await self._parse(text_data)
         if frame is None:
             return
+        kind = frame.get("type")
         handler = {
             "ping": self.on_ping,
             "subscribe": self.on_subscribe,
             "unsubscribe": self.on_unsubscribe,
             "signal": self.on_signal,
             "action": self.on_action,
-        }.get(frame.get("type"))  # type: ignore[arg-type]
+        }.get(kind if isinstance(kind, str) else "")
         if handler is None:
-            await self.reject(frame, "unknown_type", f"Unknown frame type: {frame.get('type')!r}.")
+            await self.reject(
+                frame, "unknown_type", _("Unknown frame type: %(type)s.") % {"type": shown(kind)}
+            )
+            return
+        if not valid_id(frame.get("id")):
+            await self.reject(frame, "invalid", _("`id` must be a string or an integer."))
             return
         await handler(frame)
 
     async def _parse(self, text_data: str | None) -> dict[str, Any] | None:
-        if text_data is None:
-            await self.reject({}, "bad_frame", "Frames must be JSON text, not binary.")
-            return None
-        if len(text_data) > settings.REALTIME_MAX_FRAME_BYTES or (
-            len(text_data.encode()) > settings.REALTIME_MAX_FRAME_BYTES
-        ):
-            await self.reject(
-                {},
-                "frame_too_large",
-                f"Frames are limited to {settings.REALTIME_MAX_FRAME_BYTES} bytes.",
-            )
-            return None
         try:
-            frame = json.loads(text_data)
-        except ValueError:
-            frame = None
-        if not isinstance(frame, dict):
-            await self.reject({}, "bad_frame", "Frames must be JSON objects.")
+            return parse_frame(text_data, settings.REALTIME_MAX_FRAME_BYTES)
+        except FrameError as exc:
+            await self.reject({}, exc.code, exc.message)
             return None
-        return frame
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong", "id": frame.get("id")})
 
     async def on_subscribe(self, frame: dict[str, Any]) -> None:
-        topic = frame.get("topic")
+        topic = await self._topic(frame)
+        if topic is None:
+            return
         since = frame.get("since")
         if since is not None and (
             not isinstance(since, int) or isinstance(since, bool) or since < 0
@@ -304,9 +269,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 f"A socket may hold {settings.REALTIME_MAX_SUBSCRIPTIONS} subscriptions.",
             )
             return
-        if not isinstance(topic, str) or not await database_sync_to_async(user_may_subscribe)(
-            self.user, topic
-        ):
+        if not await database_sync_to_async(user_may_subscribe)(self.user, topic):
             # Missing and forbidden look the same, so existence does not leak.
             await self.reject(frame, "not_found", "No such topic, or you may not see it.")
             return
@@ -334,8 +297,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self._drain(sub)
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
-        topic = frame.get("topic")
-        if not isinstance(topic, str) or topic not in self.subs:
+        topic = await self._topic(frame)
+        if topic is None:
+            return
+        if topic not in self.subs:
             await self.reject(
                 frame, "not_subscribed", "This socket is not subscribed to that topic."
             )
@@ -346,22 +311,29 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     async def on_signal(self, frame: dict[str, Any]) -> None:
-        topic, name, data = frame.get("topic"), frame.get("signal"), frame.get("data") or {}
+        topic = await self._topic(frame)
+        if topic is None:
+            return
+        name, data = frame.get("signal"), frame.get("data")
+        data = {} if data is None else data
         parsed = parse_topic(topic)
         if parsed is None or topic not in self.subs:
             await self.reject(
                 frame, "not_subscribed", "Subscribe to a topic before signalling on it."
             )
             return
-        assert isinstance(topic, str)
-        if name not in parsed[0].signals:
-            await self.reject(frame, "invalid", f"Unknown signal {name!r} for this topic.")
+        if not isinstance(name, str) or name not in parsed[0].signals:
+            await self.reject(
+                frame,
+                "invalid",
+                _("Unknown signal %(name)s for this topic.") % {"name": shown(name)},
+            )
             return
         if not isinstance(data, dict) or len(dumps(data)) > 1024:
             await self.reject(frame, "invalid", "Signal data must be a JSON object under 1 KiB.")
             return
         now = time.monotonic()
-        key = (topic, str(name))
+        key = (topic, name)
         if now - self.last_signal.get(key, 0.0) < settings.REALTIME_SIGNAL_INTERVAL:
             return  # throttled silently: signals are best effort by definition
         self.last_signal[key] = now
@@ -387,9 +359,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def on_action(self, frame: dict[str, Any]) -> None:
         handler = get_action(frame.get("action"))
         if handler is None:
-            await self.reject(frame, "unknown_action", f"Unknown action {frame.get('action')!r}.")
+            await self.reject(
+                frame,
+                "unknown_action",
+                _("Unknown action %(action)s.") % {"action": shown(frame.get("action"))},
+            )
             return
-        data = frame.get("data") or {}
+        data = {} if frame.get("data") is None else frame["data"]
         client_id = frame.get("id")
         if not isinstance(data, dict) or (client_id is not None and not isinstance(client_id, str)):
             await self.reject(frame, "invalid", "`data` must be an object and `id` a string.")
@@ -476,19 +452,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:  # control messages (recheck, logout) may need the database: dispatch loop
             self.inbox.put_nowait(message)
 
-    def repair_request(self) -> tuple[int, list[str]] | None:
-        """For the hub's periodic repair: this socket's user and topics, as they are now."""
+    def repair_request(self) -> tuple[int, list[str], int | None] | None:
+        """For the hub's periodic repair: this socket's user, topics and API token."""
         if getattr(self, "user", None) is None:
             return None
         self.repair_subs = dict(self.subs)
-        return self.user.pk, list(self.repair_subs)
+        return self.user.pk, list(self.repair_subs), self.scope.get(API_TOKEN)
 
     def repair(self, check: RepairCheck) -> None:
         """The hub's findings for the topics of `repair_request`; queues what needs doing.
         A subscription replaced meanwhile (unsubscribed, subscribed again) is left alone."""
         asked, self.repair_subs = self.repair_subs, {}
         user = check.users.get(self.user.pk)
-        if user is None:  # disabled or deleted
+        token = self.scope.get(API_TOKEN)
+        if user is None or (token is not None and token not in check.api_tokens):
+            # disabled or deleted, or its token revoked (and the message about it lost)
             self.inbox.put_nowait({"type": "live.repair", "close": True, "work": []})
             return
         self.user = user
@@ -542,6 +520,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if key is None or key == self.session_key:
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
+    async def live_token_revoked(self, message: dict[str, Any]) -> None:
+        if message["api_token_id"] == self.scope.get(API_TOKEN):
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
     # --- internals ---------------------------------------------------------------------
 
     async def _fill(self, sub: Subscription, upto: int) -> bool:
@@ -579,12 +561,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.hub.leave(group_for_topic(topic), self)
         self.last_signal = {key: t for key, t in self.last_signal.items() if key[0] != topic}
 
+    async def _topic(self, frame: dict[str, Any]) -> str | None:
+        """The frame's `topic`, or None after answering `invalid` (not a string)."""
+        topic = frame.get("topic")
+        if isinstance(topic, str):
+            return topic
+        await self.reject(frame, "invalid", _("`topic` must be a string like `user:7`."))
+        return None
+
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=dumps(frame))
 
     async def reject(self, frame: dict[str, Any], code: str, message: str) -> None:
         reply: dict[str, Any] = {"type": "error", "code": code, "message": message}
-        if isinstance(frame.get("id"), (str, int)):
+        if frame.get("id") is not None and valid_id(frame["id"]):
             reply["id"] = frame["id"]
         if isinstance(frame.get("topic"), str):
             reply["topic"] = frame["topic"]

@@ -20,10 +20,11 @@ keep working on this process alone: `join` records the group locally and the hub
 to the layer once it answers again (tried every LAYER_RETRY_SECONDS); the first pass after
 the layer came back repairs every socket at once, so what other processes stored meanwhile
 arrives within about a second of Redis returning. In the same pass it checks every local
-socket, in a few database calls for all of them: is the account still active, may it still
-see each topic (in case a revocation message was lost), and is any subscription behind its
-topic's counter (a broadcast lost on a topic that stayed quiet). Only sockets with
-something to repair are woken up; they fill from the log (docs/realtime.md).
+socket, in a few database calls for all of them: is the account still active (and the API
+token the socket was opened with not revoked), may it still see each topic (in case a
+revocation message was lost), and is any subscription behind its topic's counter (a
+broadcast lost on a topic that stayed quiet). Only sockets with something to repair are
+woken up; they fill from the log (docs/realtime.md).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from realtime.models import TopicCounter
+from realtime.models import TopicCounter, api_token_model
 from realtime.topics import user_may_subscribe
 
 logger = logging.getLogger(__name__)
@@ -57,8 +58,9 @@ LAYER_QUEUE = 10_000  # broadcasts waiting for the layer before the oldest are d
 class Receiver(Protocol):
     async def deliver(self, message: dict[str, Any]) -> None: ...
 
-    def repair_request(self) -> tuple[int, list[str]] | None:
-        """(user id, subscribed topics) to check, or None (not authenticated)."""
+    def repair_request(self) -> tuple[int, list[str], int | None] | None:
+        """(user id, subscribed topics, API token id or None) to check, or None (not
+        authenticated)."""
         ...
 
     def repair(self, check: RepairCheck) -> None:
@@ -70,18 +72,23 @@ class RepairCheck:
     """What the periodic repair found, for a batch of sockets."""
 
     def __init__(
-        self, users: dict[int, Any], allowed: set[tuple[int, str]], counters: dict[str, int]
+        self,
+        users: dict[int, Any],
+        allowed: set[tuple[int, str]],
+        counters: dict[str, int],
+        api_tokens: set[int],
     ) -> None:
         self.users = users  # active users by id (the disabled and deleted are missing)
         self.allowed = allowed  # (user id, topic) pairs still allowed
         self.counters = counters  # topic -> last sequence number
+        self.api_tokens = api_tokens  # the API tokens asked about that still exist
 
 
-def repair_check(requests: list[tuple[int, list[str]]]) -> RepairCheck:
+def repair_check(requests: list[tuple[int, list[str], int | None]]) -> RepairCheck:
     """One trip to the database for a batch of sockets; each (user, topic) is gated once."""
-    user_ids = {user_id for user_id, _topics in requests}
+    user_ids = {user_id for user_id, _topics, _token in requests}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids, is_active=True)}
-    pairs = {(user_id, topic) for user_id, topics in requests for topic in topics}
+    pairs = {(user_id, topic) for user_id, topics, _token in requests for topic in topics}
     allowed = {
         (user_id, topic)
         for user_id, topic in pairs
@@ -89,7 +96,12 @@ def repair_check(requests: list[tuple[int, list[str]]]) -> RepairCheck:
     }
     topics = {topic for _user_id, topic in allowed}
     counters = dict(TopicCounter.objects.filter(topic__in=topics).values_list("topic", "last_seq"))
-    return RepairCheck(users, allowed, counters)
+    token_ids = {token for _user_id, _topics, token in requests if token is not None}
+    api_tokens: set[int] = set()
+    if token_ids:  # browsers' sockets have none
+        tokens = api_token_model()._default_manager.filter(pk__in=token_ids)
+        api_tokens = set(tokens.values_list("pk", flat=True))
+    return RepairCheck(users, allowed, counters, api_tokens)
 
 
 class Hub:
@@ -244,7 +256,7 @@ class Hub:
         """Check every local socket, in database calls of about REPAIR_BATCH topics each, so
         that no call holds the database thread (and everybody's actions) for long."""
         receivers = list({r for members in list(self.members.values()) for r in members})
-        batch: list[tuple[Receiver, tuple[int, list[str]]]] = []
+        batch: list[tuple[Receiver, tuple[int, list[str], int | None]]] = []
         size = 0
         for n, receiver in enumerate(receivers, 1):
             request = receiver.repair_request()

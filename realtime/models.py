@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 
@@ -49,3 +51,10 @@ class Event(models.Model):
             "data": self.data,
             "ts": self.created_at.isoformat().replace("+00:00", "Z"),
         }
+
+
+def api_token_model() -> type[models.Model]:
+    """The model of the API tokens socket tickets are issued with (REALTIME_API_TOKEN_MODEL):
+    it has a `user` foreign key, and deleting a token revokes it. Not imported, so that the
+    live layer depends on no app (docs/architecture.md)."""
+    return apps.get_model(settings.REALTIME_API_TOKEN_MODEL)

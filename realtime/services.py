@@ -1,9 +1,10 @@
-"""Services of the live layer: socket tickets for native clients, access revocation."""
+"""Services of the live layer: socket tickets for native clients, access revocation, closing
+the sockets of a logged-out session or a revoked API token."""
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,31 +12,49 @@ from django.core.cache import cache
 from django.db import transaction
 
 from realtime.events import control_send
+from realtime.models import api_token_model
 
-TICKET_PREFIX = "ws-ticket:"
+# v2: the value became (user id, API token id). A new prefix, so that during a rolling deploy
+# neither version reads the other's tickets (the client is told 4401 and fetches a new one).
+TICKET_PREFIX = "ws-ticket:v2:"
 
 
-def ticket_issue(*, user: Any) -> str:
+class TicketHolder(NamedTuple):
+    user: Any
+    api_token_id: int | None  # the API token the ticket was issued with, if any
+
+
+def ticket_issue(*, user: Any, api_token_id: int | None = None) -> str:
     """A single-use ticket a native client puts in the socket URL (`/ws/?ticket=…`).
 
     Lives REALTIME_TICKET_TTL seconds (30 by default), so no long-lived credential ever
-    appears in a URL or a proxy log. Precondition: `user` is authenticated.
+    appears in a URL or a proxy log. Precondition: `user` is authenticated, with the API token
+    `api_token_id` when the request came with one: the socket then lives only as long as that
+    token (`token_sockets_close`).
     """
     ticket = secrets.token_urlsafe(32)
-    cache.set(TICKET_PREFIX + ticket, user.pk, timeout=settings.REALTIME_TICKET_TTL)
+    cache.set(TICKET_PREFIX + ticket, (user.pk, api_token_id), timeout=settings.REALTIME_TICKET_TTL)
     return ticket
 
 
-def ticket_redeem(*, ticket: str) -> Any | None:
-    """The active user a ticket was issued to, consuming it; None if unknown or used."""
+def ticket_redeem(*, ticket: str) -> TicketHolder | None:
+    """Who a ticket was issued to, consuming it; None if unknown or used, if the user is no
+    longer active, or if the API token it was issued with has been revoked since."""
     if not ticket or len(ticket) > 100:
         return None
     key = TICKET_PREFIX + ticket
-    user_id = cache.get(key)
+    issued = cache.get(key)
     # delete() answers whether this call removed the key: two redeemers cannot both win.
-    if user_id is None or not cache.delete(key):
+    if issued is None or not cache.delete(key):
         return None
-    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    user_id, api_token_id = issued
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or (
+        api_token_id is not None
+        and not api_token_model()._default_manager.filter(pk=api_token_id, user=user).exists()
+    ):
+        return None
+    return TicketHolder(user, api_token_id)
 
 
 def subscription_revoke(*, user_ids: list[int], topic: str) -> None:
@@ -56,3 +75,10 @@ def subscription_revoke(*, user_ids: list[int], topic: str) -> None:
 def sessions_close(*, user_id: int, session_key: str | None = None) -> None:
     """Close this user's sockets: those of one session (logout), or all (account disabled)."""
     control_send(user_id, {"type": "live.logout", "session_key": session_key})
+
+
+def token_sockets_close(*, user_id: int, api_token_id: int) -> None:
+    """After commit, close the sockets opened with tickets of this API token (it was revoked)
+    with 4401; the user's other sockets stay."""
+    message = {"type": "live.token_revoked", "api_token_id": api_token_id}
+    transaction.on_commit(lambda: control_send(user_id, message))

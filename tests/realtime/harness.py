@@ -10,8 +10,9 @@ stopped by the context managers (or `stop()`), never by name.
   set (dropped afterwards), otherwise a temporary SQLite file; migrated by `manage.py migrate`
   in a subprocess, so that several daphne processes share it.
 - `Daphne`: `python -m config.server -b 127.0.0.1 -p <port> <app>` (daphne with the graceful
-  shutdown), restartable on the same port; or, given a listening socket, `--fd` on it, which
-  a new process takes over while the old one shuts down (`handover`), as in the deploy.
+  shutdown, and the deployed message size limit), restartable on the same port; or, given a
+  listening socket, `--fd` on it, which a new process takes over while the old one shuts
+  down (`handover`), as in the deploy.
 - `run_django(code, env)`: runs a snippet with Django set up against the same database and
   returns what it prints as JSON (users, tokens, conversations, counts).
 - `LiveClient`: an asyncio client of docs/realtime.md on the `websockets` package, with
@@ -48,6 +49,9 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 SERVER = [PYTHON, "-m", "config.server"]  # daphne's arguments, graceful shutdown
+# daphne's hard limit on an incoming websocket message, as in the Makefile and deploy/: a
+# larger message closes the socket with 1009 (docs/realtime.md, "Frame size").
+DAPHNE_MAX_MESSAGE_BYTES = 1024 * 1024
 START_TIMEOUT_S = 30.0
 
 
@@ -393,7 +397,14 @@ class Daphne:
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         try:
             proc = subprocess.Popen(
-                [*SERVER, *where, *self.extra_args, self.app],
+                [
+                    *SERVER,
+                    *where,
+                    "--websocket-max-message-size",
+                    str(DAPHNE_MAX_MESSAGE_BYTES),
+                    *self.extra_args,
+                    self.app,
+                ],
                 cwd=ROOT,
                 env={**self.env, "NOTIFY_SOCKET": watcher.path},
                 stdout=log,
