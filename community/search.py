@@ -116,8 +116,9 @@ def _stored_document() -> Col | None:
     return Col(Organisation._meta.db_table, field)
 
 
-def _every_word(q: str, fields: tuple[str, ...]) -> Q:
-    """SQLite: each word or "quoted phrase" of `q` in one of `fields`; `-word` excludes."""
+def every_word(q: str, fields: tuple[str, ...]) -> Q:
+    """Each word or "quoted phrase" of `q` in one of `fields`; `-word` excludes; a bare "or"
+    is ignored. The search without a full-text index (SQLite), shared by every app."""
     condition = Q()
     for negate, phrase, word in _TOKEN_RE.findall(q):
         term = phrase or word
@@ -154,7 +155,7 @@ def _search(
             .filter(Q(document=query) | in_headline)
             .annotate(**{f"{headline}_hit": hit}, relevance=SearchRank(F("document"), query))
         )
-    return queryset.filter(_every_word(q, words_in) | in_headline).annotate(
+    return queryset.filter(every_word(q, words_in) | in_headline).annotate(
         **{f"{headline}_hit": hit}, relevance=hit
     )
 

@@ -21,7 +21,6 @@ tests/messaging/test_listings_access.py):
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,6 +42,7 @@ from community.models import (
     OrganisationMembership,
     OrganisationRole,
 )
+from community.search import every_word
 from messaging.models import (
     Listing,
     ListingCategory,
@@ -61,7 +61,6 @@ AnyUser = Any
 EDITOR_ROLES = frozenset({OrganisationRole.ADMIN, OrganisationRole.EDITOR})
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
-_TOKEN_RE = re.compile(r'(-?)"([^"]+)"|(\S+)')
 
 
 # --- Who is who ------------------------------------------------------------------------
@@ -298,16 +297,7 @@ def _text_search(queryset: QuerySet[Listing], q: str) -> QuerySet[Listing]:
         return queryset.annotate(
             search_document=SearchVector("search_text", config=SEARCH_CONFIG)
         ).filter(Q(search_document=query) | Q(title__icontains=q))
-    condition = Q()
-    for negate, phrase, word in _TOKEN_RE.findall(q):
-        term = phrase or word
-        if word.startswith("-") and len(word) > 1:
-            negate, term = "-", word[1:]
-        if term.lower() == "or":
-            continue
-        match = Q(search_text__icontains=term)
-        condition &= ~match if negate else match
-    return queryset.filter(condition)
+    return queryset.filter(every_word(q, ("search_text",)))
 
 
 def listing_search(
