@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import URLPattern, URLResolver, path, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -61,8 +62,16 @@ def _safe_next(request: HttpRequest) -> str:
 def _wait_message(seconds: int) -> str:
     minutes = (seconds + 59) // 60
     if seconds < 60:
-        return _("Too many attempts. Try again in %(n)s seconds.") % {"n": seconds}
-    return _("Too many attempts. Try again in %(n)s minutes.") % {"n": minutes}
+        return ngettext(
+            "Too many attempts. Try again in %(n)s second.",
+            "Too many attempts. Try again in %(n)s seconds.",
+            seconds,
+        ) % {"n": seconds}
+    return ngettext(
+        "Too many attempts. Try again in %(n)s minute.",
+        "Too many attempts. Try again in %(n)s minutes.",
+        minutes,
+    ) % {"n": minutes}
 
 
 def _limited(response: HttpResponse, seconds: int) -> HttpResponse:

@@ -223,7 +223,7 @@ def test_login_is_rate_limited_per_account_and_address(client, settings, user):
     blocked = client.post("/account/login/", {"email": user.email, "password": DEFAULT_PASSWORD})
     assert blocked.status_code == 429
     assert blocked["Retry-After"] == "60"
-    assert "Too many attempts. Try again in 1 minutes." in blocked.content.decode()
+    assert "Too many attempts. Try again in 1 minute." in blocked.content.decode()
     assert "_auth_user_id" not in client.session
 
     # Same address, other account: unaffected.

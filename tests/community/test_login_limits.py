@@ -238,7 +238,7 @@ def test_a_hammering_address_does_not_lock_the_owner_out(client, api_client, lim
         blocked = login(client, owner.email, DEFAULT_PASSWORD, ATTACKER)
         assert blocked.status_code == 429
         assert blocked["Retry-After"] == "60"
-        assert "Too many attempts. Try again in 1 minutes." in blocked.content.decode()
+        assert "Too many attempts. Try again in 1 minute." in blocked.content.decode()
     api_blocked = token(api_client, owner.email, DEFAULT_PASSWORD, ATTACKER)
     assert api_blocked.status_code == 429
     assert api_blocked["Retry-After"] == "60"
