@@ -11,6 +11,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,8 +56,17 @@ SORT_ORDERINGS: dict[str, list[str]] = {
 }
 
 
+# Every search with an ecosystem validates it against the taxonomy, which changes only by a
+# migration or in the admin: reuse the list for this long instead of a query per search.
+ECOSYSTEM_CHOICES_SECONDS = 300
+
+
 def _ecosystem_choices() -> list[tuple[str, str]]:
-    return [(e.slug, e.name) for e in Ecosystem.objects.order_by("position")]
+    choices: list[tuple[str, str]] | None = cache.get("directory:ecosystem-choices")
+    if choices is None:
+        choices = [(e.slug, e.name) for e in Ecosystem.objects.order_by("position")]
+        cache.set("directory:ecosystem-choices", choices, ECOSYSTEM_CHOICES_SECONDS)
+    return choices
 
 
 class CheckboxFilter(django_filters.BooleanFilter):
