@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import http.client
 import os
 import random
@@ -290,9 +291,7 @@ def build_organisations(count: int, *, seed: int = 7, prefix: str = "bench") -> 
     print(f"  created {count} {prefix} organisations")
 
 
-def _date(rng: random.Random):  # type: ignore[no-untyped-def]
-    import datetime
-
+def _date(rng: random.Random) -> datetime.date:
     return datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 1500))
 
 
