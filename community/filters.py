@@ -11,12 +11,12 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from community.best_effort_cache import cache_get, cache_set
 from community.models import (
     Ecosystem,
     ExcellenceLabel,
@@ -62,10 +62,10 @@ ECOSYSTEM_CHOICES_SECONDS = 300
 
 
 def _ecosystem_choices() -> list[tuple[str, str]]:
-    choices: list[tuple[str, str]] | None = cache.get("directory:ecosystem-choices")
+    choices: list[tuple[str, str]] | None = cache_get("directory:ecosystem-choices")
     if choices is None:
         choices = [(e.slug, e.name) for e in Ecosystem.objects.order_by("position")]
-        cache.set("directory:ecosystem-choices", choices, ECOSYSTEM_CHOICES_SECONDS)
+        cache_set("directory:ecosystem-choices", choices, ECOSYSTEM_CHOICES_SECONDS)
     return choices
 
 

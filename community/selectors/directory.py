@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
+from community.best_effort_cache import cache_get, cache_set
 from community.filters import OrganisationDirectoryFilter
 from community.models import ModerationStatus, Organisation
 
@@ -105,7 +105,7 @@ class DirectoryResult(Generic[Row]):
 
     def count(self, *, at_least: int = 0) -> int:
         """The cached count; counted afresh when missing or below `at_least` (rows seen)."""
-        total = cache.get(self.count_key)
+        total = cache_get(self.count_key)
         if total is None or total < at_least:
             return self.recount()
         return int(total)
@@ -115,7 +115,7 @@ class DirectoryResult(Generic[Row]):
 
     def remember_count(self, exact: int) -> int:
         """Cache a count known without counting (the result ended on a page)."""
-        cache.set(self.count_key, exact, COUNT_CACHE_SECONDS)
+        cache_set(self.count_key, exact, COUNT_CACHE_SECONDS)
         return exact
 
 

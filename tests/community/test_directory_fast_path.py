@@ -140,3 +140,17 @@ def test_directory_page_past_the_end_shows_the_last_page(client):
     page = client.get("/directory/?country=FR&page=2").content.decode()
     assert "20 organisations" in page
     assert "Org 19" in page
+
+
+def test_directory_page_works_while_the_cache_is_unreachable(client, settings):
+    make(name="Alpha", country="DE", ecosystems=["digital"])
+    # A Redis that refuses connections: the caches only save work, so the page still counts.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.get("/directory/?country=DE&ecosystem=digital")
+    assert response.status_code == 200
+    assert "1 organisation" in response.content.decode()
