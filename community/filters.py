@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from community.best_effort_cache import cache_get, cache_set
 from community.models import (
     Ecosystem,
     ExcellenceLabel,
@@ -55,8 +56,17 @@ SORT_ORDERINGS: dict[str, list[str]] = {
 }
 
 
+# Every search with an ecosystem validates it against the taxonomy, which changes only by a
+# migration or in the admin: reuse the list for this long instead of a query per search.
+ECOSYSTEM_CHOICES_SECONDS = 300
+
+
 def _ecosystem_choices() -> list[tuple[str, str]]:
-    return [(e.slug, e.name) for e in Ecosystem.objects.order_by("position")]
+    choices: list[tuple[str, str]] | None = cache_get("directory:ecosystem-choices")
+    if choices is None:
+        choices = [(e.slug, e.name) for e in Ecosystem.objects.order_by("position")]
+        cache_set("directory:ecosystem-choices", choices, ECOSYSTEM_CHOICES_SECONDS)
+    return choices
 
 
 class CheckboxFilter(django_filters.BooleanFilter):

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination, serializers
 from rest_framework.request import Request
 
+from community.selectors.directory import DirectoryPaginator
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=N&page_size=M`; every list answers `{count, next, previous, results}`.
@@ -43,3 +45,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
         return parameters
+
+
+class DirectoryPagination(PageNumberPagination):
+    """The same pages and body over a DirectoryResult, counting only when it must
+    (DirectoryPaginator)."""
+
+    django_paginator_class = DirectoryPaginator

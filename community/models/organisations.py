@@ -13,6 +13,11 @@ from community.models.moderation import Moderated, ModerationStatus
 from community.models.taxonomy import Ecosystem, Tag
 
 
+def organisation_path(slug: str) -> str:
+    """A published profile's page (`Organisation.get_absolute_url`), from its slug alone."""
+    return f"/organisations/{slug}/"
+
+
 class OrganisationType(models.TextChoices):
     CLUSTER = "cluster", _("Cluster organisation")
     CLUSTER_MEMBER = "cluster_member", _("Cluster member organisation")
@@ -128,7 +133,7 @@ class Organisation(Moderated):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/organisations/{self.slug}/"
+        return organisation_path(self.slug)
 
     @property
     def member_type_count(self) -> int:

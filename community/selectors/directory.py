@@ -6,18 +6,31 @@ shows is public. Drafts, profiles under review and rejected ones never appear.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
+from community.best_effort_cache import cache_get, cache_set
 from community.filters import OrganisationDirectoryFilter
 from community.models import ModerationStatus, Organisation
 
 # The open-data export stops here; the response says so (see community/api/directory.py).
 EXPORT_MAX_ROWS = 20_000
+# How long the count of one filter set is reused (docs/decisions.md, "Directory count").
+COUNT_CACHE_SECONDS = 30
+# The columns of one API list item (community/serializers/directory.py `directory_items`).
+LIST_ITEM_COLUMNS = ("pk", "slug", "name", "acronym", "type", "country", "city",
+                     "primary_ecosystem_id", "label", "members_total", "logo")  # fmt: skip
+
+Row = TypeVar("Row")
 
 
 def published_organisations() -> QuerySet[Organisation]:
@@ -58,17 +71,155 @@ def organisation_search(*, params: Mapping[str, Any]) -> QuerySet[Organisation]:
     Raises django.core.exceptions.ValidationError with one entry per malformed parameter.
     The result carries no related rows; callers add select_related / prefetch_related.
     """
+    return _valid_filterset(params).sorted_queryset()
+
+
+def _valid_filterset(params: Mapping[str, Any]) -> OrganisationDirectoryFilter:
     filterset = directory_filterset(params=params)
     if not filterset.is_valid():
         raise ValidationError(
             {field: list(errors) for field, errors in filterset.form.errors.items()}
         )
-    return filterset.sorted_queryset()
+    return filterset
 
 
-def organisation_list_for_directory(*, params: Mapping[str, Any]) -> QuerySet[Organisation]:
-    """`organisation_search` with what a list page or the API list shows."""
-    return with_list_relations(organisation_search(params=params))
+class DirectoryResult(Generic[Row]):
+    """One directory search, for DirectoryPaginator: a slice reads its rows fresh (turned
+    into `Row`s by `fetch`); the count is cached per filter set for COUNT_CACHE_SECONDS."""
+
+    ordered = True  # for the paginator's check: the search always has an order
+
+    def __init__(
+        self,
+        queryset: QuerySet[Organisation],
+        *,
+        filterset: OrganisationDirectoryFilter,
+        fetch: Callable[[QuerySet[Organisation]], list[Row]],
+    ) -> None:
+        self.queryset = queryset
+        self.count_key = directory_count_key(filterset)
+        self.fetch = fetch
+
+    def __getitem__(self, index: slice) -> list[Row]:
+        return self.fetch(self.queryset[index])
+
+    def count(self, *, at_least: int = 0) -> int:
+        """The cached count; counted afresh when missing or below `at_least` (rows seen)."""
+        total = cache_get(self.count_key)
+        if total is None or total < at_least:
+            return self.recount()
+        return int(total)
+
+    def recount(self) -> int:
+        return self.remember_count(self.queryset.order_by().count())
+
+    def remember_count(self, exact: int) -> int:
+        """Cache a count known without counting (the result ended on a page)."""
+        cache_set(self.count_key, exact, COUNT_CACHE_SECONDS)
+        return exact
+
+
+class DirectoryPaginator(Paginator):
+    """Pages of a DirectoryResult, as Django's Paginator gives them, counting only when it
+    must: a page reads one row more than it shows. When the result ends on the page shown,
+    the count follows from the rows (no count query, the cache corrected); otherwise it is
+    the cached count (DirectoryResult.count), never below what the rows proved. So `next`
+    is always right, and the count shown is exact on a last page and at most
+    COUNT_CACHE_SECONDS old on the others (docs/decisions.md, "Directory count").
+    `orphans` is not supported (neither the API nor the page uses it)."""
+
+    def __init__(self, result: DirectoryResult[Any], per_page: int) -> None:
+        super().__init__(result, per_page)  # type: ignore[arg-type]  # sliceable, counted
+        self.result = result
+
+    @cached_property
+    def count(self) -> int:
+        return self.result.count()
+
+    def validate_number(self, number: Any) -> int:
+        """Django's check; page 1 always exists, so it needs no count."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        if number > 1 and number > self.num_pages:
+            raise EmptyPage(self.error_messages["no_results"])
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.result[bottom : bottom + self.per_page + 1]
+        if len(rows) > self.per_page:
+            rows = rows[: self.per_page]
+            self.count = self.result.count(at_least=bottom + len(rows) + 1)
+        elif rows or number == 1:
+            self.count = self.result.remember_count(bottom + len(rows))
+        else:  # the cached count promised a page that the result no longer fills
+            self.count = self.result.recount()
+        self.__dict__.pop("num_pages", None)  # derived from the count just settled
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return Page(rows, number, self)
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            return super().get_page(number)
+        except EmptyPage:  # the result shrank below the page asked for: its last page
+            return self.page(self.num_pages)
+
+
+def directory_count_key(filterset: OrganisationDirectoryFilter) -> str:
+    """The cache key of a valid filter set's count: its filters, normalised (order of
+    repeated values, empty values and the sort do not change the count)."""
+    filters = sorted(
+        (name, sorted(map(str, value)) if isinstance(value, list) else str(value).strip())
+        for name, value in filterset.form.cleaned_data.items()
+        if name != "sort" and value not in (None, "", [], False)
+    )
+    digest = hashlib.blake2b(json.dumps(filters).encode(), digest_size=16).hexdigest()
+    return f"directory:count:{digest}"
+
+
+def organisation_directory(*, params: Mapping[str, Any]) -> DirectoryResult[dict[str, Any]]:
+    """`organisation_search` for the API list: rows of LIST_ITEM_COLUMNS plus `ecosystems`
+    (their slugs, in taxonomy order), read with `values()` in two queries per page; the
+    count is cached (DirectoryResult). Raises ValidationError as `organisation_search`."""
+    filterset = _valid_filterset(params)
+    return DirectoryResult(filterset.sorted_queryset(), filterset=filterset, fetch=_list_item_rows)
+
+
+def organisation_directory_page(
+    *, filterset: OrganisationDirectoryFilter
+) -> DirectoryResult[Organisation]:
+    """A valid filter set's result for the directory page: organisations with what a card
+    shows (`with_list_relations`), the count cached (DirectoryResult)."""
+    return DirectoryResult(
+        with_list_relations(filterset.sorted_queryset()), filterset=filterset, fetch=list
+    )
+
+
+def _list_item_rows(queryset: QuerySet[Organisation]) -> list[dict[str, Any]]:
+    rows = list(queryset.values(*LIST_ITEM_COLUMNS))
+    if not rows:
+        return rows
+    slugs: dict[int, list[str]] = defaultdict(list)
+    links = (
+        Organisation.ecosystems.through.objects.filter(
+            organisation_id__in=[row["pk"] for row in rows]
+        )
+        .order_by("ecosystem__position", "ecosystem_id")  # Ecosystem's own ordering
+        .values_list("organisation_id", "ecosystem_id")
+    )
+    for organisation_id, ecosystem in links:
+        slugs[organisation_id].append(ecosystem)
+    for row in rows:
+        row["ecosystems"] = slugs[row["pk"]]
+    return rows
 
 
 def with_list_relations(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:

@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -20,8 +19,9 @@ from community.filters import OrganisationDirectoryFilter
 from community.models import OrganisationType
 from community.selectors.directory import (
     EXPORT_MAX_ROWS,
+    DirectoryPaginator,
     directory_filterset,
-    with_list_relations,
+    organisation_directory_page,
 )
 
 PAGE_SIZE = 20
@@ -62,7 +62,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     context = _common_context(request, filterset)
     page = None
     if context["filters_valid"]:
-        paginator = Paginator(with_list_relations(filterset.sorted_queryset()), PAGE_SIZE)
+        paginator = DirectoryPaginator(organisation_directory_page(filterset=filterset), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     context["page"] = page
     return render(
