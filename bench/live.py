@@ -214,7 +214,11 @@ class ClusterHub(System):
 # --- P1: one-to-one latency ------------------------------------------------------------------
 
 
-async def p1(system: System, *, users: int, rate: float, seconds: float) -> dict[str, Any]:
+async def p1(
+    system: System, *, users: int, rate: float, seconds: float, server_pid: int | None = None
+) -> dict[str, Any]:
+    """With `server_pid`, also the server's CPU time per message, from the first send until
+    every message arrived (not the sockets' connecting)."""
     pairs = users // 2
     socks: list[Sock] = await gather_limited(
         [
@@ -236,6 +240,8 @@ async def p1(system: System, *, users: int, rate: float, seconds: float) -> dict
     readers = [asyncio.ensure_future(reader(u, ws)) for u, ws in enumerate(socks)]
     rng = secrets.SystemRandom()
     total = int(rate * seconds)
+    server = psutil.Process(server_pid) if server_pid else None
+    cpu = sum(server.cpu_times()[:2]) if server else 0.0
     start = time.monotonic()
     for n in range(total):
         await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
@@ -249,11 +255,14 @@ async def p1(system: System, *, users: int, rate: float, seconds: float) -> dict
     while len(got) < total and time.monotonic() < drain_until:
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
+    if server:
+        cpu = (sum(server.cpu_times()[:2]) - cpu) / total
     for task in readers:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in socks), return_exceptions=True)
     latencies = [got[k] - sent[k][0] for k in got]
     return {
+        "cpu_per_send": cpu if server else float("nan"),
         "p50": pct(latencies, 50),
         "p99": pct(latencies, 99),
         "lost": total - len(got),
@@ -261,19 +270,25 @@ async def p1(system: System, *, users: int, rate: float, seconds: float) -> dict
     }
 
 
-def p1_repeated(system: System, args: argparse.Namespace) -> dict[str, Any]:
+def p1_repeated(system: System, args: argparse.Namespace, pid: int) -> dict[str, Any]:
     """P1 at the full rate, `args.repeat` times on the same server: the median run and the
     spread, so that one lucky (or unlucky) run does not stand for the system. The machine's
-    load average (1 minute) is taken at the start of each run, since the machine is shared."""
+    load average (1 minute) is taken at the start of each run, since the machine is shared,
+    and the server process's CPU time per message (psutil, user + system), which a busy
+    machine changes far less than it changes latency: a process that needs more CPU per send
+    than the machine gives it per interval between sends queues its sends."""
     runs = []
     for n in range(args.repeat):
         load = os.getloadavg()[0]
-        result = asyncio.run(p1(system, users=args.users, rate=args.rate, seconds=args.seconds))
+        result = asyncio.run(
+            p1(system, users=args.users, rate=args.rate, seconds=args.seconds, server_pid=pid)
+        )
         result["load"] = load
         runs.append(result)
         print(
             f"    {system.name} P1 run {n + 1}/{args.repeat}: load {load:.2f}, "
-            f"p50 {ms(result['p50'])}, p99 {ms(result['p99'])}, lost {result['lost']}",
+            f"p50 {ms(result['p50'])}, p99 {ms(result['p99'])}, lost {result['lost']}, "
+            f"server CPU per send {ms(result['cpu_per_send'])}",
             flush=True,
         )
     return summarise_p1(runs)
@@ -282,6 +297,7 @@ def p1_repeated(system: System, args: argparse.Namespace) -> dict[str, Any]:
 def summarise_p1(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """`p50`/`p99`: the medians over the runs; `*_range`: (min, max); `lost`: all runs."""
     summary: dict[str, Any] = {"runs": runs}
+    summary["cpu_per_send"] = statistics.median(r["cpu_per_send"] for r in runs)
     for key in ("p50", "p99"):
         values = [r[key] for r in runs]
         summary[key] = statistics.median(values)
@@ -293,8 +309,9 @@ def summarise_p1(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def p1_table(rows: list[tuple[str, dict[str, Any]]], floor_p50: float | None) -> list[str]:
-    """P1 rows: median (min-max) of p50 and p99 over the runs, lost in all runs, the load
-    average at the start of each run, and the median p50 against the floor's."""
+    """P1 rows: median (min-max) of p50 and p99 over the runs, lost in all runs, the median
+    p50 against the floor's, the server's median CPU time per send, and the load average at
+    the start of each run."""
 
     def spread(r: dict[str, Any], key: str) -> str:
         low, high = r.get(f"{key}_range", (r[key], r[key]))
@@ -302,14 +319,15 @@ def p1_table(rows: list[tuple[str, dict[str, Any]]], floor_p50: float | None) ->
 
     lines = [
         f"  {'system':34} {'p50 median (min-max)':>24} {'p99 median (min-max)':>26} "
-        f"{'lost':>6}  {'vs floor':>8}  load at each run's start"
+        f"{'lost':>6}  {'vs floor':>8}  {'CPU/send':>8}  load at each run's start"
     ]
     for name, r in rows:
         vs_floor = f"{r['p50'] / floor_p50:.1f}x" if floor_p50 and r["p50"] == r["p50"] else ""
         loads = " ".join(f"{load:.1f}" for load in r.get("loads", []))
+        cpu = ms(r["cpu_per_send"]) if "cpu_per_send" in r else ""
         lines.append(
             f"  {name:34} {spread(r, 'p50'):>24} {spread(r, 'p99'):>26} "
-            f"{r['lost']:>6}  {vs_floor:>8}  {loads}"
+            f"{r['lost']:>6}  {vs_floor:>8}  {cpu:>8}  {loads}"
         )
     return lines
 
@@ -629,7 +647,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with floor_server() as (port, pid):
                 floor = Floor(port)
                 section("floor P1" if args.p1 else "floor P1/P2/P3")
-                results["floor"] = {"P1": p1_repeated(floor, args)}
+                results["floor"] = {"P1": p1_repeated(floor, args, pid)}
                 if not args.p1:
                     results["floor"]["P1_light"] = asyncio.run(
                         p1(floor, users=args.users, rate=5, seconds=args.seconds)
@@ -659,7 +677,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 ) as server:
                     stock = Stock(server.port)
                     section(f"stock Channels ({layer}) P1" + ("" if args.p1 else "/P2/P3"))
-                    entry: dict[str, Any] = {"P1": p1_repeated(stock, args)}
+                    entry: dict[str, Any] = {"P1": p1_repeated(stock, args, server.pid)}
                     if not args.p1:
                         entry["P2"] = asyncio.run(
                             p2_generic(stock, sockets=args.fanout, rounds=args.rounds)
@@ -704,7 +722,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         hub = ClusterHub([one], world, f"({layer})")
                         hub.rooms = {f"p{n}": c["id"] for n, c in enumerate(world["conversations"])}
                         section(f"ClusterHub ({layer}: {backend}) P1")
-                        entry = {"backend": backend, "P1": p1_repeated(hub, args)}
+                        entry = {"backend": backend, "P1": p1_repeated(hub, args, one.pid)}
                         if args.p1:
                             results[f"ClusterHub {layer}"] = entry
                             continue
