@@ -593,6 +593,23 @@ def floor_server() -> Any:
             proc.wait(5)
 
 
+def clusterhub_env(common: dict[str, str], layer: str = "pubsub") -> dict[str, str]:
+    """The environment of a ClusterHub server on `layer` ("core" or "pubsub"): the project's
+    settings in production mode, the layer chosen with CHANNEL_LAYER as a deploy chooses it
+    (config/settings.py), a prefix of its own on the shared Redis."""
+    return {
+        **common,
+        "DJANGO_SETTINGS_MODULE": "bench._live_settings",
+        # Production settings, as the stock Channels server runs with DEBUG off.
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CHANNEL_LAYER": layer,
+        "CHANNEL_PREFIX": f"ch{layer}{secrets.token_hex(2)}",
+    }
+
+
 LAYER_CODE = """
 from django.conf import settings
 result = settings.CHANNEL_LAYERS["default"]["BACKEND"]
@@ -699,24 +716,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.layers:
             with LiveDatabase(base_url) as db:
                 results["database"] = db.kind
-                env = {
-                    **common,
-                    **db.env(),
-                    "DJANGO_SETTINGS_MODULE": "bench._live_settings",
-                    # Production settings, as the stock Channels server runs with DEBUG off.
-                    "DEBUG": "0",
-                    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-                    "SECURE_SSL_REDIRECT": "0",
-                    "ALLOWED_HOSTS": "127.0.0.1",
-                }
+                env = clusterhub_env({**common, **db.env()})
                 section("ClusterHub: users, tokens, conversations")
                 world = world_for(env, args.users)
                 for layer in args.layers:
-                    layer_env = {
-                        **env,
-                        "CHANNEL_LAYER": layer,  # as a deploy selects it (config/settings.py)
-                        "CHANNEL_PREFIX": f"ch{layer}{secrets.token_hex(2)}",
-                    }
+                    layer_env = clusterhub_env({**common, **db.env()}, layer)
                     backend = run_django(LAYER_CODE, layer_env)
                     with Daphne(layer_env, app="asgi:application", extra_args=["-v", "0"]) as one:
                         hub = ClusterHub([one], world, f"({layer})")
