@@ -1,6 +1,6 @@
 """The live layer under load, against a raw websockets floor and stock Channels, in one run.
 
-    python bench/live.py            # full sizes (about 10 minutes on 2 cores)
+    python bench/live.py            # full sizes (about 15 minutes on 2 cores, P1 5 times)
     python bench/live.py --quick    # small sizes, to see that everything runs
     python bench/live.py --only pubsub,core --p1 --repeat 5   # P1 alone, 5 runs per layer
 
