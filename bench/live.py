@@ -1,7 +1,8 @@
 """The live layer under load, against a raw websockets floor and stock Channels, in one run.
 
-    python bench/live.py            # full sizes (about 10 minutes on 2 cores)
+    python bench/live.py            # full sizes (about 15 minutes on 2 cores, P1 5 times)
     python bench/live.py --quick    # small sizes, to see that everything runs
+    python bench/live.py --only pubsub,core --p1 --repeat 5   # P1 alone, 5 runs per layer
 
 Three servers, each on a free loopback port, all on one private redis-server:
 - floor: bench/floor_server.py, a raw `websockets` broadcast server (no Django, no Redis);
@@ -10,12 +11,15 @@ Three servers, each on a free loopback port, all on one private redis-server:
 - ClusterHub: the project (daphne asgi:application, settings bench/_live_settings.py) on a
   fresh database `clusterhub_live_<random>` on the PostgreSQL server of BENCH_DATABASE_URL
   (default postgres://postgres@127.0.0.1:5432/…; `--sqlite`: a SQLite file instead),
-  with the default RedisChannelLayer ("core") and with RedisPubSubChannelLayer ("pubsub").
+  with RedisPubSubChannelLayer ("pubsub", the project's default) and with RedisChannelLayer
+  ("core"), each selected with CHANNEL_LAYER as a deploy does (the backend is printed).
 
 Scenarios (figures and ratios are printed, never asserted):
 - P1: one-to-one sends, 200 users in 100 pairs, 50 messages/s in total for 10 s: latency from
   the send to the other participant's socket (ClusterHub: the `message.send` action, which
-  writes the message and its events to the database), p50/p99, lost. Also at 5 msg/s.
+  writes the message and its events to the database), p50/p99, lost; repeated (--repeat, 5
+  runs by default) and reported as the median with its min-max, with the load average at
+  the start of each run. Also once at 5 msg/s.
 - P2: fan-out of one event to 1,000 sockets: time to the last receiver (median of rounds).
   ClusterHub: `event_append` on a topic all 1,000 sockets follow, from a separate process;
   with one daphne process and with two (500 sockets each).
@@ -210,7 +214,11 @@ class ClusterHub(System):
 # --- P1: one-to-one latency ------------------------------------------------------------------
 
 
-async def p1(system: System, *, users: int, rate: float, seconds: float) -> dict[str, Any]:
+async def p1(
+    system: System, *, users: int, rate: float, seconds: float, server_pid: int | None = None
+) -> dict[str, Any]:
+    """With `server_pid`, also the server's CPU time per message, from the first send until
+    every message arrived (not the sockets' connecting)."""
     pairs = users // 2
     socks: list[Sock] = await gather_limited(
         [
@@ -232,6 +240,8 @@ async def p1(system: System, *, users: int, rate: float, seconds: float) -> dict
     readers = [asyncio.ensure_future(reader(u, ws)) for u, ws in enumerate(socks)]
     rng = secrets.SystemRandom()
     total = int(rate * seconds)
+    server = psutil.Process(server_pid) if server_pid else None
+    cpu = sum(server.cpu_times()[:2]) if server else 0.0
     start = time.monotonic()
     for n in range(total):
         await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
@@ -245,16 +255,81 @@ async def p1(system: System, *, users: int, rate: float, seconds: float) -> dict
     while len(got) < total and time.monotonic() < drain_until:
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
+    if server:
+        cpu = (sum(server.cpu_times()[:2]) - cpu) / total
     for task in readers:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in socks), return_exceptions=True)
     latencies = [got[k] - sent[k][0] for k in got]
     return {
+        "cpu_per_send": cpu if server else float("nan"),
         "p50": pct(latencies, 50),
         "p99": pct(latencies, 99),
         "lost": total - len(got),
         "sent": total,
     }
+
+
+def p1_repeated(system: System, args: argparse.Namespace, pid: int) -> dict[str, Any]:
+    """P1 at the full rate, `args.repeat` times on the same server: the median run and the
+    spread, so that one lucky (or unlucky) run does not stand for the system. The machine's
+    load average (1 minute) is taken at the start of each run, since the machine is shared,
+    and the server process's CPU time per message (psutil, user + system), which a busy
+    machine changes far less than it changes latency: a process that needs more CPU per send
+    than the machine gives it per interval between sends queues its sends."""
+    runs = []
+    for n in range(args.repeat):
+        load = os.getloadavg()[0]
+        result = asyncio.run(
+            p1(system, users=args.users, rate=args.rate, seconds=args.seconds, server_pid=pid)
+        )
+        result["load"] = load
+        runs.append(result)
+        print(
+            f"    {system.name} P1 run {n + 1}/{args.repeat}: load {load:.2f}, "
+            f"p50 {ms(result['p50'])}, p99 {ms(result['p99'])}, lost {result['lost']}, "
+            f"server CPU per send {ms(result['cpu_per_send'])}",
+            flush=True,
+        )
+    return summarise_p1(runs)
+
+
+def summarise_p1(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """`p50`/`p99`: the medians over the runs; `*_range`: (min, max); `lost`: all runs."""
+    summary: dict[str, Any] = {"runs": runs}
+    summary["cpu_per_send"] = statistics.median(r["cpu_per_send"] for r in runs)
+    for key in ("p50", "p99"):
+        values = [r[key] for r in runs]
+        summary[key] = statistics.median(values)
+        summary[f"{key}_range"] = (min(values), max(values))
+    summary["lost"] = sum(r["lost"] for r in runs)
+    summary["sent"] = sum(r["sent"] for r in runs)
+    summary["loads"] = [r["load"] for r in runs]
+    return summary
+
+
+def p1_table(rows: list[tuple[str, dict[str, Any]]], floor_p50: float | None) -> list[str]:
+    """P1 rows: median (min-max) of p50 and p99 over the runs, lost in all runs, the median
+    p50 against the floor's, the server's median CPU time per send, and the load average at
+    the start of each run."""
+
+    def spread(r: dict[str, Any], key: str) -> str:
+        low, high = r.get(f"{key}_range", (r[key], r[key]))
+        return f"{ms(r[key])} ({low * 1000:.1f}-{high * 1000:.1f})"
+
+    lines = [
+        f"  {'system':34} {'p50 median (min-max)':>24} {'p99 median (min-max)':>26} "
+        f"{'lost':>6}  {'vs floor':>8}  {'CPU/send':>8}  load at each run's start"
+    ]
+    for name, r in rows:
+        vs_floor = f"{r['p50'] / floor_p50:.1f}x" if floor_p50 and r["p50"] == r["p50"] else ""
+        loads = " ".join(f"{load:.1f}" for load in r.get("loads", []))
+        cpu = ms(r["cpu_per_send"]) if "cpu_per_send" in r else ""
+        lines.append(
+            f"  {name:34} {spread(r, 'p50'):>24} {spread(r, 'p99'):>26} "
+            f"{r['lost']:>6}  {vs_floor:>8}  {cpu:>8}  {loads}"
+        )
+    return lines
 
 
 # --- P2: fan-out -----------------------------------------------------------------------------
@@ -518,6 +593,29 @@ def floor_server() -> Any:
             proc.wait(5)
 
 
+def clusterhub_env(common: dict[str, str], layer: str = "pubsub") -> dict[str, str]:
+    """The environment of a ClusterHub server on `layer` ("core" or "pubsub"): the project's
+    settings in production mode, the layer chosen with CHANNEL_LAYER as a deploy chooses it
+    (config/settings.py), a prefix of its own on the shared Redis."""
+    return {
+        **common,
+        "DJANGO_SETTINGS_MODULE": "bench._live_settings",
+        # Production settings, as the stock Channels server runs with DEBUG off.
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CHANNEL_LAYER": layer,
+        "CHANNEL_PREFIX": f"ch{layer}{secrets.token_hex(2)}",
+    }
+
+
+LAYER_CODE = """
+from django.conf import settings
+result = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+"""
+
+
 SESSION_CODE = """
 from django.test import Client
 from community.models import User
@@ -565,17 +663,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if "floor" in args.systems:
             with floor_server() as (port, pid):
                 floor = Floor(port)
-                section("floor P1/P2/P3")
-                results["floor"] = {
-                    "P1": asyncio.run(
-                        p1(floor, users=args.users, rate=args.rate, seconds=args.seconds)
-                    ),
-                    "P1_light": asyncio.run(
+                section("floor P1" if args.p1 else "floor P1/P2/P3")
+                results["floor"] = {"P1": p1_repeated(floor, args, pid)}
+                if not args.p1:
+                    results["floor"]["P1_light"] = asyncio.run(
                         p1(floor, users=args.users, rate=5, seconds=args.seconds)
-                    ),
-                    "P2": asyncio.run(p2_generic(floor, sockets=args.fanout, rounds=args.rounds)),
-                    "P3": asyncio.run(p3(lambda n: floor.open(n, f"i{n}"), pid, sockets=idle)),
-                }
+                    )
+                    results["floor"]["P2"] = asyncio.run(
+                        p2_generic(floor, sockets=args.fanout, rounds=args.rounds)
+                    )
+                    results["floor"]["P3"] = asyncio.run(
+                        p3(lambda n: floor.open(n, f"i{n}"), pid, sockets=idle)
+                    )
 
         # stock Channels
         if "stock" in args.systems:
@@ -594,16 +693,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     extra_args=["-v", "0"],
                 ) as server:
                     stock = Stock(server.port)
-                    section(f"stock Channels ({layer}) P1/P2" + ("/P3" if layer == "core" else ""))
-                    entry: dict[str, Any] = {
-                        "P1": asyncio.run(
-                            p1(stock, users=args.users, rate=args.rate, seconds=args.seconds)
-                        ),
-                        "P2": asyncio.run(
+                    section(f"stock Channels ({layer}) P1" + ("" if args.p1 else "/P2/P3"))
+                    entry: dict[str, Any] = {"P1": p1_repeated(stock, args, server.pid)}
+                    if not args.p1:
+                        entry["P2"] = asyncio.run(
                             p2_generic(stock, sockets=args.fanout, rounds=args.rounds)
-                        ),
-                    }
-                    if layer == "core" and not args.p1p2:
+                        )
+                    if layer == "core" and not (args.p1p2 or args.p1):
                         entry["P1_light"] = asyncio.run(
                             p1(stock, users=args.users, rate=5, seconds=args.seconds)
                         )
@@ -620,36 +716,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.layers:
             with LiveDatabase(base_url) as db:
                 results["database"] = db.kind
-                env = {
-                    **common,
-                    **db.env(),
-                    "DJANGO_SETTINGS_MODULE": "bench._live_settings",
-                    # Production settings, as the stock Channels server runs with DEBUG off.
-                    "DEBUG": "0",
-                    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-                    "SECURE_SSL_REDIRECT": "0",
-                    "ALLOWED_HOSTS": "127.0.0.1",
-                }
+                env = clusterhub_env({**common, **db.env()})
                 section("ClusterHub: users, tokens, conversations")
                 world = world_for(env, args.users)
                 for layer in args.layers:
-                    layer_env = {
-                        **env,
-                        "LIVE_CHANNEL_LAYER": layer,
-                        "CHANNEL_PREFIX": f"ch{layer}{secrets.token_hex(2)}",
-                    }
+                    layer_env = clusterhub_env({**common, **db.env()}, layer)
+                    backend = run_django(LAYER_CODE, layer_env)
                     with Daphne(layer_env, app="asgi:application", extra_args=["-v", "0"]) as one:
                         hub = ClusterHub([one], world, f"({layer})")
                         hub.rooms = {f"p{n}": c["id"] for n, c in enumerate(world["conversations"])}
-                        section(f"ClusterHub ({layer}) P1")
-                        entry = {
-                            "P1": asyncio.run(
-                                p1(hub, users=args.users, rate=args.rate, seconds=args.seconds)
-                            ),
-                            "P1_light": asyncio.run(
-                                p1(hub, users=args.users, rate=5, seconds=args.seconds)
-                            ),
-                        }
+                        section(f"ClusterHub ({layer}: {backend}) P1")
+                        entry = {"backend": backend, "P1": p1_repeated(hub, args, one.pid)}
+                        if args.p1:
+                            results[f"ClusterHub {layer}"] = entry
+                            continue
+                        entry["P1_light"] = asyncio.run(
+                            p1(hub, users=args.users, rate=5, seconds=args.seconds)
+                        )
                         section(f"ClusterHub ({layer}) P2, one process")
                         entry["P2"] = asyncio.run(
                             p2_clusterhub(hub, layer_env, sockets=args.fanout, rounds=args.rounds)
@@ -680,6 +763,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+P1_SYSTEMS = [
+    ("floor", "floor (websockets)"),
+    ("stock core", "stock Channels (core layer)"),
+    ("stock pubsub", "stock Channels (pubsub layer)"),
+    ("ClusterHub core", "ClusterHub (core layer)"),
+    ("ClusterHub pubsub", "ClusterHub (pubsub layer)"),
+]
+
+
+def p1_rows(results: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, results[key]["P1"]) for key, name in P1_SYSTEMS if key in results]
+
+
+def p1_report(results: dict[str, Any], args: argparse.Namespace) -> str:
+    """The P1 table of a partial run (`--only`, `--p1`)."""
+    floor = results.get("floor", {}).get("P1", {}).get("p50")
+    title = (
+        f"P1 one-to-one, {args.users} users, {args.rate:g} msg/s for {args.seconds:g} s, "
+        f"{args.repeat} runs each (goal p50 ≤ 10 ms, p99 ≤ 30 ms, 0 lost)"
+    )
+    return "\n".join([title, *p1_table(p1_rows(results), floor)])
+
+
 def report(results: dict[str, Any], args: argparse.Namespace, seconds: float) -> str:
     lines = []
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
@@ -698,33 +804,22 @@ def report(results: dict[str, Any], args: argparse.Namespace, seconds: float) ->
 
     lines.append("")
     lines.append(
-        f"P1 one-to-one, {args.users} users, {args.rate:g} msg/s for {args.seconds:g} s "
-        "(goal p50 ≤ 10 ms, p99 ≤ 30 ms, 0 lost)"
+        f"P1 one-to-one, {args.users} users, {args.rate:g} msg/s for {args.seconds:g} s, "
+        f"{args.repeat} runs each (goal p50 ≤ 10 ms, p99 ≤ 30 ms, 0 lost, in every run)"
     )
-    lines.append(f"  {'system':34} {'p50':>11} {'p99':>11} {'lost':>6}   p50 vs floor")
-    rows = [
-        ("floor (websockets)", floor["P1"]),
-        ("stock Channels (core layer)", stock["P1"]),
-        ("stock Channels (pubsub layer)", results["stock pubsub"]["P1"]),
-        ("ClusterHub (core layer)", hub["P1"]),
-        ("ClusterHub (pubsub layer)", pub["P1"]),
-    ]
-    for name, r in rows:
-        lines.append(
-            f"  {name:34} {ms(r['p50']):>11} {ms(r['p99']):>11} {r['lost']:>6}   "
-            f"{ratio(r['p50'], floor['P1']['p50'])}"
+    lines.extend(p1_table(p1_rows(results), floor["P1"]["p50"]))
+    lines.append("  at 5 msg/s (no queueing), one run each:")
+    lines.extend(
+        p1_table(
+            [
+                ("floor (websockets)", floor["P1_light"]),
+                ("stock Channels (core layer)", stock["P1_light"]),
+                ("ClusterHub (core layer)", hub["P1_light"]),
+                ("ClusterHub (pubsub layer)", pub["P1_light"]),
+            ],
+            floor["P1_light"]["p50"],
         )
-    lines.append("  at 5 msg/s (no queueing):")
-    for name, r in [
-        ("floor (websockets)", floor["P1_light"]),
-        ("stock Channels (core layer)", stock["P1_light"]),
-        ("ClusterHub (core layer)", hub["P1_light"]),
-        ("ClusterHub (pubsub layer)", pub["P1_light"]),
-    ]:
-        lines.append(
-            f"  {name:34} {ms(r['p50']):>11} {ms(r['p99']):>11} {r['lost']:>6}   "
-            f"{ratio(r['p50'], floor['P1_light']['p50'])}"
-        )
+    )
     lines.append("")
     lines.append(
         f"P2 fan-out of one event to {args.fanout} sockets, time to the last receiver "
@@ -803,6 +898,15 @@ def main() -> int:
     parser.add_argument(
         "--p1p2", action="store_true", help="only P1 and P2 (no idle sockets, no restart)"
     )
+    parser.add_argument(
+        "--p1", action="store_true", help="only P1 at the full rate, repeated (see --repeat)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="runs of P1 at the full rate per system (default 5): the median and the spread",
+    )
     args = parser.parse_args()
     # A SIGTERM (e.g. from `timeout`) unwinds the `with` blocks, so every server we started stops.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -813,10 +917,11 @@ def main() -> int:
     args.layers = [layer for layer in ("core", "pubsub") if layer in args.systems]
     started = time.monotonic()
     results = run(args)
-    if len(args.systems) == 4 and not args.p1p2:
+    if len(args.systems) == 4 and not (args.p1p2 or args.p1):
         print(report(results, args, time.monotonic() - started))
-    else:  # a partial run (--only) has no full table; print what it measured
+    else:  # a partial run has no full table; print the P1 table and what it measured
         print(json.dumps(results, indent=2, default=str))
+        print(p1_report(results, args))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     return 0
