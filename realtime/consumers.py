@@ -275,13 +275,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         # Join the group before reading the log: events committed from now on are buffered
         # on the subscription, and the snapshot below covers everything before.
+        # (Never refused for the layer: while Redis is down the hub joins it later.)
         sub = self.subs[topic] = Subscription(topic, since or 0, buffer=[])
-        try:
-            await self.hub.join(group_for_topic(topic), self)
-        except Exception:
-            logger.warning("Channel layer unavailable; closing socket for a retry")
-            await self.close(code=CLOSE_RETRY)
-            return
+        await self.hub.join(group_for_topic(topic), self)
         try:
             current, frames = await database_sync_to_async(subscribe_snapshot)(topic, since)
         except ResyncRequiredError:
