@@ -139,6 +139,7 @@ def run_action(
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
+    closing = False  # set by close(); nothing is sent or read after it
     user: Any
     subs: dict[str, Subscription]
     hub: Hub
@@ -219,7 +220,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- frames from the client --------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if not hasattr(self, "user"):
+        if not hasattr(self, "user") or self.closing:
             return
         frame = await self._parse(text_data)
         if frame is None:
@@ -424,6 +425,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- broadcasts, from the hub (outside the dispatch loop) ----------------------------
 
     async def deliver(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
         kind = message["type"]
         if kind == "live.event":
             sub = self.subs.get(message["topic"])
@@ -564,6 +567,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return topic
         await self.reject(frame, "invalid", _("`topic` must be a string like `user:7`."))
         return None
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        # Frames still queued behind the close (a client's ping after the frame that got it
+        # closed) are not answered: the protocol is gone, and sending would raise.
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        if not self.closing:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=dumps(frame))

@@ -301,3 +301,21 @@ def test_socket_tickets_are_rate_limited_per_person(api_client, settings, db):
         from rest_framework.settings import api_settings
 
         ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+async def test_nothing_is_sent_after_the_server_closed_the_socket():
+    """Frames queued behind the one that got the socket closed (4408) are not answered: on
+    a real server, writing to the closed protocol raised inside the application."""
+    ws = await open_socket(await sync_to_async(UserFactory)())
+    for _ in range(21):
+        await ws.send_to(text_data="not json")
+    await ws.send_to(text_data='{"type": "ping", "id": "late"}')  # queued behind the close
+    outputs = []
+    while True:
+        output = await ws.receive_output(timeout=5)
+        outputs.append(output)
+        if output["type"] == "websocket.close":
+            break
+    assert output["code"] == 4408
+    assert await ws.receive_nothing(timeout=0.5)
+    assert not any("late" in item.get("text", "") for item in outputs)
