@@ -3,7 +3,7 @@
 Stock daphne, on SIGTERM, stops Twisted's reactor and cancels every application at once:
 clients see their websocket drop (1006), and a worker thread that still waits on the stopped
 event loop can keep the process alive until systemd kills it. This entry point takes the
-same arguments as the `daphne` command and changes three things:
+same arguments as the `daphne` command and changes five things:
 
 1. On shutdown it first stops accepting connections (a sibling process that shares the
    listening socket, `--fd`, takes the new ones), then closes every websocket with 1001
@@ -78,6 +78,7 @@ class GracefulServer(daphne.server.Server):
             except Exception:
                 logger.warning("The live layer's hub did not start; sockets will retry")
 
+        # Held: the event loop keeps only a weak reference to a task.
         self.hub_starting = asyncio.ensure_future(start())
 
     def kill_all_applications(self) -> defer.Deferred[Any]:

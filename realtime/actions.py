@@ -18,25 +18,18 @@ from typing import Any
 
 Handler = Callable[[Any, dict[str, Any], str | None], dict[str, Any]]
 
-_actions: dict[str, Handler] = {}
-_uncounted: set[Handler] = set()
+_actions: dict[str, tuple[Handler, bool]] = {}  # name -> (handler, counted)
 
 
 def register_action(name: str, handler: Handler, *, counted: bool = True) -> None:
-    if name in _actions and _actions[name] is not handler:
+    if name in _actions and _actions[name] != (handler, counted):
         raise ValueError(f"Action {name!r} is already registered.")
-    _actions[name] = handler
-    if not counted:
-        _uncounted.add(handler)
+    _actions[name] = (handler, counted)
 
 
-def get_action(name: Any) -> Handler | None:
+def get_action(name: Any) -> tuple[Handler, bool] | None:
+    """(the handler, whether it counts towards the user's rate limit), or None."""
     return _actions.get(name) if isinstance(name, str) else None
-
-
-def is_counted(handler: Handler) -> bool:
-    """Whether running `handler` counts towards the user's rate limit."""
-    return handler not in _uncounted
 
 
 def action_names() -> list[str]:

@@ -43,15 +43,10 @@ class LiveAuthMiddleware:
         self.hosts = AllowedHostsOriginValidator(inner)
 
     def is_site_origin(self, origin: str) -> bool:
-        """A page of this site: http(s) on one of ALLOWED_HOSTS, and not an app origin (in
-        development `http://localhost:8100` may be both; the app's setting wins)."""
+        """http(s) on one of ALLOWED_HOSTS."""
         try:
             parsed = urlparse(origin)
-            return (
-                parsed.scheme in {"http", "https"}
-                and not is_app_origin(origin)
-                and self.hosts.valid_origin(parsed)
-            )
+            return parsed.scheme in {"http", "https"} and self.hosts.valid_origin(parsed)
         except ValueError:  # not a URL at all (e.g. an unclosed IPv6 bracket)
             return False
 
@@ -66,8 +61,9 @@ class LiveAuthMiddleware:
         )
         query = parse_qs(scope.get("query_string", b"").decode("latin1"))
         ticket = (query.get("ticket") or [""])[0]
+        app = origin is not None and is_app_origin(origin)
         if ticket:
-            if origin is not None and not (self.is_site_origin(origin) or is_app_origin(origin)):
+            if origin is not None and not (app or self.is_site_origin(origin)):
                 return await WebsocketDenier()(scope, receive, send)
             holder = await database_sync_to_async(ticket_redeem)(ticket=ticket)
             scope = {
@@ -77,8 +73,9 @@ class LiveAuthMiddleware:
                 API_TOKEN: holder.api_token_id if holder else None,
             }
             return await self.inner(scope, receive, send)
-        if origin is None or not self.is_site_origin(origin):
-            # No ticket: only a page of this site may use its cookies.
+        if origin is None or app or not self.is_site_origin(origin):
+            # No ticket: only a page of this site may use its cookies (an app's origin never,
+            # even where it looks like the site's, e.g. `http://localhost:8100` in development).
             return await WebsocketDenier()(scope, receive, send)
         # The socket never changes its session (logging in and out happen over HTTP), so its
         # frames may skip channels' session wrapper around `send`, which checks the session

@@ -26,12 +26,14 @@ from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from realtime.actions import get_action, is_counted
+from realtime.actions import Handler, get_action
 from realtime.auth import API_TOKEN, RAW_SEND
 from realtime.events import dumps, group_for_topic, group_for_user
 from realtime.frames import FrameError, parse_frame, shown, valid_id
@@ -120,22 +122,34 @@ UNAVAILABLE_RETRY_AFTER = 2  # seconds
 
 
 def run_action(
-    handler: Any, user: Any, data: dict[str, Any], client_id: str | None
+    action: tuple[Handler, bool], user: Any, data: dict[str, Any], client_id: str | None
 ) -> tuple[int | None, dict[str, Any] | None]:
     """(seconds to wait, None) when rate limited, else (None, the handler's result); one
     trip to the database thread for both."""
-    if is_counted(handler):
+    handler, counted = action
+    if counted:
         try:
             wait = rate_limited(user.pk, settings.REALTIME_SENDS_PER_MINUTE)
         except UNAVAILABLE_ERRORS:
             # The limiter's counters live in Redis. While it is down, writes are not counted
             # rather than refused: the database still takes them, and a person's messages
-            # matter more than a minute of unmetered sending.
+            # matter more than a minute of unmetered sending (docs/realtime.md).
             logger.warning("Send limit not checked: the cache is unavailable")
             wait = None
         if wait is not None:
             return wait, None
     return None, handler(user, data, client_id)
+
+
+def socket_language(scope: dict[str, Any]) -> str:
+    """The language the handshake asks for, as Django chooses it for a page: the language
+    cookie (a browser's socket), then Accept-Language, then LANGUAGE_CODE."""
+    request = HttpRequest()
+    request.COOKIES = scope.get("cookies") or {}
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            request.META["HTTP_ACCEPT_LANGUAGE"] = value.decode("latin1")
+    return translation.get_language_from_request(request)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -148,6 +162,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """channels' `AsyncConsumer.__call__`, except that the socket has no layer channel:
         broadcasts come through the hub, everything else through a local queue."""
         self.scope = scope
+        self.language = socket_language(scope)
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.base_send = scope.get(RAW_SEND, send)  # see realtime/auth.py
         try:
@@ -163,7 +178,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        # Error messages, and what services say in them, in the person's language (the
+        # override follows the work into database_sync_to_async's thread).
+        with translation.override(self.language):
+            await handler(message)
 
     # --- connection ------------------------------------------------------------------
 
@@ -182,12 +200,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.session_key = getattr(session, "session_key", None)
         try:
             self.hub = await get_hub()
-            await self.hub.join(group_for_user(user.pk), self)
         except Exception:
             logger.warning("Channel layer unavailable; refusing the socket for a retry")
             await self.accept()
             await self.close(code=CLOSE_RETRY)
             return
+        await self.hub.join(group_for_user(user.pk), self)
         self.user = user
         self.sender_id = f"{self.hub.channel}/{id(self)}"
         await self.accept()
@@ -261,18 +279,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if since is not None and (
             not isinstance(since, int) or isinstance(since, bool) or since < 0
         ):
-            await self.reject(frame, "invalid", "`since` must be a non-negative integer.")
+            await self.reject(frame, "invalid", _("`since` must be a non-negative integer."))
             return
         if topic not in self.subs and len(self.subs) >= settings.REALTIME_MAX_SUBSCRIPTIONS:
             await self.reject(
                 frame,
                 "too_many_subscriptions",
-                f"A socket may hold {settings.REALTIME_MAX_SUBSCRIPTIONS} subscriptions.",
+                _("A socket may hold %(n)s subscriptions.")
+                % {"n": settings.REALTIME_MAX_SUBSCRIPTIONS},
             )
             return
         if not await database_sync_to_async(user_may_subscribe)(self.user, topic):
             # Missing and forbidden look the same, so existence does not leak.
-            await self.reject(frame, "not_found", "No such topic, or you may not see it.")
+            await self.reject(frame, "not_found", _("No such topic, or you may not see it."))
             return
         # Join the group before reading the log: events committed from now on are buffered
         # on the subscription, and the snapshot below covers everything before.
@@ -299,7 +318,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         if topic not in self.subs:
             await self.reject(
-                frame, "not_subscribed", "This socket is not subscribed to that topic."
+                frame, "not_subscribed", _("This socket is not subscribed to that topic.")
             )
             return
         await self._drop(topic)
@@ -316,7 +335,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         parsed = parse_topic(topic)
         if parsed is None or topic not in self.subs:
             await self.reject(
-                frame, "not_subscribed", "Subscribe to a topic before signalling on it."
+                frame, "not_subscribed", _("Subscribe to a topic before signalling on it.")
             )
             return
         if not isinstance(name, str) or name not in parsed[0].signals:
@@ -327,7 +346,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             )
             return
         if not isinstance(data, dict) or len(dumps(data)) > 1024:
-            await self.reject(frame, "invalid", "Signal data must be a JSON object under 1 KiB.")
+            await self.reject(frame, "invalid", _("Signal data must be a JSON object under 1 KiB."))
             return
         now = time.monotonic()
         key = (topic, name)
@@ -354,8 +373,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     async def on_action(self, frame: dict[str, Any]) -> None:
-        handler = get_action(frame.get("action"))
-        if handler is None:
+        action = get_action(frame.get("action"))
+        if action is None:
             await self.reject(
                 frame,
                 "unknown_action",
@@ -365,11 +384,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         data = {} if frame.get("data") is None else frame["data"]
         client_id = frame.get("id")
         if not isinstance(data, dict) or (client_id is not None and not isinstance(client_id, str)):
-            await self.reject(frame, "invalid", "`data` must be an object and `id` a string.")
+            await self.reject(frame, "invalid", _("`data` must be an object and `id` a string."))
             return
         try:
             wait, result = await database_sync_to_async(run_action)(
-                handler, self.user, data, client_id
+                action, self.user, data, client_id
             )
         except ValidationError as exc:
             fields = exc.message_dict if hasattr(exc, "error_dict") else None
@@ -384,10 +403,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             )
             return
         except Http404:
-            await self.reject(frame, "not_found", "No such object, or you may not see it.")
+            await self.reject(frame, "not_found", _("No such object, or you may not see it."))
             return
         except PermissionDenied as exc:
-            await self.reject(frame, "forbidden", str(exc) or "You may not do this.")
+            await self.reject(frame, "forbidden", str(exc) or _("You may not do this."))
             return
         except UNAVAILABLE_ERRORS:
             logger.warning(
@@ -397,7 +416,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 {
                     "type": "error",
                     "code": "unavailable",
-                    "message": "The service is briefly unavailable; send the action again.",
+                    "message": _("The service is briefly unavailable; send the action again."),
                     "retry_after": UNAVAILABLE_RETRY_AFTER,
                     "id": client_id,
                 }
@@ -405,14 +424,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         except Exception:
             logger.exception("Action %r failed", frame.get("action"))
-            await self.reject(frame, "server_error", "The action failed on the server.")
+            await self.reject(frame, "server_error", _("The action failed on the server."))
             return
         if wait is not None:
             await self.send_frame(
                 {
                     "type": "error",
                     "code": "rate_limited",
-                    "message": f"Too many writes; try again in {wait} s.",
+                    "message": ngettext(
+                        "Too many writes; try again in %(n)s second.",
+                        "Too many writes; try again in %(n)s seconds.",
+                        wait,
+                    )
+                    % {"n": wait},
                     "retry_after": wait,
                     "id": client_id,
                 }

@@ -18,7 +18,7 @@ import json
 import logging
 from typing import Any, TypedDict
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
@@ -122,13 +122,6 @@ def group_send(group: str, message: dict[str, Any]) -> None:
     `group` key lets the receiving hubs route it."""
     message = {**message, "group": group}
     if publish_threadsafe(group, message):
-        return
-    server_loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if server_loop is not None and not server_loop.is_running():
-        # A worker thread of a server whose loop has stopped (shutting down): async_to_sync
-        # would wait on that loop for ever, and keep the process alive. The event is
-        # committed; clients replay it with `since`.
-        logger.info("Not broadcast to %s: the server is shutting down", group)
         return
     layer = get_channel_layer()
     if layer is None:

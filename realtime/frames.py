@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 
@@ -98,6 +99,5 @@ def valid_id(value: Any) -> bool:
 
 
 def shown(value: Any) -> str:
-    """A client's value quoted in an error message, cut short."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """A client's value quoted in an error message, as JSON, cut short."""
+    return Truncator(json.dumps(value, default=str)).chars(60)

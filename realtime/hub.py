@@ -119,8 +119,8 @@ class Hub:
         )
         self.tasks: list[asyncio.Task[None]] = []  # held: the loop keeps only weak references
         self.starting: asyncio.Task[None] | None = None
-        self.layer_down = False  # the last layer call failed
-        self.recovered = asyncio.Event()  # set when a layer call succeeds after a failure
+        self.layer_down = False  # a layer call failed and `_tend` has not re-added since
+        self.wake = asyncio.Event()  # `_tend`: the layer just failed, retry it soon
 
     async def start(self) -> None:
         # Layers differ in how they join prefix and name; all keep the prefix at the start.
@@ -141,7 +141,7 @@ class Hub:
         gets what this process publishes at once, and what other processes publish after
         the hub has joined the group (`_tend`) and repaired its sockets from the log."""
         self.members.setdefault(group, set()).add(receiver)
-        if group in self.joined:
+        if group in self.joined or self.layer_down:  # down: `_tend` adds it when it is back
             return
         try:
             async with self.lock:
@@ -150,13 +150,11 @@ class Hub:
                         self.layer.group_add(group, self.channel), LAYER_JOIN_TIMEOUT
                     )
                     self.joined.add(group)
-                    self._layer_answered()
         except asyncio.CancelledError:
             self.leave(group, receiver)  # the socket went away meanwhile
             raise
         except Exception:
-            logger.warning("Channel layer unavailable; %s is joined when it is back", group)
-            self.layer_down = True
+            self._layer_failed(f"joining {group}")
 
     def leave(self, group: str, receiver: Receiver) -> None:
         """Stop routing to `receiver`. The hub leaves the layer group at its next tending."""
@@ -176,13 +174,9 @@ class Hub:
                 raise
             except Exception:
                 # Redis is down or restarting (the list-based layer raises; the pub/sub layer
-                # reconnects by itself). A restarted Redis has forgotten our groups: re-add
-                # them as soon as it answers, then receive again.
-                logger.warning("Channel layer receive failed; retrying", exc_info=True)
-                self.layer_down = True
+                # reconnects by itself). `_tend` re-adds the groups a restarted Redis forgot.
+                self._layer_failed("receiving")
                 await asyncio.sleep(LAYER_RETRY_SECONDS)
-                while not await self._rejoin():
-                    await asyncio.sleep(LAYER_RETRY_SECONDS)
                 continue
             if message.get("origin") != self.channel:  # our own were delivered locally
                 await self._deliver_locally(message)
@@ -220,31 +214,30 @@ class Hub:
                 )
             except Exception:
                 # The layer is only the fast path: the event is committed and clients catch up.
-                if not self.layer_down:
-                    logger.warning("Broadcast to %s failed", group, exc_info=True)
-                self.layer_down = True
-            else:
-                self._layer_answered()
+                self._layer_failed(f"broadcasting to {group}")
 
     async def _publish(self) -> None:
         while True:
             group, message = await self.outbox.get()
             await self.publish(group, message)
 
-    def _layer_answered(self) -> None:
-        if self.layer_down:
-            self.layer_down = False
-            self.recovered.set()
+    def _layer_failed(self, doing: str) -> None:
+        """Note a failed layer call; the first one of an outage is logged and wakes `_tend`,
+        which then retries every LAYER_RETRY_SECONDS until the layer answers."""
+        if not self.layer_down:
+            logger.warning("Channel layer unavailable while %s", doing, exc_info=True)
+            self.layer_down = True
+            self.wake.set()
 
     async def _tend(self) -> None:
-        """Every REALTIME_RECHECK_SECONDS, or every LAYER_RETRY_SECONDS while the layer is
-        down: (re-)add the groups, then repair every socket. A layer call that succeeds
-        after a failure starts a pass at once."""
+        """The one task that (re-)adds the groups and repairs the sockets: every
+        REALTIME_RECHECK_SECONDS, and while the layer is down every LAYER_RETRY_SECONDS,
+        repairing every socket as soon as it answers again."""
         while True:
             interval = LAYER_RETRY_SECONDS if self.layer_down else settings.REALTIME_RECHECK_SECONDS
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.recovered.wait(), interval)
-            self.recovered.clear()
+                await asyncio.wait_for(self.wake.wait(), interval)
+            self.wake.clear()
             if not await self._rejoin():
                 continue  # still unreachable: try again soon, repair once it answers
             try:
@@ -286,12 +279,9 @@ class Hub:
                         self.joined.discard(group)
                         await self.layer.group_discard(group, self.channel)
                 except Exception:
-                    if not self.layer_down:
-                        logger.warning("Channel layer unavailable while re-adding groups")
-                    self.layer_down = True
+                    self._layer_failed("re-adding groups")
                     return False
-        self._layer_answered()
-        self.recovered.clear()  # this pass is the one that repairs
+        self.layer_down = False
         return True
 
     async def stop(self) -> None:
@@ -340,10 +330,16 @@ def publish_threadsafe(group: str, message: dict[str, Any]) -> bool:
     """Queue a group send on the running hub's loop, from any thread; False if there is none.
 
     Messages leave in the order they were queued. The caller does not wait for the layer.
+    A server shutting down has stopped its loop without closing it: the message is dropped
+    then (True), since waiting on that loop would keep the process alive; it is committed,
+    and clients replay it with `since`.
     """
     hub = _hub
-    if hub is None or hub.loop.is_closed() or not hub.loop.is_running():
+    if hub is None or hub.loop.is_closed():
         return False
+    if not hub.loop.is_running():
+        logger.info("Not broadcast to %s: the server is shutting down", group)
+        return True
     try:
         hub.loop.call_soon_threadsafe(hub.outbox.put_nowait, (group, message))
     except RuntimeError:  # the loop closed in between

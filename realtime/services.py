@@ -48,13 +48,17 @@ def ticket_redeem(*, ticket: str) -> TicketHolder | None:
     if issued is None or not cache.delete(key):
         return None
     user_id, api_token_id = issued
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or (
-        api_token_id is not None
-        and not api_token_model()._default_manager.filter(pk=api_token_id, user=user).exists()
-    ):
-        return None
-    return TicketHolder(user, api_token_id)
+    if api_token_id is None:
+        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    else:  # the user through the token, in one query: none if it was revoked
+        token = (
+            api_token_model()
+            ._default_manager.select_related("user")
+            .filter(pk=api_token_id, user_id=user_id, user__is_active=True)
+            .first()
+        )
+        user = None if token is None else token.user  # type: ignore[attr-defined]
+    return None if user is None else TicketHolder(user, api_token_id)
 
 
 def subscription_revoke(*, user_ids: list[int], topic: str) -> None:

@@ -170,14 +170,24 @@ test("after 1001 (a deploy) it reconnects within the first backoff step, not a g
 
 test("an action answered `unavailable` is sent again with the same id after retry_after", async () => {
   const live = setup();
-  const ws = FakeSocket.instances[0] ?? (live.connect(), FakeSocket.instances[0]);
+  live.connect();
+  const ws = FakeSocket.instances[0];
   ws.open();
   const pending = live.action("message.send", { body: "hi" }, "client-7");
-  ws.receive({ type: "error", code: "unavailable", id: "client-7", retry_after: 0.01, message: "x" });
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  const sends = ws.sent.filter((f) => f.id === "client-7");
-  assert.equal(sends.length, 2);
+  const timers = [];
+  const origTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms) => timers.push({ fn, ms });
+  try {
+    ws.receive({ type: "error", code: "unavailable", id: "client-7", retry_after: 2, message: "x" });
+  } finally {
+    globalThis.setTimeout = origTimeout;
+  }
+  assert.deepEqual(timers.map((t) => t.ms), [2000]);
+  timers[0].fn();
+  assert.equal(ws.sent.filter((f) => f.id === "client-7").length, 2);
   ws.receive({ type: "ack", id: "client-7", action: "message.send", result: { message_id: 3 } });
   assert.deepEqual(await pending, { message_id: 3 });
+  timers[0].fn(); // a late timer for an answered action sends nothing
+  assert.equal(ws.sent.filter((f) => f.id === "client-7").length, 2);
   live.close();
 });

@@ -8,8 +8,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.utils.translation import get_language
 
 from config.asgi import application
+from realtime.actions import register_action
 from realtime.topics import register_topic
 
 ORIGIN = (b"origin", b"http://testserver")
@@ -23,6 +25,20 @@ def _probe_gate(user: Any, key: str) -> bool:
 
 
 register_topic("probe", gate=_probe_gate, signals={"typing"})
+
+# An action for the tests: stores its client id, or raises PROBE_WRITE["error"] (an outage).
+PROBE_WRITE: dict[str, BaseException | None] = {"error": None}
+PROBE_WRITES: list[str | None] = []
+
+
+def _probe_write(user: Any, data: dict[str, Any], client_id: str | None) -> dict[str, Any]:
+    if PROBE_WRITE["error"] is not None:
+        raise PROBE_WRITE["error"]
+    PROBE_WRITES.append(client_id)
+    return {"stored": client_id, "language": get_language()}
+
+
+register_action("probe.write", _probe_write)
 
 
 @pytest.fixture(autouse=True)

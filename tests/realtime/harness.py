@@ -395,6 +395,7 @@ class Daphne:
             where = ["--fd", str(self.sock.fileno())]
         watcher = ReadyWatcher()
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
+        proc: subprocess.Popen[bytes] | None = None
         try:
             proc = subprocess.Popen(
                 [
@@ -413,7 +414,7 @@ class Daphne:
             )
             watcher.wait("READY=1", proc)
         except BaseException:
-            if "proc" in locals():
+            if proc is not None:
                 proc.kill()
                 proc.wait(5)
             raise

@@ -23,13 +23,14 @@ from hypothesis import strategies as st
 
 from config.asgi import application
 from realtime.actions import action_names
+from realtime.consumers import MAX_BAD_FRAMES, PROTOCOL_ERRORS
 from tests.factories import UserFactory
 from tests.messaging.conversation_support import one_to_one
 from tests.realtime.conftest import ORIGIN, PROBE_ACCESS, login_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("stop_hub_after")]
 
-MALFORMED = {"bad_frame", "frame_too_large", "unknown_type"}  # counted towards 4408
+MALFORMED = PROTOCOL_ERRORS  # counted towards the 4408 close
 ANSWERS = {"pong", "error", "ack", "subscribed", "unsubscribed", "resync_required"}
 
 # Text the database cannot store or a JSON reader may choke on.
@@ -187,7 +188,7 @@ class Socket:
             output = await ws.receive_output(timeout=10)  # re-raises a crash of the consumer
             if output["type"] == "websocket.close":
                 assert output["code"] == 4408, f"closed with {output['code']} after {text!r}"
-                assert self.malformed > 20
+                assert self.malformed > MAX_BAD_FRAMES
                 self.ws = None
                 return answers
             frame = strict_json(output["text"])
@@ -212,7 +213,7 @@ def world(settings):
     return me, conversation, login_cookie(me)[1]
 
 
-KINDS = ["ping", "subscribe", "unsubscribe", "signal", "other"]
+KINDS = ["ping", "subscribe", "unsubscribe", "signal", "other"]  # and one per action
 
 
 @pytest.mark.parametrize("kind", KINDS + [f"action:{name}" for name in action_names()])

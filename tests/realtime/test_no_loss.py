@@ -48,6 +48,8 @@ SENDS_PER_SECOND_FLOOR = 5.0
 CATCH_UP_TIMEOUT_S = 60.0  # the server repairs quiet topics every 30 s at the latest
 RESTART_DAPHNE_AT = 0.3  # fraction of sends acknowledged
 RESTART_REDIS_AT = 0.65
+HANDOVER_AT = 0.3
+REDIS_OUTAGE_AT = 0.2
 # The deploy and outage scenarios (issue 8): fewer sends, the same checks.
 EDGE_MESSAGES = int(os.environ.get("LIVE_EDGE_MESSAGES", "60"))  # per client
 REDIS_OUTAGE_S = 5.0
@@ -121,7 +123,7 @@ class Handover(Chaos):
     """A deploy: a new process takes the shared socket over, then the old one gets SIGTERM."""
 
     async def run(self, server: Daphne, redis: RedisServer, acked: Callable[[], float]) -> None:
-        await reached(acked, 0.3)
+        await reached(acked, HANDOVER_AT)
         stopped_at, exit_seconds = await asyncio.to_thread(server.handover)
         self.figures["stopped_at"] = stopped_at
         self.figures["exit_seconds"] = exit_seconds
@@ -132,7 +134,7 @@ class RedisOutage(Chaos):
     """Redis gone for REDIS_OUTAGE_S seconds while the clients go on sending."""
 
     async def run(self, server: Daphne, redis: RedisServer, acked: Callable[[], float]) -> None:
-        await reached(acked, 0.2)
+        await reached(acked, REDIS_OUTAGE_AT)
         await asyncio.to_thread(redis.stop)
         self.figures["acked_at_stop"] = acked()
         await asyncio.sleep(REDIS_OUTAGE_S)  # the outage itself, not a synchronisation

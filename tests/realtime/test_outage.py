@@ -12,32 +12,18 @@ from django.db import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from realtime import consumers
-from realtime.actions import register_action
 from tests.factories import UserFactory
-from tests.realtime.conftest import open_socket
+from tests.realtime.conftest import PROBE_WRITE, PROBE_WRITES, open_socket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("stop_hub_after")]
-
-OUTAGE: dict[str, BaseException | None] = {"error": None}
-DONE: list[str] = []
-
-
-def _probe_write(user, data, client_id):
-    if OUTAGE["error"] is not None:
-        raise OUTAGE["error"]
-    DONE.append(client_id)
-    return {"stored": client_id}
-
-
-register_action("probe.write", _probe_write)
 
 
 @pytest.fixture(autouse=True)
 def _reset():
-    OUTAGE["error"] = None
-    DONE.clear()
+    PROBE_WRITE["error"] = None
+    PROBE_WRITES.clear()
     yield
-    OUTAGE["error"] = None
+    PROBE_WRITE["error"] = None
 
 
 def redis_down(*args, **kwargs):
@@ -56,21 +42,21 @@ async def act(ws, client_id: str) -> dict:
 )
 async def test_an_action_during_an_outage_gets_a_retryable_error_and_the_socket_stays(error):
     ws = await open_socket(await sync_to_async(UserFactory)())
-    OUTAGE["error"] = error
+    PROBE_WRITE["error"] = error
     reply = await act(ws, "a1")
     assert reply["type"] == "error"
     assert reply["code"] == "unavailable"
     assert reply["id"] == "a1"
     assert reply["retry_after"] > 0
     # Still open: the retry with the same id, once the service is back, is stored.
-    OUTAGE["error"] = None
+    PROBE_WRITE["error"] = None
     assert await act(ws, "a1") == {
         "type": "ack",
         "action": "probe.write",
         "id": "a1",
-        "result": {"stored": "a1"},
+        "result": {"stored": "a1", "language": "en"},
     }
-    assert DONE == ["a1"]
+    assert PROBE_WRITES == ["a1"]
     await ws.disconnect()
 
 
@@ -79,13 +65,13 @@ async def test_the_send_limit_is_not_a_reason_to_refuse_while_its_cache_is_down(
     monkeypatch.setattr(consumers, "rate_limited", redis_down)
     reply = await act(ws, "b1")
     assert reply["type"] == "ack"
-    assert DONE == ["b1"]
+    assert PROBE_WRITES == ["b1"]
     await ws.disconnect()
 
 
 async def test_an_unexpected_failure_answers_an_error_instead_of_closing_the_socket():
     ws = await open_socket(await sync_to_async(UserFactory)())
-    OUTAGE["error"] = KeyError("a bug")
+    PROBE_WRITE["error"] = KeyError("a bug")
     reply = await act(ws, "c1")
     assert reply["type"] == "error"
     assert reply["code"] == "server_error"

@@ -319,3 +319,23 @@ async def test_nothing_is_sent_after_the_server_closed_the_socket():
     assert output["code"] == 4408
     assert await ws.receive_nothing(timeout=0.5)
     assert not any("late" in item.get("text", "") for item in outputs)
+
+
+@pytest.mark.parametrize(
+    ("accept", "cookie", "language"),
+    [
+        (b"de-DE,de;q=0.9,en;q=0.5", b"", "de"),
+        (b"ja", b"", "en"),  # not offered: the site's default
+        (b"de", b"django_language=fr; ", "fr"),  # the language switcher's choice wins
+    ],
+)
+async def test_a_socket_answers_in_the_language_of_its_handshake(accept, cookie, language):
+    user = await sync_to_async(UserFactory)()
+    _, session = await sync_to_async(login_cookie)(user)
+    headers = [ORIGIN, (b"accept-language", accept), (b"cookie", cookie + session)]
+    ws = await open_socket(headers=headers)
+    assert (await ws.receive_json_from())["type"] == "welcome"
+    await ws.send_json_to({"type": "action", "action": "probe.write", "id": "x"})
+    reply = await ws.receive_json_from(timeout=5)
+    assert reply["result"]["language"] == language
+    await ws.disconnect()

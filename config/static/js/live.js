@@ -17,9 +17,9 @@ const PONG_TIMEOUT_MS = 10000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 30000;
 const NO_RETRY = new Set([4401, 4403]);
-// A server going away (a deploy) or restarting: the next process is already listening,
-// so reconnect within BACKOFF_MIN_MS (jittered) instead of growing the backoff.
-const RESTARTED = new Set([1001, 1012]);
+// 1001, the server going away (a deploy): the next process is already listening, so
+// reconnect within BACKOFF_MIN_MS (jittered) instead of growing the backoff.
+const GOING_AWAY = 1001;
 // Actions answered with these codes are sent again, same id, after `retry_after` seconds.
 const RETRY_ACTION = new Set(["unavailable", "rate_limited"]);
 
@@ -171,7 +171,10 @@ export class LiveSocket extends EventTarget {
         const waiting = frame.id != null ? this.pending.get(frame.id) : null;
         if (waiting && RETRY_ACTION.has(frame.code)) {
           // Stays pending: the same id is stored once, however often it is sent.
-          setTimeout(() => this.send(waiting.frame), (frame.retry_after || 1) * 1000);
+          setTimeout(() => {
+            // Unless it was answered, or sent again after a reconnect, meanwhile.
+            if (this.pending.get(frame.id) === waiting) this.send(waiting.frame);
+          }, (frame.retry_after || 1) * 1000);
         } else if (waiting) {
           this.pending.delete(frame.id);
           waiting.reject(Object.assign(new Error(frame.message), { code: frame.code, frame }));
@@ -242,7 +245,7 @@ export class LiveSocket extends EventTarget {
       return;
     }
     this.setStatus("offline");
-    if (RESTARTED.has(event.code)) this.attempt = 0;
+    if (event.code === GOING_AWAY) this.attempt = 0;
     // Full jitter: a restarted server is not hit by every client at the same instant.
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
     this.attempt += 1;
