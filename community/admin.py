@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from community.images import IMAGE_ACCEPT, image_clean
@@ -176,9 +177,21 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "slug", "city", "contact_email"]
     list_select_related = ["primary_ecosystem"]
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ["tags", "reviewed_by", "created_by"]
+    autocomplete_fields = ["tags", "created_by"]
     filter_horizontal = ["ecosystems"]
-    readonly_fields = ["members_total", "search_text", "created_at", "updated_at", "submitted_at"]
+    # The review is the moderation service's (the checklist, its reason, the moderation log),
+    # never a field edited here.
+    readonly_fields = [
+        "status",
+        "reviewed_at",
+        "reviewed_by",
+        "rejection_reason",
+        "members_total",
+        "search_text",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+    ]
     inlines = [MembershipInline, InvitationInline]
     actions = ["publish_selected"]
     date_hierarchy = "created_at"
@@ -198,8 +211,16 @@ class OrganisationAdmin(admin.ModelAdmin):
                     user=request.user,  # type: ignore[arg-type]
                 )
             except ValidationError as exc:
+                # A profile that fails the checklist needs a reason: the moderation page asks.
                 self.message_user(
-                    request, f"{organisation}: {' '.join(exc.messages)}", messages.WARNING
+                    request,
+                    _("%(profile)s: %(problem)s Publish it from the moderation page (%(url)s).")
+                    % {
+                        "profile": organisation,
+                        "problem": " ".join(exc.messages),
+                        "url": reverse("moderation-queue"),
+                    },
+                    messages.WARNING,
                 )
             except PermissionDenied as exc:
                 self.message_user(request, f"{organisation}: {exc}", messages.ERROR)

@@ -16,14 +16,15 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# What the cache raises while Redis is down or restarting.
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
 def cache_get(key: str) -> Any:
     """The cached value, or None when missing or when the cache cannot be reached."""
     try:
         return cache.get(key)
-    except _UNREACHABLE:
+    except UNREACHABLE:
         logger.warning("Cache unreachable; computing %s afresh", key)
         return None
 
@@ -32,5 +33,5 @@ def cache_set(key: str, value: Any, seconds: int) -> None:
     """Caches `value` for `seconds`; nothing when the cache cannot be reached."""
     try:
         cache.set(key, value, seconds)
-    except _UNREACHABLE:
+    except UNREACHABLE:
         logger.warning("Cache unreachable; %s not cached", key)

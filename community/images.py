@@ -76,16 +76,26 @@ def validate_image(upload: File) -> None:
         )
 
 
-def image_clean(upload: File) -> ContentFile[bytes]:
+def image_clean(upload: File, *, field: str | None = None) -> ContentFile[bytes]:
     """The image in `upload`, re-encoded by Pillow, as a file named `<random hex>.<ext>`.
 
-    Validates first (validate_image; raises its ValidationError). The stored bytes are pixels
-    Pillow encoded, so whatever else the upload carried goes: a script hidden in a GIF
-    comment or after its trailer, EXIF (GPS position, camera), ICC profiles, text chunks.
+    Validates first (validate_image): raises its ValidationError, keyed by `field` if given.
+    The stored bytes are pixels Pillow encoded, so whatever else the upload carried goes: a
+    script hidden in a GIF comment or after its trailer, EXIF (GPS position, camera), ICC
+    profiles, text chunks.
     A JPEG's EXIF orientation is applied to the pixels before it is dropped. An animated
     GIF or WebP keeps its first frame. The extension is that of the detected format; the
     uploaded name plays no part.
     """
+    try:
+        return _reencode(upload)
+    except ValidationError as exc:
+        if field is None:
+            raise
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def _reencode(upload: File) -> ContentFile[bytes]:
     validate_image(upload)
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:

@@ -45,9 +45,8 @@ def media_serve(request: HttpRequest, path: str) -> HttpResponseBase:
     except SuspiciousFileOperation as exc:  # a path out of MEDIA_ROOT: as if it did not exist
         raise Http404 from exc
     response["Content-Type"] = content_type
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=False, filename=name) or "inline"
-    )
+    # Never None here: a file name is always given.
+    response["Content-Disposition"] = str(content_disposition_header(False, name))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
     return response

@@ -24,6 +24,7 @@ from typing import Any, TypeGuard
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from community.models import object_id
 from messaging.events import message_payload
 from messaging.selectors import conversations as selectors
 from messaging.services import inbox as inbox_services
@@ -31,13 +32,9 @@ from messaging.services import messages as message_services
 from messaging.services import presence as presence_services
 from realtime.actions import register_action
 
-# The largest primary key (bigint): a larger number names nothing, and SQLite cannot even
-# compare a column with it (OverflowError).
-MAX_ID = 2**63 - 1
-
 
 def _is_id(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+    return isinstance(value, int) and object_id(value) is not None
 
 
 def _int(data: dict[str, Any], field: str, *, required: bool = True) -> int | None:

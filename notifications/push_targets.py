@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 from django.conf import settings
+from django.http.request import validate_host
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,15 +68,9 @@ class PushTargetError(Exception):
 def host_allowed(host: str, allowed: Iterable[str]) -> bool:
     """Whether `host` is on the allow list: an entry "example.com" matches that host, an
     entry ".example.com" that domain and its subdomains (as Django's ALLOWED_HOSTS)."""
-    host = host.lower().rstrip(".").strip("[]")
-    for entry in allowed:
-        entry = entry.strip().lower().rstrip(".").strip("[]")
-        if entry.startswith("."):
-            if host == entry[1:] or host.endswith(entry):
-                return True
-        elif entry and host == entry:
-            return True
-    return False
+    patterns = [e.strip().lower().rstrip(".").strip("[]") for e in allowed]
+    # Django's own matching; "*" (anything) is no allow list, so it never matches.
+    return validate_host(host.lower().rstrip(".").strip("[]"), [p for p in patterns if p != "*"])
 
 
 def endpoint_host(endpoint: str) -> tuple[str, int]:

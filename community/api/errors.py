@@ -11,12 +11,11 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from community.best_effort_cache import UNREACHABLE
 from community.services.login_attempts import LoginLimitedError
 
 logger = logging.getLogger(__name__)
@@ -31,7 +30,8 @@ class ServiceUnavailable(exceptions.APIException):
     wait = 5  # seconds, sent as Retry-After
 
 
-UNAVAILABLE_ERRORS = (RedisConnectionError, RedisTimeoutError, OperationalError, InterfaceError)
+# realtime/consumers.py has the same list (the live layer imports no app).
+UNAVAILABLE_ERRORS = (*UNREACHABLE, OperationalError, InterfaceError)
 
 
 def _first_message(detail: Any) -> str:
@@ -46,9 +46,8 @@ def _first_message(detail: Any) -> str:
 
 def too_many_attempts(wait: int) -> exceptions.Throttled:
     """The 429 for a refused attempt, with Retry-After and a message that says when."""
-    return exceptions.Throttled(
-        wait=wait, detail=_("Too many attempts. Try again in %(n)s seconds.") % {"n": wait}
-    )
+    # DRF adds "Expected available in N seconds." (plural included) after the detail.
+    return exceptions.Throttled(wait=wait, detail=_("Too many attempts."))
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

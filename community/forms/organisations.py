@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation, OrganisationRole, TagKind
-from community.services.organisations import DESCRIPTION_MAX_LENGTH, INTERESTS_MAX_LENGTH
+from community.services.organisations import (
+    DESCRIPTION_MAX_LENGTH,
+    INTERESTS_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+)
 
 
 def split_tags(value: str) -> list[str]:
@@ -236,7 +240,7 @@ class RoleForm(NoColonForm):
 class RejectForm(NoColonForm):
     reason = forms.CharField(
         label=_("Reason for rejection"),
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent to the organisation's admins."),
     )
@@ -246,7 +250,7 @@ class PublishForm(NoColonForm):
     # Required by the service only when the checklist is not met (it knows, the form not).
     publish_reason = forms.CharField(
         label=_("Reason to publish despite the checklist"),
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed because the checklist is not met; kept in the moderation log."),

@@ -1,6 +1,7 @@
 """Community models: people, organisations, partnerships, news and the taxonomy."""
 
 from community.models.accounts import ApiToken, User
+from community.models.ids import MAX_OBJECT_ID, object_id
 from community.models.moderation import ModerationDecision, ModerationLogEntry, ModerationStatus
 from community.models.news import NewsItem
 from community.models.organisations import (
@@ -15,6 +16,7 @@ from community.models.partnerships import Partnership, PartnershipKind, Partners
 from community.models.taxonomy import Ecosystem, Tag, TagKind
 
 __all__ = [
+    "MAX_OBJECT_ID",
     "ApiToken",
     "Ecosystem",
     "ExcellenceLabel",
@@ -33,4 +35,5 @@ __all__ = [
     "Tag",
     "TagKind",
     "User",
+    "object_id",
 ]

@@ -31,6 +31,7 @@ from community.models import (
     OrganisationMembership,
     OrganisationRole,
     User,
+    object_id,
 )
 
 if TYPE_CHECKING:
@@ -141,25 +142,16 @@ def _not_found() -> Http404:
     return Http404(str(PERSON_NOT_FOUND))
 
 
-def person_get_for(viewer: AnyUser, person_id: Any, *, also: QuerySet[Any] | None = None) -> User:
-    """The person with this id if `viewer` may see them; Http404 otherwise (hidden, inactive
-    and non-existent alike)."""
-    try:
-        person_id = int(person_id)
-    except (TypeError, ValueError):
-        raise _not_found() from None
-    person = person_list_visible_to(viewer, also=also).filter(pk=person_id).first()
-    if person is None:
-        raise _not_found()
-    return person
-
-
 def people_get_for(
-    viewer: AnyUser, person_ids: Iterable[int], *, also: QuerySet[Any] | None = None
+    viewer: AnyUser, person_ids: Iterable[Any], *, also: QuerySet[Any] | None = None
 ) -> list[User]:
     """The people with these ids, once each in the order given, if `viewer` may see every one
-    of them; Http404 (the same as `person_get_for`) as soon as one is hidden or missing."""
-    wanted = list(dict.fromkeys(int(pk) for pk in person_ids))
+    of them; Http404 as soon as one is hidden, inactive, missing or not an id at all (alike,
+    so that nobody learns who has an account)."""
+    ids = [object_id(pk) for pk in person_ids]
+    wanted = list(dict.fromkeys(pk for pk in ids if pk is not None))
+    if len(wanted) != len(dict.fromkeys(ids)):
+        raise _not_found()
     found = {p.pk: p for p in person_list_visible_to(viewer, also=also).filter(pk__in=wanted)}
     if len(found) != len(wanted):
         raise _not_found()

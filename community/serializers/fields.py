@@ -7,8 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-# BigAutoField: ids above this cannot exist, and the databases refuse to compare with them.
-MAX_OBJECT_ID = 2**63 - 1
+from community.models import MAX_OBJECT_ID
 
 NOTHING = {"type": "string", "maxLength": 0}
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,6 +26,7 @@ from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
     PROFILE_FIELDS,
+    REASON_MAX_LENGTH,
     STAFF_FIELDS,
 )
 
@@ -208,23 +210,25 @@ class OrganisationWriteSerializer(CountryFieldMixin, serializers.ModelSerializer
 class PublishSerializer(serializers.Serializer[Any]):
     # Whether it is needed is decided by the service, after it has checked that the user is staff.
     reason = serializers.CharField(
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
         allow_blank=True,
         default="",
-        help_text="Required when the profile does not meet the ECCP checklist (and no support "
-        "programme waives it): why it is published anyway. Kept in the moderation log for "
-        "staff; not sent to the profile's admins. Without it such a profile answers 400 "
-        "naming the failed checks.",
+        help_text=gettext_lazy(
+            "Required when the profile does not meet the ECCP checklist (and no support "
+            "programme waives it): why it is published anyway. Kept in the moderation log for "
+            "staff; not sent to the profile's admins. Without it such a profile answers 400 "
+            "naming the failed checks."
+        ),
     )
 
 
 class RejectSerializer(serializers.Serializer[Any]):
     # Blank is refused by the service, after it has checked that the user is staff.
     reason = serializers.CharField(
-        max_length=5000,
+        max_length=REASON_MAX_LENGTH,
         allow_blank=True,
         default="",
-        help_text="Required: why the profile is sent back; emailed to its admins.",
+        help_text=gettext_lazy("Required: why the profile is sent back; emailed to its admins."),
     )
 
 

@@ -19,8 +19,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -255,13 +253,6 @@ def user_verify_email(*, token: str) -> User:
 # --- Profile and password ------------------------------------------------------------------
 
 
-def _clean_photo(photo: File) -> ContentFile[bytes]:
-    try:
-        return image_clean(photo)
-    except ValidationError as exc:
-        raise ValidationError({"photo": exc.messages}) from exc
-
-
 @transaction.atomic
 def user_profile_update(*, user: User, changes: dict[str, Any]) -> User:
     """Apply validated profile `changes` (keys from PROFILE_FIELDS) to `user`.
@@ -278,7 +269,7 @@ def user_profile_update(*, user: User, changes: dict[str, Any]) -> User:
     if not changes:
         return user
     # Before any change, so that a refused photo leaves `user` as it was.
-    clean_photo = _clean_photo(changes["photo"]) if changes.get("photo") else ""
+    clean_photo = image_clean(changes["photo"], field="photo") if changes.get("photo") else ""
     old_photo = user.photo.name if user.photo else ""
     for field, value in changes.items():
         if field == "photo":

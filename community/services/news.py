@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -60,13 +59,6 @@ def _clean_text(*, title: str, summary: str) -> tuple[str, str]:
     return title, summary
 
 
-def _clean_image(image: UploadedFile) -> ContentFile[bytes]:
-    try:
-        return image_clean(image)
-    except ValidationError as exc:
-        raise ValidationError({"image": exc.messages}) from exc
-
-
 def _check_organisation(user: User, organisation: Organisation | None) -> None:
     if user.is_staff:
         return
@@ -105,7 +97,7 @@ def news_create(
         raise PermissionDenied(_("Verify your email address before posting news."))
     _check_organisation(author, organisation)
     title, summary = _clean_text(title=title, summary=summary)
-    clean_image = _clean_image(image) if image else None
+    clean_image = image_clean(image, field="image") if image else None
     now = timezone.now()
     item = NewsItem(
         title=title,
@@ -166,7 +158,7 @@ def news_update(
     if country is not UNCHANGED:
         item.country = country or ""
     if image is not UNCHANGED:
-        item.image = _clean_image(image) if image else None
+        item.image = image_clean(image, field="image") if image else None
     item.save()
     if ecosystems is not UNCHANGED:
         item.ecosystems.set(list(ecosystems))

@@ -79,6 +79,7 @@ MAX_TAGS_PER_KIND = 20
 # The model's text fields are unbounded; input is not.
 DESCRIPTION_MAX_LENGTH = 20_000
 INTERESTS_MAX_LENGTH = 5_000
+REASON_MAX_LENGTH = 5_000  # a moderator's reason to publish or reject
 
 # Plain model fields a profile form or the API may set.
 PROFILE_FIELDS = (
@@ -409,7 +410,7 @@ def organisation_publish(
         )
     checklist = organisation_checklist(locked)
     failed = [] if checklist.passed else [item for item in checklist.items if not item.ok]
-    reason = (reason or "").strip()[:5000]
+    reason = (reason or "").strip()[:REASON_MAX_LENGTH]
     if failed and not reason:
         raise ValidationError(
             {
@@ -465,7 +466,7 @@ def organisation_reject(*, organisation: Organisation, user: User, reason: str) 
     locked.status = ModerationStatus.REJECTED
     locked.reviewed_at = timezone.now()
     locked.reviewed_by = user
-    locked.rejection_reason = reason[:5000]
+    locked.rejection_reason = reason[:REASON_MAX_LENGTH]
     locked.save(
         update_fields=["status", "reviewed_at", "reviewed_by", "rejection_reason", "updated_at"]
     )

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from community.forms.news import ErrorsDescribedMixin
+from community.models import object_id
 from community.selectors.accounts import PERSON_NOT_FOUND
 from messaging.models import Conversation
 from messaging.selectors import conversations as selectors
@@ -94,11 +95,10 @@ class PeopleField(forms.Field):
 
     def to_python(self, value: Any) -> list[int]:
         values = value if isinstance(value, list | tuple) else [value] if value else []
-        try:
-            ids = [int(v) for v in values]
-        except (TypeError, ValueError):
-            raise ValidationError(PERSON_NOT_FOUND) from None
-        ids = list(dict.fromkeys(ids))
+        parsed = [object_id(v) for v in values]
+        ids = list(dict.fromkeys(pk for pk in parsed if pk is not None))
+        if len(ids) != len(dict.fromkeys(parsed)):  # something that is no id at all
+            raise ValidationError(PERSON_NOT_FOUND)
         if len(ids) >= Conversation.MAX_PARTICIPANTS:
             raise ValidationError(
                 _("A conversation has at most %(n)s participants.")

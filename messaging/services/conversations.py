@@ -14,7 +14,6 @@ conversation topic's counter, then users' topic counters in ascending user id.
 from __future__ import annotations
 
 import html
-import re
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -41,11 +40,9 @@ if TYPE_CHECKING:
 
 MAX_TITLE_LENGTH = 200
 
-_WHITESPACE_RE = re.compile(r"\s+")
-
 
 def _clean_title(title: str) -> str:
-    title = _WHITESPACE_RE.sub(" ", title or "").strip()
+    title = " ".join((title or "").split())
     if len(title) > MAX_TITLE_LENGTH:
         raise ValidationError({"title": _("The title is limited to 200 characters.")})
     return title

@@ -12,7 +12,6 @@ Lock and event order: see messaging/services/conversations.py.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +33,6 @@ from realtime.topics import user_topic
 if TYPE_CHECKING:
     from community.models import User
 
-_WHITESPACE_RE = re.compile(r"\s+")
-
 
 def message_preview(message: Message | None) -> str:
     """The plain-text line an inbox shows for `message` (at most PREVIEW_LENGTH characters)."""
@@ -45,7 +42,7 @@ def message_preview(message: Message | None) -> str:
         text = message.body
     else:
         text = html.unescape(strip_tags(message.body_html.replace("<", " <")))
-    text = _WHITESPACE_RE.sub(" ", text).strip()
+    text = " ".join(text.split())
     if not text:
         names = [a.name for a in message.attachments.all()]
         text = ("📎 " + ", ".join(names)) if names else ""

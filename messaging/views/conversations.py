@@ -11,7 +11,9 @@ same functions the REST API and the socket actions call.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, cast
 
 from django.contrib import messages
@@ -25,16 +27,16 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 
-from community.models import User
+from community.models import User, object_id
 from community.selectors.accounts import (
     PERSON_SEARCH_MAX_LENGTH,
     PERSON_SEARCH_MIN_LENGTH,
     PersonMatch,
 )
-from community.throttling import rate_limit_hit
 from messaging.events import AttachmentPayload, attachment_payload
 from messaging.forms.conversations import (
     ConversationStartForm,
@@ -105,24 +107,33 @@ class PeoplePicker:
     exclude: list[int] = field(default_factory=list)
 
 
+# What ScopedRateThrottle reads of a view: the API's people search scope (PeopleView).
+PEOPLE_SEARCH_SCOPE = SimpleNamespace(throttle_scope="people_search")
+
+
 def _picker(request: HttpRequest, *, exclude: list[int] | None = None) -> PeoplePicker:
     """What the posted form chose and searched for, among the people the user may see."""
     user: Any = request.user
     data = request.POST
     exclude = exclude or []
     picker = PeoplePicker(q=data.get("q", "").strip()[:PERSON_SEARCH_MAX_LENGTH], exclude=exclude)
-    ids = [int(v) for v in data.getlist("people") if v.isdigit()]
+    ids = [pk for value in data.getlist("people") if (pk := object_id(value)) is not None]
     by_id = {p.pk: p for p in selectors.person_list_visible_to(user).filter(pk__in=ids)}
     picker.chosen = [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
     if "search" not in data:
         return picker
     picker.searched = True
-    # The same budget as the API's people search: the page must not be a way around it.
-    rate = str(api_settings.DEFAULT_THROTTLE_RATES["people_search"])
+    # The API's throttle, counting in the same place: the page must not be a way around it.
+    throttle = ScopedRateThrottle()
     if len(picker.q) < PERSON_SEARCH_MIN_LENGTH:
         picker.hint = _("Type at least two letters.")
-    elif (wait := rate_limit_hit(f"people-search:{user.pk}", rate)) is not None:
-        picker.hint = _("Too many searches. Try again in %(n)s seconds.") % {"n": wait}
+    elif not throttle.allow_request(request, PEOPLE_SEARCH_SCOPE):  # type: ignore[arg-type]
+        wait = math.ceil(throttle.wait() or 1)
+        picker.hint = ngettext(
+            "Too many searches. Try again in %(n)s second.",
+            "Too many searches. Try again in %(n)s seconds.",
+            wait,
+        ) % {"n": wait}
     else:
         matches, picker.more = selectors.person_search(user, picker.q)
         skip = set(by_id) | set(exclude)
@@ -134,7 +145,8 @@ def _picker_strings() -> dict[str, str]:
     """What people-picker.js writes on the page, translated here."""
     return {
         "listLabel": _("People found"),
-        "found": _("%(n)s found. Use the up and down arrows, then Enter to choose."),
+        # No count: its plural forms differ by language, and the listbox tells its size.
+        "found": _("People found. Use the up and down arrows, then Enter to choose."),
         "none": _("Nobody found."),
         "more": _("More people match: type more of the name."),
         "short": _("Type at least two letters."),
@@ -326,14 +338,14 @@ def _detail_context(
         participant.online = online.get(participant.user_id, False)  # type: ignore[attr-defined]
     other = others[0] if not conversation.is_group and len(others) == 1 else None
     if form is None:
-        reply_to = request.GET.get("reply_to")
-        initial = {"reply_to": int(reply_to)} if reply_to and reply_to.isdigit() else {}
+        reply_to = object_id(request.GET.get("reply_to"))
+        initial = {"reply_to": reply_to} if reply_to is not None else {}
         form = MessageForm(initial=initial)
-    reply_id = form["reply_to"].value()
+    reply_id = object_id(form["reply_to"].value())
     replying = None
-    if reply_id and str(reply_id).isdigit():
-        replying = quoted.get(int(reply_id)) or (
-            Message.objects.filter(pk=int(reply_id), conversation=conversation)
+    if reply_id is not None:
+        replying = quoted.get(reply_id) or (
+            Message.objects.filter(pk=reply_id, conversation=conversation)
             .select_related("sender")
             .first()
         )

@@ -2,8 +2,9 @@
 
 import pytest
 
+from community.api.pagination import PageNumberPagination
 from community.services.accounts import api_token_create
-from tests.factories import NewsItemFactory, PartnershipFactory, UserFactory
+from tests.factories import NewsItemFactory, OrganisationFactory, PartnershipFactory, UserFactory
 
 
 def error_fields(response):
@@ -19,11 +20,16 @@ def test_a_malformed_page_or_page_size_is_refused_by_name(client, db, query):
     assert name in error_fields(client.get(f"/api/v1/news/?{query}"))
 
 
-def test_page_size_over_the_maximum_is_capped_and_an_empty_page_is_the_first(client, ecosystems):
-    NewsItemFactory()
-    response = client.get("/api/v1/news/?page=&page_size=1000")
-    assert response.status_code == 200
-    assert response.json()["count"] == 1
+def test_page_size_over_the_maximum_is_capped_and_an_empty_page_is_the_first(
+    client, ecosystems, monkeypatch
+):
+    monkeypatch.setattr(PageNumberPagination, "max_page_size", 2)
+    NewsItemFactory.create_batch(3)
+    body = client.get("/api/v1/news/?page=&page_size=1000").json()
+    assert body["count"] == 3
+    assert len(body["results"]) == 2
+    assert body["previous"] is None
+    assert "page=2" in body["next"]
 
 
 def test_a_page_past_the_last_is_not_found(client, db):
@@ -38,7 +44,13 @@ def test_an_unknown_partnership_kind_is_refused(client, ecosystems):
 
 @pytest.mark.parametrize("path", ["/api/v1/news/", "/api/v1/organisations/"])
 def test_an_empty_country_is_no_filter(client, ecosystems, path):
-    assert client.get(f"{path}?country=").status_code == 200
+    NewsItemFactory(country="DE")
+    OrganisationFactory(country="FR")
+    everything = client.get(path).json()["count"]
+    assert everything == 1
+    response = client.get(f"{path}?country=")
+    assert response.status_code == 200
+    assert response.json()["count"] == everything
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from django.http import Http404
 
 from community.models import ModerationStatus, User
 from community.selectors.accounts import (
+    PERSON_NOT_FOUND,
     people_get_for,
-    person_get_for,
     person_list_visible_to,
     person_search,
 )
@@ -89,10 +89,10 @@ def test_visibility_matrix(world, viewer, target):
     listed = person_list_visible_to(who).filter(pk=person.pk).exists()
     assert listed is expected
     if expected:
-        assert person_get_for(who, person.pk) == person
+        assert people_get_for(who, [person.pk]) == [person]
     else:
         with pytest.raises(Http404):
-            person_get_for(who, person.pk)
+            people_get_for(who, [person.pk])
 
 
 def test_an_invisible_person_and_a_missing_id_are_refused_alike(world):
@@ -114,10 +114,17 @@ def test_another_app_may_widen_the_rule_with_extra_ids(world):
     member = world.viewers["member"]
     stranger = world.targets["stranger"]
     also = User.objects.filter(pk=stranger.pk).values("pk")
-    assert person_get_for(member, stranger.pk, also=also) == stranger
+    assert people_get_for(member, [stranger.pk], also=also) == [stranger]
     inactive = world.targets["inactive_colleague"]
     with pytest.raises(Http404):
-        person_get_for(member, inactive.pk, also=User.objects.filter(pk=inactive.pk).values("pk"))
+        people_get_for(member, [inactive.pk], also=User.objects.filter(pk=inactive.pk).values("pk"))
+
+
+@pytest.mark.parametrize("bad", ["x", "²", "", None, True, 0, -1, 2**63, "99999999999999999999"])
+def test_what_is_not_an_id_is_refused_like_a_missing_person(world, bad):
+    with pytest.raises(Http404) as caught:
+        people_get_for(world.viewers["member"], [world.targets["colleague"].pk, bad])
+    assert str(caught.value) == str(PERSON_NOT_FOUND)
 
 
 def test_search_finds_names_and_organisations_among_visible_people_only(world):

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from notifications.models import Notification
 from notifications.services import preference_set
 from notifications.tasks import Sender, deliveries_drain
 from tests.factories import UserFactory
@@ -68,6 +69,8 @@ def test_a_chat_push_waits_the_grace_period_and_is_dropped_if_read_or_muted(
         preference_set(user=marc, kind="message.new", channel="in_app", enabled=False)
     sent_at = timezone.now()
     message = send_over_api(anna, conversation, "Lunch in Graz?", "grace-1")
+    if meanwhile is read_without_in_app:  # kept for the push, not in Marc's list
+        assert Notification.objects.get(recipient=marc).deleted_at is not None
     if meanwhile is not None:
         meanwhile(marc, conversation, message)
 

@@ -100,7 +100,7 @@ function init(root) {
     highlight(-1);
     if (options.length) open();
     else close();
-    const count = options.length ? fmt(T.found, { n: options.length }) : T.none;
+    const count = options.length ? T.found : T.none;
     status.textContent = note ? `${count} ${note}` : count;
   }
 
