@@ -110,7 +110,8 @@ def subscribe_snapshot(topic: str, since: int | None) -> tuple[int, list[str]]:
     return current, read_backlog(topic, since)
 
 
-# A backing service is briefly out of reach (Redis restarting, the database failing over):
+# A backing service is briefly out of reach (Redis restarting, the database failing over;
+# community/api/errors.py has the same list for HTTP):
 # the client is told to retry the action with the same id, and the socket stays open.
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     RedisConnectionError,
