@@ -64,7 +64,7 @@ def test_a_cluster_manager_finds_a_colleague_and_starts_a_conversation(
     expect(options).to_have_count(1)
     expect(options.first).to_contain_text("Marc Lindqvist")
     expect(options.first).to_contain_text("Hydrogen Valley Cluster")
-    expect(page.get_by_role("status").filter(has_text="1 found")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="People found")).to_be_visible()
     assert "@" not in listbox.inner_text()
 
     field.press("ArrowDown")
