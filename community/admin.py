@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from community.images import IMAGE_ACCEPT, image_clean
 from community.models import (
@@ -227,7 +228,12 @@ class OrganisationAdmin(admin.ModelAdmin):
             else:
                 published += 1
         if published:
-            self.message_user(request, _("%(n)s published.") % {"n": published}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)s profile published.", "%(n)s profiles published.", published)
+                % {"n": published},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(OrganisationMembership)

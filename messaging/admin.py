@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from messaging.models import Conversation, Message, MessageReport, Participant
 from messaging.services import messages as services
@@ -166,7 +167,11 @@ class MessageReportAdmin(admin.ModelAdmin):
                 remove_message=remove,
             )
             done += 1
-        self.message_user(request, _("%(n)s report(s) resolved.") % {"n": done}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)s report resolved.", "%(n)s reports resolved.", done) % {"n": done},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Resolve the selected reports (keep the messages)"))
     def resolve(self, request: HttpRequest, queryset: QuerySet[MessageReport]) -> None:
