@@ -4,9 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from community.views.accounts import language_set
+from config.languages import catalogue_version
 from config.media import media_serve
 
 
@@ -22,6 +26,16 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
+    # Before Django's own set_language (same path): this one also saves a person's choice.
+    path("i18n/setlang/", language_set, name="set_language"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The strings of config/static/js in the request's language (docs/architecture.md,
+    # "Languages"); cached per language, and per build of the catalogues.
+    path(
+        "jsi18n/",
+        cache_page(3600, key_prefix=f"jsi18n-{catalogue_version()}")(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("api/v1/", include("community.api.urls")),
     path("api/v1/", include("realtime.api")),
     path("api/v1/", include("notifications.api")),

@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Ecosystem, User
 from community.selectors.news import news_published
+from community.services.accounts import language_for
 from notifications.kinds import all_kinds
 from notifications.links import notification_open_path
 from notifications.models import DeliverySettings, DigestFrequency, Notification
@@ -392,7 +393,7 @@ def digest_message(digest: Digest, frequency: str, zone_name: str) -> EmailMulti
         )
         for s in digest.sections
     ]
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(_zone(zone_name)):
+    with translation.override(language_for(user)), timezone.override(_zone(zone_name)):
         subject = (
             _("Your daily %(site)s digest")
             if frequency == DigestFrequency.DAILY

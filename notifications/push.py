@@ -2,7 +2,8 @@
 
 - Payload: the JSON the service worker (config/static/sw.js) shows — `title` (the
   notification's verb), `body` (`notification.data["body"]`, e.g. the start of a message),
-  `tag` (collapses a burst on the device), `data.url` (where a click goes). At most
+  `tag` (collapses a burst on the device), `lang` (the recipient's language, which the
+  title and body are written in), `data.url` (where a click goes). At most
   MAX_PLAINTEXT bytes: the body is cut to fit, the JSON structure never.
 - Encryption: RFC 8291 "aes128gcm" (one record, a fresh sender key per message) through
   `http_ece`, the RFC 8188 implementation pywebpush uses underneath.
@@ -37,6 +38,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 from py_vapid import Vapid02
 
 from notifications.models import Notification, PushSubscription
@@ -235,6 +237,8 @@ def push_payload(notification: Notification, *, limit: int = MAX_PLAINTEXT) -> b
         "title": notification.verb,
         "body": str(body or ""),
         "tag": notification.group_key or f"notification-{notification.pk}",
+        # The language the title and body are in (the recipient's; Notification.lang).
+        "lang": translation.get_language() or settings.LANGUAGE_CODE,
         "timestamp": int(notification.created_at.timestamp() * 1000),
         "data": {
             "url": notification.url or "/",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from community.models import OrganisationMembership, OrganisationRole, User
 from community.signals import organisation_invited, organisation_reviewed
@@ -19,14 +20,16 @@ def on_organisation_reviewed(
         memberships__organisation=organisation, memberships__role=OrganisationRole.ADMIN
     )
     if published:
-        verb = _("%(name)s is published: it now appears in the directory and on the map.")
+        verb = gettext_noop(
+            "%(name)s is published: it now appears in the directory and on the map."
+        )
     else:
-        verb = _("%(name)s was not validated. Reason: %(reason)s")
+        verb = gettext_noop("%(name)s was not validated. Reason: %(reason)s")
     notify(
         recipients=admins,
         actor=reviewer,
         kind="organisation.reviewed",
-        verb=verb % {"name": organisation.name, "reason": reason},
+        verb=lambda: _(verb) % {"name": organisation.name, "reason": reason},
         target=organisation,
         url=organisation.get_absolute_url(),
         level="success" if published else "warning",
@@ -49,8 +52,10 @@ def on_organisation_invited(
         recipients=[invitee],
         actor=inviter,
         kind="organisation.invited",
-        verb=_("%(who)s invited you to join %(name)s.")
-        % {"who": inviter.display_name, "name": invitation.organisation.name},
+        verb=lambda: (
+            _("%(who)s invited you to join %(name)s.")
+            % {"who": inviter.display_name, "name": invitation.organisation.name}
+        ),
         target=invitation.organisation,
         url=url.removeprefix(settings.SITE_URL),
         data={"organisation": invitation.organisation.slug, "role": invitation.role},

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.models import DeliverySettings, Notification
 
 
 def notification_list_for(
@@ -26,3 +29,16 @@ def notification_list_for(
 
 def unread_count_for(user: Any) -> int:
     return Notification.objects.filter(recipient=user, unread=True, deleted_at__isnull=True).count()
+
+
+def time_zone_for(user: Any) -> tzinfo:
+    """The person's time zone (their delivery settings), or the site's when unset or unknown."""
+    name = (
+        DeliverySettings.objects.filter(user_id=user.pk).values_list("timezone", flat=True).first()
+    )
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone.get_default_timezone()

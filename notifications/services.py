@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,9 +11,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from community.services.accounts import language_for
 from notifications.kinds import get_kind
 from notifications.models import (
     Channel,
@@ -96,7 +97,7 @@ def notify(
     *,
     recipients: Iterable[Any],
     kind: str,
-    verb: str,
+    verb: str | Callable[[], str],
     actor: Any = None,
     target: Any = None,
     action_object: Any = None,
@@ -106,6 +107,10 @@ def notify(
     group_key: str = "",
 ) -> list[Notification]:
     """Notify people of something, on the channels each of them chose for `kind`.
+
+    `verb` is the sentence shown: pass a function that returns it (`lambda: _("…") % {…}`)
+    and it is written in each recipient's language (community.services.accounts.language_for),
+    which their list, e-mail and push then show; a plain string is shown as it is.
 
     Preconditions: the caller has decided who should know (muted conversations and listings
     are the caller's to leave out); the actor is never notified of their own act.
@@ -146,10 +151,12 @@ def notify(
                     )
                     .first()
                 )
+            with translation.override(language_for(person)):
+                sentence = verb() if callable(verb) else verb
             fields = {
                 "actor": actor,
                 "kind": kind,
-                "verb": verb,
+                "verb": sentence,
                 "level": level,
                 "target_type": target_type,
                 "target_id": target_id,

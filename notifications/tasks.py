@@ -42,6 +42,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from community.services.accounts import language_for
 from notifications.kinds import get_kind
 from notifications.models import (
     Channel,
@@ -272,6 +273,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "url": url,
         "site_url": settings.SITE_URL,
         "preferences_url": settings.SITE_URL + reverse("notification-preferences"),
+        "account_url": settings.SITE_URL + reverse("account"),
         "language": translation.get_language(),
     }
     subject = " ".join(notification.verb.split())[:150]
@@ -315,7 +317,8 @@ def delivery_send(delivery: Delivery, *, sender: Sender, lease: timedelta, clock
     reason = _skip_reason(delivery)
     if reason:
         return _skip(delivery, reason)
-    with translation.override(settings.LANGUAGE_CODE):
+    # The recipient's language: the push and e-mail are written at this moment.
+    with translation.override(language_for(delivery.notification.recipient)):
         if delivery.channel == Channel.PUSH:
             return _deliver_push(delivery, sender, clock)
         if delivery.channel == Channel.EMAIL:

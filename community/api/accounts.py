@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import URLPattern, URLResolver, path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -129,6 +130,7 @@ class RegisterView(APIView):
             password=data["password"],
             full_name=data["full_name"],
             country=data.get("country") or "",
+            language=translation.get_language() or "",
         )
         body = {"detail": _("We sent a message to this email address. Open it to go on.")}
         return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
@@ -12,6 +13,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -120,6 +122,16 @@ class LoginForm(forms.Form):
         return cleaned
 
 
+class LanguageSelect(forms.Select):
+    """A select whose options carry `lang`: each language is named in itself."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"]:
+            option["attrs"]["lang"] = option["value"]
+        return option
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -143,6 +155,12 @@ class ProfileForm(forms.Form):
         choices=PROFILE_LANGUAGE_CHOICES,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "language-choice"}),
     )
+    language = forms.ChoiceField(
+        label=_("Interface language"),
+        required=False,
+        widget=LanguageSelect,
+        help_text=_("The language of your pages, e-mails and push notifications."),
+    )
     bio = forms.CharField(
         label=_("Short bio"),
         max_length=1000,
@@ -159,12 +177,23 @@ class ProfileForm(forms.Form):
                 "job_title": user.job_title,
                 "photo": user.photo or None,
                 "languages": list(user.languages or []),
+                "language": user.language,
                 "bio": user.bio,
                 "country": user.country.code if user.country else "",
             },
         )
         super().__init__(*args, **kwargs)
         self.fields["country"] = _country_field()
+        # Each language by its own name, so a person lost in a foreign one finds theirs.
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
+            ("", _("The one my browser asks for")),
+            *[
+                (code, get_language_info(code)["name_local"].capitalize())
+                for code, _name in settings.LANGUAGES
+            ],
+        ]
 
     def changes(self) -> dict[str, Any]:
         """The cleaned values of the fields the person changed, for user_profile_update."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -41,6 +42,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     photo = models.ImageField(_("photo"), upload_to="photos/%Y/%m/", blank=True)
     # ISO 639-1 codes, e.g. ["en", "fr"].
     languages = models.JSONField(_("languages"), default=list, blank=True)
+    # The interface language chosen by the person (settings.LANGUAGES); blank: none chosen,
+    # pages follow the switcher or the browser and e-mails use LANGUAGE_CODE.
+    language = models.CharField(
+        _("interface language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     country = CountryField(_("country"), blank=True)
     email_verified = models.BooleanField(_("email verified"), default=False)

@@ -135,6 +135,7 @@ class ProfileSerializer(serializers.ModelSerializer[User]):
             "languages",
             "bio",
             "country",
+            "language",
             "date_joined",
             "memberships",
         )

@@ -24,7 +24,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,8 +46,20 @@ PASSWORD_RESET_EMAIL_RATE = "3/3600"  # noqa: S105 - a rate, not a password
 REGISTRATION_NOTICE_RATE = "3/3600"
 API_TOKEN_LIFETIME = timedelta(days=getattr(settings, "API_TOKEN_LIFETIME_DAYS", 365))
 
+
+def language_for(user: User | None, *, fallback: str | None = None) -> str:
+    """The language to write to `user` in outside their own requests (e-mails, pushes):
+    their saved choice, else `fallback` (e.g. the language of the page they acted on),
+    else settings.LANGUAGE_CODE."""
+    if user is not None and user.language in dict(settings.LANGUAGES):
+        return user.language
+    if fallback and fallback in dict(settings.LANGUAGES):
+        return fallback
+    return settings.LANGUAGE_CODE
+
+
 # The fields a person may change on their own profile (the email is not one of them).
-PROFILE_FIELDS = ("full_name", "job_title", "photo", "languages", "bio", "country")
+PROFILE_FIELDS = ("full_name", "job_title", "photo", "languages", "bio", "country", "language")
 
 # Languages a person can list on their profile (ISO 639-1): the EU's 24 official languages,
 # the other languages of Europe's neighbours, and a few widely used elsewhere.
@@ -127,7 +139,9 @@ def registration_attempt_record(*, client_ip: str) -> None:
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, full_name: str, country: str = "") -> None:
+def user_register(
+    *, email: str, password: str, full_name: str, country: str = "", language: str = ""
+) -> None:
     """Create an account whose email is not verified yet and email the verification link; or,
     when the address already has an account (in any letter case), email its owner instead.
 
@@ -135,8 +149,10 @@ def user_register(*, email: str, password: str, full_name: str, country: str = "
     say whether an address has an account. Both paths hash the password, so they take about
     as long. Preconditions: none (the caller applies the registration rate limit). Raises
     ValidationError with a "password" entry for a password the validators refuse (checked
-    before the address is looked up). Side effects: one email after commit (the notice to an
-    owner at most REGISTRATION_NOTICE_RATE).
+    before the address is looked up). `language`, the one the person registered in, becomes
+    their interface language (ignored unless one of settings.LANGUAGES). Side effects: one
+    email after commit (the notice to an owner at most REGISTRATION_NOTICE_RATE), in the
+    recipient's language.
     """
     email = User.objects.normalize_email(email.strip()).lower()
     candidate = User(email=email, full_name=full_name.strip())
@@ -153,6 +169,7 @@ def user_register(*, email: str, password: str, full_name: str, country: str = "
                     password=password,
                     full_name=full_name.strip(),
                     country=country or "",
+                    language=language if language in dict(settings.LANGUAGES) else "",
                     email_verified=False,
                 )
         except IntegrityError:  # a concurrent registration of the same address won
@@ -176,8 +193,11 @@ def _send_registration_notice(user: User) -> None:
         "reset_url": f"{protocol}://{domain}{reverse('password_reset')}",
         "site_name": "ClusterHub",
     }
-    subject = render_to_string("community/emails/accounts_register_existing_subject.txt", context)
-    body = render_to_string("community/emails/accounts_register_existing.txt", context)
+    with translation.override(language_for(user)):
+        subject = render_to_string(
+            "community/emails/accounts_register_existing_subject.txt", context
+        )
+        body = render_to_string("community/emails/accounts_register_existing.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
@@ -198,8 +218,9 @@ def _send_verification_email(user: User) -> None:
         "days": settings.EMAIL_VERIFICATION_MAX_AGE // 86400,
         "site_name": "ClusterHub",
     }
-    subject = render_to_string("community/emails/accounts_verify_subject.txt", context)
-    body = render_to_string("community/emails/accounts_verify.txt", context)
+    with translation.override(language_for(user)):
+        subject = render_to_string("community/emails/accounts_verify_subject.txt", context)
+        body = render_to_string("community/emails/accounts_verify.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
@@ -285,6 +306,20 @@ def user_profile_update(*, user: User, changes: dict[str, Any]) -> User:
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """Save `user`'s interface language (a code of settings.LANGUAGES, or "" for none).
+
+    Raises ValueError for another code. Side effects: from the next request on, the person's
+    pages (config.middleware.PersonLocaleMiddleware), e-mails and pushes are in it.
+    """
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Not an interface language: {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 @transaction.atomic
 def user_password_change(
     *, user: User, new_password: str, keep_token: ApiToken | None = None
@@ -321,7 +356,15 @@ def password_reset_request(*, email: str) -> None:
     if not form.is_valid():
         return
 
+    owner = User.objects.filter(email__iexact=email).first()
+    # Their saved language, else the one of the page they asked from.
+    language = language_for(owner, fallback=translation.get_language())
+
     def send() -> None:
+        with translation.override(language):
+            _password_reset_send()
+
+    def _password_reset_send() -> None:
         form.save(
             domain_override=domain,
             use_https=protocol == "https",

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from community.selectors.news import (
     user_can_moderate_news,
     user_can_submit_news,
 )
+from community.services.accounts import language_for
 
 # Marker for "leave this field as it is" in news_update.
 UNCHANGED: Any = object()
@@ -181,8 +182,9 @@ def _email_author(item: NewsItem, template: str) -> None:
     if author is None or not author.email:
         return
     context = {"item": item, "author": author, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"community/emails/news/{template}_subject.txt", context)
-    body = render_to_string(f"community/emails/news/{template}_body.txt", context)
+    with translation.override(language_for(author)):
+        subject = render_to_string(f"community/emails/news/{template}_subject.txt", context)
+        body = render_to_string(f"community/emails/news/{template}_body.txt", context)
     recipient = author.email
     transaction.on_commit(
         lambda: send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [recipient])

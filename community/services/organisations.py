@@ -20,7 +20,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,7 @@ from community.selectors.organisations import (
     organisation_can_edit,
     organisation_checklist,
 )
+from community.services.accounts import language_for
 from community.signals import organisation_invited, organisation_reviewed
 
 __all__ = [
@@ -371,21 +372,31 @@ def _require_staff(user: User) -> None:
         raise PermissionDenied(_("Only platform staff can moderate profiles."))
 
 
-def _admin_emails(organisation: Organisation) -> list[str]:
-    return list(
-        OrganisationMembership.objects.filter(
-            organisation=organisation, role=OrganisationRole.ADMIN, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
+def _admin_emails(organisation: Organisation) -> list[tuple[str, str]]:
+    """The admins' addresses, each with the language to write to them in."""
+    return [
+        (member.email, language_for(member))
+        for member in User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role=OrganisationRole.ADMIN,
+            is_active=True,
+        ).only("email", "language")
+    ]
 
 
-def _send(template: str, context: dict[str, Any], recipients: list[str]) -> None:
-    if not recipients:
-        return
+def _send(template: str, context: dict[str, Any], recipients: list[tuple[str, str]]) -> None:
+    """One e-mail per language among `recipients` (pairs of address and language)."""
     context = {**context, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"community/emails/organisations/{template}_subject.txt", context)
-    body = render_to_string(f"community/emails/organisations/{template}.txt", context)
-    send_mail(" ".join(subject.split()), body, None, recipients)
+    by_language: dict[str, list[str]] = {}
+    for email, language in recipients:
+        by_language.setdefault(language, []).append(email)
+    for language, emails in by_language.items():
+        with translation.override(language):
+            subject = render_to_string(
+                f"community/emails/organisations/{template}_subject.txt", context
+            )
+            body = render_to_string(f"community/emails/organisations/{template}.txt", context)
+        send_mail(" ".join(subject.split()), body, None, emails)
 
 
 @transaction.atomic
@@ -570,7 +581,10 @@ def invitation_create(
         "login_url": f"{settings.SITE_URL}/account/login/?next={path}",
         "register_url": f"{settings.SITE_URL}/account/register/?next={path}",
     }
-    transaction.on_commit(lambda: _send("invitation", context, [email]))
+    invitee = User.objects.filter(email__iexact=email, is_active=True).first()
+    # Someone without an account gets the language of the admin's page.
+    recipient = (email, language_for(invitee, fallback=translation.get_language()))
+    transaction.on_commit(lambda: _send("invitation", context, [recipient]))
     organisation_invited.send(
         sender=OrganisationInvitation, invitation=invitation, inviter=invited_by, url=context["url"]
     )

@@ -14,12 +14,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import URLPattern, URLResolver, path, reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from community.forms.accounts import (
     DeleteAccountForm,
@@ -38,6 +40,7 @@ from community.services.accounts import (
     registration_attempt_record,
     registration_wait,
     user_delete,
+    user_language_set,
     user_password_change,
     user_profile_update,
     user_register,
@@ -111,6 +114,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     password=data["password1"],
                     full_name=data["full_name"],
                     country=data.get("country") or "",
+                    language=translation.get_language() or "",
                 )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
@@ -295,6 +299,20 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # Whoever knew the old password may hold tokens made with it.
         api_token_revoke_all(user=form.user)
         return response
+
+
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher: Django's set_language (the cookie, then back to
+    `next`), and for a logged-in person the saved preference their e-mails follow too."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        user_language_set(user=_user(request), language=language)
+    return response
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

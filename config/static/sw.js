@@ -37,6 +37,7 @@ self.addEventListener("push", (event) => {
     options.tag = payload.tag;
     options.renotify = true; // a newer message in the same conversation still alerts
   }
+  if (payload.lang) options.lang = payload.lang; // the recipient's language (BCP 47)
   if (payload.timestamp) options.timestamp = payload.timestamp;
   event.waitUntil(self.registration.showNotification(title, options));
 });

@@ -54,8 +54,10 @@ def _notify_added(conversation: Conversation, *, actor: User, user_ids: list[int
         recipients=get_user_model().objects.filter(pk__in=user_ids),
         actor=actor,
         kind="conversation.added",
-        verb=_("%(who)s added you to %(title)s")
-        % {"who": actor.display_name, "title": conversation.title or _("a conversation")},
+        verb=lambda: (
+            _("%(who)s added you to %(title)s")
+            % {"who": actor.display_name, "title": conversation.title or _("a conversation")}
+        ),
         target=conversation,
         url=conversation.get_absolute_url(),
         group_key=conversation.topic,

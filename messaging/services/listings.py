@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_countries import countries
 
 from community.models import Ecosystem, Organisation, User
@@ -152,15 +153,15 @@ def _save_search_text(listing: Listing) -> None:
 def _notify_followers(listing: Listing, *, actor: User, change: str) -> None:
     """A `listing.updated` notification for every follower but the one who made the change."""
     verbs = {
-        "edited": _("%(title)s was updated"),
-        "closed": _("%(title)s was closed"),
-        "reopened": _("%(title)s is open again"),
+        "edited": gettext_noop("%(title)s was updated"),
+        "closed": gettext_noop("%(title)s was closed"),
+        "reopened": gettext_noop("%(title)s is open again"),
     }
     notify(
         recipients=get_user_model().objects.filter(pk__in=listing_follower_ids(listing)),
         actor=actor,
         kind="listing.updated",
-        verb=verbs.get(change, verbs["edited"]) % {"title": listing.title},
+        verb=lambda: _(verbs.get(change, verbs["edited"])) % {"title": listing.title},
         target=listing,
         url=listing.get_absolute_url(),
         data={
@@ -401,8 +402,10 @@ def listing_express_interest(
                 recipients=participants,
                 actor=user,
                 kind="listing.interest",
-                verb=_("%(who)s is interested in %(title)s")
-                % {"who": user.display_name, "title": listing.title},
+                verb=lambda: (
+                    _("%(who)s is interested in %(title)s")
+                    % {"who": user.display_name, "title": listing.title}
+                ),
                 target=conversation,
                 action_object=listing,
                 url=conversation.get_absolute_url(),

@@ -243,10 +243,12 @@ def _notify_message(
         recipients=get_user_model().objects.filter(pk__in=recipient_ids),
         actor=sender,
         kind="message.new",
-        verb=_("New message from %(who)s") % {"who": sender.display_name}
-        if not conversation.is_group
-        else _("New message from %(who)s in %(where)s")
-        % {"who": sender.display_name, "where": where},
+        verb=lambda: (
+            _("New message from %(who)s") % {"who": sender.display_name}
+            if not conversation.is_group
+            else _("New message from %(who)s in %(where)s")
+            % {"who": sender.display_name, "where": where}
+        ),
         target=conversation,
         action_object=message,
         url=conversation.get_absolute_url(),

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -64,11 +65,14 @@ def fake_notification(**overrides):
 
 
 def test_payload_is_what_the_service_worker_shows():
-    payload = json.loads(push_payload(fake_notification()))
+    # The worker builds it in the recipient's language (tests/community/test_languages.py).
+    with translation.override("en"):
+        payload = json.loads(push_payload(fake_notification()))
     assert payload == {
         "title": "Eva added you to “Hydrogen valleys”",
         "body": "Welcome!",
         "tag": "notification-42",
+        "lang": "en",
         "timestamp": 1777888800000,
         "data": {"url": "/xchange/conversations/9/", "id": 42, "kind": "conversation.added"},
     }

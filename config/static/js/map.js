@@ -3,6 +3,8 @@
 const el = document.getElementById("map");
 const statusEl = document.getElementById("map-status");
 const L = window.L;
+// Django's JavaScript catalogue (/jsi18n/); the page's data-* texts come first.
+const gettext = window.gettext || ((text) => text);
 
 function say(text) {
   if (statusEl) statusEl.textContent = text;
@@ -85,7 +87,7 @@ async function drawPoints(map) {
   if (!response.ok) throw new Error(`points: ${response.status}`);
   const data = await response.json();
   const typeLabels = JSON.parse(el.dataset.types || "{}");
-  const linkLabel = el.dataset.profileLabel || "Open the profile";
+  const linkLabel = el.dataset.profileLabel || gettext("Open the profile");
   const clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
   const layer = L.geoJSON(data, {
     pointToLayer: (feature, latlng) =>

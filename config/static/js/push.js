@@ -11,14 +11,16 @@ const status = document.getElementById("push-status");
 const enableButton = document.getElementById("push-enable");
 const disableButton = document.getElementById("push-disable");
 
+// The page's data-msg-* texts first; else Django's JavaScript catalogue (/jsi18n/).
+const gettext = window.gettext || ((text) => text);
 const DEFAULTS = {
-  unsupported: "This browser cannot receive push notifications.",
-  blocked: "Notifications are blocked for this site. Allow them in your browser's site settings to turn them on.",
-  denied: "You did not allow notifications, so this device will not get any.",
-  on: "Notifications are on for this device.",
-  off: "Notifications are off for this device.",
-  working: "One moment…",
-  error: "That did not work. Please try again.",
+  unsupported: gettext("This browser cannot receive push notifications."),
+  blocked: gettext("Notifications are blocked for this site. Allow them in your browser’s site settings to turn them on."),
+  denied: gettext("You did not allow notifications, so this device will not get any."),
+  on: gettext("Notifications are on for this device."),
+  off: gettext("Notifications are off for this device."),
+  working: gettext("One moment…"),
+  error: gettext("That did not work. Please try again."),
 };
 
 function message(name) {
