@@ -1,33 +1,53 @@
-"""Full-text search over organisations and news: the documents they are found by, and the query.
+"""Full-text search for Europe: the documents rows are found by, and the query.
 
-PostgreSQL: the document is `setweight(to_tsvector('english', name), 'A') ||
-setweight(to_tsvector('english', search_text), 'B')`, matched with a `websearch_to_tsquery`
-(quotes for phrases, `-word` to exclude, `or`) and ordered by `ts_rank`. The text search
-configuration is 'english': profile descriptions are in English (the ECCP checklist asks for an
-English website), stemming lets "robots" find "robotics", and English stop words in a query
-("health and care") do not have to appear in the profile. Names in other languages are
-stemmed by English rules on both sides alike, so an exact name still matches; a query is also
-matched as a plain substring of the name, which finds partial and non-English names
-("münch" → "Münchner Kreis"). Migration 0003_search stores the document in a generated
-column `search_document` (PostgreSQL only, not a model field) with a GIN index, and adds a
-trigram index for the substring match.
+Every search box (directory, map, news, listings, the people picker, the inbox) ignores
+accents and case: "hydrogène", "HYDROGENE" and "Hydrogen" find the same rows, on both
+backends. A query word that is a city's name also finds that city's other names: "Munich"
+finds what "München" finds, "Bruxelles" what "Brussels" and "Brussel" find
+(community.place_names, GeoNames data).
 
-SQLite (the embedded default) has no text search: every word of the query must appear in
-`search_text` (case-insensitive for ASCII letters only, a SQLite limit), `-word` excludes,
-"quoted phrases" match as a whole.
+PostgreSQL (migration community/0005_search_europe, which needs the `unaccent` extension):
+- Text search configurations `clusterhub_english`, `clusterhub_french`, `clusterhub_german`,
+  `clusterhub_spanish`, `clusterhub_italian` (each language's stemmer after `unaccent`) and
+  `clusterhub_simple` (no stemming, for messages in any language).
+- The document of a row is stemmed in the row's language: `LANGUAGE_CONFIGS[language]`, or
+  english when the row has no `language` field yet or an unknown one (`search_config()`).
+  Organisations: name (weight A) and `search_text` (B) in the STORED generated column
+  `search_document` with a GIN index (migrations 0003, 0005; not a model field, SQLite
+  cannot compute it). News (title A, summary B, body C) and listings compute theirs per
+  query. When a model gains its `language` field, `search_config()` starts using it: the
+  news and listing documents follow at once; the organisation column must be re-made by a
+  migration (tests/community/test_directory_search.py compares the two and fails until then).
+- The query (`postgres_query()`) is the query's words in every language's form: each word is
+  `plainto_tsquery` (a "quoted phrase" `phraseto_tsquery`) in each of the five configurations,
+  OR-ed, plus the other names of a place; words AND-ed, `-word` negated, `a or b` OR-ed. A
+  stop word of any of the five languages ("and", "de", "der") is left out, as the document
+  of its language leaves it out. The whole tsquery is built from constants, so PostgreSQL
+  computes it once per query and answers `@@` from the GIN index.
+- Ordered by `ts_rank`; a query is also matched as a plain substring of the name, accents
+  and case folded (`clusterhub_fold(name)`, trigram index): "munchner kre" finds
+  "Münchner Kreis".
 
-Both backends put profiles whose name contains the query first.
+SQLite (the embedded default) has no text search: every word of the query must appear in the
+text as a substring, folded on both sides by the `clusterhub_fold` function
+(community.folding: accents and case of every script, not SQLite's ASCII-only LIKE), or its
+Snowball stem in one of the five languages (snowballstemmer; "hydrogène" -> "hydrogen"
+finds "Hydrogen", "aeronautique" finds "aéronautiques"); a place name's other names must
+appear as whole words. `-word` excludes, "quoted phrases" match as a whole, `a or b` either.
 
-News is searched the same way over its title (weight A), summary (B) and body (C), with
-titles containing the query first. News is a few thousand rows, so its document is computed
-per query (no stored column). The body is sanitised HTML: PostgreSQL's parser skips the tags;
-on SQLite a query word can also match inside a tag (`strong`, `href`), which is harmless.
+Both backends put rows whose name (news: title) contains the query first.
+
+News is a few thousand rows, so its document is computed per query (no stored column). The
+body is sanitised HTML: PostgreSQL's parser skips the tags; on SQLite a query word can also
+match inside a tag (`strong`, `href`), which is harmless.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.postgres.search import (
@@ -37,18 +57,40 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import Col, CombinedExpression
+
+from community.folding import Fold, fold
+from community.place_names import other_names
 
 if TYPE_CHECKING:
     from community.models import NewsItem, Organisation
 
-Searched = TypeVar("Searched", "Organisation", "NewsItem")
+Searched = TypeVar("Searched", bound=Model)
 
 _TAG_RE = re.compile(r"<[^>]+>")
 _TOKEN_RE = re.compile(r'(-?)"([^"]+)"|(\S+)')
 
-SEARCH_CONFIG = "english"
+# The configuration of a document whose language is not known, and of place names.
+SEARCH_CONFIG = "clusterhub_english"
+# Words as written (accents and case folded), any language: messages.
+SIMPLE_CONFIG = "clusterhub_simple"
+# A row's language (ISO 639-1, the `language` field) -> the configuration that stems it.
+LANGUAGE_CONFIGS = {
+    "en": "clusterhub_english",
+    "fr": "clusterhub_french",
+    "de": "clusterhub_german",
+    "es": "clusterhub_spanish",
+    "it": "clusterhub_italian",
+}
+# A query is read in all of them: its language is not known.
+QUERY_CONFIGS = tuple(dict.fromkeys(LANGUAGE_CONFIGS.values()))
+LANGUAGE_FIELD = "language"
+# SQLite: a query word also matches by its stem in these languages, if the stem is at least
+# MIN_STEM letters and shorter than the word by at most MAX_STEM_CUT.
+SQLITE_STEMMERS = ("english", "french", "german", "spanish", "italian")
+MIN_STEM = 4
+MAX_STEM_CUT = 3
 # Longer queries are cut: they only cost time and never match better.
 MAX_QUERY_LENGTH = 200
 
@@ -74,11 +116,37 @@ def organisation_search_text(organisation: Organisation) -> str:
     return " ".join(p for p in parts if p)
 
 
-def organisation_search_vector() -> SearchVector | CombinedExpression:
-    """The indexed document (PostgreSQL). Changing it means a new index in a migration."""
-    return SearchVector("name", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "search_text", weight="B", config=SEARCH_CONFIG
+def search_config(model: type[Model]) -> Case | str:
+    """The configuration a row of `model` is stemmed with: by its `language` field when the
+    model has one (english for an unknown value), else english."""
+    names = {f.name for f in model._meta.get_fields()}
+    if LANGUAGE_FIELD not in names:
+        return SEARCH_CONFIG
+    return Case(
+        *[
+            When(**{LANGUAGE_FIELD: code}, then=Value(config))
+            for code, config in LANGUAGE_CONFIGS.items()
+            if config != SEARCH_CONFIG
+        ],
+        default=Value(SEARCH_CONFIG),
     )
+
+
+def search_vector(model: type[Model], *weighted: tuple[str, str]) -> CombinedExpression:
+    """The document of `model` over (field, weight) pairs, in the row's language."""
+    config = search_config(model)
+    vectors = [SearchVector(field, weight=weight, config=config) for field, weight in weighted]
+    document: Any = vectors[0]
+    for vector in vectors[1:]:
+        document = document + vector
+    return document
+
+
+def organisation_search_vector() -> CombinedExpression:
+    """The indexed document (PostgreSQL). Changing it means a new column in a migration."""
+    from community.models import Organisation
+
+    return search_vector(Organisation, ("name", "A"), ("search_text", "B"))
 
 
 def uses_postgres_search() -> bool:
@@ -90,7 +158,8 @@ _stored_column_present: dict[str, bool] = {}
 
 
 def _stored_document() -> Col | None:
-    """The stored column (PostgreSQL, migration 0003) holding `organisation_search_vector()`.
+    """The stored column (PostgreSQL, migrations 0003, 0005) holding
+    `organisation_search_vector()`.
 
     Computing the document per row at query time costs ~0.1 ms a row, for the match check
     and again for the rank: hundreds of milliseconds on a large result. The column is not a
@@ -116,24 +185,133 @@ def _stored_document() -> Col | None:
     return Col(Organisation._meta.db_table, field)
 
 
-def every_word(q: str, fields: tuple[str, ...]) -> Q:
-    """Each word or "quoted phrase" of `q` in one of `fields`; `-word` excludes; a bare "or"
-    is ignored. The search without a full-text index (SQLite), shared by every app."""
-    condition = Q()
+# --- The query ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word or "quoted phrase" of a query, and the other names of the place it names."""
+
+    text: str
+    phrase: bool = False
+    negate: bool = False
+    places: tuple[str, ...] = ()
+
+
+def parse_query(q: str) -> list[list[Term]]:
+    """`q` as groups that must all match, each group matching when one of its terms does:
+    `a b or c -d` is [[a], [b, c], [-d]]. A bare "or" at either end is ignored."""
+    groups: list[list[Term]] = []
+    join = False
     for negate, phrase, word in _TOKEN_RE.findall(q):
-        term = phrase or word
+        text = phrase or word
         if word.startswith("-") and len(word) > 1:
-            negate, term = "-", word[1:]
-        if term.lower() == "or":
+            negate, text = "-", word[1:]
+        if not phrase and not negate and text.lower() == "or":
+            join = bool(groups)
             continue
-        match = Q()
-        for name in fields:
-            match |= Q(**{f"{name}__icontains": term})
-        condition &= ~match if negate else match
+        term = Term(text, bool(phrase), bool(negate), other_names(text))
+        if join:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join = False
+    return groups
+
+
+@cache
+def _stemmers() -> tuple[Any, ...]:
+    import snowballstemmer
+
+    return tuple(snowballstemmer.stemmer(language) for language in SQLITE_STEMMERS)
+
+
+def _word_forms(word: str) -> list[str]:
+    """`word` (folded) and its stems in the five languages that keep most of it: what a
+    substring match on SQLite accepts ("hydrogène" -> hydrogene, hydrogen)."""
+    folded = fold(word) or ""
+    forms = [folded]
+    for stemmer in _stemmers():
+        stem = stemmer.stemWord(folded)
+        if len(stem) >= MIN_STEM and len(stem) >= len(folded) - MAX_STEM_CUT:
+            forms.append(stem)
+    return sorted(set(forms), key=lambda f: (len(f), f))
+
+
+def _term_pattern(term: Term) -> str:
+    """A regular expression over folded text matching `term` on SQLite."""
+    forms = [fold(term.text) or ""] if term.phrase else _word_forms(term.text)
+    pattern = "|".join(re.escape(f) for f in forms)
+    if term.places:
+        pattern += r"|\b(?:" + "|".join(re.escape(n) for n in term.places) + r")\b"
+    return pattern
+
+
+def every_word(q: str, fields: tuple[str, ...]) -> Q:
+    """Each word or "quoted phrase" of `q` in one of `fields`, accents and case ignored; a
+    word also matches by its stem in any of the five languages ("hydrogène" finds
+    "hydrogen"), a place name by its other names as whole words; `-word` excludes; `a or b`
+    either. The search without a full-text index (SQLite), shared by every app: one folding
+    and one regular expression per row, field and word."""
+    condition = Q()
+    for group in parse_query(q):
+        either = Q()
+        for term in group:
+            pattern = _term_pattern(term)
+            match = Q()
+            for name in fields:
+                match |= Q(**{f"{name}__fold__regex": pattern})
+            either |= ~match if term.negate else match
+        condition &= either
     return condition
 
 
-def _search(
+class _TsQuery(SearchQuery):
+    """A tsquery written as SQL (`postgres_query`); usable wherever a SearchQuery is."""
+
+    def __init__(self, sql: str, params: list[str]) -> None:
+        super().__init__("")
+        self.sql, self.sql_params = sql, params
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        return self.sql, list(self.sql_params)
+
+
+def _term_sql(term: Term) -> tuple[str, list[str]]:
+    function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
+    forms = [f"{function}('{config}'::regconfig, %s)" for config in QUERY_CONFIGS]
+    params = [term.text] * len(forms)
+    for name in term.places:
+        forms += [f"phraseto_tsquery('{config}'::regconfig, %s)" for config in QUERY_CONFIGS]
+        params += [name] * len(QUERY_CONFIGS)
+    # A stop word in any language is no lexeme there: leave the term out ('' is ignored).
+    counts = ", ".join(f"numnode({form})" for form in forms[: len(QUERY_CONFIGS)])
+    sql = f"CASE WHEN LEAST({counts}) = 0 THEN ''::tsquery ELSE ({' || '.join(forms)}) END"
+    params = [term.text] * len(QUERY_CONFIGS) + params
+    return (f"(!! {sql})" if term.negate else f"({sql})"), params
+
+
+def postgres_query(q: str) -> SearchQuery:
+    """The tsquery of `q` (see the module's docstring)."""
+    groups, params = [], []
+    for group in parse_query(q):
+        terms = []
+        for term in group:
+            sql, term_params = _term_sql(term)
+            terms.append(sql)
+            params += term_params
+        groups.append("(" + " || ".join(terms) + ")")
+    return _TsQuery("(" + (" && ".join(groups) or "''::tsquery") + ")", params)
+
+
+def contains_folded(field: str, q: str) -> Q:
+    """`field` contains `q`, accents and case ignored (both backends)."""
+    return Q(**{f"{field}__fold__contains": Fold(Value(q))})
+
+
+def text_search(
     queryset: QuerySet[Searched],
     q: str,
     *,
@@ -146,10 +324,10 @@ def _search(
     q = q.strip()[:MAX_QUERY_LENGTH]
     if not q:
         return queryset
-    in_headline = Q(**{f"{headline}__icontains": q})
+    in_headline = contains_folded(headline, q)
     hit = Case(When(in_headline, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
     if uses_postgres_search():
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        query = postgres_query(q)
         return (
             queryset.annotate(document=document())
             .filter(Q(document=query) | in_headline)
@@ -162,7 +340,7 @@ def _search(
 
 def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
     """Keep the profiles matching `q` and annotate `relevance` (higher first) and `name_hit`."""
-    return _search(
+    return text_search(
         queryset,
         q,
         headline="name",
@@ -173,17 +351,15 @@ def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Orga
 
 def news_search_vector() -> CombinedExpression:
     """The document news is found by (PostgreSQL), computed per query."""
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-    )
+    from community.models import NewsItem
+
+    return search_vector(NewsItem, ("title", "A"), ("summary", "B"), ("body", "C"))
 
 
 def apply_news_search(queryset: QuerySet[NewsItem], q: str) -> QuerySet[NewsItem]:
     """Keep the news matching `q` in title, summary or body; annotate `relevance` and
     `title_hit` (1 when the title contains `q`)."""
-    return _search(
+    return text_search(
         queryset,
         q,
         headline="title",

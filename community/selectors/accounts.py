@@ -24,6 +24,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from community.folding import fold
 from community.models import (
     ApiToken,
     ModerationStatus,
@@ -33,6 +34,7 @@ from community.models import (
     User,
     object_id,
 )
+from community.search import contains_folded
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -174,7 +176,8 @@ def person_search(
     limit: int = PERSON_SEARCH_LIMIT,
 ) -> tuple[list[PersonMatch], bool]:
     """People visible to `viewer` (never the viewer) in whose name, or in the name or acronym
-    of an organisation they visibly belong to, every word of `q` appears (case-insensitive).
+    of an organisation they visibly belong to, every word of `q` appears (accents and case
+    ignored: community.search `contains_folded`).
 
     Returns at most `limit` matches by name, and whether there were more. Each match shows
     the organisation whose name matched, else the first visible one by name, else None.
@@ -189,15 +192,16 @@ def person_search(
         people = people.exclude(pk=viewer.pk)
     for word in words:
         in_organisation = memberships.filter(
-            Q(organisation__name__icontains=word) | Q(organisation__acronym__icontains=word)
+            contains_folded("organisation__name", word)
+            | contains_folded("organisation__acronym", word)
         ).values("user_id")
-        people = people.filter(Q(full_name__icontains=word) | Q(pk__in=in_organisation))
+        people = people.filter(contains_folded("full_name", word) | Q(pk__in=in_organisation))
     found = list(people.order_by("full_name", "pk")[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
     first: dict[int, Organisation] = {}
     matched: dict[int, Organisation] = {}
-    lowered = [w.casefold() for w in words]
+    folded = [fold(w) or "" for w in words]
     for membership in (
         memberships.filter(user_id__in=[p.pk for p in found])
         .select_related("organisation")
@@ -205,8 +209,8 @@ def person_search(
     ):
         organisation = membership.organisation
         first.setdefault(membership.user_id, organisation)
-        text = f"{organisation.name} {organisation.acronym}".casefold()
-        if any(w in text for w in lowered):
+        text = fold(f"{organisation.name} {organisation.acronym}") or ""
+        if any(w in text for w in folded):
             matched.setdefault(membership.user_id, organisation)
     return [
         PersonMatch(person=p, organisation=matched.get(p.pk) or first.get(p.pk)) for p in found

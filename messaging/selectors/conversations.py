@@ -40,6 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import Http404
 
+from community.search import SIMPLE_CONFIG, contains_folded
 from community.selectors import accounts as community_people
 from messaging.models import (
     Attachment,
@@ -405,8 +406,9 @@ def message_history(
 def message_search(user: Any, q: str) -> QuerySet[Message]:
     """Text messages matching `q` in the user's active conversations, newest first.
 
-    PostgreSQL: full-text (`websearch_to_tsquery`, 'simple' configuration: messages are in
-    any language). SQLite: case-insensitive substring.
+    PostgreSQL: full-text (`websearch_to_tsquery`, 'clusterhub_simple' configuration:
+    messages are in any language, words are not stemmed, accents and case are ignored) or a
+    substring. SQLite: a substring, accents and case ignored (community.search).
     """
     q = (q or "").strip()[:SEARCH_MAX_QUERY]
     if not q or not _active(user):
@@ -419,13 +421,13 @@ def message_search(user: Any, q: str) -> QuerySet[Message]:
     )
     if connection.vendor == "postgresql":
         rows = rows.annotate(
-            document=SearchVector("body", config="simple"),
+            document=SearchVector("body", config=SIMPLE_CONFIG),
         ).filter(
-            Q(document=SearchQuery(q, config="simple", search_type="websearch"))
-            | Q(body__icontains=q)
+            Q(document=SearchQuery(q, config=SIMPLE_CONFIG, search_type="websearch"))
+            | contains_folded("body", q)
         )
     else:
-        rows = rows.filter(body__icontains=q)
+        rows = rows.filter(contains_folded("body", q))
     return (
         rows.select_related("sender", "conversation")
         .prefetch_related("attachments")

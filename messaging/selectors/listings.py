@@ -25,9 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -42,7 +40,7 @@ from community.models import (
     OrganisationMembership,
     OrganisationRole,
 )
-from community.search import every_word
+from community.search import search_vector, text_search
 from messaging.models import (
     Listing,
     ListingCategory,
@@ -59,7 +57,6 @@ if TYPE_CHECKING:
 AnyUser = Any
 
 EDITOR_ROLES = frozenset({OrganisationRole.ADMIN, OrganisationRole.EDITOR})
-SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 
 
@@ -292,12 +289,15 @@ def listing_search_params(raw: Mapping[str, Any]) -> ListingSearchParams:
 
 
 def _text_search(queryset: QuerySet[Listing], q: str) -> QuerySet[Listing]:
-    if connection.vendor == "postgresql":
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return queryset.annotate(
-            search_document=SearchVector("search_text", config=SEARCH_CONFIG)
-        ).filter(Q(search_document=query) | Q(title__icontains=q))
-    return queryset.filter(every_word(q, ("search_text",)))
+    """community.search's search (accents, case, place names, each row's language), with the
+    listing's `search_text` as the document and its title as the headline."""
+    return text_search(
+        queryset,
+        q,
+        headline="title",
+        document=lambda: search_vector(Listing, ("search_text", "B")),
+        words_in=("search_text",),
+    )
 
 
 def listing_search(
@@ -307,8 +307,9 @@ def listing_search(
 
     `status` "open" (default) keeps live listings only (open, not expired); "closed" the
     closed or expired ones the user may see; "all" both. `target_country` also keeps
-    listings open to any country. `q` is full-text on PostgreSQL (websearch syntax) and
-    "every word appears" on SQLite. Raises ValidationError naming a bad parameter.
+    listings open to any country. `q` is community.search's text search: full-text on
+    PostgreSQL, "every word appears" on SQLite, accents and case ignored on both.
+    Raises ValidationError naming a bad parameter.
     """
     if not isinstance(params, ListingSearchParams):
         params = listing_search_params(params)
