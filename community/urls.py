@@ -1,4 +1,5 @@
-"""Page URLs of the community app, gathered from one module per area.
+"""Page URLs of the community app, gathered from one module per area (the home page is
+config/pages/home.py: it gathers several apps).
 
 `directory` comes before `organisations` so its fixed paths win over slugs.
 """
@@ -6,7 +7,6 @@
 from community.views import (
     accounts,
     directory,
-    home,
     moderation,
     news,
     organisations,
@@ -14,7 +14,6 @@ from community.views import (
 )
 
 urlpatterns = [
-    *home.urlpatterns,
     *accounts.urlpatterns,
     *directory.urlpatterns,
     *organisations.urlpatterns,

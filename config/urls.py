@@ -46,6 +46,8 @@ urlpatterns = [
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("xchange/", include("messaging.urls")),
+    # Pages that gather several apps: the home page and the staff moderation queue.
+    path("", include("config.pages.urls")),
     path("", include("community.urls")),
 ]
 if settings.SERVE_MEDIA:  # where no proxy serves MEDIA_ROOT (docs/operations.md)

@@ -46,7 +46,9 @@ class ModerationDecision(models.TextChoices):
 
 
 class ModerationLogEntry(models.Model):
-    """One staff decision on an organisation profile: what, who, when and why.
+    """One staff decision on an organisation profile or a news item: what, who, when, why.
+
+    Exactly one of `organisation` and `news_item` is set.
 
     `failed_checks` lists the ECCP checklist items the profile did not meet when it was
     published anyway (`[{"key", "detail"}]`, keys of community.selectors.organisations
@@ -55,7 +57,19 @@ class ModerationLogEntry(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "community.Organisation", on_delete=models.CASCADE, related_name="moderation_log"
+        "community.Organisation",
+        on_delete=models.CASCADE,
+        related_name="moderation_log",
+        null=True,
+        blank=True,
+    )
+    news_item = models.ForeignKey(
+        "community.NewsItem",
+        on_delete=models.CASCADE,
+        related_name="moderation_log",
+        null=True,
+        blank=True,
+        verbose_name=_("news item"),
     )
     decision = models.CharField(_("decision"), max_length=20, choices=ModerationDecision.choices)
     moderator = models.ForeignKey(
@@ -74,6 +88,18 @@ class ModerationLogEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("moderation log entry")
         verbose_name_plural = _("moderation log")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False, news_item__isnull=True)
+                | models.Q(organisation__isnull=True, news_item__isnull=False),
+                name="moderation_log_one_subject",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_decision_display()}: {self.organisation_id}"
+        return f"{self.get_decision_display()}: {self.organisation_id or self.news_item_id}"
+
+    @property
+    def subject(self) -> models.Model | None:
+        """The profile or news item decided on."""
+        return self.organisation or self.news_item

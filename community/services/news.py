@@ -22,7 +22,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community.images import image_clean
-from community.models import Ecosystem, ModerationStatus, NewsItem, Organisation, User
+from community.models import (
+    Ecosystem,
+    ModerationDecision,
+    ModerationLogEntry,
+    ModerationStatus,
+    NewsItem,
+    Organisation,
+    User,
+)
 from community.richtext import sanitize_html
 from community.selectors.news import (
     news_postable_organisations,
@@ -205,6 +213,9 @@ def news_publish(*, item: NewsItem, user: User) -> NewsItem:
     item.reviewed_by = user
     item.rejection_reason = ""
     item.save()
+    ModerationLogEntry.objects.create(
+        news_item=item, decision=ModerationDecision.PUBLISHED, moderator=user, created_at=now
+    )
     if item.author_id != user.pk:
         _email_author(item, "published")
     return item
@@ -229,6 +240,13 @@ def news_reject(*, item: NewsItem, user: User, reason: str) -> NewsItem:
     item.reviewed_by = user
     item.published_at = None
     item.save()
+    ModerationLogEntry.objects.create(
+        news_item=item,
+        decision=ModerationDecision.REJECTED,
+        moderator=user,
+        created_at=item.reviewed_at,
+        reason=reason,
+    )
     _email_author(item, "rejected")
     return item
 

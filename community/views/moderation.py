@@ -1,4 +1,5 @@
-"""Pages: the staff moderation queue. It does not exist (404) for anyone but staff."""
+"""Pages: decisions on one profile and the moderation log (the queue itself is
+config/pages/moderation.py). None of it exists (404) for anyone but staff."""
 
 from __future__ import annotations
 
@@ -19,33 +20,20 @@ from community.services import organisations as services
 LOG_PAGE_SIZE = 50
 
 
-def _queue_page(
-    request: HttpRequest,
-    failed: Organisation | None = None,
-    failed_form: RejectForm | PublishForm | None = None,
-    status: int = 200,
+def _decision_page(
+    request: HttpRequest, organisation: Organisation, form: RejectForm | PublishForm
 ) -> HttpResponse:
-    entries = []
-    for organisation in selectors.organisation_moderation_queue():
-        prefix = f"org{organisation.pk}"
-        form = failed_form if failed and failed.pk == organisation.pk else None
-        entries.append(
-            {
-                "organisation": organisation,
-                "checklist": selectors.organisation_checklist(organisation),
-                "missing_fields": services.organisation_missing_field_labels(organisation),
-                "publish_form": form
-                if isinstance(form, PublishForm)
-                else PublishForm(prefix=prefix),
-                "reject_form": form if isinstance(form, RejectForm) else RejectForm(prefix=prefix),
-            }
-        )
-    return render(request, "community/moderation/queue.html", {"entries": entries}, status=status)
-
-
-def moderation_queue(request: HttpRequest) -> HttpResponse:
-    selectors.moderation_require_staff(request.user)
-    return _queue_page(request)
+    """The one profile whose decision failed, with its form and errors (the queue itself is
+    config/pages/moderation.py: one line per item, no form per item)."""
+    prefix = f"org{organisation.pk}"
+    entry = {
+        "organisation": organisation,
+        "checklist": selectors.organisation_checklist(organisation),
+        "missing_fields": services.organisation_missing_field_labels(organisation),
+        "publish_form": form if isinstance(form, PublishForm) else PublishForm(prefix=prefix),
+        "reject_form": form if isinstance(form, RejectForm) else RejectForm(prefix=prefix),
+    }
+    return render(request, "community/moderation/decision.html", {"entry": entry}, status=400)
 
 
 @require_POST
@@ -71,7 +59,7 @@ def moderation_publish(request: HttpRequest, slug: str) -> HttpResponse:
                 request, _("%(name)s is published; its admins were told.") % {"name": organisation}
             )
             return redirect("moderation-queue")
-    return _queue_page(request, failed=organisation, failed_form=form, status=400)
+    return _decision_page(request, organisation, form)
 
 
 @require_POST
@@ -94,7 +82,7 @@ def moderation_reject(request: HttpRequest, slug: str) -> HttpResponse:
                 _("%(name)s is sent back to its admins with your reason.") % {"name": organisation},
             )
             return redirect("moderation-queue")
-    return _queue_page(request, failed=organisation, failed_form=form, status=400)
+    return _decision_page(request, organisation, form)
 
 
 def moderation_log(request: HttpRequest) -> HttpResponse:
@@ -109,7 +97,6 @@ def moderation_log(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("moderation/", moderation_queue, name="moderation-queue"),
     path("moderation/log/", moderation_log, name="moderation-log"),
     path(
         "moderation/organisations/<slug:slug>/publish/",

@@ -22,7 +22,6 @@ from community.selectors.news import (
     news_get_for,
     news_list_authored_by,
     news_list_published,
-    news_moderation_queue,
     user_can_delete_news,
     user_can_edit_news,
     user_can_moderate_news,
@@ -244,13 +243,10 @@ def news_reject(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def moderation_news(request: HttpRequest) -> HttpResponse:
+    """The news part of the one moderation queue (config/pages/moderation.py)."""
     if not user_can_moderate_news(request.user):
         raise Http404
-    return render(
-        request,
-        "community/moderation/news.html",
-        {"items": news_moderation_queue(), "reject_form": NewsRejectForm()},
-    )
+    return redirect("/moderation/?kind=news")
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -500,3 +500,11 @@ def person_search(viewer: Any, q: str) -> tuple[list[community_people.PersonMatc
     """The people picker's search (community.selectors.accounts.person_search), with the
     viewer's conversation co-participants among the people it may find."""
     return community_people.person_search(viewer, q, also=_co_participant_ids(viewer))
+
+
+def conversation_list_unread_for(user: Any, limit: int) -> list[Conversation]:
+    """Up to `limit` of the user's conversations with unread messages that are not muted,
+    latest activity first, annotated like `conversation_list_for` (for the home page)."""
+    return list(
+        conversation_list_for(user).filter(muted=False, unread__gt=0)[:limit]  # type: ignore[misc]
+    )

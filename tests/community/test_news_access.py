@@ -246,7 +246,7 @@ def run_page(world: World, client: Client, action: str) -> Any:
     if action == "delete_draft":
         return client.post(f"/news/{world.draft.slug}/delete/")
     if action == "moderation_queue":
-        return client.get("/moderation/news/")
+        return client.get("/moderation/?kind=news")
     raise AssertionError(action)
 
 

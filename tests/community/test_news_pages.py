@@ -262,7 +262,7 @@ def test_moderation_page_publishes_and_rejects(
         title="Second", author=member, organisation=organisation, status="needs_review",
         published_at=None, submitted_at=timezone.now(),
     )  # fmt: skip
-    html = staff_client.get("/moderation/news/").content.decode()
+    html = staff_client.get("/moderation/news/", follow=True).content.decode()
     assert "First" in html
     assert "Second" in html
     response = staff_client.post(f"/news/{first.slug}/publish/", {"next": "queue"})
@@ -276,7 +276,7 @@ def test_moderation_page_publishes_and_rejects(
     assert NewsItem.objects.get(pk=second.pk).status == "rejected"
     assert [m.to for m in mail.outbox] == [[member.email]]
     assert "Duplicate" in mail.outbox[0].body
-    assert "Nothing waits for review" in staff_client.get("/moderation/news/").content.decode()
+    assert "Nothing to review" in staff_client.get("/moderation/?kind=news").content.decode()
 
 
 def test_delete_asks_then_deletes(member_client, member):

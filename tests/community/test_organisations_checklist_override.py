@@ -113,7 +113,7 @@ def test_a_waived_or_passing_profile_needs_no_reason(api, failing):
 
 def test_page_shows_a_form_error_without_a_reason(page, failing):
     queue = page.get("/moderation/").content.decode()
-    assert f'name="org{failing.pk}-publish_reason"' in queue
+    assert f'value="profile:{failing.pk}"' in queue
     response = page.post(
         f"/moderation/organisations/{failing.slug}/publish/",
         {f"org{failing.pk}-publish_reason": ""},

@@ -1,0 +1,280 @@
+"""The staff moderation queue: profiles, news and reported messages in one list.
+
+One short line per item, paged in the database (the sources are unioned and sorted by age,
+oldest first by default), filtered by kind, status and country. Several items are published
+at once through the apps' moderation services (each decision lands in ModerationLogEntry);
+a rejection goes through a separate page that asks for the reason (no JavaScript needed).
+Reports are resolved in the admin's report queue, which the line links to. Staff only: the
+whole area answers 404 to anyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+from django_countries import countries
+
+from community.forms.organisations import REASON_MAX_LENGTH
+from community.models import ModerationStatus
+from community.selectors import moderation as community_queue
+from community.selectors import organisations as org_selectors
+from community.services import news as news_services
+from community.services import organisations as org_services
+from messaging.selectors import reports as report_queue
+
+PAGE_SIZE = 20
+KIND_CHOICES = [
+    ("", gettext_lazy("Everything")),
+    ("profile", gettext_lazy("Organisation profiles")),
+    ("news", gettext_lazy("News and calls")),
+    ("report", gettext_lazy("Reported messages")),
+]
+STATUS_CHOICES = [
+    (community_queue.WAITING, gettext_lazy("Waiting for review")),
+    (community_queue.REJECTED, gettext_lazy("Rejected")),
+]
+SORT_CHOICES = [("oldest", gettext_lazy("Oldest first")), ("newest", gettext_lazy("Newest first"))]
+
+
+class QueueFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=KIND_CHOICES, required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_CHOICES, required=False)
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    sort = forms.ChoiceField(label=gettext_lazy("Order"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [("", _("All countries")), *countries]
+
+
+class RejectReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for rejection"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("Sent to the author or the organisation's admins."),
+    )
+
+
+@dataclass
+class QueueLine:
+    kind: str
+    item: Any
+    at: Any
+    key: str
+    checklist: Any = None
+
+
+def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
+    sources: list[QuerySet[Any, Any]] = []
+    if kind in ("", "profile"):
+        sources.append(community_queue.profile_queue_rows(status=status, country=country))
+    if kind in ("", "news"):
+        sources.append(community_queue.news_queue_rows(status=status, country=country))
+    # Reports have no country and no "rejected" state: they leave the queue once resolved.
+    if kind in ("", "report") and status == community_queue.WAITING and not country:
+        sources.append(report_queue.report_queue_rows())
+    if not sources:
+        return None
+    first, *others = sources
+    return first.union(*others, all=True) if others else first
+
+
+def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
+    ids: dict[str, list[int]] = {"profile": [], "news": [], "report": []}
+    for row in rows:
+        ids[row["kind"]].append(row["item_id"])
+    loaded: dict[str, dict[int, Any]] = {
+        "profile": community_queue.profiles_by_id(ids["profile"]) if ids["profile"] else {},
+        "news": community_queue.news_by_id(ids["news"]) if ids["news"] else {},
+        "report": report_queue.reports_by_id(ids["report"]) if ids["report"] else {},
+    }
+    lines = []
+    for row in rows:
+        item = loaded[row["kind"]].get(row["item_id"])
+        if item is None:  # gone between the two queries
+            continue
+        line = QueueLine(
+            kind=row["kind"], item=item, at=row["at"], key=f"{row['kind']}:{row['item_id']}"
+        )
+        if line.kind == "profile":
+            line.checklist = org_selectors.organisation_checklist(item)
+        lines.append(line)
+    return lines
+
+
+def queue_counts() -> dict[str, int]:
+    """What waits, per kind, and the total (for the staff home and the queue's heading)."""
+    counts = community_queue.waiting_counts()
+    counts["report"] = report_queue.open_report_count()
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    org_selectors.moderation_require_staff(request.user)
+    form = QueueFilterForm(request.GET or None)
+    status_code = 200
+    if form.is_bound and not form.is_valid():
+        status_code = 400
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    kind = filters.get("kind", "")
+    status = filters.get("status") or community_queue.WAITING
+    country = filters.get("country", "")
+    newest = filters.get("sort") == "newest"
+    rows = _rows(kind, status, country)
+    page = None
+    lines: list[QueueLine] = []
+    if rows is not None:
+        ordering = ("-at", "-item_id") if newest else ("at", "item_id")
+        page = Paginator(rows.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+        lines = _lines(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "lines": lines,
+        "counts": queue_counts(),
+        "waiting": status == community_queue.WAITING,
+        "query": query.urlencode(),
+        "here": request.get_full_path(),
+    }
+    return render(request, "moderation/queue.html", context, status=status_code)
+
+
+def _back(request: HttpRequest) -> str:
+    """Back to the queue as it was filtered (only ever a path on this site's queue)."""
+    target = request.POST.get("next", "") or request.GET.get("next", "")
+    if target.startswith("/moderation/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None
+    ):
+        return target
+    return reverse("moderation-queue")
+
+
+def _publish_one(kind: str, item_id: int, user: Any, reason: str) -> str | None:
+    """Publish one item through its app's service; the refusal, or None when published."""
+    try:
+        if kind == "profile":
+            organisation = community_queue.profiles_by_id([item_id]).get(item_id)
+            if organisation is None:
+                return _("This item no longer exists.")
+            org_services.organisation_publish(organisation=organisation, user=user, reason=reason)
+        elif kind == "news":
+            item = community_queue.news_by_id([item_id]).get(item_id)
+            if item is None or item.status != ModerationStatus.NEEDS_REVIEW:
+                return _("Only an item waiting for review can be published.")
+            news_services.news_publish(item=item, user=user)
+        else:
+            return _("Reports are resolved in the report queue.")
+    except (ValidationError, PermissionDenied) as exc:
+        return " ".join(getattr(exc, "messages", [str(exc)]))
+    return None
+
+
+def _parse_key(key: str) -> tuple[str, int] | None:
+    kind, _sep, raw = key.partition(":")
+    if kind not in ("profile", "news", "report") or not raw.isdigit() or len(raw) > 18:
+        return None
+    return kind, int(raw)
+
+
+@require_POST
+def moderation_bulk_publish(request: HttpRequest) -> HttpResponse:
+    org_selectors.moderation_require_staff(request.user)
+    keys = [parsed for key in request.POST.getlist("items") if (parsed := _parse_key(key))]
+    if not keys:
+        messages.error(request, _("Select at least one item to publish."))
+        return redirect(_back(request))
+    reason = request.POST.get("reason", "").strip()[:REASON_MAX_LENGTH]
+    published = 0
+    for kind, item_id in dict.fromkeys(keys):
+        refusal = _publish_one(kind, item_id, request.user, reason)
+        if refusal is None:
+            published += 1
+        else:
+            messages.error(request, refusal)
+    if published:
+        messages.success(
+            request,
+            ngettext("%(n)d item is published.", "%(n)d items are published.", published)
+            % {"n": published},
+        )
+    return redirect(_back(request))
+
+
+def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    """Ask for the reason, then reject the profile or news item through its service."""
+    org_selectors.moderation_require_staff(request.user)
+    loader: dict[str, Any] = {
+        "profile": community_queue.profiles_by_id,
+        "news": community_queue.news_by_id,
+    }
+    if kind not in loader:
+        raise Http404
+    item = loader[kind]([item_id]).get(item_id)
+    if item is None:
+        raise Http404
+    form = RejectReasonForm(request.POST or None)
+    status_code = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if kind == "profile":
+                    org_services.organisation_reject(
+                        organisation=item,
+                        user=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                    )
+                else:
+                    news_services.news_reject(
+                        item=item,
+                        user=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                    )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for error in exc.message_dict.get("reason", []):
+                        form.add_error("reason", error)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("“%(name)s” is rejected; the reason is sent.") % {"name": item}
+                )
+                return redirect(_back(request))
+        status_code = 400
+    context = {
+        "form": form,
+        "kind": kind,
+        "item": item,
+        "next": _back(request),
+    }
+    return render(request, "moderation/reject.html", context, status=status_code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("moderation/", moderation_queue, name="moderation-queue"),
+    path("moderation/publish/", moderation_bulk_publish, name="moderation-bulk-publish"),
+    path(
+        "moderation/<str:kind>/<int:item_id>/reject/",
+        moderation_reject,
+        name="moderation-reject-item",
+    ),
+]

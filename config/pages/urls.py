@@ -1,0 +1,3 @@
+from config.pages import home, moderation
+
+urlpatterns = [*home.urlpatterns, *moderation.urlpatterns]
