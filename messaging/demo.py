@@ -5,6 +5,7 @@ demo logins (with read receipts and notifications), all written through the serv
 the demo shows what the product does. Deterministic for a given seed.
 """
 
+# ruff: noqa: RUF001  (typographic apostrophes in the French messages are intended)
 from __future__ import annotations
 
 import datetime as dt
@@ -15,99 +16,101 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from community.demo import texts
 from community.models import ModerationStatus, Organisation, OrganisationMembership, User
 from community.signals import demo_seeded
-from messaging.models import ListingCategory, ListingKind
 from messaging.services.inbox import conversation_mark_read
 from messaging.services.listings import listing_create, listing_express_interest, listing_follow
 from messaging.services.messages import message_send
 
-# (kind, category, title pattern, description pattern); {topic} and {city} are filled in.
-TEMPLATES: list[tuple[str, str, str, str]] = [
+# Who talks with whom: (the interested person, the listing owner's admin, the language, the
+# messages as (writer, text), and whether the owner has read the last one). Every featured
+# login ends up with unread messages, several in their own language.
+CONVERSATIONS: list[tuple[str, str, str, list[tuple[str, str]], bool]] = [
     (
-        ListingKind.OFFER,
-        ListingCategory.EXPERTISE,
-        "Expertise in {topic} for SMEs",
-        "Our members have delivered **{topic}** projects for more than 40 SMEs. We offer "
-        "workshops, audits and mentoring to clusters that want to start in this field.",
-    ),
-    (
-        ListingKind.DEMAND,
-        ListingCategory.PROJECT_PARTNERSHIP,
-        "Partners wanted: {topic} consortium for a Horizon Europe call",
-        "We are building a consortium on **{topic}** and look for two clusters from other "
-        "regions with research members and pilot sites. Deadline for expressions of interest: "
-        "end of next month.",
-    ),
-    (
-        ListingKind.OFFER,
-        ListingCategory.HOSTING,
-        "Study visit to {city}: {topic} in practice",
-        "We host a three-day study visit for cluster managers and SMEs: company visits, a "
-        "matchmaking session and a workshop on {topic}. Travel costs can be covered by "
-        "ClusterXchange.",
-    ),
-    (
-        ListingKind.DEMAND,
-        ListingCategory.TECHNOLOGY,
-        "Looking for {topic} technology providers",
-        "Several of our SMEs need proven {topic} solutions. We want to meet technology "
-        "providers from other clusters for a B2B session.",
-    ),
-    (
-        ListingKind.OFFER,
-        ListingCategory.FUNDING_CONSORTIUM,
-        "Open places in our {topic} funding consortium",
-        "Our Single Market Programme consortium on {topic} has two open places for clusters "
-        "from Central and Eastern Europe.",
-    ),
-]
-
-TOPICS = {
-    "aerospace-defence": "drone testing",
-    "agri-food": "precision farming",
-    "construction": "timber construction",
-    "cultural-creative": "immersive media",
-    "digital": "artificial intelligence",
-    "electronics": "chip design",
-    "energy-intensive": "low-carbon steel",
-    "energy-renewables": "green hydrogen",
-    "health": "medical devices",
-    "mobility-transport-automotive": "battery recycling",
-    "proximity-social-economy": "social innovation",
-    "retail": "digital retail",
-    "textiles": "circular textiles",
-    "tourism": "sustainable tourism",
-}
-
-# Who talks with whom in the demo: (interested person, listing owner's admin, messages).
-CONVERSATIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
-    (
-        "anna.schmidt",
-        "marie.dubois",
+        "anna.schmidt", "marie.dubois", "en",
         [
-            (
-                "anna.schmidt",
-                "Hello Marie, our members in Munich would like to join. Is there still room?",
-            ),
-            (
-                "marie.dubois",
-                "Hi Anna! Yes, two places are left. Could you send a short profile of them?",
-            ),
-            ("anna.schmidt", "Here it is: three SMEs working on **PEM electrolysers**."),
+            ("anna.schmidt", "Hello Marie, three of our members would like to take part. Is "
+                             "there still room?"),
+            ("marie.dubois", "Hi Anna! Yes, two places are left. Could you send a short profile "
+                             "of them?"),
+            ("anna.schmidt", "Here it is: three **SMEs** with 20 to 80 staff, one of them with "
+                             "a test site we could share."),
         ],
+        False,
     ),
     (
-        "javier.garcia",
-        "anna.schmidt",
-        [
-            (
-                "javier.garcia",
-                "Buenos días Anna, we are interested in your offer for our aerospace SMEs.",
-            ),
-        ],
+        "javier.garcia", "anna.schmidt", "en",
+        [("javier.garcia", "Good morning Anna, we are interested in your offer for our SMEs. "
+                           "Could we have a short call next week?")],
+        False,
     ),
-]
+    (
+        "stefan.gruber", "anna.schmidt", "de",
+        [
+            ("stefan.gruber", "Guten Tag Frau Schmidt, ich berate in Tirol mehrere KMU, die "
+                              "genau so eine Zusammenarbeit suchen. Wäre ein kurzes Gespräch "
+                              "möglich?"),
+            ("anna.schmidt", "Gern, Herr Gruber. Passt Ihnen Donnerstag um 10 Uhr?"),
+            ("stefan.gruber", "Donnerstag um 10 Uhr passt gut. Ich schicke Ihnen vorab eine "
+                              "kurze Übersicht der drei Unternehmen."),
+        ],
+        False,
+    ),
+    (
+        "claire.morel", "marie.dubois", "fr",
+        [
+            ("claire.morel", "Bonjour Marie, j’accompagne deux PME lyonnaises qui seraient "
+                             "intéressées. Pouvez-vous me dire quel est le calendrier ?"),
+            ("marie.dubois", "Bonjour Claire, les premiers rendez-vous auront lieu en mars. Je "
+                             "vous envoie le programme détaillé."),
+            ("claire.morel", "Merci beaucoup ! Est-ce que les frais de déplacement sont pris "
+                             "en charge pour les PME aussi ?"),
+        ],
+        False,
+    ),
+    (
+        "lucia.arrieta", "javier.garcia", "es",
+        [
+            ("lucia.arrieta", "Hola Javier, trabajo con varias pymes vascas que encajan en "
+                              "vuestra propuesta. ¿Seguís buscando socios?"),
+            ("javier.garcia", "¡Hola Lucía! Sí, nos falta un socio con planta piloto. ¿Alguna de "
+                              "ellas la tiene?"),
+            ("lucia.arrieta", "Una de ellas tiene una planta piloto en Vitoria-Gasteiz. Te "
+                              "paso el contacto y una presentación breve."),
+        ],
+        False,
+    ),
+    (
+        "matteo.lombardi", "giulia.rossi", "it",
+        [
+            ("matteo.lombardi", "Buongiorno Giulia, seguo alcune PMI piemontesi interessate "
+                                "alla vostra offerta. Possiamo sentirci questa settimana?"),
+            ("giulia.rossi", "Buongiorno Matteo, volentieri. Le va bene giovedì pomeriggio?"),
+            ("matteo.lombardi", "Giovedì alle 15 va benissimo. Le mando prima una breve "
+                                "scheda delle aziende."),
+        ],
+        False,
+    ),
+    (
+        "giulia.rossi", "javier.garcia", "en",
+        [("giulia.rossi", "Hello Javier, our members would like to join your consortium. "
+                          "Is there a page limit for the partner description?")],
+        False,
+    ),
+    (
+        "eva.novakova", "piotr.nowak", "en",
+        [
+            ("eva.novakova", "Hi Piotr, we are preparing a joint visit for Czech and Polish "
+                             "SMEs. Would your cluster co-host it?"),
+            ("piotr.nowak", "Hi Eva, gladly. Let us pick a date in April."),
+        ],
+        True,
+    ),
+]  # fmt: skip
+
+# People who follow a featured login's listings, so "followers" and interest show.
+FOLLOWERS = ("tom.jansen", "sara.lindqvist", "joao.silva", "aoife.murphy", "yuki.tanaka")
 
 
 def _listing_authors() -> list[tuple[Organisation, User]]:
@@ -132,19 +135,28 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
     opens_until = max(today, timezone.localdate())
     authors = _listing_authors()
     listings = []
+    conversations = 0
     with transaction.atomic():
         for organisation, author in authors:
             ecosystem = organisation.primary_ecosystem
-            topic = TOPICS.get(ecosystem.slug if ecosystem else "", "digital transformation")
-            for kind, category, title, description in rng.sample(TEMPLATES, k=rng.randint(1, 2)):
+            slug = ecosystem.slug if ecosystem else "digital"
+            # Most organisations of a French-, German-, Spanish- or Italian-speaking place
+            # post in their language, the others in English (the language is the key of
+            # texts.LISTINGS, kept for the listing's language field when it exists).
+            lang = texts.language_of_place(str(organisation.country), organisation.city)
+            if lang != "en" and rng.random() < 0.3:
+                lang = "en"
+            templates = texts.LISTINGS[lang]
+            for kind, category, title, description in rng.sample(templates, k=rng.randint(1, 2)):
+                values = {"theme": texts.theme(slug, lang), "city": organisation.city}
                 listings.append(
                     listing_create(
                         author=author,
                         organisation=organisation,
                         kind=kind,
                         category=category,
-                        title=title.format(topic=topic, city=organisation.city or "our region"),
-                        description=description.format(topic=topic),
+                        title=title.format(**values)[:200],
+                        description=description.format(**values),
                         ecosystems=[ecosystem] if ecosystem else [],
                         valid_until=opens_until + dt.timedelta(days=rng.randint(30, 240)),
                     )
@@ -153,7 +165,7 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
             u.email.split("@")[0]: u
             for u in User.objects.filter(email__endswith="@clusterhub.example")
         }
-        for visitor_name, owner_name, lines in CONVERSATIONS:
+        for visitor_name, owner_name, _lang, lines, owner_read in CONVERSATIONS:
             visitor, owner = people.get(visitor_name), people.get(owner_name)
             if visitor is None or owner is None:
                 continue
@@ -164,23 +176,30 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
             ]
             if not theirs:
                 continue
-            listing = theirs[0]
+            listing = theirs[conversations % len(theirs)]
             listing_follow(listing=listing, user=visitor)
             _, first_text = lines[0]
             conversation, _created = listing_express_interest(
                 user=visitor, listing=listing, message=first_text, client_id=f"demo-{visitor_name}"
             )
+            conversations += 1
             last = None
             for n, (name, text) in enumerate(lines[1:], start=1):
                 last, _ = message_send(
                     sender=people[name],
                     conversation=conversation,
                     body=text,
-                    client_id=f"demo-{visitor_name}-{n}",
+                    client_id=f"demo-{visitor_name}-{owner_name}-{n}",
                 )
-            if last is not None:
+            # A sender has read up to their own message; the other side's last word stays
+            # unread unless the script says the owner has read it.
+            if owner_read and last is not None:
                 conversation_mark_read(user=owner, conversation=conversation, message_id=last.pk)
-    progress(f"ClusterXchange: {len(listings)} listings, {len(CONVERSATIONS)} conversations")
+            for follower_name in FOLLOWERS:
+                follower = people.get(follower_name)
+                if follower is not None:
+                    listing_follow(listing=listing, user=follower)
+    progress(f"ClusterXchange: {len(listings)} listings, {conversations} conversations")
 
 
 def on_demo_seeded(

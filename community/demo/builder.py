@@ -17,12 +17,15 @@ from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import dateformat, translation
 from django.utils.text import slugify
 from django_countries import countries
 
-from community.demo import data
+from community.demo import data, news, texts
 from community.demo.data import City, Country
-from community.demo.geo import place_near
+from community.demo.geo import distance_km, place_near
+from community.demo.logos import logo_file
+from community.filters import SORT_ORDERINGS
 from community.models import (
     Ecosystem,
     ExcellenceLabel,
@@ -40,7 +43,7 @@ from community.models import (
     User,
 )
 from community.models.taxonomy import ECOSYSTEMS
-from community.richtext import sanitize_html
+from community.richtext import render_markdown
 from community.search import organisation_search_text
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented, printed demo password)
@@ -48,7 +51,7 @@ DEMO_DOMAIN = "clusterhub.example"
 STAFF_EMAIL = f"staff@{DEMO_DOMAIN}"
 ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
 DEFAULT_SEED = 2026
-DEFAULT_ORGANISATIONS = 1500
+DEFAULT_ORGANISATIONS = 1650
 BATCH_SIZE = 500
 
 T = TypeVar("T")
@@ -64,6 +67,8 @@ class OrgPlan:
     ecosystems: list[str]
     tags: list[tuple[str, str]]  # (kind, name)
     people_key: str
+    lang: str = "en"  # language of the description (the model has no field for it yet)
+    writes_in: str = "en"  # the organisation's own language among en, fr, de, es, it
 
 
 @dataclass
@@ -81,6 +86,7 @@ class PartnershipPlan:
     members: list[int]
     ecosystems: list[str]
     joined: list[dt.date]
+    theme: str = ""  # what it is about, in English ("Green Hydrogen")
 
 
 @dataclass
@@ -89,6 +95,9 @@ class NewsPlan:
     author: int  # index into people
     organisation: int | None
     ecosystems: list[str]
+    lang: str = "en"  # language of title, summary and body
+    story: str = ""  # the kind of story (call, event, agreement, …)
+    source: str = ""  # the body in the markdown subset, as written
 
 
 @dataclass
@@ -117,6 +126,16 @@ class DemoResult:
 
 
 # --- Small helpers -----------------------------------------------------------------------
+
+
+def rich_text(source: str) -> str:
+    """A demo text (written in the markdown subset) in the form the rich-text fields take.
+
+    The one place that knows the stored format: today the fields hold sanitised HTML; when
+    they hold markdown, this returns `source` as it is.
+    """
+    return render_markdown(source)
+
 
 _FOLD = str.maketrans(
     {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "đ": "d",
@@ -319,15 +338,17 @@ def member_name(rng: random.Random, ctx: NameContext, surname: str) -> str:
     ])  # fmt: skip
 
 
-def project_name(rng: random.Random, ctx: NameContext, other_city: str) -> str:
+def project_name(rng: random.Random, ctx: NameContext, other_city: str | None) -> str:
     acronym = rng.choice(data.PROJECT_STEMS) + rng.choice(data.PROJECT_SUFFIXES)
     topic = ctx.topic(rng, "en")
-    return weighted(rng, [
-        (f"{acronym} – Interregional {topic} Project", 3),
-        (f"{acronym}: {topic} Skills Alliance", 2),
-        (f"Cross-border {topic} Project {ctx.city.name}–{other_city}", 1),
-        (f"{acronym} – {topic} Cluster Project {ctx.region}", 2),
-    ])  # fmt: skip
+    options = [
+        (f"{acronym} – Interregional {topic} Project", 3.0),
+        (f"{acronym}: {topic} Skills Alliance", 2.0),
+        (f"{acronym} – {topic} Cluster Project {ctx.region}", 2.0),
+    ]
+    if other_city:  # cross-border means a neighbour, not a city across the world
+        options.append((f"Cross-border {topic} Project {ctx.city.name}–{other_city}", 1.0))
+    return weighted(rng, options)
 
 
 def association_name(rng: random.Random, ctx: NameContext) -> str:
@@ -431,9 +452,11 @@ class DemoPlanner:
         rng.shuffle(codes)
         n = len(codes)
         statuses = (
-            [ModerationStatus.NEEDS_REVIEW] * (max(1, round(n * 0.04)) if n >= 10 else 0)
-            + [ModerationStatus.DRAFT] * (max(1, round(n * 0.03)) if n >= 10 else 0)
-            + [ModerationStatus.REJECTED] * round(n * 0.007)
+            # Over 92 % published (ECCP maps over 1,500 of its profiles), the rest gives the
+            # moderation queue and the owners' "draft" and "rejected" states something to show.
+            [ModerationStatus.NEEDS_REVIEW] * (max(1, round(n * 0.035)) if n >= 10 else 0)
+            + [ModerationStatus.DRAFT] * (max(1, round(n * 0.025)) if n >= 10 else 0)
+            + [ModerationStatus.REJECTED] * round(n * 0.008)
         )
         statuses += [ModerationStatus.PUBLISHED] * (n - len(statuses))
         rng.shuffle(statuses)
@@ -491,7 +514,9 @@ class DemoPlanner:
         tags += [(TagKind.TECHNOLOGY.value, t) for t in dict.fromkeys(chosen_techs)]
         return tags
 
-    def _name(self, kind: str, ctx: NameContext, surname: str) -> str:
+    def _name(self, kind: str, ctx: NameContext, surname: str) -> tuple[str, NameContext]:
+        """A name not yet taken, and the context it was made in: a retry may move the
+        organisation to another city of its country, so the name's place is its own."""
         rng = self.rng
         for attempt in range(12):
             if kind == OrganisationType.CLUSTER:
@@ -499,8 +524,7 @@ class DemoPlanner:
             elif kind == OrganisationType.CLUSTER_MEMBER:
                 name = member_name(rng, ctx, surname)
             elif kind == OrganisationType.CLUSTER_PROJECT:
-                other = rng.choice(data.COUNTRIES[rng.choice(list(data.COUNTRIES))].cities)
-                name = project_name(rng, ctx, other.name)
+                name = project_name(rng, ctx, self._neighbour_city(ctx))
             elif kind == OrganisationType.NATIONAL_ASSOCIATION:
                 name = association_name(rng, ctx)
             elif kind == OrganisationType.SUPPORT_BODY:
@@ -511,13 +535,25 @@ class DemoPlanner:
                 name = f"{name} {ctx.city.name}"
             if name.lower() not in self.names:
                 break
-            # Another topic or place next time.
-            ctx = NameContext(ctx.code, ctx.country, rng.choice(ctx.country.cities), ctx.lang,
+            # Another topic or place next time: the organisation moves there with its name.
+            city = rng.choice(ctx.country.cities)
+            ctx = NameContext(ctx.code, ctx.country, city, city.lang or ctx.country.lang,
                               ctx.eco)  # fmt: skip
         else:
             name = f"{name} {len(self.names) + 1}"
         self.names.add(name.lower())
-        return name[:200]
+        return name[:200], ctx
+
+    def _neighbour_city(self, ctx: NameContext) -> str | None:
+        """A city in another country within 450 km, for a cross-border project's name."""
+        near = [
+            city.name
+            for code, country in data.COUNTRIES.items()
+            if code != ctx.code
+            for city in country.cities
+            if distance_km(ctx.city.lat, ctx.city.lon, city.lat, city.lon) < 450
+        ]
+        return self.rng.choice(near) if near else None
 
     def _person(self, people_key: str) -> tuple[str, str]:
         rng = self.rng
@@ -556,8 +592,29 @@ class DemoPlanner:
         counts["sme"] += total - sum(counts.values())
         return counts
 
-    def _description(self, org: Organisation, kind: str, ecos: list[str], tags: list[str]) -> str:
+    def _description(
+        self, org: Organisation, kind: str, ecos: list[str], tags: list[str], writes_in: str
+    ) -> tuple[str, str]:
+        """The profile text and its language: most clusters of a French-, German-, Spanish-
+        or Italian-speaking place write in their language, the others in English."""
         rng = self.rng
+        native = writes_in in texts.CLUSTER_DESCRIPTIONS and kind in (
+            OrganisationType.CLUSTER,
+            OrganisationType.THIRD_COUNTRY,
+        )
+        if native and rng.random() < 0.7:
+            lang = writes_in
+            services = rng.sample(texts.SERVICES[lang], 2)
+            if len(ecos) > 1:
+                priority = texts.PRIORITY[lang].format(tech=texts.theme(ecos[1], lang))
+            else:
+                priority = rng.choice([x for x in texts.SERVICES[lang] if x not in services])
+            source = texts.CLUSTER_DESCRIPTIONS[lang].format(
+                name=org.name, members=org.members_total, city=org.city,
+                theme=texts.theme(ecos[0], lang), priority=priority,
+                service1=services[0], service2=services[1],
+            )  # fmt: skip
+            return rich_text(source), lang
         topics = [lower_topic(rng.choice(data.TOPICS["en"][e])) for e in ecos]
         topic_text = " and ".join(topics[:2]) if len(topics) > 1 else topics[0]
         where = f"{org.city} and the surrounding region"
@@ -589,11 +646,11 @@ class DemoPlanner:
                 f"products and services in {topic_text}."
             )
         second = (
-            f"Our priorities are <strong>{techs[0].lower()}</strong>"
+            f"Our priorities are **{techs[0].lower()}**"
             + (f" and {techs[1].lower()}" if len(techs) > 1 else "")
             + f". We offer {services[0]}, {services[1]} and {services[2]}."
         )
-        return sanitize_html(f"<p>{first}</p><p>{second}</p>")
+        return rich_text(f"{first}\n\n{second}"), "en"
 
     def _plan_organisation(self, code: str, status: str) -> OrgPlan:
         rng = self.rng
@@ -606,7 +663,8 @@ class DemoPlanner:
         tags = self._tags(ecos)
         ctx = NameContext(code, country, city, lang, ecos[0])
         contact_first, contact_last = self._person(people_key)
-        name = self._name(kind, ctx, contact_last)
+        name, ctx = self._name(kind, ctx, contact_last)
+        city, lang = ctx.city, ctx.lang
         slug = make_slug(name, self.org_slugs)
         lat, lon = place_near(rng, code, city.lat, city.lon, spread_km=rng.choice([8, 15, 25]))
         acronym_style = rng.random()
@@ -717,10 +775,14 @@ class DemoPlanner:
             rejection_reason=reason,
             created_at=created_at,
         )
-        org.description = self._description(
-            org, kind, ecos, [n for k, n in tags if k == "technology"]
+        writes_in = lang if lang in texts.TEXT_LANGUAGES else "en"
+        org.description, description_lang = self._description(
+            org, kind, ecos, [n for k, n in tags if k == "technology"], writes_in
         )
-        return OrgPlan(org=org, ecosystems=ecos, tags=tags, people_key=people_key)
+        return OrgPlan(
+            org=org, ecosystems=ecos, tags=tags, people_key=people_key, lang=description_lang,
+            writes_in=writes_in,
+        )  # fmt: skip
 
     # people
     def _user(self, first: str, last: str, country: str, **extra: object) -> User:
@@ -741,10 +803,23 @@ class DemoPlanner:
             **extra,
         )
 
-    def _pick_org(self, used: set[int], *, country: str | None, status: str) -> int | None:
+    def _move_to_status(self, org: Organisation, status: str) -> None:
+        org.status = status
+        org.reviewed_at = None
+        org.rejection_reason = ""
+        if status == ModerationStatus.DRAFT:
+            org.submitted_at = None
+        else:
+            org.submitted_at = self.days_ago(self.rng.randint(0, 14), hours=self.rng.randint(0, 9))
+            org.created_at = min(org.created_at, org.submitted_at)
+
+    def _pick_org(
+        self, used: set[int], *, country: str | None, status: str, exact: bool = False
+    ) -> int | None:
         orgs = self.plan.organisations
         wanted_types = {OrganisationType.CLUSTER, OrganisationType.THIRD_COUNTRY}
-        for pass_country in [country, None] if country else [None]:
+        passes = [country] if exact else [country, None] if country else [None]
+        for pass_country in passes:
             for i, p in enumerate(orgs):
                 if i in used or p.org.status != status or p.org.type not in wanted_types:
                     continue
@@ -784,7 +859,15 @@ class DemoPlanner:
             ("Elena", "Popescu", "RO", ModerationStatus.DRAFT, []),
         ]
         for first, last, country, status, colleagues in featured:
-            index = self._pick_org(used, country=country, status=status)
+            index = self._pick_org(used, country=country, status=status, exact=True)
+            if index is None:
+                # None in that state in their country: a published one there changes state,
+                # so Elena in Romania administers a Romanian draft, not an Italian one.
+                index = self._pick_org(used, country=country, status=published, exact=True)
+                if index is not None:
+                    self._move_to_status(self.plan.organisations[index].org, status)
+                else:
+                    index = self._pick_org(used, country=None, status=status)
             if index is None:
                 continue
             org = self.plan.organisations[index].org
@@ -823,6 +906,9 @@ class DemoPlanner:
         for first, last, country in [
             ("Tom", "Jansen", "NL"), ("Sara", "Lindqvist", "SE"), ("João", "Silva", "PT"),
             ("Aoife", "Murphy", "IE"), ("Yuki", "Tanaka", "JP"), ("Mehmet", "Yılmaz", "TR"),
+            # They write to the featured logins in their languages (messaging/demo.py).
+            ("Claire", "Morel", "FR"), ("Stefan", "Gruber", "AT"), ("Lucía", "Arrieta", "ES"),
+            ("Matteo", "Lombardi", "IT"),
         ]:  # fmt: skip
             people.append(PersonPlan(
                 self._user(first, last, country, job_title="Innovation consultant"),
@@ -913,12 +999,12 @@ class DemoPlanner:
                 for j in range(len(members))
             ]
             coord_org = orgs[coordinator].org
-            description = sanitize_html(
-                f"<p>{name} links {len(members)} cluster organisations from {len(countries)} "
-                f"countries to strengthen European value chains in {theme.lower()}.</p>"
-                f"<p>Coordinated by {coord_org.name}, the partners run joint "
-                f"{rng.choice(data.SERVICES)}, {rng.choice(data.SERVICES)} and "
-                f"{rng.choice(['pilot projects', 'skills academies', 'trade missions'])}.</p>"
+            description = rich_text(
+                f"{name} links {len(members)} cluster organisations from {len(countries)} "
+                f"countries to strengthen European value chains in {theme.lower()}.\n\n"
+                f"Coordinated by {coord_org.name}, the partners offer "
+                f"{rng.choice(data.SERVICES)}, {rng.choice(data.SERVICES)} and joint "
+                f"{rng.choice(['pilot projects', 'skills academies', 'trade missions'])}."
             )
             slug = make_slug(name, self.partnership_slugs)
             self.plan.partnerships.append(PartnershipPlan(
@@ -935,100 +1021,86 @@ class DemoPlanner:
                 coordinator=coordinator,
                 members=members,
                 ecosystems=list(ecos),
+                theme=clean,
                 joined=joined,
             ))  # fmt: skip
 
     # news
     def _plan_news(self) -> None:
+        """Community news in the authors' languages and staff news in English, each told
+        by one story record filled from one set of values (community/demo/news.py)."""
         rng = self.rng
         orgs = self.plan.organisations
         people = self.plan.people
-        count = 30 if self.total >= 600 else max(4, self.total // 5)
+        count = 40 if self.total >= 600 else max(4, self.total // 5)
+        reviews = 5 if self.total >= 600 else 1
         writers = [
             i for i, p in enumerate(people)
             if p.organisation is not None
             and p.org_role in (OrganisationRole.ADMIN, OrganisationRole.EDITOR)
             and orgs[p.organisation].org.status == ModerationStatus.PUBLISHED
         ]  # fmt: skip
-        rng.shuffle(writers)
+        # The featured logins' organisations (Anna, Marie, Javier, Giulia, …) write first, so
+        # every language has news; the others follow in random order.
+        featured, others = writers[:6], writers[6:]
+        rng.shuffle(others)
+        writers = featured + others
         memberships: dict[int, list[str]] = {}
         for pp in self.plan.partnerships:
             for i in pp.members:
                 memberships.setdefault(i, []).append(pp.partnership.name)
-        staff_titles = [
-            "Registrations open for the {event} in {city}",
-            "Call for proposals: {theme} vouchers for SMEs",
-            "New European Cluster Partnerships on {theme}",
-            "Cluster excellence: new Gold labels awarded",
-            "Webinar recap: financing {theme} through cluster partnerships",
-            "{event} {year}: the programme is out",
-            "Survey: how clusters support the transition to {theme}",
-            "Matchmaking on {theme} in {city}: meeting slots open",
-        ]
+        partner_pool = [
+            i for i, p in enumerate(orgs)
+            if p.org.status == ModerationStatus.PUBLISHED and p.org.type == OrganisationType.CLUSTER
+        ]  # fmt: skip
+        used: dict[int, set[str]] = {}
         written = 0
-        for k in range(count + 3):
+        staff_told: set[str] = set()
+        for k in range(count + reviews):
             in_review = k >= count
-            community = bool(writers) and (in_review or rng.random() < 0.55)
-            values: dict[str, object] = {
-                "event": rng.choice(data.EVENTS),
-                "city": rng.choice(rng.choice(list(data.COUNTRIES.values())).cities).name,
-                "year": self.today.year,
-                "country": _country_name(rng.choice(sorted(data.COUNTRIES))),
-            }
-            org: Organisation | None = None
+            # One item in eight is the staff's, each staff story told once.
+            community = bool(writers) and (
+                in_review or k % 8 != 3 or len(staff_told) == len(news.STAFF)
+            )
             org_index: int | None = None
             if community:
                 author = writers[written % len(writers)]
                 written += 1
                 org_index = people[author].organisation
                 assert org_index is not None
-                org = orgs[org_index].org
-                ecos = tuple(orgs[org_index].ecosystems[:2])
-                themes = [t for t, e, _ in data.PARTNERSHIP_THEMES if e[0] in ecos or e[1] in ecos]
-                theme = rng.choice(themes or [t for t, _, _ in data.PARTNERSHIP_THEMES])
-                values |= {"org": org.name, "city": org.city}
-                titles = [
-                    "{org} launches a working group on {theme}",
-                    "{org} opens a call for {theme} pilot projects",
-                    "Study visit to {city}: {org} hosts partners from {country}",
-                    "{org} signs a cooperation agreement with {org2}",
-                ]
-                if org_index in memberships:
-                    values["partnership"] = rng.choice(memberships[org_index])
-                    titles.append("{org} joins {partnership}")
-                if org.label:
-                    values["label"] = org.get_label_display()
-                    titles.append("{org} renews its {label} label for cluster management")
-                if org.members_total >= 100:
-                    values["n"] = org.members_total // 50 * 50
-                    titles.append("{org} welcomes its {n}th member")
-                others = [o.org.name for o in orgs if o.org.country != org.country][:200]
-                values["org2"] = rng.choice(others or [org.name])
-                values["theme"] = lower_topic(theme.removeprefix("the "))
-                title = rng.choice(titles).format(**values)
+                plan = orgs[org_index]
+                lang = plan.writes_in if rng.random() < 0.8 else "en"
+                values = self._news_values(plan, lang, partner_pool, memberships.get(org_index))
+                done = used.setdefault(org_index, set())
+                stories = _stories(lang, values, done)
+                if not stories:
+                    lang = "en"
+                    values = self._news_values(plan, lang, partner_pool, memberships.get(org_index))
+                    stories = _stories(lang, values, done) or _stories(lang, values, set())
+                story = rng.choice(stories)
+                done.add(story.kind)
+                ecos = plan.ecosystems[:2]
             else:
                 author = 0
-                theme, ecos, _ = rng.choice(data.PARTNERSHIP_THEMES)
-                values["theme"] = lower_topic(theme.removeprefix("the "))
-                title = rng.choice(staff_titles).format(**values)
-            title = title[:200]
-            who = org.name if org else "The ClusterHub team"
-            summary = (
-                f"{who} shares news on {values['theme']}: what is planned, who can take part "
-                "and how to get involved."
-            )[:500]
-            body = sanitize_html(
-                f"<p>{summary}</p><p>Clusters interested in {values['theme']} can "
-                "<strong>express interest</strong> on their profile page; the organisers will "
-                "contact them within two weeks. Questions go to the contact person of "
-                f"{org.name if org else 'the ClusterHub team'}.</p>"
-            )
+                lang = news.STAFF_LANG
+                values, ecos = self._staff_news_values(lang)
+                stories = [
+                    st for st in news.STAFF
+                    if st.title not in staff_told and all(values.get(n) for n in st.needs)
+                ] or [st for st in news.STAFF if not st.needs]  # fmt: skip
+                story = stories[0]
+                staff_told.add(story.title)
+            fill = {key: str(value) for key, value in values.items()}
+            title = story.title.format(**fill)[:200]
+            summary = story.summary.format(**fill)[:500]
+            source = story.body.format(**fill)
             created = self.days_ago(rng.randint(1, 180), hours=rng.randint(0, 10))
+            org = orgs[org_index].org if org_index is not None else None
             item = NewsItem(
                 title=title,
                 slug=make_slug(title, self.news_slugs),
                 summary=summary,
-                body=body,
+                body=rich_text(source),
                 country=org.country if org else "",
                 created_at=created,
             )
@@ -1042,7 +1114,102 @@ class DemoPlanner:
                 if community:
                     item.submitted_at = created + dt.timedelta(minutes=30)
                     item.reviewed_at = item.published_at
-            self.plan.news.append(NewsPlan(item, author, org_index, list(ecos)))
+            self.plan.news.append(
+                NewsPlan(item, author, org_index, list(ecos), lang, story.kind, source)
+            )
+
+    def _when(self, lang: str, days: int) -> str:
+        day = self.today + dt.timedelta(days=days)
+        with translation.override(lang):
+            text = dateformat.format(day, news.DATE_FORMATS[lang])
+        return text.lower() if lang in ("es", "it") else text  # "7 de febrero", "28 gennaio"
+
+    def _news_values(
+        self, plan: OrgPlan, lang: str, partner_pool: list[int], partnerships: list[str] | None
+    ) -> dict[str, object]:
+        rng = self.rng
+        org = plan.org
+        city = next(c for c in data.COUNTRIES[str(org.country)].cities if c.name == org.city)
+        values: dict[str, object] = {
+            "org": org.name,
+            "city": org.city,
+            "region": city.region,
+            "country": _localised_country(str(org.country), lang),
+            "theme": texts.theme(plan.ecosystems[0], lang),
+            "smes": rng.randint(8, 32),
+            "amount": _amount(rng.choice([10_000, 15_000, 20_000, 25_000, 40_000]), lang),
+            "deadline": self._when(lang, rng.randint(20, 75)),
+            "day": self._when(lang, rng.randint(14, 90)),
+            "partnership": rng.choice(partnerships) if partnerships else "",
+            "label": news.LABELS[lang].get(str(org.label), "") if org.label else "",
+            "n": org.members_total // 50 * 50 if org.members_total >= 100 else "",
+        }
+        orgs = self.plan.organisations
+        abroad = [
+            i for i in partner_pool
+            if orgs[i].org.country != org.country and set(orgs[i].ecosystems) & set(plan.ecosystems)
+        ]  # fmt: skip
+        if abroad:
+            partner = orgs[rng.choice(abroad)].org
+            values |= {
+                "partner": partner.name,
+                "partner_city": partner.city,
+                "partner_country": _localised_country(str(partner.country), lang),
+            }
+        return values
+
+    def _staff_news_values(self, lang: str) -> tuple[dict[str, object], list[str]]:
+        rng = self.rng
+        orgs = self.plan.organisations
+        theme_name, ecos, _ = rng.choice(data.PARTNERSHIP_THEMES)
+        host = rng.choice(["BE", "DE", "FR", "ES", "IT", "AT", "PL", "PT", "NL", "DK"])
+        in_days = rng.randint(40, 150)
+        values: dict[str, object] = {
+            "theme": lower_topic(theme_name.removeprefix("the ")),
+            "city": rng.choice(data.COUNTRIES[host].cities).name,
+            "event": rng.choice(data.EVENTS),
+            "year": (self.today + dt.timedelta(days=in_days)).year,
+            "day": self._when(lang, in_days),
+            "deadline": self._when(lang, rng.randint(20, 60)),
+            "amount": _amount(rng.choice([10_000, 30_000, 60_000]), lang),
+        }
+        if self.plan.partnerships:
+            pp = rng.choice(self.plan.partnerships)
+            values["partnership"] = pp.partnership.name
+            values["theme"] = lower_topic(pp.theme)
+            ecos = tuple(pp.ecosystems)
+        gold = [
+            p.org for p in orgs
+            if p.org.label == ExcellenceLabel.GOLD and p.org.status == ModerationStatus.PUBLISHED
+        ]  # fmt: skip
+        if len(gold) >= 3:
+            values["gold"] = "\n".join(
+                f"- {o.name} ({o.city}, {_localised_country(str(o.country), lang)})"
+                for o in rng.sample(gold, 3)
+            )
+        return values, list(ecos[:2])
+
+
+def _stories(lang: str, values: dict[str, object], done: set[str]) -> list[news.Story]:
+    """The community stories in `lang` whose values are all there, of a kind not yet told."""
+    return [
+        story
+        for story in news.COMMUNITY
+        if story.lang == lang
+        and story.kind not in done
+        and all(values.get(need) for need in story.needs)
+    ]
+
+
+def _localised_country(code: str, lang: str) -> str:
+    if lang == "en":
+        return _country_name(code)
+    with translation.override(lang):
+        return str(countries.name(code))
+
+
+def _amount(value: int, lang: str) -> str:
+    return f"{value:,}".replace(",", news.THOUSANDS[lang])
 
 
 # --- Writing -----------------------------------------------------------------------------
@@ -1202,6 +1369,9 @@ def demo_seed(
         ])  # fmt: skip
         say(f"news {len(items)}/{len(items)}")
 
+        logos = _add_logos(org_rows, plan)
+        say(f"logos {logos}/{logos}")
+
     return DemoResult(
         created=True,
         organisations=len(org_rows),
@@ -1210,6 +1380,33 @@ def demo_seed(
         news=len(items),
         logins=[DemoLogin(p.user.email, _login_label(p, plan)) for p in plan.people],
     )
+
+
+LOGOS_FIRST = 60  # the directory's first three pages and the home page's organisations
+
+
+def _add_logos(org_rows: list[Organisation], plan: DemoPlan) -> int:
+    """Logos for the organisations people see first: the directory's first pages in its
+    default order, the demo logins' organisations, the news authors and the partnership
+    coordinators. Stored like an upload (community.images.image_clean)."""
+    ids = [o.pk for o in org_rows]
+    first = (
+        Organisation.objects.filter(pk__in=ids, status=ModerationStatus.PUBLISHED)
+        .order_by(*SORT_ORDERINGS["name"])
+        .values_list("pk", flat=True)[:LOGOS_FIRST]
+    )
+    wanted = set(first)
+    wanted |= {org_rows[p.organisation].pk for p in plan.people if p.organisation is not None}
+    wanted |= {org_rows[n.organisation].pk for n in plan.news if n.organisation is not None}
+    wanted |= {org_rows[pp.coordinator].pk for pp in plan.partnerships}
+    chosen = [o for o in org_rows if o.pk in wanted]
+    for org in chosen:
+        acronym = org.acronym if 1 <= len(org.acronym) <= 3 else ""
+        monogram = acronym or initials(org.name)[:3] or ascii_fold(org.name[:1]).upper()
+        logo = logo_file(org.name, monogram)
+        org.logo.save(logo.name or "logo.png", logo, save=False)
+    Organisation.objects.bulk_update(chosen, ["logo"], batch_size=BATCH_SIZE)
+    return len(chosen)
 
 
 def _login_label(person: PersonPlan, plan: DemoPlan) -> str:

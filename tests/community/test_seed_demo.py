@@ -4,7 +4,6 @@ repeatable and loaded only once."""
 from __future__ import annotations
 
 import io
-import time
 from collections import Counter
 
 import pytest
@@ -216,32 +215,4 @@ def test_existing_rows_keep_their_slugs_and_the_demo_avoids_them(organisation):
     assert Organisation.objects.filter(slug=organisation.slug).count() == 1
 
 
-# --- the full size -----------------------------------------------------------------------
-
-
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_full_run_has_the_promised_shape():
-    started = time.monotonic()
-    seed("--base-date", BASE_DATE)
-    assert time.monotonic() - started < 60
-
-    orgs = list(Organisation.objects.all())
-    assert len(orgs) == 1500
-    countries = Counter(str(o.country) for o in orgs)
-    assert len(countries) >= 50
-    eu = {c for c, country in data.COUNTRIES.items() if country.group == "eu"}
-    assert sum(n for c, n in countries.items() if c in eu) > 0.75 * len(orgs)
-    assert countries.most_common(1)[0][0] in {"DE", "FR", "ES", "IT"}
-    clusters = [o for o in orgs if o.type == OrganisationType.CLUSTER]
-    average = sum(o.members_total for o in clusters) / len(clusters)
-    assert 140 <= average <= 200
-    assert len({o.name.lower() for o in orgs}) == len(orgs)
-    labels = Counter(o.label for o in orgs if o.label)
-    assert set(labels) == {"bronze", "silver", "gold"}
-    assert any(o.label_valid_until and str(o.label_valid_until) < BASE_DATE for o in orgs)
-    assert any(o.support_programme for o in orgs)
-    assert all(country_contains(str(o.country), o.latitude, o.longitude) for o in orgs)
-    assert 35 <= Partnership.objects.count() <= 45
-    assert NewsItem.objects.filter(status=ModerationStatus.PUBLISHED).count() >= 30
-    assert OrganisationMembership.objects.values("organisation").distinct().count() >= 24
+# The full size is checked in test_demo_data.py, on one shared run.

