@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0005_moderation_log_news'),
-        ('community', '0005_search_europe'),
-        ('community', '0005_user_language'),
+        ("community", "0005_moderation_log_news"),
+        ("community", "0005_search_europe"),
+        ("community", "0005_user_language"),
     ]
 
-    operations = [
-    ]
+    operations = []
