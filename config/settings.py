@@ -192,7 +192,8 @@ else:
 
 # --- Accounts --------------------------------------------------------------------------
 AUTH_USER_MODEL = "community.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend loading the delivery settings (time zone) with the person (config/authentication.py)
+AUTHENTICATION_BACKENDS = ["config.authentication.PersonBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

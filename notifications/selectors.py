@@ -33,9 +33,11 @@ def unread_count_for(user: Any) -> int:
 
 def time_zone_for(user: Any) -> tzinfo:
     """The person's time zone (their delivery settings), or the site's when unset or unknown."""
-    name = (
-        DeliverySettings.objects.filter(user_id=user.pk).values_list("timezone", flat=True).first()
-    )
+    try:
+        # Loaded with the person by config.authentication.PersonBackend (no query then).
+        name = user.delivery_settings.timezone
+    except DeliverySettings.DoesNotExist:
+        name = None
     if name:
         try:
             return ZoneInfo(name)

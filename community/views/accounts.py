@@ -49,8 +49,6 @@ from community.services.accounts import (
 from community.services.login_attempts import LoginLimitedError
 from community.throttling import client_ip
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
 
 def _safe_next(request: HttpRequest) -> str:
     """The `next` parameter if it points into this site, else ""."""
@@ -157,7 +155,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return _limited(response, exc.wait)
         if valid:
             assert form.user is not None
-            login(request, form.user, backend=BACKEND)
+            login(request, form.user)  # the one backend in AUTHENTICATION_BACKENDS
             return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     context = {"form": form, "next": next_url, "wait_message": ""}
     return render(request, "community/accounts/login.html", context)
