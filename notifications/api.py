@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from community.models import User
 from notifications.kinds import all_kinds
 from notifications.models import Channel, Level, Notification, PushSubscription
-from notifications.selectors import notification_list_for, unread_count_for
+from notifications.selectors import notification_list_for, time_zone_forget, unread_count_for
 from notifications.serializers import (
     DeliverySettingsSerializer,
     IdsSerializer,
@@ -206,6 +206,7 @@ class DeliverySettingsView(APIView):
         )
         body.is_valid(raise_exception=True)
         body.save()
+        time_zone_forget(request.user)
         return Response(body.data)
 
 

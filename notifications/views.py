@@ -18,7 +18,7 @@ from notifications.forms import DeliverySettingsForm
 from notifications.kinds import all_kinds
 from notifications.links import TOKEN_PARAMETER, notification_open_token_is_valid
 from notifications.models import Channel
-from notifications.selectors import notification_list_for
+from notifications.selectors import notification_list_for, time_zone_forget
 from notifications.services import (
     delivery_settings_for,
     notification_delete,
@@ -94,6 +94,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             form.save()
+            time_zone_forget(request.user)
             for kind in all_kinds():
                 for channel in Channel.values:
                     preference_set(
