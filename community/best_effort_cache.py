@@ -35,3 +35,11 @@ def cache_set(key: str, value: Any, seconds: int) -> None:
         cache.set(key, value, seconds)
     except UNREACHABLE:
         logger.warning("Cache unreachable; %s not cached", key)
+
+
+def cache_delete(key: str) -> None:
+    """Forgets `key`; nothing when the cache cannot be reached (the entry then expires)."""
+    try:
+        cache.delete(key)
+    except UNREACHABLE:
+        logger.warning("Cache unreachable; %s not forgotten", key)

@@ -435,6 +435,8 @@ SPECTACULAR_SETTINGS = {
         "ListingKindEnum": "messaging.models.ListingKind",
         "ListingCategoryEnum": "messaging.models.ListingCategory",
         "ListingStatusEnum": "messaging.models.ListingStatus",
+        # The language of a text people wrote (organisations, news, listings).
+        "TextLanguageEnum": "community.models.languages.CONTENT_LANGUAGES",
     },
 }
 

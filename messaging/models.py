@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from community.models import Ecosystem, Organisation
+from community.models import Ecosystem, Organisation, content_language_field
 from messaging.storage import attachment_storage
 
 
@@ -44,6 +44,7 @@ class Listing(models.Model):
     category = models.CharField(_("category"), max_length=30, choices=ListingCategory.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))  # sanitised HTML
+    language = content_language_field()
     ecosystems = models.ManyToManyField(Ecosystem, related_name="listings", blank=True)
     target_countries = CountryField(_("target countries"), multiple=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

@@ -208,6 +208,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         await self.hub.join(group_for_user(user.pk), self)
         self.user = user
+        # A person's saved interface language wins over the handshake's, as on their pages
+        # (config.middleware.PersonLocaleMiddleware).
+        saved = getattr(user, "language", "")
+        if saved and saved in dict(settings.LANGUAGES):
+            self.language = saved
         self.sender_id = f"{self.hub.channel}/{id(self)}"
         await self.accept()
         await self.send_frame(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import (
     password_validators_help_text_html,
@@ -13,10 +12,10 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from community.forms.languages import LanguageSelect, native_language_choices
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import User
 from community.services.accounts import PROFILE_LANGUAGE_CHOICES
@@ -122,16 +121,6 @@ class LoginForm(forms.Form):
         return cleaned
 
 
-class LanguageSelect(forms.Select):
-    """A select whose options carry `lang`: each language is named in itself."""
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)
-        if option["value"]:
-            option["attrs"]["lang"] = option["value"]
-        return option
-
-
 class ProfileForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -187,13 +176,7 @@ class ProfileForm(forms.Form):
         # Each language by its own name, so a person lost in a foreign one finds theirs.
         language = self.fields["language"]
         assert isinstance(language, forms.ChoiceField)
-        language.choices = [
-            ("", _("The one my browser asks for")),
-            *[
-                (code, get_language_info(code)["name_local"].capitalize())
-                for code, _name in settings.LANGUAGES
-            ],
-        ]
+        language.choices = [("", _("The one my browser asks for")), *native_language_choices()]
 
     def changes(self) -> dict[str, Any]:
         """The cleaned values of the fields the person changed, for user_profile_update."""

@@ -6,12 +6,15 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from community.forms.languages import text_language_field
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation
 from community.selectors.news import news_postable_organisations
+from community.services.accounts import language_for
 
 
 class ErrorsDescribedMixin:
@@ -63,6 +66,7 @@ class NewsForm(ErrorsDescribedMixin, forms.Form):
         error_messages={"invalid_choice": _("Unknown ecosystem “%(value)s”.")},
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
+    language = text_language_field()
     # A FileField, not an ImageField: the uploaded name (and its extension) plays no part,
     # the content decides and the service stores a re-encoded copy under a name of its own.
     image = forms.FileField(
@@ -85,6 +89,8 @@ class NewsForm(ErrorsDescribedMixin, forms.Form):
             field.empty_label = _("ClusterHub (staff news)")
         else:
             field.queryset = organisations
+        # A new item is taken to be in its author's language until they say otherwise.
+        self.fields["language"].initial = language_for(user, fallback=translation.get_language())
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)
         country.choices = [("", _("— any / Europe-wide —")), *countries]

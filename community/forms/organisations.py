@@ -7,10 +7,13 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from community.forms.languages import text_language_field
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation, OrganisationRole, TagKind
+from community.services.accounts import language_for
 from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
@@ -46,6 +49,7 @@ class OrganisationForm(forms.ModelForm):
         widget=LogoInput(attrs={"accept": IMAGE_ACCEPT}),
         help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB."),
     )
+    language = text_language_field()
     website = forms.URLField(
         label=_("Website"),
         required=False,
@@ -88,6 +92,7 @@ class OrganisationForm(forms.ModelForm):
             "type",
             "logo",
             "description",
+            "language",
             "website",
             "country",
             "nuts2",
@@ -135,7 +140,7 @@ class OrganisationForm(forms.ModelForm):
 
     # Grouping for the template: (legend, field names).
     SECTIONS = [
-        (_("Identity"), ["name", "acronym", "type", "logo", "description", "website"]),
+        (_("Identity"), ["name", "acronym", "type", "logo", "description", "language", "website"]),
         (
             _("Location"),
             ["country", "nuts2", "city", "latitude", "longitude", "year_founded"],
@@ -178,6 +183,9 @@ class OrganisationForm(forms.ModelForm):
             ):
                 initial.setdefault(key, ", ".join(t.name for t in tags if t.kind == kind))
         super().__init__(*args, **kwargs)
+        if not self.initial.get("language"):
+            # Taken to be in the author's language until they say otherwise.
+            self.initial["language"] = language_for(user, fallback=translation.get_language())
         self.is_staff = bool(getattr(user, "is_staff", False))
         self.fields["description"].validators.append(MaxLengthValidator(DESCRIPTION_MAX_LENGTH))
         self.fields["cooperation_interests"].validators.append(
@@ -212,6 +220,8 @@ class OrganisationForm(forms.ModelForm):
             for key, value in self.cleaned_data.items()
             if key not in ("sector_tags", "technology_tags", "logo")
         }
+        if not data.get("language"):
+            data.pop("language", None)  # left out: the stored one, or the author's
         data["sector_tags"] = split_tags(self.cleaned_data.get("sector_tags", ""))
         data["technology_tags"] = split_tags(self.cleaned_data.get("technology_tags", ""))
         logo = self.cleaned_data.get("logo")

@@ -2,6 +2,7 @@
 
 from community.models.accounts import ApiToken, User
 from community.models.ids import MAX_OBJECT_ID, object_id
+from community.models.languages import CONTENT_LANGUAGES, OTHER_LANGUAGE, content_language_field
 from community.models.moderation import ModerationDecision, ModerationLogEntry, ModerationStatus
 from community.models.news import NewsItem
 from community.models.organisations import (
@@ -16,7 +17,9 @@ from community.models.partnerships import Partnership, PartnershipKind, Partners
 from community.models.taxonomy import Ecosystem, Tag, TagKind
 
 __all__ = [
+    "CONTENT_LANGUAGES",
     "MAX_OBJECT_ID",
+    "OTHER_LANGUAGE",
     "ApiToken",
     "Ecosystem",
     "ExcellenceLabel",
@@ -35,5 +38,6 @@ __all__ = [
     "Tag",
     "TagKind",
     "User",
+    "content_language_field",
     "object_id",
 ]

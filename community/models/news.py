@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from community.models.languages import content_language_field
 from community.models.moderation import Moderated
 from community.models.organisations import Organisation
 from community.models.taxonomy import Ecosystem
@@ -16,6 +17,7 @@ class NewsItem(Moderated):
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=500)
     body = models.TextField(_("body"), blank=True)  # sanitised HTML
+    language = content_language_field()
     image = models.ImageField(_("image"), upload_to="news/%Y/%m/", blank=True)
     ecosystems = models.ManyToManyField(Ecosystem, related_name="news", blank=True)
     country = CountryField(_("country"), blank=True)

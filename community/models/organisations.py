@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from community.models.languages import content_language_field
 from community.models.moderation import Moderated, ModerationStatus
 from community.models.taxonomy import Ecosystem, Tag
 
@@ -46,6 +47,7 @@ class Organisation(Moderated):
     logo = models.ImageField(_("logo"), upload_to="logos/%Y/%m/", blank=True)
     # Sanitised HTML (community.richtext.sanitize_html), never raw user input.
     description = models.TextField(_("description"), blank=True)
+    language = content_language_field()
     website = models.URLField(_("website"), max_length=300, blank=True)
     country = CountryField(_("country"), db_index=True)
     # NUTS-2 code such as "ES51"; its first two letters are the country's NUTS code.

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.models import MAX_OBJECT_ID
+from community.models import CONTENT_LANGUAGES, MAX_OBJECT_ID
 
 NOTHING = {"type": "string", "maxLength": 0}
 
@@ -30,3 +30,10 @@ class OptionalEmailField(serializers.EmailField):
 @extend_schema_field({"anyOf": [{"type": "string", "format": "uri"}, NOTHING]})
 class OptionalURLField(serializers.URLField):
     """A web address, or "" when none is given."""
+
+
+class TextLanguageField(serializers.ChoiceField):
+    """The language a text people wrote is in: one of CONTENT_LANGUAGES, or "" (unknown)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CONTENT_LANGUAGES, allow_blank=True, **kwargs)

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from community.images import validate_image
 from community.models import Ecosystem, ModerationStatus, NewsItem, Organisation
+from community.serializers.fields import TextLanguageField
 
 
 class OrganisationRefSerializer(serializers.ModelSerializer[Organisation]):
@@ -28,6 +29,7 @@ class NewsListItemSerializer(serializers.ModelSerializer[NewsItem]):
         slug_field="slug", many=True, read_only=True
     )
     country = CountryField(read_only=True, allow_blank=True)
+    language = TextLanguageField(read_only=True)
     url = serializers.SerializerMethodField()
     image = serializers.ImageField(read_only=True, use_url=True)
 
@@ -37,6 +39,7 @@ class NewsListItemSerializer(serializers.ModelSerializer[NewsItem]):
             "slug",
             "title",
             "summary",
+            "language",
             "image",
             "organisation",
             "ecosystems",
@@ -104,6 +107,10 @@ class NewsWriteSerializer(serializers.Serializer[NewsItem]):
         error_messages={"does_not_exist": _("Unknown ecosystem “{value}”.")},
     )
     country = CountryField(required=False, allow_blank=True, default="")
+    language = TextLanguageField(
+        required=False,
+        help_text=_("The language of the title, summary and text; by default the author's."),
+    )
     # Any name: the content decides (validate_image) and the service stores a clean copy.
     image = serializers.FileField(required=False, allow_null=True, default=None)
     submit = serializers.BooleanField(

@@ -21,7 +21,7 @@ from community.models import (
     Tag,
 )
 from community.selectors import organisations as selectors
-from community.serializers.fields import OptionalEmailField, OptionalURLField
+from community.serializers.fields import OptionalEmailField, OptionalURLField, TextLanguageField
 from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
@@ -66,6 +66,7 @@ class OrganisationDetailSerializer(CountryFieldMixin, serializers.ModelSerialize
     )
     website = OptionalURLField(read_only=True)
     contact_email = OptionalEmailField(read_only=True)
+    language = TextLanguageField(read_only=True)
     tags = TagSerializer(many=True, read_only=True)
     logo = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from community.images import image_clean
 from community.models import (
+    CONTENT_LANGUAGES,
     Ecosystem,
     ModerationDecision,
     ModerationLogEntry,
@@ -54,6 +55,12 @@ def _unique_slug(title: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _clean_language(language: str | None) -> str:
+    if language and language not in dict(CONTENT_LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the listed languages.")})
+    return language or ""
 
 
 def _clean_text(*, title: str, summary: str) -> tuple[str, str]:
@@ -93,6 +100,7 @@ def news_create(
     country: str = "",
     image: UploadedFile | None = None,
     submit: bool = False,
+    language: str = "",
 ) -> NewsItem:
     """Create a news item.
 
@@ -100,7 +108,8 @@ def news_create(
     they post for and have a verified email; their item starts as a draft, or goes straight
     to review when `submit` is true. Raises PermissionDenied / ValidationError, storing
     nothing, when a rule or a field fails. The body is sanitised, the image stored as a clean
-    copy under a server-chosen name.
+    copy under a server-chosen name. Without `language` (one of CONTENT_LANGUAGES), the
+    texts are taken to be in the author's language.
     """
     if not author.is_staff and not (author.is_active and author.email_verified):
         raise PermissionDenied(_("Verify your email address before posting news."))
@@ -116,6 +125,8 @@ def news_create(
         organisation=organisation,
         country=country or "",
         author=author,
+        language=_clean_language(language)
+        or language_for(author, fallback=translation.get_language()),
     )
     if clean_image is not None:
         item.image = clean_image
@@ -146,6 +157,7 @@ def news_update(
     ecosystems: Any = UNCHANGED,
     country: Any = UNCHANGED,
     image: Any = UNCHANGED,
+    language: Any = UNCHANGED,
 ) -> NewsItem:
     """Change the given fields of `item` (the rest stay as they are).
 
@@ -168,6 +180,8 @@ def news_update(
         item.country = country or ""
     if image is not UNCHANGED:
         item.image = image_clean(image, field="image") if image else None
+    if language is not UNCHANGED:
+        item.language = _clean_language(language)
     item.save()
     if ecosystems is not UNCHANGED:
         item.ecosystems.set(list(ecosystems))

@@ -106,6 +106,7 @@ PROFILE_FIELDS = (
     "contact_name",
     "contact_email",
     "contact_phone",
+    "language",
 )
 # Awarded by the European Secretariat for Cluster Analysis, so only staff record them.
 STAFF_FIELDS = ("label", "label_valid_until")
@@ -278,15 +279,17 @@ def organisation_create(*, user: User, data: Mapping[str, Any]) -> Organisation:
     Preconditions: `user` has verified their email address (PermissionDenied otherwise).
     `data` holds PROFILE_FIELDS plus optionally ecosystems (slugs or rows), primary_ecosystem,
     sector_tags / technology_tags (lists of names) and logo (an upload, stored as a clean copy
-    by community.images.image_clean).
-    Raises ValidationError keyed by field. The slug is derived from the name, made unique and
-    never one of RESERVED_SLUGS.
+    by community.images.image_clean). Without `language`, the texts are taken to be in the
+    author's language. Raises ValidationError keyed by field. The slug is derived from the
+    name, made unique and never one of RESERVED_SLUGS.
     """
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied(_("Log in to register an organisation."))
     if not user.email_verified:
         raise PermissionDenied(_("Confirm your email address before registering an organisation."))
     organisation = Organisation(status=ModerationStatus.DRAFT, created_by=user)
+    # The texts' language, unless said: the author's (their saved one, else their page's).
+    organisation.language = language_for(user, fallback=translation.get_language())
     if not str(data.get("name") or "").strip():
         raise ValidationError({"name": _("Give the organisation's name.")})
     organisation.slug = _unique_slug(str(data["name"]))

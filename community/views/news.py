@@ -106,6 +106,7 @@ def news_create(request: HttpRequest) -> HttpResponse:
                 ecosystems=data["ecosystems"],
                 country=data["country"],
                 image=data["image"],
+                language=data["language"],
                 submit=request.POST.get("action") == "submit",
             )
         except ValidationError as exc:
@@ -133,6 +134,7 @@ def news_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "organisation": item.organisation.slug if item.organisation else None,
         "ecosystems": [e.slug for e in item.ecosystems.all()],
         "country": item.country.code or "",
+        **({"language": item.language} if item.language else {}),
     }
     form = NewsForm(
         request.POST or None,
@@ -159,6 +161,7 @@ def news_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 ecosystems=data["ecosystems"],
                 country=data["country"],
                 image=image,
+                language=data["language"] or news_services.UNCHANGED,
             )
             if request.POST.get("action") == "submit":
                 item = news_services.news_submit(item=item, user=request.user)  # type: ignore[arg-type]

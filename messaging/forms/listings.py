@@ -6,12 +6,14 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from community.forms.languages import text_language_field
 from community.forms.news import ErrorsDescribedMixin
 from community.models import Ecosystem, Organisation
+from community.services.accounts import language_for
 from messaging.models import ListingCategory, ListingKind
 from messaging.selectors.listings import listing_postable_organisations
 
@@ -64,6 +66,7 @@ class ListingForm(ErrorsDescribedMixin, forms.Form):
             "to choose several."
         ),
     )
+    language = text_language_field()
     valid_until = forms.DateField(
         label=_("Open until"),
         required=False,
@@ -79,6 +82,8 @@ class ListingForm(ErrorsDescribedMixin, forms.Form):
             field = self.fields["organisation"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = listing_postable_organisations(user)
+        # A new listing is taken to be in its author's language until they say otherwise.
+        self.fields["language"].initial = language_for(user, fallback=translation.get_language())
         countries_field = self.fields["target_countries"]
         assert isinstance(countries_field, forms.MultipleChoiceField)
         countries_field.choices = list(countries)

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus, Organisation
+from community.serializers.fields import TextLanguageField
 from messaging.models import Listing, ListingCategory, ListingKind
 from messaging.selectors.listings import (
     listing_can_delete,
@@ -47,6 +48,7 @@ class ListingSerializer(serializers.ModelSerializer[Listing]):
         help_text=_("Open, not past its closing date, and its organisation is published.")
     )
     is_following = serializers.SerializerMethodField()
+    language = TextLanguageField(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -64,6 +66,7 @@ class ListingSerializer(serializers.ModelSerializer[Listing]):
             "ecosystems",
             "target_countries",
             "valid_until",
+            "language",
             "status",
             "is_open",
             "is_following",
@@ -168,6 +171,10 @@ class ListingWriteSerializer(serializers.Serializer[Listing]):
     )
     valid_until = serializers.DateField(
         required=False, allow_null=True, help_text=_("Last day the listing is open; not past.")
+    )
+    language = TextLanguageField(
+        required=False,
+        help_text=_("The language of the title and description; by default the author's."),
     )
 
 

@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_countries import countries
 
-from community.models import Ecosystem, Organisation, User
+from community.models import CONTENT_LANGUAGES, Ecosystem, Organisation, User
 from community.richtext import render_markdown, sanitize_html
+from community.services.accounts import language_for
 from messaging.models import Listing, ListingCategory, ListingFollow, ListingKind, ListingStatus
 from messaging.selectors.listings import (
     listing_can_delete,
@@ -82,6 +83,10 @@ def _clean_description(description: str) -> str:
     if not _TAG_RE.sub("", html).strip():
         raise ValidationError({"description": _("Describe what you offer or look for.")})
     return html
+
+
+def _clean_language(language: str | None) -> str:
+    return _clean_choice("language", language or "", ["", *dict(CONTENT_LANGUAGES)])
 
 
 def _clean_choice(field: str, value: str, choices: list[str]) -> str:
@@ -198,13 +203,15 @@ def listing_create(
     ecosystems: Iterable[Ecosystem | str] = (),
     target_countries: Iterable[str] = (),
     valid_until: datetime.date | None = None,
+    language: str = "",
 ) -> Listing:
     """Post an offer or a demand on behalf of `organisation`.
 
     Preconditions: `author` is an active member (any role) of the published `organisation`
     with a verified email address; otherwise PermissionDenied. Bad fields raise
     ValidationError naming the field; nothing is stored then. The description is sanitised;
-    `search_text` is filled. No live event (nobody follows a new listing yet).
+    `search_text` is filled. Without `language` (one of CONTENT_LANGUAGES) the texts are
+    taken to be in the author's language. No live event (nobody follows a new listing yet).
     """
     if not (author.is_active and author.email_verified):
         raise PermissionDenied(_("Verify your email address before posting on ClusterXchange."))
@@ -219,6 +226,8 @@ def listing_create(
         description=_clean_description(description),
         valid_until=_clean_valid_until(valid_until),
         status=ListingStatus.OPEN,
+        language=_clean_language(language)
+        or language_for(author, fallback=translation.get_language()),
     )
     listing.target_countries = _clean_countries(target_countries)
     clean_ecosystems = _clean_ecosystems(ecosystems)
@@ -240,6 +249,7 @@ def listing_update(
     ecosystems: Any = UNCHANGED,
     target_countries: Any = UNCHANGED,
     valid_until: Any = UNCHANGED,
+    language: Any = UNCHANGED,
 ) -> Listing:
     """Change the given fields of `listing`; the rest stay as they are.
 
@@ -261,6 +271,8 @@ def listing_update(
         listing.description = _clean_description(description)
     if target_countries is not UNCHANGED:
         listing.target_countries = _clean_countries(target_countries)
+    if language is not UNCHANGED:
+        listing.language = _clean_language(language)
     if valid_until is not UNCHANGED and valid_until != listing.valid_until:
         listing.valid_until = _clean_valid_until(valid_until)
     new_ecosystems = None if ecosystems is UNCHANGED else _clean_ecosystems(ecosystems)

@@ -43,6 +43,7 @@ FILTER_NAMES = ("q", "kind", "category", "ecosystem", "country", "target_country
 
 # The form fields that go to listing_create / listing_update as they are.
 LISTING_FIELDS = (
+    "language",
     "kind",
     "category",
     "title",
@@ -130,7 +131,7 @@ def listing_create(request: HttpRequest) -> HttpResponse:
             listing = services.listing_create(
                 author=request.user,  # type: ignore[arg-type]
                 organisation=data["organisation"],
-                **{name: data[name] for name in LISTING_FIELDS},
+                **{n: data[n] for n in LISTING_FIELDS if n != "language" or data[n]},
             )
         except ValidationError as exc:
             _form_error(form, exc)
@@ -158,6 +159,7 @@ def listing_edit(request: HttpRequest, listing_id: int) -> HttpResponse:
         "ecosystems": [e.slug for e in listing.ecosystems.all()],
         "target_countries": [c.code for c in listing.target_countries],
         "valid_until": listing.valid_until,
+        **({"language": listing.language} if listing.language else {}),
     }
     form = ListingForm(request.POST or None, user=request.user, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -166,7 +168,7 @@ def listing_edit(request: HttpRequest, listing_id: int) -> HttpResponse:
             listing = services.listing_update(
                 listing=listing,
                 user=request.user,  # type: ignore[arg-type]
-                **{name: data[name] for name in LISTING_FIELDS},
+                **{n: data[n] for n in LISTING_FIELDS if n != "language" or data[n]},
             )
         except ValidationError as exc:
             _form_error(form, exc)

@@ -252,7 +252,13 @@ def test_times_on_a_page_are_in_the_persons_time_zone_and_formats(client):
     page = client.get(conversation.get_absolute_url()).content.decode()
     # 12:05 UTC is 21:05 in Tokyo; German month abbreviation ("Mär").
     assert "2 Mär, 21:05" in page
-    DeliverySettings.objects.filter(user=hans).update(timezone="America/New_York")
+    # Changed in the notification settings: the next page follows.
+    changed = client.patch(
+        "/api/v1/notifications/settings/",
+        {"timezone": "America/New_York"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
     page = client.get(conversation.get_absolute_url()).content.decode()
     assert "2 Mär, 07:05" in page
     assert timezone.get_current_timezone_name() == "Europe/Brussels"  # nothing leaked
@@ -281,3 +287,99 @@ def test_the_javascript_catalogue_is_served_with_a_nonce_in_every_page(client):
     assert '"That did not work. Please try again.": "Das hat nicht geklappt.' in body
     french = client.get("/jsi18n/?v=fr", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Cela n\\u2019a pas fonctionn\\u00e9" in french
+
+
+# --- Texts people write keep their language -----------------------------------------------
+
+
+@pytest.fixture
+def hydrogen_cluster(ecosystems):
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    organisation = OrganisationFactory(name="Wasserstoff Cluster", country="DE")
+    author = MembershipFactory(organisation=organisation, role="member").user
+    author.language = "de"
+    author.save(update_fields=["language"])
+    return organisation, author
+
+
+def test_a_listing_is_in_its_authors_language_unless_said(api_client, hydrogen_cluster):
+    _organisation, author = hydrogen_cluster
+    api_client.force_authenticate(author)
+    body = {
+        "kind": "offer",
+        "category": "expertise",
+        "title": "Elektrolyseur-Testlabor",
+        "description": "Wir testen Elektrolyseure.",
+    }
+    created = api_client.post("/api/v1/xchange/listings/", body, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["language"] == "de"
+    italian = api_client.post(
+        "/api/v1/xchange/listings/", {**body, "language": "it"}, format="json"
+    )
+    assert italian.json()["language"] == "it"
+    refused = api_client.post(
+        "/api/v1/xchange/listings/", {**body, "language": "klingon"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "language" in refused.json()["error"]["fields"]
+    changed = api_client.patch(
+        f"/api/v1/xchange/listings/{italian.json()['id']}/", {"language": "other"}, format="json"
+    )
+    assert changed.json()["language"] == "other"
+
+    # An English reader: lang on the text, and a label saying which language it is in.
+    page = Client().get(created.json()["url"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<h1 id="listing-title" lang="de">Elektrolyseur-Testlabor</h1>' in page
+    assert '<div class="rich-text listing-description" lang="de">' in page
+    assert '<span class="text-language">In German</span>' in page
+    # A German reader needs no label.
+    german = Client().get(created.json()["url"], HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'class="text-language"' not in german
+    # Another language: no lang (unknown), no label.
+    other = Client().get(changed.json()["url"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<h1 id="listing-title">' in other
+    assert 'class="text-language"' not in other
+
+
+def test_news_written_on_the_page_is_marked_with_its_language(client, hydrogen_cluster):
+    from community.models import NewsItem, Organisation
+
+    organisation, author = hydrogen_cluster
+    Organisation.objects.filter(pk=organisation.pk).update(status="published")
+    client.force_login(author)
+    form = client.get("/news/new/").content.decode()
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in form
+    response = client.post(
+        "/news/new/",
+        {
+            "title": "Neue Förderung",
+            "summary": "Ein neues Programm.",
+            "body": "Mehr dazu bald.",
+            "organisation": organisation.slug,
+            "language": "fr",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = NewsItem.objects.get()
+    assert item.language == "fr"
+    NewsItem.objects.filter(pk=item.pk).update(status="published", published_at=timezone.now())
+    page = Client().get(item.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert '<h1 lang="fr">Neue Förderung</h1>' in page
+    assert '<p class="lead" lang="fr">' in page
+    with translation.override("it"):
+        assert f'<span class="text-language">{gettext("In French")}</span>' in page
+
+
+def test_an_organisation_profile_carries_its_language(api_client, hydrogen_cluster):
+    organisation, author = hydrogen_cluster
+    from community.models import OrganisationMembership
+
+    OrganisationMembership.objects.filter(user=author).update(role="admin")
+    api_client.force_authenticate(author)
+    url = f"/api/v1/organisations/{organisation.slug}/"
+    assert api_client.patch(url, {"language": "es"}, format="json").status_code == 200
+    organisation.refresh_from_db()
+    assert organisation.language == "es"
+    assert api_client.patch(url, {"language": "xx"}, format="json").status_code == 400

@@ -339,3 +339,15 @@ async def test_a_socket_answers_in_the_language_of_its_handshake(accept, cookie,
     reply = await ws.receive_json_from(timeout=5)
     assert reply["result"]["language"] == language
     await ws.disconnect()
+
+
+async def test_a_persons_saved_language_wins_over_the_handshake():
+    user = await sync_to_async(UserFactory)(language="it")
+    _, session = await sync_to_async(login_cookie)(user)
+    cookie = b"django_language=fr; " + session
+    ws = await open_socket(headers=[ORIGIN, (b"accept-language", b"de"), (b"cookie", cookie)])
+    assert (await ws.receive_json_from())["type"] == "welcome"
+    await ws.send_json_to({"type": "action", "action": "probe.write", "id": "x"})
+    reply = await ws.receive_json_from(timeout=5)
+    assert reply["result"]["language"] == "it"
+    await ws.disconnect()
