@@ -4,7 +4,8 @@ Every search box (directory, map, news, listings, the people picker, the inbox) 
 accents and case: "hydrogène", "HYDROGENE" and "Hydrogen" find the same rows, on both
 backends. A query word that is a city's name also finds that city's other names: "Munich"
 finds what "München" finds, "Bruxelles" what "Brussels" and "Brussel" find
-(community.place_names, GeoNames data).
+(community.place_names, GeoNames data). Organisations store a token per city in their
+search text (one extra lexeme per query: fast); news and listings match the other names.
 
 PostgreSQL (migration community/0005_search_europe, which needs the `unaccent` extension):
 - Text search configurations `clusterhub_english`, `clusterhub_french`, `clusterhub_german`,
@@ -20,7 +21,8 @@ PostgreSQL (migration community/0005_search_europe, which needs the `unaccent` e
   migration (tests/community/test_directory_search.py compares the two and fails until then).
 - The query (`postgres_query()`) is the query's words in every language's form: each word is
   `plainto_tsquery` (a "quoted phrase" `phraseto_tsquery`) in each of the five configurations,
-  OR-ed, plus the other names of a place; words AND-ed, `-word` negated, `a or b` OR-ed. A
+  OR-ed, plus the other names of a place (their Snowball stems computed in Python, so each
+  lexeme appears once); words AND-ed, `-word` negated, `a or b` OR-ed. A
   stop word of any of the five languages ("and", "de", "der") is left out, as the document
   of its language leaves it out. The whole tsquery is built from constants, so PostgreSQL
   computes it once per query and answers `@@` from the GIN index.
@@ -61,7 +63,7 @@ from django.db.models import Case, F, FloatField, Model, Q, QuerySet, Value, Whe
 from django.db.models.expressions import Col, CombinedExpression
 
 from community.folding import Fold, fold
-from community.place_names import other_names
+from community.place_names import city_ids, city_token, city_tokens, other_names
 
 if TYPE_CHECKING:
     from community.models import NewsItem, Organisation
@@ -96,7 +98,8 @@ MAX_QUERY_LENGTH = 200
 
 
 def organisation_search_text(organisation: Organisation) -> str:
-    """The plain text a profile is found by: names, place, description, taxonomy, tags.
+    """The plain text a profile is found by: names, place, description, taxonomy, tags, and
+    a token per city its `city` names (community.place_names), found by any name of the city.
 
     Services store it in `Organisation.search_text` whenever a profile changes; call it after
     the many-to-many fields (ecosystems, tags) are set.
@@ -109,6 +112,7 @@ def organisation_search_text(organisation: Organisation) -> str:
         str(organisation.country.name) if organisation.country else "",
         _TAG_RE.sub(" ", organisation.description),
         organisation.cooperation_interests,
+        city_tokens(organisation.city),
     ]
     if organisation.pk:
         parts += [e.name for e in organisation.ecosystems.all()]
@@ -196,6 +200,7 @@ class Term:
     phrase: bool = False
     negate: bool = False
     places: tuple[str, ...] = ()
+    cities: tuple[int, ...] = ()
 
 
 def parse_query(q: str) -> list[list[Term]]:
@@ -210,7 +215,7 @@ def parse_query(q: str) -> list[list[Term]]:
         if not phrase and not negate and text.lower() == "or":
             join = bool(groups)
             continue
-        term = Term(text, bool(phrase), bool(negate), other_names(text))
+        term = Term(text, bool(phrase), bool(negate), other_names(text), city_ids(text))
         if join:
             groups[-1].append(term)
         else:
@@ -238,26 +243,29 @@ def _word_forms(word: str) -> list[str]:
     return sorted(set(forms), key=lambda f: (len(f), f))
 
 
-def _term_pattern(term: Term) -> str:
-    """A regular expression over folded text matching `term` on SQLite."""
+def _term_pattern(term: Term, *, tokens: bool) -> str:
+    """A regular expression over folded text matching `term` on SQLite; with `tokens`, a
+    place by its city tokens, else by its other names."""
     forms = [fold(term.text) or ""] if term.phrase else _word_forms(term.text)
     pattern = "|".join(re.escape(f) for f in forms)
-    if term.places:
-        pattern += r"|\b(?:" + "|".join(re.escape(n) for n in term.places) + r")\b"
+    places = [city_token(i) for i in term.cities] if tokens else term.places
+    if places:
+        pattern += r"|\b(?:" + "|".join(re.escape(n) for n in places) + r")\b"
     return pattern
 
 
-def every_word(q: str, fields: tuple[str, ...]) -> Q:
+def every_word(q: str, fields: tuple[str, ...], *, city_tokens: bool = False) -> Q:
     """Each word or "quoted phrase" of `q` in one of `fields`, accents and case ignored; a
     word also matches by its stem in any of the five languages ("hydrogène" finds
-    "hydrogen"), a place name by its other names as whole words; `-word` excludes; `a or b`
-    either. The search without a full-text index (SQLite), shared by every app: one folding
-    and one regular expression per row, field and word."""
+    "hydrogen"), a place name by its other names as whole words (with `city_tokens`, by the
+    city tokens of a stored search text instead); `-word` excludes; `a or b` either. The
+    search without a full-text index (SQLite), shared by every app: one folding and one
+    regular expression per row, field and word."""
     condition = Q()
     for group in parse_query(q):
         either = Q()
         for term in group:
-            pattern = _term_pattern(term)
+            pattern = _term_pattern(term, tokens=city_tokens)
             match = Q()
             for name in fields:
                 match |= Q(**{f"{name}__fold__regex": pattern})
@@ -279,13 +287,31 @@ class _TsQuery(SearchQuery):
         return self.sql, list(self.sql_params)
 
 
-def _term_sql(term: Term) -> tuple[str, list[str]]:
+_LEXEME_RE = re.compile(r"[a-z]+")
+
+
+def _place_lexemes(names: tuple[str, ...]) -> list[str]:
+    """The lexemes the other names of a place have in a document of any of the five
+    languages: each folded name and its Snowball stems (the algorithms of PostgreSQL's
+    `*_stem` dictionaries), without duplicates: one short tsquery instead of a
+    `plainto_tsquery` per name and configuration (150 lexemes for Munich, and a slower
+    match per row). Names that are not one plain word ("Kol'n") are left to the others."""
+    lexemes = set()
+    for name in names:
+        if _LEXEME_RE.fullmatch(name):
+            lexemes.add(name)
+            lexemes.update(stemmer.stemWord(name) for stemmer in _stemmers())
+    return sorted(lexemes)
+
+
+def _term_sql(term: Term, *, tokens: bool) -> tuple[str, list[str]]:
     function = "phraseto_tsquery" if term.phrase else "plainto_tsquery"
     forms = [f"{function}('{config}'::regconfig, %s)" for config in QUERY_CONFIGS]
     params = [term.text] * len(forms)
-    for name in term.places:
-        forms += [f"phraseto_tsquery('{config}'::regconfig, %s)" for config in QUERY_CONFIGS]
-        params += [name] * len(QUERY_CONFIGS)
+    lexemes = [city_token(i) for i in term.cities] if tokens else _place_lexemes(term.places)
+    if lexemes:
+        forms.append("to_tsquery('simple'::regconfig, %s)")
+        params.append(" | ".join(lexemes))
     # A stop word in any language is no lexeme there: leave the term out ('' is ignored).
     counts = ", ".join(f"numnode({form})" for form in forms[: len(QUERY_CONFIGS)])
     sql = f"CASE WHEN LEAST({counts}) = 0 THEN ''::tsquery ELSE ({' || '.join(forms)}) END"
@@ -293,13 +319,13 @@ def _term_sql(term: Term) -> tuple[str, list[str]]:
     return (f"(!! {sql})" if term.negate else f"({sql})"), params
 
 
-def postgres_query(q: str) -> SearchQuery:
-    """The tsquery of `q` (see the module's docstring)."""
+def postgres_query(q: str, *, city_tokens: bool = False) -> SearchQuery:
+    """The tsquery of `q` (see the module's docstring); `city_tokens` as in `every_word`."""
     groups, params = [], []
     for group in parse_query(q):
         terms = []
         for term in group:
-            sql, term_params = _term_sql(term)
+            sql, term_params = _term_sql(term, tokens=city_tokens)
             terms.append(sql)
             params += term_params
         groups.append("(" + " || ".join(terms) + ")")
@@ -318,22 +344,24 @@ def text_search(
     headline: str,
     document: Callable[[], Any],
     words_in: tuple[str, ...],
+    city_tokens: bool = False,
 ) -> QuerySet[Searched]:
     """Keep the rows matching `q`; annotate `<headline>_hit` (1 when the headline field
-    contains `q`) and `relevance` (higher first)."""
+    contains `q`) and `relevance` (higher first). `city_tokens`: the document carries city
+    tokens (community.place_names), so a place is matched by them, not by its names."""
     q = q.strip()[:MAX_QUERY_LENGTH]
     if not q:
         return queryset
     in_headline = contains_folded(headline, q)
     hit = Case(When(in_headline, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
     if uses_postgres_search():
-        query = postgres_query(q)
+        query = postgres_query(q, city_tokens=city_tokens)
         return (
             queryset.annotate(document=document())
             .filter(Q(document=query) | in_headline)
             .annotate(**{f"{headline}_hit": hit}, relevance=SearchRank(F("document"), query))
         )
-    return queryset.filter(every_word(q, words_in) | in_headline).annotate(
+    return queryset.filter(every_word(q, words_in, city_tokens=city_tokens) | in_headline).annotate(
         **{f"{headline}_hit": hit}, relevance=hit
     )
 
@@ -346,6 +374,7 @@ def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Orga
         headline="name",
         document=lambda: _stored_document() or organisation_search_vector(),
         words_in=("search_text",),
+        city_tokens=True,
     )
 
 

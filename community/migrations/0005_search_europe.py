@@ -86,7 +86,7 @@ def create(apps, schema_editor):
             "LANGUAGE c IMMUTABLE PARALLEL SAFE STRICT AS '$libdir/unaccent', 'unaccent_dict'",
             "CREATE OR REPLACE FUNCTION clusterhub_fold(text) RETURNS text "
             "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-            f"RETURN lower(clusterhub_unaccent({dictionary}, $1))",
+            f"AS $$ SELECT lower(clusterhub_unaccent({dictionary}, $1)) $$",
         ],
     )
     with connection.cursor() as cursor:
@@ -94,7 +94,7 @@ def create(apps, schema_editor):
             cursor.execute(
                 "CREATE OR REPLACE FUNCTION clusterhub_fold(text) RETURNS text "
                 "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-                f"RETURN lower({schema}.unaccent({dictionary}, $1))"
+                f"AS $$ SELECT lower({schema}.unaccent({dictionary}, $1)) $$"
             )
         for language in (*LANGUAGES, "simple"):
             name = f"clusterhub_{language}"
