@@ -421,6 +421,7 @@ class DemoPlanner:
         self.names: set[str] = set()
         self.associations: set[str] = set()
         self.plan = DemoPlan()
+        self._countries: list[str] = []  # country of each planned organisation, by index
 
     def reserve(
         self, *, org_slugs: set[str], partnership_slugs: set[str], news_slugs: set[str],
@@ -1053,6 +1054,8 @@ class DemoPlanner:
             i for i, p in enumerate(orgs)
             if p.org.status == ModerationStatus.PUBLISHED and p.org.type == OrganisationType.CLUSTER
         ]  # fmt: skip
+        # Read once: a CountryField's descriptor is slow, and partners are looked up per item.
+        self._countries = [str(p.org.country) for p in orgs]
         used: dict[int, set[str]] = {}
         written = 0
         staff_told: set[str] = set()
@@ -1145,10 +1148,12 @@ class DemoPlanner:
             "n": org.members_total // 50 * 50 if org.members_total >= 100 else "",
         }
         orgs = self.plan.organisations
+        home, mine = str(org.country), set(plan.ecosystems)
         abroad = [
-            i for i in partner_pool
-            if orgs[i].org.country != org.country and set(orgs[i].ecosystems) & set(plan.ecosystems)
-        ]  # fmt: skip
+            i
+            for i in partner_pool
+            if self._countries[i] != home and not mine.isdisjoint(orgs[i].ecosystems)
+        ]
         if abroad:
             partner = orgs[rng.choice(abroad)].org
             values |= {
