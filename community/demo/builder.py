@@ -339,7 +339,9 @@ def member_name(rng: random.Random, ctx: NameContext, surname: str) -> str:
 
 
 def project_name(rng: random.Random, ctx: NameContext, other_city: str | None) -> str:
-    acronym = rng.choice(data.PROJECT_STEMS) + rng.choice(data.PROJECT_SUFFIXES)
+    acronym = rng.choice(data.PROJECT_STEMS.get(ctx.eco, ("CLUSTER", "S3"))) + rng.choice(
+        data.PROJECT_SUFFIXES
+    )
     topic = ctx.topic(rng, "en")
     options = [
         (f"{acronym} – Interregional {topic} Project", 3.0),
@@ -534,7 +536,13 @@ class DemoPlanner:
                 name = third_country_name(rng, ctx)
             if attempt > 6:
                 name = f"{name} {ctx.city.name}"
-            if name.lower() not in self.names:
+            # A project's acronym ("AGRIBOOST") names one project only.
+            acronym = (
+                name.split()[0].rstrip(":") if kind == OrganisationType.CLUSTER_PROJECT else ""
+            )
+            if name.lower() not in self.names and acronym.lower() not in self.names:
+                if acronym.isupper():
+                    self.names.add(acronym.lower())
                 break
             # Another topic or place next time: the organisation moves there with its name.
             city = rng.choice(ctx.country.cities)

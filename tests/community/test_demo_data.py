@@ -147,6 +147,20 @@ def test_no_organisation_is_named_after_another_place_of_its_country(demo):
     assert wrong == []
 
 
+def test_project_acronyms_speak_of_the_project_field(demo):
+    projects = [  # "AGRIBOOST: Food Skills Alliance", not "Cross-border ... (CAPL)"
+        project
+        for project in Organisation.objects.filter(type=OrganisationType.CLUSTER_PROJECT)
+        if project.acronym and project.name.startswith(project.acronym)
+    ]
+    assert len(projects) >= 20
+    acronyms = Counter(project.acronym for project in projects)
+    assert acronyms.most_common(1)[0][1] == 1, acronyms.most_common(3)
+    for project in projects:
+        stems = data.PROJECT_STEMS[project.primary_ecosystem_id]
+        assert project.acronym.startswith(stems), (project.name, project.primary_ecosystem_id)
+
+
 # --- news --------------------------------------------------------------------------------
 
 WORD = re.compile(r"[^\W\d_]{5,}")
