@@ -1384,6 +1384,8 @@ def demo_seed(
 
         logos = _add_logos(org_rows, plan)
         say(f"logos {logos}/{logos}")
+        photos = _add_photos(users[2:])  # not the staff and admin accounts
+        say(f"photos {photos}/{photos}")
 
     return DemoResult(
         created=True,
@@ -1420,6 +1422,16 @@ def _add_logos(org_rows: list[Organisation], plan: DemoPlan) -> int:
         org.logo.save(logo.name or "logo.png", logo, save=False)
     Organisation.objects.bulk_update(chosen, ["logo"], batch_size=BATCH_SIZE)
     return len(chosen)
+
+
+def _add_photos(users: list[User]) -> int:
+    """Profile photos for the demo people: their initials, like an upload (image_clean)."""
+    for user in users:
+        monogram = "".join(ascii_fold(part[:1]).upper() for part in user.full_name.split()[:2])
+        photo = logo_file(user.email, monogram)
+        user.photo.save(photo.name or "photo.png", photo, save=False)
+    User.objects.bulk_update(users, ["photo"], batch_size=BATCH_SIZE)
+    return len(users)
 
 
 def _login_label(person: PersonPlan, plan: DemoPlan) -> str:
