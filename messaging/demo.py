@@ -21,7 +21,7 @@ from community.models import ModerationStatus, Organisation, OrganisationMembers
 from community.signals import demo_seeded
 from messaging.services.inbox import conversation_mark_read
 from messaging.services.listings import listing_create, listing_express_interest, listing_follow
-from messaging.services.messages import message_send
+from messaging.services.messages import message_report, message_send
 
 # Who talks with whom: (the interested person, the listing owner's admin, the language, the
 # messages as (writer, text), and whether the owner has read the last one). Every featured
@@ -108,6 +108,16 @@ CONVERSATIONS: list[tuple[str, str, str, list[tuple[str, str]], bool]] = [
         True,
     ),
 ]  # fmt: skip
+
+# One unsolicited advertisement, reported by the person it reached, so the staff's queue of
+# reported content has something in it: (sender, recipient, message, reason).
+REPORTED = (
+    "mehmet.yilmaz",
+    "giulia.rossi",
+    "Dear partner, we produce LED panels at factory prices. Order now on our website and get "
+    "a 30 % discount!",
+    "Advertising that has nothing to do with our listing.",
+)
 
 # People who follow a featured login's listings, so "followers" and interest show.
 FOLLOWERS = ("tom.jansen", "sara.lindqvist", "joao.silva", "aoife.murphy", "yuki.tanaka")
@@ -199,7 +209,30 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
                 follower = people.get(follower_name)
                 if follower is not None:
                     listing_follow(listing=listing, user=follower)
-    progress(f"ClusterXchange: {len(listings)} listings, {conversations} conversations")
+        reports = _report_advertisement(people, listings)
+    progress(
+        f"ClusterXchange: {len(listings)} listings, {conversations} conversations, "
+        f"{reports} reported message"
+    )
+
+
+def _report_advertisement(people: dict[str, User], listings: list[Any]) -> int:
+    sender_name, owner_name, text, reason = REPORTED
+    sender, owner = people.get(sender_name), people.get(owner_name)
+    theirs = [
+        listing
+        for listing in listings
+        if owner is not None and listing.organisation.memberships.filter(user=owner).exists()
+    ]
+    if sender is None or owner is None or not theirs:
+        return 0
+    conversation, _created = listing_express_interest(
+        user=sender, listing=theirs[-1], message=text, client_id=f"demo-{sender_name}"
+    )
+    message = conversation.messages.filter(sender=sender).latest("pk")
+    conversation_mark_read(user=owner, conversation=conversation, message_id=message.pk)
+    message_report(reporter=owner, message=message, reason=reason)
+    return 1
 
 
 def on_demo_seeded(

@@ -339,7 +339,9 @@ def member_name(rng: random.Random, ctx: NameContext, surname: str) -> str:
 
 
 def project_name(rng: random.Random, ctx: NameContext, other_city: str | None) -> str:
-    acronym = rng.choice(data.PROJECT_STEMS) + rng.choice(data.PROJECT_SUFFIXES)
+    acronym = rng.choice(data.PROJECT_STEMS.get(ctx.eco, ("CLUSTER", "S3"))) + rng.choice(
+        data.PROJECT_SUFFIXES
+    )
     topic = ctx.topic(rng, "en")
     options = [
         (f"{acronym} – Interregional {topic} Project", 3.0),
@@ -421,6 +423,7 @@ class DemoPlanner:
         self.names: set[str] = set()
         self.associations: set[str] = set()
         self.plan = DemoPlan()
+        self._countries: list[str] = []  # country of each planned organisation, by index
 
     def reserve(
         self, *, org_slugs: set[str], partnership_slugs: set[str], news_slugs: set[str],
@@ -533,7 +536,13 @@ class DemoPlanner:
                 name = third_country_name(rng, ctx)
             if attempt > 6:
                 name = f"{name} {ctx.city.name}"
-            if name.lower() not in self.names:
+            # A project's acronym ("AGRIBOOST") names one project only.
+            acronym = (
+                name.split()[0].rstrip(":") if kind == OrganisationType.CLUSTER_PROJECT else ""
+            )
+            if name.lower() not in self.names and acronym.lower() not in self.names:
+                if acronym.isupper():
+                    self.names.add(acronym.lower())
                 break
             # Another topic or place next time: the organisation moves there with its name.
             city = rng.choice(ctx.country.cities)
@@ -1053,6 +1062,8 @@ class DemoPlanner:
             i for i, p in enumerate(orgs)
             if p.org.status == ModerationStatus.PUBLISHED and p.org.type == OrganisationType.CLUSTER
         ]  # fmt: skip
+        # Read once: a CountryField's descriptor is slow, and partners are looked up per item.
+        self._countries = [str(p.org.country) for p in orgs]
         used: dict[int, set[str]] = {}
         written = 0
         staff_told: set[str] = set()
@@ -1145,10 +1156,12 @@ class DemoPlanner:
             "n": org.members_total // 50 * 50 if org.members_total >= 100 else "",
         }
         orgs = self.plan.organisations
+        home, mine = str(org.country), set(plan.ecosystems)
         abroad = [
-            i for i in partner_pool
-            if orgs[i].org.country != org.country and set(orgs[i].ecosystems) & set(plan.ecosystems)
-        ]  # fmt: skip
+            i
+            for i in partner_pool
+            if self._countries[i] != home and not mine.isdisjoint(orgs[i].ecosystems)
+        ]
         if abroad:
             partner = orgs[rng.choice(abroad)].org
             values |= {
@@ -1371,6 +1384,8 @@ def demo_seed(
 
         logos = _add_logos(org_rows, plan)
         say(f"logos {logos}/{logos}")
+        photos = _add_photos(users[2:])  # not the staff and admin accounts
+        say(f"photos {photos}/{photos}")
 
     return DemoResult(
         created=True,
@@ -1407,6 +1422,16 @@ def _add_logos(org_rows: list[Organisation], plan: DemoPlan) -> int:
         org.logo.save(logo.name or "logo.png", logo, save=False)
     Organisation.objects.bulk_update(chosen, ["logo"], batch_size=BATCH_SIZE)
     return len(chosen)
+
+
+def _add_photos(users: list[User]) -> int:
+    """Profile photos for the demo people: their initials, like an upload (image_clean)."""
+    for user in users:
+        monogram = "".join(ascii_fold(part[:1]).upper() for part in user.full_name.split()[:2])
+        photo = logo_file(user.email, monogram)
+        user.photo.save(photo.name or "photo.png", photo, save=False)
+    User.objects.bulk_update(users, ["photo"], batch_size=BATCH_SIZE)
+    return len(users)
 
 
 def _login_label(person: PersonPlan, plan: DemoPlan) -> str:

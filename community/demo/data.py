@@ -1879,10 +1879,23 @@ SERVICES: tuple[str, ...] = (
     "study visits for cluster managers",
 )
 
-PROJECT_STEMS: tuple[str, ...] = (
-    "GREEN", "BLUE", "SMART", "DIGI", "CIRCO", "AGRI", "MED", "AERO", "TEX", "TOUR", "HYDRO",
-    "BIO", "NANO", "ROBO", "SOLAR", "WIND", "CRAFT", "FOOD", "MOBI", "DATA", "CLUSTER", "S3",
-)  # fmt: skip
+# A project's acronym starts with a stem of its own field ("AGRIBRIDGE" is about food).
+PROJECT_STEMS: dict[str, tuple[str, ...]] = {
+    "aerospace-defence": ("AERO", "SPACE", "DRONE"),
+    "agri-food": ("AGRI", "FOOD", "BIO"),
+    "construction": ("BUILD", "TIMBER", "GREEN"),
+    "cultural-creative": ("CREA", "CRAFT", "MEDIA"),
+    "digital": ("DIGI", "DATA", "SMART"),
+    "electronics": ("NANO", "CHIP", "PHOTON"),
+    "energy-intensive": ("CIRCO", "MAT", "GREEN"),
+    "energy-renewables": ("SOLAR", "WIND", "HYDRO"),
+    "health": ("MED", "BIO", "HEALTH"),
+    "mobility-transport-automotive": ("MOBI", "BATT", "BLUE"),
+    "proximity-social-economy": ("SOCIAL", "CIRCO", "CLUSTER"),
+    "retail": ("RETAIL", "SMART", "SHOP"),
+    "textiles": ("TEX", "CIRCO", "FASHION"),
+    "tourism": ("TOUR", "BLUE", "CULT"),
+}
 PROJECT_SUFFIXES: tuple[str, ...] = (
     "LINK", "BRIDGE", "STEP", "HUB", "NET", "4EU", "UP", "BOOST", "SCALE", "GATE", "PATH",
     "WAVE", "SHIFT", "FORWARD",

@@ -44,7 +44,7 @@ from community.models import (
     PartnershipMembership,
     User,
 )
-from messaging.models import Listing, ListingFollow
+from messaging.models import Listing, ListingFollow, MessageReport
 from messaging.selectors.conversations import total_unread_for
 from notifications.models import Notification
 
@@ -147,6 +147,20 @@ def test_no_organisation_is_named_after_another_place_of_its_country(demo):
     assert wrong == []
 
 
+def test_project_acronyms_speak_of_the_project_field(demo):
+    projects = [  # "AGRIBOOST: Food Skills Alliance", not "Cross-border ... (CAPL)"
+        project
+        for project in Organisation.objects.filter(type=OrganisationType.CLUSTER_PROJECT)
+        if project.acronym and project.name.startswith(project.acronym)
+    ]
+    assert len(projects) >= 20
+    acronyms = Counter(project.acronym for project in projects)
+    assert acronyms.most_common(1)[0][1] == 1, acronyms.most_common(3)
+    for project in projects:
+        stems = data.PROJECT_STEMS[project.primary_ecosystem_id]
+        assert project.acronym.startswith(stems), (project.name, project.primary_ecosystem_id)
+
+
 # --- news --------------------------------------------------------------------------------
 
 WORD = re.compile(r"[^\W\d_]{5,}")
@@ -224,6 +238,9 @@ def test_the_organisations_people_see_first_have_distinct_logos(demo):
             assert image.size == (256, 256)
         contents.add(path.read_bytes())
     assert len(contents) == len({o.pk for o in [*first, *featured]})
+    anna = User.objects.get(email="anna.schmidt@clusterhub.example")
+    with Image.open(demo.media / anna.photo.name) as photo:
+        assert photo.size == (256, 256)
 
 
 # --- every feature alive -----------------------------------------------------------------
@@ -246,6 +263,12 @@ def test_listings_in_five_languages_with_followers(demo):
         stems = [t[2].split("{")[0] for t in templates if t[2].split("{")[0]]
         assert any(title.startswith(tuple(stems)) for title in titles), lang
     assert ListingFollow.objects.values("listing").distinct().count() >= 5
+
+
+def test_staff_find_a_reported_message_in_their_queue(demo):
+    report = MessageReport.objects.select_related("message", "reporter").get()
+    assert report.reporter.email == "giulia.rossi@clusterhub.example"
+    assert "LED panels" in report.message.body
 
 
 def test_partnerships_have_members_from_several_countries(demo):

@@ -22,7 +22,7 @@ from community.signals import demo_seeded
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: about 1,500 organisations across Europe and third countries, demo "
+        "Load demo data: 1,650 organisations across Europe and third countries, demo "
         "users in every role, partnerships and news. Deterministic for a given --seed and "
         "--base-date; does nothing when the demo data is already there."
     )
