@@ -836,5 +836,7 @@ function init(root) {
     list.lastElementChild.scrollIntoView({ block: "end" });
   }
   if (replyTo) replyBox.hidden = false;
+  // "Message this organisation" and "Contact" land here when the conversation exists.
+  if (window.location.hash === "#composer") textarea.focus();
   renderReceipts();
 }
