@@ -41,7 +41,7 @@ from messaging.services.contact import organisation_message_send
 
 
 def _composer(conversation: Any) -> HttpResponse:
-    return redirect(f"{conversation.get_absolute_url()}#composer")
+    return redirect(f"{conversation.get_absolute_url()}#write")
 
 
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
