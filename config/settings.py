@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "notifications.context.bell",
+                "messaging.context.inbox_badge",
             ],
         },
     },

@@ -9,7 +9,7 @@ returns the `ack` result. Django's ValidationError becomes an `invalid` error fr
 | `message.send` | conversation, body, reply_to?, attachments? | message_id, created, message |
 | `message.edit` | message, body | message_id, edited_at |
 | `message.delete` | message | message_id, deleted_at |
-| `conversation.read` | conversation, message_id | conversation, message_id, unread, total_unread |
+| `conversation.read` | conversation, message_id | conversation, message_id, unread counts |
 | `presence.heartbeat` | — | online, ttl |
 | `presence.query` | user_ids (<= 100) | {"<user id>": online, …} |
 
@@ -107,6 +107,7 @@ def conversation_read_action(
         "message_id": participant.last_read_message_id,
         "unread": participant.unread,
         "total_unread": participant.total_unread,
+        "unread_conversations": participant.unread_conversations,
     }
 
 

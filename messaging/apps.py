@@ -13,6 +13,15 @@ class MessagingConfig(AppConfig):
         # `conversation:<id>`: active participants only; "typing" is relayed, never logged.
         register_topic("conversation", gate=conversation_can_subscribe, signals={"typing"})
         register_actions()
+        # "Message this organisation" and the open listings on every organisation profile.
+        from community.profile_sections import register_profile_section
+        from messaging.views.profile import (
+            organisation_listings_section,
+            organisation_message_section,
+        )
+
+        register_profile_section("actions", organisation_message_section)
+        register_profile_section("main", organisation_listings_section)
         # The offers-and-demands section of the email digest.
         import messaging.digest  # noqa: F401
 

@@ -150,6 +150,7 @@ class InboxPayload(TypedDict):
     conversation: int
     unread: int  # this conversation's unread messages for the recipient
     total_unread: int  # over all active conversations that are not muted
+    unread_conversations: int  # those of them with an unread message (the header's badge)
     preview: str  # plain text of the last message, <= PREVIEW_LENGTH characters
     message_id: int | None  # the last message's id
     sender: UserRef | None  # the last message's sender

@@ -1,9 +1,10 @@
 """ClusterXchange pages, mounted at /xchange/ by config/urls.py, gathered from one module per
 domain."""
 
-from messaging.views import conversations, listings
+from messaging.views import contact, conversations, listings
 
 urlpatterns = [
     *listings.urlpatterns,
     *conversations.urlpatterns,
+    *contact.urlpatterns,
 ]

@@ -72,6 +72,18 @@ def partnership_members_for(user: Any, partnership: Partnership) -> QuerySet[Par
     return queryset
 
 
+def partnership_list_for_organisation(organisation: Organisation) -> QuerySet[Partnership]:
+    """The partnerships `organisation` coordinates or belongs to, by name (public, like
+    the partnerships themselves)."""
+    return (
+        Partnership.objects.filter(
+            Q(memberships__organisation=organisation) | Q(coordinator=organisation)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
 def _user_organisation_ids(user: Any) -> QuerySet[OrganisationMembership, Any]:
     return OrganisationMembership.objects.filter(user=user).values("organisation_id")
 

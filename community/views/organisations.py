@@ -17,8 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from community.forms.organisations import InvitationForm, OrganisationForm, RoleForm
 from community.models import Organisation, OrganisationRole, TagKind
+from community.profile_sections import render_profile_sections
 from community.richtext import sanitize_html
 from community.selectors import organisations as selectors
+from community.selectors.partnerships import partnership_list_for_organisation
 from community.services import organisations as services
 
 LOGIN_URL = "/account/login/"
@@ -144,6 +146,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             for name in services.MEMBER_COUNT_FIELDS
         ],
         "can_submit": can_admin and organisation.status in ("draft", "rejected"),
+        "partnerships": partnership_list_for_organisation(organisation),
+        # Other apps' sections: ClusterXchange's "Message this organisation" and listings.
+        "sections": render_profile_sections(request, organisation),
     }
     return render(request, "community/organisations/detail.html", context)
 

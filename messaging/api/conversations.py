@@ -51,6 +51,7 @@ from community.selectors.accounts import PERSON_NOT_FOUND
 from community.serializers.fields import ObjectIdField
 from messaging.models import Conversation, Listing, Message
 from messaging.selectors import conversations as selectors
+from messaging.selectors.contact import organisation_search
 from messaging.serializers.conversations import (
     AttachmentUploadSerializer,
     BlockCreateSerializer,
@@ -63,6 +64,7 @@ from messaging.serializers.conversations import (
     MessageReportResultSerializer,
     MessageReportSerializer,
     MessageSendSerializer,
+    OrganisationMatchSerializer,
     ParticipantsAddSerializer,
     PeopleSearchResultSerializer,
     PeopleSearchSerializer,
@@ -288,6 +290,7 @@ class ConversationViewSet(viewsets.GenericViewSet[Conversation]):
                 "message_id": participant.last_read_message_id,
                 "unread": participant.unread,
                 "total_unread": participant.total_unread,
+                "unread_conversations": participant.unread_conversations,
             }
         )
 
@@ -512,12 +515,16 @@ class UnreadView(APIView):
 
     @extend_schema(responses=UnreadSerializer)
     def get(self, request: Request) -> Response:
-        """Your unread total (the badge) and your inbox topic's sequence number."""
-        topic = user_topic(int(request.user.pk or 0))
+        """Your unread total, how many conversations have unread messages (the header's
+        badge) and your inbox topic's sequence number."""
+        me = int(request.user.pk or 0)
+        topic = user_topic(me)
         seq = selectors.topic_seq(topic)
+        total, conversations = selectors.unread_totals_by_user([me])[me]
         return Response(
             {
-                "total_unread": selectors.total_unread_for(request.user),
+                "total_unread": total,
+                "unread_conversations": conversations,
                 "topic": topic,
                 "seq": seq,
             }
@@ -570,20 +577,28 @@ class PeopleView(APIView):
             400: OpenApiResponse(description="`q` shorter than 2 or longer than 100 characters."),
             429: OpenApiResponse(description="More than 60 searches a minute."),
         },
-        summary="Find a person to write to",
+        summary="Find a person or an organisation to write to",
         description="People whose name, or whose organisation's name or acronym, contains "
         "every word of `q`, among those the caller may see: colleagues (a shared "
         "organisation), people the caller shares a conversation with, the admins of "
         "published organisations (their public contacts), everyone for staff. Active "
-        "accounts only, never the caller, never an email address. Start a conversation "
-        "with the ids (POST conversations/).",
+        "accounts only, never the caller, never an email address. Also the published "
+        "organisations whose name or acronym contains every word, each with its contact "
+        "people. Start a conversation with the ids (POST conversations/).",
     )
     def get(self, request: Request) -> Response:
         serializer = PeopleSearchSerializer(data={"q": request.query_params.get("q", "").strip()})
         serializer.is_valid(raise_exception=True)
-        matches, more = selectors.person_search(request.user, serializer.validated_data["q"])
+        q = serializer.validated_data["q"]
+        matches, more = selectors.person_search(request.user, q)
+        organisations, organisations_more = organisation_search(request.user, q)
         return Response(
-            {"results": PersonSerializer(matches, many=True).data, "more": more}  # type: ignore[arg-type]
+            {
+                "results": PersonSerializer(matches, many=True).data,  # type: ignore[arg-type]
+                "more": more,
+                "organisations": OrganisationMatchSerializer(organisations, many=True).data,
+                "organisations_more": organisations_more,
+            }
         )
 
 

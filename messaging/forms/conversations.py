@@ -15,6 +15,7 @@ from community.models import object_id
 from community.selectors.accounts import PERSON_NOT_FOUND
 from messaging.models import Conversation
 from messaging.selectors import conversations as selectors
+from messaging.selectors.contact import organisation_contacts_get_for
 from messaging.services.conversations import MAX_TITLE_LENGTH
 from messaging.services.messages import (
     MAX_ATTACHMENTS_PER_MESSAGE,
@@ -109,8 +110,11 @@ class PeopleField(forms.Field):
 
 class PeopleFormMixin(forms.Form):
     """A `people` field resolved for `viewer`: a person they may not see is refused exactly
-    like an id that does not exist."""
+    like an id that does not exist. Organisations ticked in the picker's results (without
+    JavaScript; with it, the script ticks their people) add their contact people."""
 
+    # Cleaned first: clean_people adds the organisations' contact people.
+    organisations = PeopleField(label=_("Organisations"), required=False)
     people = PeopleField(label=_("People"), required=False)
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
@@ -119,12 +123,20 @@ class PeopleFormMixin(forms.Form):
 
     def clean_people(self) -> list[Any]:
         ids = self.cleaned_data["people"]
-        if not ids:
-            raise ValidationError(_("Choose at least one person."))
         try:
-            return selectors.people_get_for(self.viewer, ids)
+            people = selectors.people_get_for(self.viewer, ids) if ids else []
         except Http404:
             raise ValidationError(PERSON_NOT_FOUND) from None
+        chosen = {p.pk for p in people}
+        organisation_ids = self.cleaned_data.get("organisations") or []
+        people += [
+            p
+            for p in organisation_contacts_get_for(self.viewer, organisation_ids)
+            if p.pk not in chosen
+        ]
+        if not people:
+            raise ValidationError(_("Choose at least one person."))
+        return people
 
 
 class ConversationStartForm(ErrorsDescribedMixin, PeopleFormMixin):

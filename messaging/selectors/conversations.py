@@ -8,7 +8,8 @@ Staff see reported messages through the admin's report queue, nothing more.
 Unread count (used everywhere: inbox lines, the badge, `inbox.updated`): the text messages
 of a conversation after the person's read position that are not deleted, not their own and
 not from someone they blocked. `total_unread` adds these up over the person's active
-conversations that are not muted.
+conversations that are not muted; `unread_conversations` counts those conversations that have
+at least one unread message (the header's "Messages" badge).
 
 People: whose name someone may see is community's rule (community.selectors.accounts),
 widened here by one relation only messaging knows: the people one shares a conversation with
@@ -203,12 +204,18 @@ def _with_unread(participants: QuerySet[Participant]) -> QuerySet[Participant]:
 
 def total_unread_by_user(user_ids: list[int]) -> dict[int, int]:
     """`total_unread` of several people in one query."""
-    totals = dict.fromkeys(user_ids, 0)
+    return {uid: total for uid, (total, _c) in unread_totals_by_user(user_ids).items()}
+
+
+def unread_totals_by_user(user_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(`total_unread`, `unread_conversations`) of several people in one query."""
+    totals = dict.fromkeys(user_ids, (0, 0))
     rows = _with_unread(
         Participant.objects.filter(user_id__in=user_ids, left_at__isnull=True, muted=False)
     ).values_list("user_id", "unread")  # type: ignore[misc]
     for user_id, unread in rows:
-        totals[user_id] += unread
+        total, conversations = totals[user_id]
+        totals[user_id] = (total + unread, conversations + (1 if unread else 0))
     return totals
 
 
@@ -223,6 +230,7 @@ class InboxState:
     archived: bool
     unread: int
     total_unread: int
+    unread_conversations: int = 0
 
 
 def _inbox_sql() -> str:
@@ -267,10 +275,13 @@ def inbox_states(
         cursor.execute(_inbox_sql().replace("{only}", only_sql), params)
         rows = cursor.fetchall()
     totals: dict[int, int] = {}
+    with_unread: dict[int, int] = {}
     states: dict[int, InboxState] = {}
     for user_id, conversation_id, last_read, muted, archived, unread in rows:
         if not muted:
             totals[user_id] = totals.get(user_id, 0) + unread
+            if unread:
+                with_unread[user_id] = with_unread.get(user_id, 0) + 1
         if conversation_id == conversation.pk:
             states[user_id] = InboxState(
                 user_id=user_id,
@@ -283,6 +294,7 @@ def inbox_states(
             )
     for user_id, state in states.items():
         state.total_unread = totals.get(user_id, 0)
+        state.unread_conversations = with_unread.get(user_id, 0)
     return states
 
 
@@ -291,6 +303,14 @@ def total_unread_for(user: Any) -> int:
     if not _active(user):
         return 0
     return total_unread_by_user([user.pk])[user.pk]
+
+
+def unread_conversation_count_for(user: Any) -> int:
+    """How many of the user's active, not muted conversations have an unread message: the
+    count on the header's "Messages" link."""
+    if not _active(user):
+        return 0
+    return unread_totals_by_user([user.pk])[user.pk][1]
 
 
 def topic_seq(topic: str) -> int:

@@ -374,6 +374,22 @@ def listing_list_followed_by(user: AnyUser) -> QuerySet[Listing]:
     return _with_relations(queryset, user)
 
 
+def listing_own_organisation_ids(user: AnyUser) -> set[int]:
+    """The organisations `user` belongs to (none for a visitor): their listings get no
+    "Contact" link."""
+    if not _is_active(user):
+        return set()
+    return set(
+        OrganisationMembership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    )
+
+
+def listing_list_for_organisation(user: AnyUser, organisation: Organisation) -> QuerySet[Listing]:
+    """The live listings (open, not expired) of `organisation`, newest first: none unless
+    it is published."""
+    return listing_search(ListingSearchParams(), user=user).filter(organisation=organisation)
+
+
 def listing_follower_ids(listing: Listing) -> list[int]:
     return list(
         ListingFollow.objects.filter(listing=listing)

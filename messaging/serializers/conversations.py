@@ -199,6 +199,9 @@ class ReadResultSerializer(serializers.Serializer[Any]):
     message_id = serializers.IntegerField(help_text="Your read position after the call.")
     unread = serializers.IntegerField()
     total_unread = serializers.IntegerField()
+    unread_conversations = serializers.IntegerField(
+        help_text="Your conversations (not muted) with an unread message."
+    )
 
 
 class MessageSendSerializer(serializers.Serializer[Any]):
@@ -272,6 +275,9 @@ class UnreadSerializer(serializers.Serializer[Any]):
     total_unread = serializers.IntegerField(
         help_text="Unread messages over your active conversations that are not muted."
     )
+    unread_conversations = serializers.IntegerField(
+        help_text="How many of those conversations have an unread message (the header badge)."
+    )
     topic = serializers.CharField(help_text="Your inbox topic, `user:<id>`.")
     seq = serializers.IntegerField(help_text="Its sequence number: subscribe with since=seq.")
 
@@ -324,6 +330,43 @@ class PersonSerializer(serializers.Serializer[PersonMatch]):
         }
 
 
+class ContactSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="The user id to start a conversation with.")
+    name = serializers.CharField()
+
+
+class OrganisationMatchSerializer(serializers.Serializer[Any]):
+    """A published organisation and its contact people the caller may write to."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    acronym = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="Its public profile page.")
+    contacts = ContactSerializer(
+        many=True,
+        help_text="Its contact people (the admins), never the caller; choosing the "
+        "organisation means choosing all of them.",
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        organisation, contacts = instance
+        return {
+            "id": organisation.pk,
+            "name": organisation.name,
+            "acronym": organisation.acronym,
+            "url": organisation.get_absolute_url(),
+            "contacts": [{"id": p.pk, "name": p.display_name} for p in contacts],
+        }
+
+
 class PeopleSearchResultSerializer(serializers.Serializer[Any]):
     results = PersonSerializer(many=True, help_text="At most 20, by name.")
     more = serializers.BooleanField(help_text="More people match: type more to narrow.")
+    organisations = OrganisationMatchSerializer(
+        many=True,
+        help_text="At most 10 published organisations whose name or acronym holds every "
+        "word, by name, each with the contact people you may write to.",
+    )
+    organisations_more = serializers.BooleanField(
+        help_text="More organisations match: type more to narrow."
+    )

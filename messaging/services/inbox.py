@@ -60,6 +60,7 @@ def _inbox_payload(state: InboxState, last: Message | None, preview: str) -> eve
         "conversation": state.conversation_id,
         "unread": state.unread,
         "total_unread": state.total_unread,
+        "unread_conversations": state.unread_conversations,
         "preview": preview,
         "message_id": last.pk if last else None,
         "sender": events.user_ref(last.sender) if last else None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from community.models import CONTENT_LANGUAGES, Ecosystem, Organisation, User
 from community.richtext import render_markdown, sanitize_html
 from community.services.accounts import language_for
 from messaging.models import Listing, ListingCategory, ListingFollow, ListingKind, ListingStatus
+from messaging.selectors.contact import listing_conversation_for
 from messaging.selectors.listings import (
     listing_can_delete,
     listing_can_edit,
@@ -369,8 +371,9 @@ def listing_express_interest(
 
     Participants: `user`, the organisation's admins and the author if still a member
     (deduplicated). With one person to answer it is a one-to-one about the listing (so either
-    side can block the other), and an existing one between the two about the listing is
-    reused, `message` added to it; with more it is a group titled as the listing. `message`
+    side can block the other); with more it is a group titled as the listing. One per
+    listing and person: the conversation `user` started about it before, if they are still
+    in it, is reused and `message` added to it (no new notification). `message`
     is the first message. `client_id` makes a retried request answer with the conversation
     of the first time and store nothing (messaging.services.conversations.conversation_open).
 
@@ -382,6 +385,7 @@ def listing_express_interest(
     and a `listing.interest` notification to the people who will answer.
     """
     from messaging.services.conversations import conversation_open
+    from messaging.services.messages import message_send
 
     refusal = listing_interest_refusal(user, listing)
     if refusal:
@@ -398,6 +402,16 @@ def listing_express_interest(
             % {"organisation": listing.organisation.name}
         )
     with transaction.atomic():
+        existing = listing_conversation_for(user, listing)
+        if existing is not None:
+            # One conversation per listing and person: "Contact" again continues it.
+            message_send(
+                sender=user,
+                conversation=existing,
+                body=message,
+                client_id=client_id or uuid.uuid4().hex,
+            )
+            return existing, False
         conversation, created = conversation_open(
             creator=user,
             participants=participants,

@@ -48,6 +48,7 @@ from messaging.forms.conversations import (
 )
 from messaging.models import Conversation, Message, MessageKind, Participant
 from messaging.selectors import conversations as selectors
+from messaging.selectors.contact import organisation_contacts_get_for, organisation_search
 from messaging.services import attachments as attachment_services
 from messaging.services import blocks as block_services
 from messaging.services import conversations as conversation_services
@@ -56,6 +57,7 @@ from messaging.services import messages as message_services
 from realtime.topics import user_topic
 
 INBOX_PAGE_SIZE = 50
+MAX_PICKED = 50  # organisations read from one posted picker
 HISTORY_PAGE_SIZE = 50
 
 
@@ -101,6 +103,7 @@ class PeoplePicker:
     q: str = ""
     chosen: list[Any] = field(default_factory=list)
     results: list[PersonMatch] = field(default_factory=list)
+    organisations: list[Any] = field(default_factory=list)  # [(organisation, their names)]
     searched: bool = False
     more: bool = False
     hint: str = ""
@@ -120,6 +123,14 @@ def _picker(request: HttpRequest, *, exclude: list[int] | None = None) -> People
     ids = [pk for value in data.getlist("people") if (pk := object_id(value)) is not None]
     by_id = {p.pk: p for p in selectors.person_list_visible_to(user).filter(pk__in=ids)}
     picker.chosen = [by_id[pk] for pk in dict.fromkeys(ids) if pk in by_id]
+    # Organisations ticked in the last results: their contact people are chosen now.
+    organisation_ids = [
+        pk for value in data.getlist("organisations") if (pk := object_id(value)) is not None
+    ]
+    for person in organisation_contacts_get_for(user, organisation_ids[:MAX_PICKED]):
+        if person.pk not in by_id and person.pk not in exclude:
+            by_id[person.pk] = person
+            picker.chosen.append(person)
     if "search" not in data:
         return picker
     picker.searched = True
@@ -138,6 +149,13 @@ def _picker(request: HttpRequest, *, exclude: list[int] | None = None) -> People
         matches, picker.more = selectors.person_search(user, picker.q)
         skip = set(by_id) | set(exclude)
         picker.results = [m for m in matches if m.person.pk not in skip]
+        organisations, more = organisation_search(user, picker.q)
+        picker.more = picker.more or more
+        picker.organisations = [
+            (organisation, ", ".join(p.display_name for p in contacts if p.pk not in skip))
+            for organisation, contacts in organisations
+            if any(p.pk not in skip for p in contacts)
+        ]
     return picker
 
 
@@ -153,6 +171,9 @@ def _picker_strings() -> dict[str, str]:
         "failed": _("The search did not work. Try again."),
         "throttled": _("Too many searches. Wait a moment, then try again."),
         "added": _("%(name)s added."),
+        # An organisation in the list of people found: who choosing it adds.
+        "organisation": _("Organisation · %(people)s"),
+        "addedOrganisation": _("%(name)s: %(people)s added."),
         "removed": _("%(name)s removed."),
     }
 

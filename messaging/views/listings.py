@@ -33,6 +33,7 @@ from messaging.selectors.listings import (
     listing_is_live,
     listing_list_followed_by,
     listing_list_for_my_organisations,
+    listing_own_organisation_ids,
     listing_search,
     listing_search_params,
 )
@@ -88,6 +89,7 @@ def listing_browse(request: HttpRequest) -> HttpResponse:
             "filters_active": active,
             "filter_query": query.urlencode(),
             "can_post": listing_can_post(request.user),
+            "own_ids": listing_own_organisation_ids(request.user),
         },
         status=200 if filters_valid else 400,
     )

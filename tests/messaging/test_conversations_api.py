@@ -160,6 +160,7 @@ def test_mark_read_never_moves_backwards(anna, marc):
         "message_id": second.pk,
         "unread": 0,
         "total_unread": 0,
+        "unread_conversations": 0,
     }
     assert client.post(url, {"message_id": first.pk}).json()["message_id"] == second.pk
     receipts = Event.objects.filter(topic=conversation.topic, type="receipt.updated")

@@ -59,6 +59,7 @@ def test_send_broadcasts_message_and_inbox_after_commit(
         "conversation": conversation.pk,
         "unread": 1,
         "total_unread": 1,
+        "unread_conversations": 1,
         "preview": "hi",
         "message_id": message.pk,
         "sender": {"id": anna.pk, "name": anna.display_name},
@@ -303,6 +304,7 @@ async def test_read_receipts_are_live():
         "message_id": message.pk,
         "unread": 0,
         "total_unread": 0,
+        "unread_conversations": 0,
     }
     receipt = await next_event(anna_ws, "receipt.updated")
     assert receipt["data"] == {

@@ -836,5 +836,9 @@ function init(root) {
     list.lastElementChild.scrollIntoView({ block: "end" });
   }
   if (replyTo) replyBox.hidden = false;
+  // "Message this organisation" and "Contact" land here when the conversation exists: with
+  // #write the message box is ready to type in. No element has that id: with #composer,
+  // Chromium's scrolling to the fragment left the focus on the body.
+  if (window.location.hash === "#write") textarea.focus();
   renderReceipts();
 }

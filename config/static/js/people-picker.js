@@ -7,7 +7,8 @@
 // GET /api/v1/xchange/people/?q= and lists the answer in a listbox; Up/Down move, Enter or a
 // tap chooses, Escape closes (or clears). A chosen person becomes a ticked checkbox named
 // "people" (their user id), exactly what the form posts without JavaScript; unticking
-// removes them.
+// removes them. The answer also lists published organisations: choosing one chooses its
+// contact people.
 
 const DEBOUNCE_MS = 200;
 const MIN_LENGTH = 2;
@@ -43,7 +44,7 @@ function init(root) {
   input.setAttribute("aria-expanded", "false");
   input.setAttribute("aria-controls", listId);
 
-  let options = []; // [{ person, node }]
+  let options = []; // [{ person, node }] or [{ organisation, node }]
   let active = -1;
   let timer = 0;
   let request = null;
@@ -75,27 +76,43 @@ function init(root) {
     options[index].node.scrollIntoView({ block: "nearest" });
   }
 
-  function show(people, note) {
+  const option = (id, title, detail) => {
+    const node = document.createElement("li");
+    node.id = id;
+    node.className = "picker-option";
+    node.setAttribute("role", "option");
+    node.setAttribute("aria-selected", "false");
+    const name = document.createElement("span");
+    name.className = "picker-name";
+    name.textContent = title;
+    node.append(name);
+    if (detail) {
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = detail;
+      node.append(meta);
+    }
+    return node;
+  };
+
+  function show(people, organisations, note) {
     const taken = chosenIds();
     const shown = people.filter((p) => !taken.has(p.id) && !exclude.has(p.id));
-    options = shown.map((person) => {
-      const node = document.createElement("li");
-      node.id = `${listId}-${person.id}`;
-      node.className = "picker-option";
-      node.setAttribute("role", "option");
-      node.setAttribute("aria-selected", "false");
-      const name = document.createElement("span");
-      name.className = "picker-name";
-      name.textContent = person.name;
-      node.append(name);
-      if (person.organisation) {
-        const organisation = document.createElement("span");
-        organisation.className = "meta";
-        organisation.textContent = person.organisation.name;
-        node.append(organisation);
-      }
-      return { person, node };
-    });
+    const orgs = organisations
+      .map((o) => ({ ...o, contacts: o.contacts.filter((p) => !exclude.has(p.id)) }))
+      .filter((o) => o.contacts.some((p) => !taken.has(p.id)));
+    options = shown.map((person) => ({
+      person,
+      node: option(`${listId}-${person.id}`, person.name, person.organisation?.name),
+    }));
+    options.push(...orgs.map((organisation) => ({
+      organisation,
+      node: option(
+        `${listId}-o${organisation.id}`,
+        organisation.acronym ? `${organisation.name} (${organisation.acronym})` : organisation.name,
+        fmt(T.organisation, { people: organisation.contacts.map((p) => p.name).join(", ") }),
+      ),
+    })));
     listbox.replaceChildren(...options.map((o) => o.node));
     highlight(-1);
     if (options.length) open();
@@ -127,13 +144,36 @@ function init(root) {
       if (response.status === 429) return say(T.throttled);
       if (!response.ok) return say(T.failed);
       const body = await response.json();
-      show(body.results, body.more ? T.more : "");
+      show(body.results, body.organisations || [], body.more || body.organisations_more ? T.more : "");
     } catch (error) {
       if (error.name !== "AbortError") say(T.failed);
     }
   }
 
-  function choose(person) {
+  function choose(choice) {
+    if (choice.organisation) {
+      const taken = chosenIds();
+      const people = choice.organisation.contacts.filter((p) => !taken.has(p.id));
+      people.forEach((person) => tick(person));
+      finish(fmt(T.addedOrganisation, {
+        name: choice.organisation.name,
+        people: people.map((p) => p.name).join(", "),
+      }));
+      return;
+    }
+    tick(choice.person);
+    finish(fmt(T.added, { name: choice.person.name }));
+  }
+
+  function finish(message) {
+    picked.hidden = false;
+    input.value = "";
+    close();
+    status.textContent = message;
+    input.focus();
+  }
+
+  function tick(person) {
     const id = `person-${person.id}`;
     if (!document.getElementById(id)) {
       const item = document.createElement("li");
@@ -149,11 +189,6 @@ function init(root) {
       item.append(box, " ", label);
       picked.append(item);
     }
-    picked.hidden = false;
-    input.value = "";
-    close();
-    status.textContent = fmt(T.added, { name: person.name });
-    input.focus();
   }
 
   input.addEventListener("input", () => {
@@ -176,7 +211,7 @@ function init(root) {
       case "Enter":
         // Never submits the form from here: Enter chooses, or searches now.
         event.preventDefault();
-        if (!listbox.hidden && active >= 0) choose(options[active].person);
+        if (!listbox.hidden && active >= 0) choose(options[active]);
         else {
           window.clearTimeout(timer);
           search();
@@ -204,8 +239,8 @@ function init(root) {
   listbox.addEventListener("pointerdown", (event) => event.preventDefault());
   listbox.addEventListener("click", (event) => {
     const node = event.target.closest("[role=option]");
-    const option = options.find((o) => o.node === node);
-    if (option) choose(option.person);
+    const chosen = options.find((o) => o.node === node);
+    if (chosen) choose(chosen);
   });
 
   // Unticking a chosen person takes them off the list.
