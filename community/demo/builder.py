@@ -40,7 +40,7 @@ from community.models import (
     User,
 )
 from community.models.taxonomy import ECOSYSTEMS
-from community.richtext import sanitize_html
+from community.richtext import html_to_markdown
 from community.search import organisation_search_text
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented, printed demo password)
@@ -593,7 +593,7 @@ class DemoPlanner:
             + (f" and {techs[1].lower()}" if len(techs) > 1 else "")
             + f". We offer {services[0]}, {services[1]} and {services[2]}."
         )
-        return sanitize_html(f"<p>{first}</p><p>{second}</p>")
+        return html_to_markdown(f"<p>{first}</p><p>{second}</p>")
 
     def _plan_organisation(self, code: str, status: str) -> OrgPlan:
         rng = self.rng
@@ -913,7 +913,7 @@ class DemoPlanner:
                 for j in range(len(members))
             ]
             coord_org = orgs[coordinator].org
-            description = sanitize_html(
+            description = html_to_markdown(
                 f"<p>{name} links {len(members)} cluster organisations from {len(countries)} "
                 f"countries to strengthen European value chains in {theme.lower()}.</p>"
                 f"<p>Coordinated by {coord_org.name}, the partners run joint "
@@ -1017,7 +1017,7 @@ class DemoPlanner:
                 f"{who} shares news on {values['theme']}: what is planned, who can take part "
                 "and how to get involved."
             )[:500]
-            body = sanitize_html(
+            body = html_to_markdown(
                 f"<p>{summary}</p><p>Clusters interested in {values['theme']} can "
                 "<strong>express interest</strong> on their profile page; the organisers will "
                 "contact them within two weeks. Questions go to the contact person of "

@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation, OrganisationRole, TagKind
 from community.services.organisations import (
@@ -112,7 +113,7 @@ class OrganisationForm(forms.ModelForm):
             "label_valid_until",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 8, "maxlength": DESCRIPTION_MAX_LENGTH}),
+            "description": MarkdownTextarea(attrs={"maxlength": DESCRIPTION_MAX_LENGTH}),
             "cooperation_interests": forms.Textarea(
                 attrs={"rows": 4, "maxlength": INTERESTS_MAX_LENGTH}
             ),
@@ -121,9 +122,7 @@ class OrganisationForm(forms.ModelForm):
             "longitude": forms.NumberInput(attrs={"step": "any"}),
         }
         help_texts = {
-            "description": _(
-                "Paragraphs, lists, bold, italics and links are kept; anything else is removed."
-            ),
+            "description": RICH_TEXT_HELP,
             "nuts2": _("A NUTS-2 code such as ES51 (optional)."),
             "support_programme": _(
                 "If the cluster is in a regional or national support programme, name it: "

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import MAX_OBJECT_ID
+from community.richtext import render_markdown
 
 NOTHING = {"type": "string", "maxLength": 0}
 
@@ -30,3 +31,11 @@ class OptionalEmailField(serializers.EmailField):
 @extend_schema_field({"anyOf": [{"type": "string", "format": "uri"}, NOTHING]})
 class OptionalURLField(serializers.URLField):
     """A web address, or "" when none is given."""
+
+
+@extend_schema_field({"type": "string", "readOnly": True})
+class RenderedMarkdownField(serializers.ReadOnlyField):
+    """A markdown field shown as safe HTML (community.richtext.render_markdown)."""
+
+    def to_representation(self, value: Any) -> str:
+        return render_markdown(value or "")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from community.images import image_clean
 from community.models import Ecosystem, ModerationStatus, NewsItem, Organisation, User
-from community.richtext import sanitize_html
+from community.richtext import markdown_clean
 from community.selectors.news import (
     news_postable_organisations,
     user_can_delete_news,
@@ -90,8 +90,8 @@ def news_create(
     Staff news is published at once. Anyone else must belong to the (published) organisation
     they post for and have a verified email; their item starts as a draft, or goes straight
     to review when `submit` is true. Raises PermissionDenied / ValidationError, storing
-    nothing, when a rule or a field fails. The body is sanitised, the image stored as a clean
-    copy under a server-chosen name.
+    nothing, when a rule or a field fails. The body is markdown (community.richtext), the
+    image stored as a clean copy under a server-chosen name.
     """
     if not author.is_staff and not (author.is_active and author.email_verified):
         raise PermissionDenied(_("Verify your email address before posting news."))
@@ -103,7 +103,7 @@ def news_create(
         title=title,
         slug=_unique_slug(title),
         summary=summary,
-        body=sanitize_html(body),
+        body=markdown_clean(body),
         organisation=organisation,
         country=country or "",
         author=author,
@@ -151,7 +151,7 @@ def news_update(
     new_summary = item.summary if summary is UNCHANGED else summary
     item.title, item.summary = _clean_text(title=new_title, summary=new_summary)
     if body is not UNCHANGED:
-        item.body = sanitize_html(body)
+        item.body = markdown_clean(body)
     if organisation is not UNCHANGED:
         _check_organisation(user, organisation)
         item.organisation = organisation

@@ -38,7 +38,7 @@ from community.models import (
     TagKind,
     User,
 )
-from community.richtext import sanitize_html
+from community.richtext import markdown_clean, plain_text
 from community.search import organisation_search_text
 from community.selectors.organisations import (
     Checklist,
@@ -198,7 +198,7 @@ def _apply_profile(*, organisation: Organisation, user: User, data: Mapping[str,
             if value is None and key not in ("latitude", "longitude", "year_founded"):
                 value = "" if key != "label_valid_until" else None
             setattr(organisation, key, value)
-    organisation.description = sanitize_html(organisation.description)
+    organisation.description = markdown_clean(organisation.description)
 
     errors: dict[str, list[str]] = {}
     ecosystems: list[Ecosystem] | None = None
@@ -303,7 +303,7 @@ def organisation_update(
     """Change a profile's fields, ecosystems, tags or logo.
 
     Preconditions: `user` is an admin or editor of the organisation, or staff. The status is
-    not touched: a published profile stays published. The description is sanitised, the logo
+    not touched: a published profile stays published. The description is markdown, the logo
     stored as a clean copy (community.images.image_clean); on ValidationError nothing is
     stored.
     """
@@ -315,7 +315,7 @@ def organisation_update(
 
 
 REQUIRED_FOR_REVIEW = {
-    "description": lambda o: bool(o.description.strip()),
+    "description": lambda o: bool(plain_text(o.description)),
     "city": lambda o: bool(o.city.strip()),
     "primary_ecosystem": lambda o: o.primary_ecosystem_id is not None,
     "contact_email": lambda o: bool(o.contact_email),

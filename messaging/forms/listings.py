@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from community.forms.news import ErrorsDescribedMixin
+from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation
 from messaging.models import ListingCategory, ListingKind
 from messaging.selectors.listings import listing_postable_organisations
@@ -40,11 +42,9 @@ class ListingForm(ErrorsDescribedMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"),
         max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
-            "What you offer or look for, and for whom. Plain text: blank lines separate "
-            "paragraphs, **bold**, *italics*, lines starting with “- ” make lists. Basic HTML "
-            "(<p>, <strong>, <a href>) works too; anything else is removed."
+        widget=MarkdownTextarea(attrs={"rows": 10}),
+        help_text=format_lazy(
+            "{} {}", _("What you offer or look for, and for whom."), RICH_TEXT_HELP
         ),
     )
     ecosystems = forms.ModelMultipleChoiceField(
