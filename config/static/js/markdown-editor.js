@@ -63,8 +63,8 @@ function init(textarea, T, csrf) {
       button("italic", EasyMDE.toggleItalic, "I", T.italic, "md-italic"),
       button("heading", EasyMDE.toggleHeading3, T.heading, T.heading, "md-word"),
       "|",
-      button("unordered-list", EasyMDE.toggleUnorderedList, `• ${T.bullets}`, T.bullets, "md-word"),
-      button("ordered-list", EasyMDE.toggleOrderedList, `1. ${T.numbers}`, T.numbers, "md-word"),
+      button("unordered-list", EasyMDE.toggleUnorderedList, T.bullets, T.bullets, "md-word"),
+      button("ordered-list", EasyMDE.toggleOrderedList, T.numbers, T.numbers, "md-word"),
       button("quote", EasyMDE.toggleBlockquote, T.quote, T.quote, "md-word"),
       button("link", EasyMDE.drawLink, T.link, T.link, "md-word"),
       "|",
@@ -74,7 +74,8 @@ function init(textarea, T, csrf) {
 
   function togglePreview(mde) {
     EasyMDE.togglePreview(mde);
-    const on = mde.isPreviewActive();
+    // EasyMDE marks the button at once (the preview itself only after a transition).
+    const on = previewButton.classList.contains("active");
     previewButton.setAttribute("aria-pressed", String(on));
     toolbar.querySelectorAll("button").forEach((b) => {
       if (b !== previewButton) b.disabled = on;
