@@ -68,6 +68,9 @@ class OrganisationForm(forms.ModelForm):
         empty_label=_("— choose one of the selected ecosystems —"),
         error_messages={"invalid_choice": _("Unknown ecosystem. Choose from the list.")},
     )
+    # The square part of a new logo to keep ("x,y,w,h" fractions), set by js/logo-crop.js;
+    # empty without JavaScript: the whole image is kept.
+    logo_crop = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     sector_tags = forms.CharField(
         label=_("Sectors"),
         required=False,
@@ -216,6 +219,8 @@ class OrganisationForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if logo is False or logo:
             data["logo"] = logo
+        else:
+            data.pop("logo_crop", None)
         return data
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community.images import image_clean
+from community.images import image_clean, parse_crop
 from community.models import (
     Ecosystem,
     ModerationDecision,
@@ -109,7 +109,14 @@ PROFILE_FIELDS = (
 # Awarded by the European Secretariat for Cluster Analysis, so only staff record them.
 STAFF_FIELDS = ("label", "label_valid_until")
 # Keys that are not plain model fields.
-RELATION_KEYS = ("ecosystems", "primary_ecosystem", "sector_tags", "technology_tags", "logo")
+RELATION_KEYS = (
+    "ecosystems",
+    "primary_ecosystem",
+    "sector_tags",
+    "technology_tags",
+    "logo",
+    "logo_crop",
+)
 MEMBER_COUNT_FIELDS = (
     "members_sme",
     "members_large",
@@ -230,7 +237,7 @@ def _apply_profile(*, organisation: Organisation, user: User, data: Mapping[str,
     clean_logo = None
     if isinstance(logo, UploadedFile):
         try:
-            clean_logo = image_clean(logo)
+            clean_logo = image_clean(logo, crop=parse_crop(data.get("logo_crop")))
         except ValidationError as exc:
             errors["logo"] = exc.messages
     try:
@@ -277,7 +284,7 @@ def organisation_create(*, user: User, data: Mapping[str, Any]) -> Organisation:
     Preconditions: `user` has verified their email address (PermissionDenied otherwise).
     `data` holds PROFILE_FIELDS plus optionally ecosystems (slugs or rows), primary_ecosystem,
     sector_tags / technology_tags (lists of names) and logo (an upload, stored as a clean copy
-    by community.images.image_clean).
+    by community.images.image_clean, cut to `logo_crop` "x,y,w,h" fractions when given).
     Raises ValidationError keyed by field. The slug is derived from the name, made unique and
     never one of RESERVED_SLUGS.
     """

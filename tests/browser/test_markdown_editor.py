@@ -165,3 +165,54 @@ def test_editor_pages_pass_axe(
     page.context.close()
     assert outside == []
     audit.assert_clean()
+
+
+LOGO_CODE = """
+import io
+from PIL import Image
+from community.models import Organisation
+organisation = Organisation.objects.get(slug=params["slug"])
+with organisation.logo.open("rb") as stored:
+    image = Image.open(io.BytesIO(stored.read())).convert("RGB")
+centre = image.getpixel((image.width // 2, image.height // 2))
+result = {"size": list(image.size), "centre": list(centre)}
+"""
+
+
+def test_a_new_logo_is_cut_to_the_square_chosen_with_the_keyboard(
+    site_server: LiveServer, browser: Any, cast: dict[str, Any], tmp_path: Any
+) -> None:
+    import io
+
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    image = Image.new("RGB", (400, 200), (200, 0, 0))
+    image.paste((0, 0, 200), (200, 0, 400, 200))  # left red, right blue
+    path = tmp_path / "wide-logo.png"
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    path.write_bytes(buffer.getvalue())
+
+    audit = Audit("desktop")
+    page = audit.page(browser)
+    log_in(page, site_server, cast["anna"]["email"])
+    page.goto(f"{site_server.url}/organisations/{cast['slug']}/edit/")
+    page.get_by_label("Logo", exact=True).set_input_files(str(path))
+    crop = page.get_by_role("group", name="Choose the part of the image shown as the logo")
+    expect(crop.get_by_role("img", name="Preview of the logo as it will be shown")).to_be_visible()
+    horizontal = crop.get_by_role("slider", name="Horizontal position")
+    horizontal.focus()
+    page.keyboard.press("End")  # all the way right: the blue half
+    expect(page.locator("input[name=logo_crop]")).to_have_value(
+        "0.500000,0.000000,0.500000,1.000000"
+    )
+    crop.scroll_into_view_if_needed()
+    shot(page, "logo-crop-desktop")
+    audit.check(page, "logo-crop", full_page=False)
+    page.get_by_role("button", name="Save").last.click()
+    page.wait_for_url(f"{site_server.url}/organisations/{cast['slug']}/")
+    stored = site_server.django(LOGO_CODE, slug=cast["slug"])
+    assert stored == {"size": [200, 200], "centre": [0, 0, 200]}
+    page.context.close()
+    audit.assert_clean()
