@@ -32,6 +32,33 @@ STORED_AS: dict[str, tuple[str, str, dict[str, object]]] = {
 # The only metadata carried over: without it a transparent palette image turns opaque.
 KEPT_INFO = ("transparency",)
 UNREADABLE = (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError)
+# A cropped image (a logo cut to the square it is shown in) is stored at most this wide.
+CROPPED_MAX_SIDE = 512
+# A crop area: left, top, width, height as fractions of the upright image.
+Crop = tuple[float, float, float, float]
+
+
+def parse_crop(value: str | None) -> Crop | None:
+    """The crop area posted with an image ("x,y,w,h", fractions from 0 to 1), or None when
+    none was chosen. Raises ValidationError for anything else."""
+    if not value or not value.strip():
+        return None
+    try:
+        x, y, w, h = (float(part) for part in value.split(","))
+    except ValueError as exc:
+        raise _bad_crop() from exc
+    slack = 1e-6
+    if not all(0 <= v <= 1 + slack for v in (x, y, w, h)) or w <= 0 or h <= 0:
+        raise _bad_crop()
+    if x + w > 1 + slack or y + h > 1 + slack:
+        raise _bad_crop()
+    return (x, y, w, h)
+
+
+def _bad_crop() -> ValidationError:
+    return ValidationError(
+        _("The chosen part of the image is not valid; choose it again."), code="invalid_crop"
+    )
 
 
 def _unreadable() -> ValidationError:
@@ -76,7 +103,9 @@ def validate_image(upload: File) -> None:
         )
 
 
-def image_clean(upload: File, *, field: str | None = None) -> ContentFile[bytes]:
+def image_clean(
+    upload: File, *, field: str | None = None, crop: Crop | None = None
+) -> ContentFile[bytes]:
     """The image in `upload`, re-encoded by Pillow, as a file named `<random hex>.<ext>`.
 
     Validates first (validate_image): raises its ValidationError, keyed by `field` if given.
@@ -85,17 +114,18 @@ def image_clean(upload: File, *, field: str | None = None) -> ContentFile[bytes]
     profiles, text chunks.
     A JPEG's EXIF orientation is applied to the pixels before it is dropped. An animated
     GIF or WebP keeps its first frame. The extension is that of the detected format; the
-    uploaded name plays no part.
+    uploaded name plays no part. With `crop` (parse_crop) only that part of the upright image
+    is kept, at most CROPPED_MAX_SIDE pixels wide and high.
     """
     try:
-        return _reencode(upload)
+        return _reencode(upload, crop)
     except ValidationError as exc:
         if field is None:
             raise
         raise ValidationError({field: exc.messages}) from exc
 
 
-def _reencode(upload: File) -> ContentFile[bytes]:
+def _reencode(upload: File, crop: Crop | None = None) -> ContentFile[bytes]:
     validate_image(upload)
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
@@ -110,8 +140,22 @@ def _reencode(upload: File) -> ContentFile[bytes]:
         raise _unreadable() from exc
     finally:
         upload.seek(position)
+    if crop is not None:
+        clean = _cropped(clean, crop)
     clean.info = kept
     stored_format, extension, options = STORED_AS[image_format]
     buffer = io.BytesIO()
     clean.save(buffer, format=stored_format, **options)
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def _cropped(image: Image.Image, crop: Crop) -> Image.Image:
+    width, height = image.size
+    x, y, w, h = crop
+    left = min(max(round(x * width), 0), width - 1)
+    top = min(max(round(y * height), 0), height - 1)
+    right = min(max(round((x + w) * width), left + 1), width)
+    bottom = min(max(round((y + h) * height), top + 1), height)
+    part = image.crop((left, top, right, bottom))
+    part.thumbnail((CROPPED_MAX_SIDE, CROPPED_MAX_SIDE))
+    return part

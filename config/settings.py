@@ -267,6 +267,7 @@ for prefix, folder in [
     ("vendor/leaflet", _NODE / "leaflet" / "dist"),
     ("vendor/markercluster", _NODE / "leaflet.markercluster" / "dist"),
     ("vendor/topojson-client", _NODE / "topojson-client" / "dist"),
+    ("vendor/easymde", _NODE / "easymde" / "dist"),
 ]:
     if folder.exists():
         STATICFILES_DIRS.append((prefix, folder))

@@ -43,7 +43,7 @@ class Listing(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=ListingKind.choices)
     category = models.CharField(_("category"), max_length=30, choices=ListingCategory.choices)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))  # sanitised HTML
+    description = models.TextField(_("description"))  # markdown subset (community.richtext)
     language = content_language_field()
     ecosystems = models.ManyToManyField(Ecosystem, related_name="listings", blank=True)
     target_countries = CountryField(_("target countries"), multiple=True, blank=True)

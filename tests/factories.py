@@ -56,7 +56,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     city = "Berlin"
     latitude = 52.52
     longitude = 13.40
-    description = "<p>A cluster.</p>"
+    description = "A cluster."
     website = "https://cluster.example.org"
     members_sme = 20
     members_research = 5
@@ -101,7 +101,7 @@ class NewsItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"News {n}")
     slug = factory.Sequence(lambda n: f"news-{n}")
     summary = "Something happened."
-    body = "<p>Details.</p>"
+    body = "Details."
     author = factory.SubFactory(StaffFactory)
     status = ModerationStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
@@ -121,6 +121,6 @@ class ListingFactory(factory.django.DjangoModelFactory):
     kind = "offer"
     category = "expertise"
     title = factory.Sequence(lambda n: f"Listing {n}")
-    description = "<p>What we offer.</p>"
+    description = "What we offer."
     status = "open"
     search_text = factory.LazyAttribute(lambda o: o.title)

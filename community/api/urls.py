@@ -4,7 +4,7 @@
 must win over the organisation detail route.
 """
 
-from community.api import accounts, directory, news, organisations, partnerships
+from community.api import accounts, directory, markdown, news, organisations, partnerships
 
 urlpatterns = [
     *accounts.urlpatterns,
@@ -12,4 +12,5 @@ urlpatterns = [
     *organisations.urlpatterns,
     *news.urlpatterns,
     *partnerships.urlpatterns,
+    *markdown.urlpatterns,
 ]

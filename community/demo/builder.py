@@ -43,7 +43,6 @@ from community.models import (
     User,
 )
 from community.models.taxonomy import ECOSYSTEMS
-from community.richtext import render_markdown
 from community.search import organisation_search_text
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  (documented, printed demo password)
@@ -131,10 +130,10 @@ class DemoResult:
 def rich_text(source: str) -> str:
     """A demo text (written in the markdown subset) in the form the rich-text fields take.
 
-    The one place that knows the stored format: today the fields hold sanitised HTML; when
-    they hold markdown, this returns `source` as it is.
+    The one place that knows the stored format: the fields hold the markdown subset, so this
+    returns `source` as it is.
     """
-    return render_markdown(source)
+    return source
 
 
 _FOLD = str.maketrans(

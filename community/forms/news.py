@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from community.forms.languages import text_language_field
+from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation
 from community.selectors.news import news_postable_organisations
@@ -45,11 +46,8 @@ class NewsForm(ErrorsDescribedMixin, forms.Form):
         label=_("Text"),
         required=False,
         max_length=100_000,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=_(
-            "Paragraphs, headings (h2 to h4), bold, italics, lists, quotes and links are kept "
-            "(HTML tags such as <p>, <strong>, <a href>); anything else is removed."
-        ),
+        widget=MarkdownTextarea(attrs={"rows": 12}),
+        help_text=RICH_TEXT_HELP,
     )
     organisation = forms.ModelChoiceField(
         label=_("On behalf of"),

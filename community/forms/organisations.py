@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from community.forms.languages import text_language_field
+from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation, OrganisationRole, TagKind
 from community.services.accounts import language_for
@@ -71,6 +72,9 @@ class OrganisationForm(forms.ModelForm):
         empty_label=_("— choose one of the selected ecosystems —"),
         error_messages={"invalid_choice": _("Unknown ecosystem. Choose from the list.")},
     )
+    # The square part of a new logo to keep ("x,y,w,h" fractions), set by js/logo-crop.js;
+    # empty without JavaScript: the whole image is kept.
+    logo_crop = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     sector_tags = forms.CharField(
         label=_("Sectors"),
         required=False,
@@ -117,7 +121,7 @@ class OrganisationForm(forms.ModelForm):
             "label_valid_until",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 8, "maxlength": DESCRIPTION_MAX_LENGTH}),
+            "description": MarkdownTextarea(attrs={"maxlength": DESCRIPTION_MAX_LENGTH}),
             "cooperation_interests": forms.Textarea(
                 attrs={"rows": 4, "maxlength": INTERESTS_MAX_LENGTH}
             ),
@@ -126,9 +130,7 @@ class OrganisationForm(forms.ModelForm):
             "longitude": forms.NumberInput(attrs={"step": "any"}),
         }
         help_texts = {
-            "description": _(
-                "Paragraphs, lists, bold, italics and links are kept; anything else is removed."
-            ),
+            "description": RICH_TEXT_HELP,
             "nuts2": _("A NUTS-2 code such as ES51 (optional)."),
             "support_programme": _(
                 "If the cluster is in a regional or national support programme, name it: "
@@ -227,6 +229,8 @@ class OrganisationForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if logo is False or logo:
             data["logo"] = logo
+        else:
+            data.pop("logo_crop", None)
         return data
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community.forms.news import ErrorsDescribedMixin
+from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation, Partnership, PartnershipKind
 from community.selectors.partnerships import partnership_candidate_organisations
 
@@ -27,8 +28,8 @@ class PartnershipForm(ErrorsDescribedMixin, forms.Form):
         label=_("Description"),
         required=False,
         max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Paragraphs, lists and links (HTML) are kept; anything else is removed."),
+        widget=MarkdownTextarea(),
+        help_text=RICH_TEXT_HELP,
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     coordinator = forms.ModelChoiceField(

@@ -16,7 +16,7 @@ class NewsItem(Moderated):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=500)
-    body = models.TextField(_("body"), blank=True)  # sanitised HTML
+    body = models.TextField(_("body"), blank=True)  # markdown subset (community.richtext)
     language = content_language_field()
     image = models.ImageField(_("image"), upload_to="news/%Y/%m/", blank=True)
     ecosystems = models.ManyToManyField(Ecosystem, related_name="news", blank=True)

@@ -45,7 +45,7 @@ class Organisation(Moderated):
         _("type"), max_length=30, choices=OrganisationType.choices, db_index=True
     )
     logo = models.ImageField(_("logo"), upload_to="logos/%Y/%m/", blank=True)
-    # Sanitised HTML (community.richtext.sanitize_html), never raw user input.
+    # The markdown subset as typed; shown through community.richtext.render_markdown.
     description = models.TextField(_("description"), blank=True)
     language = content_language_field()
     website = models.URLField(_("website"), max_length=300, blank=True)

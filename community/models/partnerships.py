@@ -24,7 +24,8 @@ class Partnership(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    description = models.TextField(_("description"), blank=True)  # sanitised HTML
+    # The markdown subset (community.richtext).
+    description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     coordinator = models.ForeignKey(
         Organisation,

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import CONTENT_LANGUAGES, MAX_OBJECT_ID
+from community.richtext import render_markdown
 
 NOTHING = {"type": "string", "maxLength": 0}
 
@@ -37,3 +38,11 @@ class TextLanguageField(serializers.ChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=CONTENT_LANGUAGES, allow_blank=True, **kwargs)
+
+
+@extend_schema_field({"type": "string", "readOnly": True})
+class RenderedMarkdownField(serializers.ReadOnlyField):
+    """A markdown field shown as safe HTML (community.richtext.render_markdown)."""
+
+    def to_representation(self, value: Any) -> str:
+        return render_markdown(value or "")

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from community.images import validate_image
 from community.models import Ecosystem, ModerationStatus, NewsItem, Organisation
-from community.serializers.fields import TextLanguageField
+from community.serializers.fields import RenderedMarkdownField, TextLanguageField
 
 
 class OrganisationRefSerializer(serializers.ModelSerializer[Organisation]):
@@ -57,12 +57,16 @@ class NewsListItemSerializer(serializers.ModelSerializer[NewsItem]):
 
 class NewsDetailSerializer(NewsListItemSerializer):
     author = serializers.SerializerMethodField()
+    body_html = RenderedMarkdownField(
+        source="body", help_text=_("The body (markdown) as safe HTML.")
+    )
     rejection_reason = serializers.SerializerMethodField()
 
     class Meta(NewsListItemSerializer.Meta):
         fields = [
             *NewsListItemSerializer.Meta.fields,
             "body",
+            "body_html",
             "author",
             "submitted_at",
             "reviewed_at",

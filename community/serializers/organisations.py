@@ -21,7 +21,12 @@ from community.models import (
     Tag,
 )
 from community.selectors import organisations as selectors
-from community.serializers.fields import OptionalEmailField, OptionalURLField, TextLanguageField
+from community.serializers.fields import (
+    OptionalEmailField,
+    OptionalURLField,
+    RenderedMarkdownField,
+    TextLanguageField,
+)
 from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
@@ -74,6 +79,9 @@ class OrganisationDetailSerializer(CountryFieldMixin, serializers.ModelSerialize
     my_role = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()
     rejection_reason = serializers.SerializerMethodField()
+    description_html = RenderedMarkdownField(
+        source="description", help_text=_("The description (markdown) as safe HTML.")
+    )
 
     class Meta:
         model = Organisation
@@ -82,6 +90,7 @@ class OrganisationDetailSerializer(CountryFieldMixin, serializers.ModelSerialize
             "url",
             "status",
             *PROFILE_FIELDS,
+            "description_html",
             "members_total",
             *STAFF_FIELDS,
             "label_is_valid",

@@ -15,7 +15,7 @@ from community.models import (
     PartnershipKind,
     PartnershipMembership,
 )
-from community.serializers.fields import OptionalURLField
+from community.serializers.fields import OptionalURLField, RenderedMarkdownField
 from community.serializers.news import OrganisationRefSerializer
 
 
@@ -55,9 +55,17 @@ class PartnershipListItemSerializer(serializers.ModelSerializer[Partnership]):
 
 class PartnershipDetailSerializer(PartnershipListItemSerializer):
     website = OptionalURLField(read_only=True)
+    description_html = RenderedMarkdownField(
+        source="description", help_text=_("The description (markdown) as safe HTML.")
+    )
 
     class Meta(PartnershipListItemSerializer.Meta):
-        fields = [*PartnershipListItemSerializer.Meta.fields, "description", "website"]
+        fields = [
+            *PartnershipListItemSerializer.Meta.fields,
+            "description",
+            "description_html",
+            "website",
+        ]
         read_only_fields = fields
 
 

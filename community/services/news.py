@@ -32,7 +32,7 @@ from community.models import (
     Organisation,
     User,
 )
-from community.richtext import sanitize_html
+from community.richtext import markdown_clean
 from community.selectors.news import (
     news_postable_organisations,
     user_can_delete_news,
@@ -107,9 +107,9 @@ def news_create(
     Staff news is published at once. Anyone else must belong to the (published) organisation
     they post for and have a verified email; their item starts as a draft, or goes straight
     to review when `submit` is true. Raises PermissionDenied / ValidationError, storing
-    nothing, when a rule or a field fails. The body is sanitised, the image stored as a clean
-    copy under a server-chosen name. Without `language` (one of CONTENT_LANGUAGES), the
-    texts are taken to be in the author's language.
+    nothing, when a rule or a field fails. The body is markdown (community.richtext), the
+    image stored as a clean copy under a server-chosen name. Without `language` (one of
+    CONTENT_LANGUAGES), the texts are taken to be in the author's language.
     """
     if not author.is_staff and not (author.is_active and author.email_verified):
         raise PermissionDenied(_("Verify your email address before posting news."))
@@ -121,7 +121,7 @@ def news_create(
         title=title,
         slug=_unique_slug(title),
         summary=summary,
-        body=sanitize_html(body),
+        body=markdown_clean(body),
         organisation=organisation,
         country=country or "",
         author=author,
@@ -172,7 +172,7 @@ def news_update(
     new_summary = item.summary if summary is UNCHANGED else summary
     item.title, item.summary = _clean_text(title=new_title, summary=new_summary)
     if body is not UNCHANGED:
-        item.body = sanitize_html(body)
+        item.body = markdown_clean(body)
     if organisation is not UNCHANGED:
         _check_organisation(user, organisation)
         item.organisation = organisation

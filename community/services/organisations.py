@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community.images import image_clean
+from community.images import image_clean, parse_crop
 from community.models import (
     Ecosystem,
     ModerationDecision,
@@ -38,7 +38,7 @@ from community.models import (
     TagKind,
     User,
 )
-from community.richtext import sanitize_html
+from community.richtext import markdown_clean, plain_text
 from community.search import organisation_search_text
 from community.selectors.organisations import (
     Checklist,
@@ -111,7 +111,14 @@ PROFILE_FIELDS = (
 # Awarded by the European Secretariat for Cluster Analysis, so only staff record them.
 STAFF_FIELDS = ("label", "label_valid_until")
 # Keys that are not plain model fields.
-RELATION_KEYS = ("ecosystems", "primary_ecosystem", "sector_tags", "technology_tags", "logo")
+RELATION_KEYS = (
+    "ecosystems",
+    "primary_ecosystem",
+    "sector_tags",
+    "technology_tags",
+    "logo",
+    "logo_crop",
+)
 MEMBER_COUNT_FIELDS = (
     "members_sme",
     "members_large",
@@ -200,7 +207,7 @@ def _apply_profile(*, organisation: Organisation, user: User, data: Mapping[str,
             if value is None and key not in ("latitude", "longitude", "year_founded"):
                 value = "" if key != "label_valid_until" else None
             setattr(organisation, key, value)
-    organisation.description = sanitize_html(organisation.description)
+    organisation.description = markdown_clean(organisation.description)
 
     errors: dict[str, list[str]] = {}
     ecosystems: list[Ecosystem] | None = None
@@ -232,7 +239,7 @@ def _apply_profile(*, organisation: Organisation, user: User, data: Mapping[str,
     clean_logo = None
     if isinstance(logo, UploadedFile):
         try:
-            clean_logo = image_clean(logo)
+            clean_logo = image_clean(logo, crop=parse_crop(data.get("logo_crop")))
         except ValidationError as exc:
             errors["logo"] = exc.messages
     try:
@@ -279,9 +286,10 @@ def organisation_create(*, user: User, data: Mapping[str, Any]) -> Organisation:
     Preconditions: `user` has verified their email address (PermissionDenied otherwise).
     `data` holds PROFILE_FIELDS plus optionally ecosystems (slugs or rows), primary_ecosystem,
     sector_tags / technology_tags (lists of names) and logo (an upload, stored as a clean copy
-    by community.images.image_clean). Without `language`, the texts are taken to be in the
-    author's language. Raises ValidationError keyed by field. The slug is derived from the
-    name, made unique and never one of RESERVED_SLUGS.
+    by community.images.image_clean, cut to `logo_crop` "x,y,w,h" fractions when given).
+    Without `language`, the texts are taken to be in the author's language. Raises
+    ValidationError keyed by field. The slug is derived from the name, made unique and
+    never one of RESERVED_SLUGS.
     """
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied(_("Log in to register an organisation."))
@@ -307,7 +315,7 @@ def organisation_update(
     """Change a profile's fields, ecosystems, tags or logo.
 
     Preconditions: `user` is an admin or editor of the organisation, or staff. The status is
-    not touched: a published profile stays published. The description is sanitised, the logo
+    not touched: a published profile stays published. The description is markdown, the logo
     stored as a clean copy (community.images.image_clean); on ValidationError nothing is
     stored.
     """
@@ -319,7 +327,7 @@ def organisation_update(
 
 
 REQUIRED_FOR_REVIEW = {
-    "description": lambda o: bool(o.description.strip()),
+    "description": lambda o: bool(plain_text(o.description)),
     "city": lambda o: bool(o.city.strip()),
     "primary_ecosystem": lambda o: o.primary_ecosystem_id is not None,
     "contact_email": lambda o: bool(o.contact_email),

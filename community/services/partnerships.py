@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community.models import Ecosystem, Organisation, Partnership, PartnershipMembership, User
-from community.richtext import sanitize_html
+from community.richtext import markdown_clean
 from community.selectors.partnerships import user_can_manage_partnerships
 
 UNCHANGED: Any = object()
@@ -75,7 +75,7 @@ def partnership_create(
 ) -> Partnership:
     """Create a partnership with its coordinator as the first member (staff only).
 
-    The description is sanitised; the slug comes from the name. Raises
+    The description is markdown; the slug comes from the name. Raises
     ValidationError (nothing stored) when the name is empty or the dates are reversed.
     """
     _require_staff(user)
@@ -85,7 +85,7 @@ def partnership_create(
         name=name.strip(),
         slug=_unique_slug(name),
         acronym=acronym.strip(),
-        description=sanitize_html(description),
+        description=markdown_clean(description),
         website=website,
         coordinator=coordinator,
         start_date=start_date,
@@ -121,7 +121,7 @@ def partnership_update(*, partnership: Partnership, user: User, **changes: Any) 
         raise TypeError(f"Unknown partnership fields: {sorted(unknown)}")
     ecosystems = changes.pop("ecosystems", UNCHANGED)
     if "description" in changes:
-        changes["description"] = sanitize_html(changes["description"])
+        changes["description"] = markdown_clean(changes["description"])
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
     _check_fields(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community.forms.organisations import InvitationForm, OrganisationForm, RoleForm
 from community.models import Organisation, OrganisationRole, TagKind
 from community.profile_sections import render_profile_sections
-from community.richtext import sanitize_html
+from community.richtext import render_markdown
 from community.selectors import organisations as selectors
 from community.selectors.partnerships import partnership_list_for_organisation
 from community.services import organisations as services
@@ -129,7 +129,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if can_edit
         else [],
         # Stored sanitised; sanitised again because rows may also come from the admin or imports.
-        "description_html": mark_safe(sanitize_html(organisation.description)),  # noqa: S308
+        "description_html": mark_safe(render_markdown(organisation.description)),  # noqa: S308
         "role_label": str(OrganisationRole(role).label).lower() if role else "",
         # The primary ecosystem first, then the others in their usual order.
         "ecosystems": sorted(

@@ -7,11 +7,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from community.forms.languages import text_language_field
 from community.forms.news import ErrorsDescribedMixin
+from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation
 from community.services.accounts import language_for
 from messaging.models import ListingCategory, ListingKind
@@ -42,11 +44,9 @@ class ListingForm(ErrorsDescribedMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"),
         max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_(
-            "What you offer or look for, and for whom. Plain text: blank lines separate "
-            "paragraphs, **bold**, *italics*, lines starting with “- ” make lists. Basic HTML "
-            "(<p>, <strong>, <a href>) works too; anything else is removed."
+        widget=MarkdownTextarea(attrs={"rows": 10}),
+        help_text=format_lazy(
+            "{} {}", _("What you offer or look for, and for whom."), RICH_TEXT_HELP
         ),
     )
     ecosystems = forms.ModelMultipleChoiceField(

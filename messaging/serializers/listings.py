@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus, Organisation
-from community.serializers.fields import TextLanguageField
+from community.serializers.fields import RenderedMarkdownField, TextLanguageField
 from messaging.models import Listing, ListingCategory, ListingKind
 from messaging.selectors.listings import (
     listing_can_delete,
@@ -36,7 +36,8 @@ class ListingOrganisationSerializer(serializers.ModelSerializer[Organisation]):
 
 
 class ListingSerializer(serializers.ModelSerializer[Listing]):
-    """A listing as lists and the detail show it. `description` is sanitised HTML."""
+    """A listing as lists and the detail show it. `description` is the markdown subset as
+    typed, `description_html` the same shown as safe HTML."""
 
     organisation = ListingOrganisationSerializer(read_only=True)
     author = serializers.SerializerMethodField()
@@ -50,6 +51,9 @@ class ListingSerializer(serializers.ModelSerializer[Listing]):
     is_following = serializers.SerializerMethodField()
     language = TextLanguageField(read_only=True)
     url = serializers.SerializerMethodField()
+    description_html = RenderedMarkdownField(
+        source="description", help_text=_("The description (markdown) as safe HTML.")
+    )
 
     class Meta:
         model = Listing
@@ -61,6 +65,7 @@ class ListingSerializer(serializers.ModelSerializer[Listing]):
             "category_label",
             "title",
             "description",
+            "description_html",
             "organisation",
             "author",
             "ecosystems",
@@ -152,8 +157,8 @@ class ListingWriteSerializer(serializers.Serializer[Listing]):
     description = serializers.CharField(
         max_length=20_000,
         help_text=_(
-            "Basic HTML (p, strong, em, lists, links, h2-h4) or the markdown subset; "
-            "anything else is removed."
+            "The markdown subset of docs/api.md (bold, italic, lists, links, headings, "
+            "quotes); HTML is shown as text."
         ),
     )
     ecosystems = serializers.SlugRelatedField(

@@ -2,8 +2,8 @@
 
 Every service re-checks the rule it enforces (messaging/selectors/listings.py states them)
 and raises PermissionDenied when it does not hold, and ValidationError (a dict naming the
-field) for bad input, storing nothing. Descriptions are sanitised here, so nothing
-unsanitised reaches the database.
+field) for bad input, storing nothing. Descriptions are stored as typed in the markdown
+subset of community.richtext and rendered (then sanitised) when shown.
 
 Live events: a change to a listing (edit, close, reopen) appends `listing.updated` to the
 `user:<id>` topic of each follower except the person who made it, in the same transaction.
@@ -12,7 +12,6 @@ Live events: a change to a listing (edit, close, reopen) appends `listing.update
 from __future__ import annotations
 
 import datetime
-import re
 import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,7 @@ from django.utils.translation import gettext_noop
 from django_countries import countries
 
 from community.models import CONTENT_LANGUAGES, Ecosystem, Organisation, User
-from community.richtext import render_markdown, sanitize_html
+from community.richtext import plain_text
 from community.services.accounts import language_for
 from messaging.models import Listing, ListingCategory, ListingFollow, ListingKind, ListingStatus
 from messaging.selectors.contact import listing_conversation_for
@@ -48,23 +47,9 @@ if TYPE_CHECKING:
 UNCHANGED: Any = object()
 MAX_DESCRIPTION_LENGTH = 20_000
 MAX_MESSAGE_LENGTH = 5_000
-_HTML_RE = re.compile(r"<[a-zA-Z/!]")
-_TAG_RE = re.compile(r"<[^>]+>")
 
 
 # --- Input -----------------------------------------------------------------------------
-
-
-def description_to_html(text: str) -> str:
-    """Safe HTML for a description typed as basic HTML or as the small markdown subset.
-
-    Text with HTML tags is sanitised as HTML; plain text is rendered as markdown (blank lines
-    make paragraphs, `**bold**`, `- lists`, links), then sanitised.
-    """
-    text = (text or "").strip()
-    if _HTML_RE.search(text):
-        return sanitize_html(text)
-    return render_markdown(text)
 
 
 def _clean_title(title: str) -> str:
@@ -81,10 +66,10 @@ def _clean_description(description: str) -> str:
         raise ValidationError(
             {"description": _("The description is longer than 20,000 characters.")}
         )
-    html = description_to_html(description)
-    if not _TAG_RE.sub("", html).strip():
+    description = (description or "").strip()
+    if not plain_text(description):
         raise ValidationError({"description": _("Describe what you offer or look for.")})
-    return html
+    return description
 
 
 def _clean_language(language: str | None) -> str:
@@ -140,7 +125,7 @@ def listing_search_text(listing: Listing) -> str:
     with translation.override("en"):
         parts = [
             listing.title,
-            _TAG_RE.sub(" ", listing.description),
+            plain_text(listing.description),
             listing.organisation.name,
             listing.organisation.acronym,
             str(ListingKind(listing.kind).label),
@@ -211,7 +196,7 @@ def listing_create(
 
     Preconditions: `author` is an active member (any role) of the published `organisation`
     with a verified email address; otherwise PermissionDenied. Bad fields raise
-    ValidationError naming the field; nothing is stored then. The description is sanitised;
+    ValidationError naming the field; nothing is stored then. The description is markdown;
     `search_text` is filled. Without `language` (one of CONTENT_LANGUAGES) the texts are
     taken to be in the author's language. No live event (nobody follows a new listing yet).
     """

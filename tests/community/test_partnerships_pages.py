@@ -27,7 +27,7 @@ def test_list_and_detail_show_what_the_public_needs(client):
     coordinator = OrganisationFactory(name="North Hub")
     partnership = PartnershipFactory(
         name="Arctic Link", acronym="AL", kind="escp_4i", coordinator=coordinator,
-        description="<p>Cold <em>chains</em>.</p>",
+        description="Cold *chains*.",
     )  # fmt: skip
     partnership.ecosystems.set(["agri-food"])
     PartnershipMembership.objects.create(partnership=partnership, organisation=coordinator)

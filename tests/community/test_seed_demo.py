@@ -134,8 +134,10 @@ def test_small_run_creates_plausible_organisations_inside_their_countries(client
         assert org.tags.all()
         assert org.website.startswith("https://")
         assert ".example" in org.website
-        assert org.description.startswith("<p>")
-        assert "<script" not in org.description
+        # Markdown: two paragraphs, bold priorities, no HTML.
+        assert "\n\n" in org.description
+        assert "**" in org.description
+        assert "<" not in org.description
 
     statuses = Counter(o.status for o in orgs)
     assert statuses[ModerationStatus.PUBLISHED] > 45

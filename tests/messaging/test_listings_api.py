@@ -79,9 +79,10 @@ def test_member_posts_a_listing_with_everything(client, member, organisation):
         "follow": True,
         "express_interest": False,
     }
-    # Plain text is rendered as the markdown subset.
-    assert "<strong>test</strong>" in data["description"]
-    assert "<li>up to 5 MW</li>" in data["description"]
+    # The text is kept as typed and shown through the markdown subset.
+    assert data["description"] == valid_body()["description"]
+    assert "<strong>test</strong>" in data["description_html"]
+    assert "<li>up to 5 MW</li>" in data["description_html"]
     listing = Listing.objects.get(pk=data["id"])
     assert "Hydrogen Valley Cluster" in listing.search_text
     assert "Energy-renewables" in listing.search_text
@@ -100,17 +101,17 @@ def test_member_of_several_organisations_must_name_one(client, member):
     assert not Listing.objects.exists()
 
 
-def test_script_in_description_is_stored_sanitised(client):
+def test_html_in_description_is_kept_as_typed_and_shown_as_text(client):
     body = valid_body(
         description='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">y</a></p>'
     )
     response = client.post(API, body, format="json")
     assert response.status_code == 201
-    stored = Listing.objects.get().description
-    assert "script" not in stored
-    assert "onclick" not in stored
-    assert "javascript" not in stored
-    assert stored.startswith("<p>Hi")
+    assert Listing.objects.get().description == body["description"]
+    shown = response.json()["description_html"]
+    assert shown.startswith('<p>&lt;p onclick="x()"&gt;Hi &lt;script&gt;')
+    for bad in ("<script", "<a ", "<p onclick"):
+        assert bad not in shown
 
 
 @pytest.mark.parametrize(
@@ -122,7 +123,7 @@ def test_script_in_description_is_stored_sanitised(client):
         ("target_countries", ["XX"], None),
         ("valid_until", "2001-01-01", "The closing date 2001-01-01 is in the past."),
         ("title", "   ", None),
-        ("description", "<p>  </p>", "Describe what you offer or look for."),
+        ("description", "[](https://example.eu)", "Describe what you offer or look for."),
         ("description", "x" * 20_001, None),
     ],
 )
@@ -147,7 +148,7 @@ def test_bad_edit_loses_nothing(client):
         {"title": ""},
         {"valid_until": "2001-01-01"},
         {"ecosystems": ["nope"]},
-        {"description": "<script>x</script>"},
+        {"description": "[](https://example.eu)"},
         {"title": "New", "category": "unknown"},
     ):
         response = client.patch(f"{API}{listing_id}/", body, format="json")

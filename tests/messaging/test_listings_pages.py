@@ -104,8 +104,9 @@ def test_post_a_listing_through_the_form(member, organisation):
     assert listing.author == member
     assert listing.kind == "demand"
     assert [c.code for c in listing.target_countries] == ["FR", "NL"]
-    assert "<strong>research</strong>" in listing.description
+    assert "**research**" in listing.description
     detail = client.get(response["Location"]).content.decode()
+    assert "<strong>research</strong>" in detail
     assert "Partner for a chips pilot line" in detail
     assert "Silicon Saxony" in detail
 
