@@ -236,6 +236,22 @@ def test_a_chat_notification_is_in_the_recipients_language():
         assert notification.verb == gettext("New message from %(who)s") % {"who": "Anna Novak"}
 
 
+def test_a_digest_is_in_its_recipients_language(settings, ecosystems):
+    from notifications.digest import DigestOutcome, digest_send
+    from tests.notifications.test_digest import NOW, daily, note
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    hans = UserFactory(language="de")
+    daily(hans)
+    note(hans, "Anna interessiert sich für Ihr Angebot")
+    with translation.override("fr"):  # whatever the sender's context
+        assert digest_send(user=hans, now=NOW) == DigestOutcome.SENT
+    [message] = mail.outbox
+    assert '<html lang="de">' in message.alternatives[0][0]
+    with translation.override("de"):
+        assert message.subject == gettext("Your daily %(site)s digest") % {"site": "ClusterHub"}
+
+
 # --- Time zone and formats ----------------------------------------------------------------
 
 
