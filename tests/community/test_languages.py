@@ -395,7 +395,12 @@ def test_an_organisation_profile_carries_its_language(api_client, hydrogen_clust
     OrganisationMembership.objects.filter(user=author).update(role="admin")
     api_client.force_authenticate(author)
     url = f"/api/v1/organisations/{organisation.slug}/"
-    assert api_client.patch(url, {"language": "es"}, format="json").status_code == 200
+    body = {"language": "es", "description": "Somos un clúster del hidrógeno."}
+    assert api_client.patch(url, body, format="json").status_code == 200
     organisation.refresh_from_db()
     assert organisation.language == "es"
+    page = Client().get(organisation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert '<div class="org-description" lang="es">' in html
+    assert '<span class="text-language">In Spanish</span>' in html
     assert api_client.patch(url, {"language": "xx"}, format="json").status_code == 400
