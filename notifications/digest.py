@@ -449,7 +449,9 @@ def digest_send(
         return DigestOutcome.NOT_DUE
     # Built before the lock: reads only, and the lock (on SQLite the database's write lock)
     # is then held just for the marks and the send. The re-check below catches a race.
-    digest = digest_build(user, digest_since(seen.digest, seen.last_digest_at, now), until=now)
+    # Sections write their labels as they are built: in the recipient's language too.
+    with translation.override(language_for(user)):
+        digest = digest_build(user, digest_since(seen.digest, seen.last_digest_at, now), until=now)
     message = None if digest.is_empty else digest_message(digest, seen.digest, seen.timezone)
     with transaction.atomic():
         row = DeliverySettings.objects.select_for_update().get(pk=seen.pk)

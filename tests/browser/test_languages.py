@@ -93,4 +93,10 @@ def test_a_logged_in_persons_choice_is_saved(browser: Any, site_server: LiveServ
     page.goto(f"{site_server.url}/account/")
     assert page.locator("html").get_attribute("lang") == "it"
     shot(page, "languages-account-it")
+    page.set_viewport_size(PHONE)
+    shot(page, "languages-account-it-phone")
+    # Logged in, the bell joins them: still one header row.
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None
+    assert header["height"] < 80
     page.context.close()

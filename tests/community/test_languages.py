@@ -236,6 +236,22 @@ def test_a_chat_notification_is_in_the_recipients_language():
         assert notification.verb == gettext("New message from %(who)s") % {"who": "Anna Novak"}
 
 
+def test_a_digest_is_in_its_recipients_language(settings, ecosystems):
+    from notifications.digest import DigestOutcome, digest_send
+    from tests.notifications.test_digest import NOW, daily, note
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    hans = UserFactory(language="de")
+    daily(hans)
+    note(hans, "Anna interessiert sich für Ihr Angebot")
+    with translation.override("fr"):  # whatever the sender's context
+        assert digest_send(user=hans, now=NOW) == DigestOutcome.SENT
+    [message] = mail.outbox
+    assert '<html lang="de">' in message.alternatives[0][0]
+    with translation.override("de"):
+        assert message.subject == gettext("Your daily %(site)s digest") % {"site": "ClusterHub"}
+
+
 # --- Time zone and formats ----------------------------------------------------------------
 
 
@@ -379,7 +395,12 @@ def test_an_organisation_profile_carries_its_language(api_client, hydrogen_clust
     OrganisationMembership.objects.filter(user=author).update(role="admin")
     api_client.force_authenticate(author)
     url = f"/api/v1/organisations/{organisation.slug}/"
-    assert api_client.patch(url, {"language": "es"}, format="json").status_code == 200
+    body = {"language": "es", "description": "Somos un clúster del hidrógeno."}
+    assert api_client.patch(url, body, format="json").status_code == 200
     organisation.refresh_from_db()
     assert organisation.language == "es"
+    page = Client().get(organisation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert '<div class="org-description" lang="es">' in html
+    assert '<span class="text-language">In Spanish</span>' in html
     assert api_client.patch(url, {"language": "xx"}, format="json").status_code == 400
