@@ -6,7 +6,7 @@ names GeoNames knows for them in Latin letters (GeoNames, CC BY 4.0; made by
 PLACE_NAMES_LICENSE.md). Two uses (community.search):
 
 - An organisation's stored search text carries a token per city its `city` names
-  (`city_tokens`: "geonames2867714" for München, Munich or Muenchen), and a query word that
+  (`city_tokens`: "city2867714geonames" for München, Munich or Muenchen), and a query word that
   names a city also matches that city's token: one extra lexeme, so the GIN index still
   answers quickly. Changing the file means recomputing the search texts
   (migration 0006 did it once; `organisation_search_text()` does it on every save).
@@ -28,9 +28,6 @@ HEADER = (
     "# Made by `manage.py build_place_names`; see PLACE_NAMES_LICENSE.md. Do not edit.\n"
     "# geonameid\tcountry\tpopulation\tname\tother names (|)\n"
 )
-
-
-TOKEN_PREFIX = "geonames"  # noqa: S105 (a word, not a secret)
 
 
 @cache
@@ -56,8 +53,9 @@ def city_ids(name: str) -> tuple[int, ...]:
 
 
 def city_token(geonameid: int) -> str:
-    """The word that stands for a city in a stored search text ("geonames2867714")."""
-    return f"{TOKEN_PREFIX}{geonameid}"
+    """The word that stands for a city in a stored search text ("city2867714geonames"): one
+    lexeme on PostgreSQL, and no token is a substring of another (a LIKE on SQLite)."""
+    return f"city{geonameid}geonames"
 
 
 def city_tokens(city: str) -> str:

@@ -99,7 +99,8 @@ MAX_QUERY_LENGTH = 200
 
 def organisation_search_text(organisation: Organisation) -> str:
     """The plain text a profile is found by: names, place, description, taxonomy, tags, and
-    a token per city its `city` names (community.place_names), found by any name of the city.
+    a token per city its `city` names (community.place_names), found by any name of the city;
+    folded (community.folding), so SQLite compares it with a plain LIKE.
 
     Services store it in `Organisation.search_text` whenever a profile changes; call it after
     the many-to-many fields (ecosystems, tags) are set.
@@ -117,7 +118,7 @@ def organisation_search_text(organisation: Organisation) -> str:
     if organisation.pk:
         parts += [e.name for e in organisation.ecosystems.all()]
         parts += [t.name for t in organisation.tags.all()]
-    return " ".join(p for p in parts if p)
+    return fold(" ".join(p for p in parts if p)) or ""
 
 
 def search_config(model: type[Model]) -> Case | str:
@@ -254,21 +255,31 @@ def _term_pattern(term: Term, *, tokens: bool) -> str:
     return pattern
 
 
-def every_word(q: str, fields: tuple[str, ...], *, city_tokens: bool = False) -> Q:
+def every_word(
+    q: str, fields: tuple[str, ...], *, city_tokens: bool = False, folded: bool = False
+) -> Q:
     """Each word or "quoted phrase" of `q` in one of `fields`, accents and case ignored; a
     word also matches by its stem in any of the five languages ("hydrogène" finds
     "hydrogen"), a place name by its other names as whole words (with `city_tokens`, by the
     city tokens of a stored search text instead); `-word` excludes; `a or b` either. The
     search without a full-text index (SQLite), shared by every app: one folding and one
-    regular expression per row, field and word."""
+    regular expression per row, field and word. `folded`: the fields hold folded text
+    already (an organisation's `search_text`), so plain LIKEs do, at SQLite's own speed."""
     condition = Q()
     for group in parse_query(q):
         either = Q()
         for term in group:
-            pattern = _term_pattern(term, tokens=city_tokens)
             match = Q()
-            for name in fields:
-                match |= Q(**{f"{name}__fold__regex": pattern})
+            if folded:
+                forms = [fold(term.text) or ""] if term.phrase else _word_forms(term.text)
+                forms += [city_token(i) for i in term.cities] if city_tokens else []
+                for name in fields:
+                    for form in forms:
+                        match |= Q(**{f"{name}__contains": form})
+            else:
+                pattern = _term_pattern(term, tokens=city_tokens)
+                for name in fields:
+                    match |= Q(**{f"{name}__fold__regex": pattern})
             either |= ~match if term.negate else match
         condition &= either
     return condition
@@ -345,10 +356,12 @@ def text_search(
     document: Callable[[], Any],
     words_in: tuple[str, ...],
     city_tokens: bool = False,
+    folded: bool = False,
 ) -> QuerySet[Searched]:
     """Keep the rows matching `q`; annotate `<headline>_hit` (1 when the headline field
     contains `q`) and `relevance` (higher first). `city_tokens`: the document carries city
-    tokens (community.place_names), so a place is matched by them, not by its names."""
+    tokens (community.place_names), so a place is matched by them, not by its names;
+    `folded`: `words_in` hold folded text (`every_word`)."""
     q = q.strip()[:MAX_QUERY_LENGTH]
     if not q:
         return queryset
@@ -361,9 +374,9 @@ def text_search(
             .filter(Q(document=query) | in_headline)
             .annotate(**{f"{headline}_hit": hit}, relevance=SearchRank(F("document"), query))
         )
-    return queryset.filter(every_word(q, words_in, city_tokens=city_tokens) | in_headline).annotate(
-        **{f"{headline}_hit": hit}, relevance=hit
-    )
+    return queryset.filter(
+        every_word(q, words_in, city_tokens=city_tokens, folded=folded) | in_headline
+    ).annotate(**{f"{headline}_hit": hit}, relevance=hit)
 
 
 def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
@@ -375,6 +388,7 @@ def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Orga
         document=lambda: _stored_document() or organisation_search_vector(),
         words_in=("search_text",),
         city_tokens=True,
+        folded=True,
     )
 
 
