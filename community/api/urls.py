@@ -4,7 +4,15 @@
 must win over the organisation detail route.
 """
 
-from community.api import accounts, directory, markdown, news, organisations, partnerships
+from community.api import (
+    accounts,
+    directory,
+    markdown,
+    news,
+    organisations,
+    partnerships,
+    places,
+)
 
 urlpatterns = [
     *accounts.urlpatterns,
@@ -13,4 +21,5 @@ urlpatterns = [
     *news.urlpatterns,
     *partnerships.urlpatterns,
     *markdown.urlpatterns,
+    *places.urlpatterns,
 ]

@@ -15,6 +15,7 @@ from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation, OrganisationRole, TagKind
 from community.services.accounts import language_for
+from community.places import place_search
 from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
@@ -126,8 +127,9 @@ class OrganisationForm(forms.ModelForm):
                 attrs={"rows": 4, "maxlength": INTERESTS_MAX_LENGTH}
             ),
             "label_valid_until": forms.DateInput(attrs={"type": "date"}),
-            "latitude": forms.NumberInput(attrs={"step": "any"}),
-            "longitude": forms.NumberInput(attrs={"step": "any"}),
+            # Set by the map (js/location-picker.js) or, without it, from the city.
+            "latitude": forms.HiddenInput(),
+            "longitude": forms.HiddenInput(),
         }
         help_texts = {
             "description": RICH_TEXT_HELP,
@@ -136,8 +138,9 @@ class OrganisationForm(forms.ModelForm):
                 "If the cluster is in a regional or national support programme, name it: "
                 "the validation checklist is then waived."
             ),
-            "latitude": _("Where to pin the organisation on the map, e.g. 52.52."),
-            "longitude": _("e.g. 13.40."),
+            "city": _(
+                "The map pin is placed on this city unless you place it yourself on the map."
+            ),
         }
 
     # Grouping for the template: (legend, field names).
@@ -145,7 +148,7 @@ class OrganisationForm(forms.ModelForm):
         (_("Identity"), ["name", "acronym", "type", "logo", "description", "language", "website"]),
         (
             _("Location"),
-            ["country", "nuts2", "city", "latitude", "longitude", "year_founded"],
+            ["country", "nuts2", "city", "year_founded"],
         ),
         (
             _("Ecosystems and tags"),
@@ -206,6 +209,7 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._locate_from_city(cleaned)
         primary = cleaned.get("primary_ecosystem")
         selected = cleaned.get("ecosystems")
         if primary is not None and selected is not None and primary not in selected:
@@ -214,6 +218,25 @@ class OrganisationForm(forms.ModelForm):
                 _("The primary ecosystem must be one of the selected ecosystems."),
             )
         return cleaned
+
+    def _locate_from_city(self, cleaned: dict[str, Any]) -> None:
+        """Pin the city when no pin was placed: the pin is missing, or the city or country
+        changed while the pin stayed where it was (no JavaScript, or the map not used)."""
+        city = (cleaned.get("city") or "").strip()
+        country = str(cleaned.get("country") or "")
+        if not city or "latitude" in self.errors or "longitude" in self.errors:
+            return
+        point = (cleaned.get("latitude"), cleaned.get("longitude"))
+        before = (self.initial.get("latitude"), self.initial.get("longitude"))
+        place_before = (self.initial.get("city") or "", str(self.initial.get("country") or ""))
+        unpinned = None in point
+        moved_away = point == before and (city, country) != place_before
+        if not (unpinned or moved_away):
+            return
+        found = place_search(city, country=country, limit=1)
+        if found:
+            cleaned["latitude"] = round(found[0]["latitude"], 5)
+            cleaned["longitude"] = round(found[0]["longitude"], 5)
 
     def profile_data(self) -> dict[str, Any]:
         """The cleaned data in the shape the services take."""

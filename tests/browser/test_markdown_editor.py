@@ -216,3 +216,50 @@ def test_a_new_logo_is_cut_to_the_square_chosen_with_the_keyboard(
     assert stored == {"size": [200, 200], "centre": [0, 0, 200]}
     page.context.close()
     audit.assert_clean()
+
+
+PIN_CODE = """
+from community.models import Organisation
+o = Organisation.objects.get(slug=params["slug"])
+result = [o.city, o.latitude, o.longitude]
+"""
+
+
+def test_the_location_is_set_by_searching_a_city_and_by_clicking_the_map(
+    site_server: LiveServer, browser: Any, cast: dict[str, Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    audit = Audit("phone")
+    page = audit.page(browser)
+    outside = _outside_requests(page, site_server)
+    log_in(page, site_server, cast["anna"]["email"])
+    page.goto(f"{site_server.url}/organisations/{cast['slug']}/edit/")
+    search = page.get_by_label("Find a city on the map")
+    search.fill("munchen")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Munich (DE)").click()
+    expect(page.locator("input[name=latitude]")).to_have_value("48.13743")
+    expect(
+        page.get_by_role("status").filter(has_text="Pinned at 48.13743, 11.57549.")
+    ).to_be_visible()
+    page.get_by_role(
+        "application", name="Map: where the organisation is"
+    ).scroll_into_view_if_needed()
+    audit.check(page, "location-picker", full_page=False)
+
+    # A click elsewhere on the map moves the pin there.
+    page.get_by_role("application", name="Map: where the organisation is").click(
+        position={"x": 220, "y": 60}
+    )
+    expect(page.locator("input[name=latitude]")).not_to_have_value("48.13743")
+    pinned = float(page.locator("input[name=latitude]").input_value())
+    assert pinned > 48.14  # above the centre: further north
+    page.get_by_role("button", name="Save").last.click()
+    page.wait_for_url(f"{site_server.url}/organisations/{cast['slug']}/")
+    city, latitude, _longitude = site_server.django(PIN_CODE, slug=cast["slug"])
+    assert latitude == pytest.approx(pinned, abs=1e-5)
+    assert city == "Hamburg"
+    assert outside == []
+    page.context.close()
+    audit.assert_clean()
