@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test lint bench install install-dev migrate clean messages
+.PHONY: run run-env worker test lint bench install install-dev migrate clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +30,27 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# How `make run` serves: DEBUG off (the site's own error pages) on this machine over plain
+# http (LOCAL_SITE, config/settings.py), with a secret key generated once into var/ (git-ignored).
+SECRET_KEY_FILE ?= var/secret_key
+RUN_ENV = DEBUG=0 LOCAL_SITE=1 SECRET_KEY_FILE=$(SECRET_KEY_FILE)
+
+$(SECRET_KEY_FILE):
+	mkdir -p $(dir $@)
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
 ## run: install, migrate, load demo data if the database is empty, serve on http://$(HOST):$(PORT)
 ##      with the delivery worker (push, email) beside daphne, stopped when daphne stops
-run: migrate
+run: migrate $(SECRET_KEY_FILE)
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py vapid_keys --if-missing
-	$(PY) manage.py run_worker & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m config.server -b $(HOST) -p $(PORT) --websocket-max-message-size 1048576 asgi:application
+	$(RUN_ENV) $(PY) -m config.server -b $(HOST) -p $(PORT) --websocket-max-message-size 1048576 asgi:application
+
+## run-env: print the environment `make run` serves with (tests/test_make_run.py starts it so)
+run-env:
+	@echo '$(RUN_ENV)'
 
 ## worker: send queued push notifications and emails (`make run` starts one beside daphne)
 worker: migrate

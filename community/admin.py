@@ -27,6 +27,7 @@ from community.models import (
     OrganisationMembership,
     Partnership,
     PartnershipMembership,
+    SitePage,
     Tag,
     User,
 )
@@ -324,3 +325,32 @@ class EcosystemAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    """The site's own texts, one row per page and language; every staff member may edit them
+    (no per-model permission needed: they are the site's voice, not people's data)."""
+
+    list_display = ["title", "slug", "language", "updated_at"]
+    list_filter = ["slug", "language"]
+    search_fields = ["title", "body"]
+
+    def _staff(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._staff(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._staff(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._staff(request)

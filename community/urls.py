@@ -10,6 +10,7 @@ from community.views import (
     moderation,
     news,
     organisations,
+    pages,
     partnerships,
 )
 
@@ -20,4 +21,5 @@ urlpatterns = [
     *moderation.urlpatterns,
     *news.urlpatterns,
     *partnerships.urlpatterns,
+    *pages.urlpatterns,
 ]

@@ -40,7 +40,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("CLUSTERHUB_TESTING", False)
 
+# LOCAL_SITE=1 (`make run`): DEBUG off — the site's own error pages, no debug page — but
+# served on this machine over plain http without a proxy: no https redirect or secure-only
+# cookies, static files straight from their sources, media served by Django. Refused unless
+# every allowed host is a loopback name, so it cannot weaken a public site.
+LOCAL_SITE = env_bool("LOCAL_SITE", False)
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and os.environ.get("SECRET_KEY_FILE"):
+    SECRET_KEY = Path(os.environ["SECRET_KEY_FILE"]).read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
@@ -49,6 +57,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "testserver"}
+if LOCAL_SITE and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise RuntimeError("LOCAL_SITE=1 serves this machine only: ALLOWED_HOSTS must be loopback.")
 
 INSTALLED_APPS = [
     "daphne",
@@ -275,7 +286,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Django serves MEDIA_ROOT itself (config/media.py: images only, with safe headers) unless a
 # proxy does; deploy/nginx.conf does, so production turns this off by leaving DEBUG off.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG or LOCAL_SITE)
 # Files only participants may fetch (conversation attachments): outside MEDIA_ROOT, served by
 # the app after an access check, never by the proxy.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
@@ -283,10 +294,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG or TESTING or LOCAL_SITE
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Without collectstatic, WhiteNoise serves the files from where the finders find them.
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL_SITE
 # Upload limits: anything larger is refused before it reaches a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -305,7 +318,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if not DEBUG:
+if not DEBUG and not LOCAL_SITE:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))

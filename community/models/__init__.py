@@ -13,6 +13,7 @@ from community.models.organisations import (
     OrganisationRole,
     OrganisationType,
 )
+from community.models.pages import SitePage, SitePageSlug
 from community.models.partnerships import Partnership, PartnershipKind, PartnershipMembership
 from community.models.taxonomy import Ecosystem, Tag, TagKind
 
@@ -35,6 +36,8 @@ __all__ = [
     "Partnership",
     "PartnershipKind",
     "PartnershipMembership",
+    "SitePage",
+    "SitePageSlug",
     "Tag",
     "TagKind",
     "User",

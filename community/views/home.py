@@ -1,8 +1,8 @@
-"""The home page."""
+"""The public home page (config/pages/home.py serves it to visitors; a logged-in person gets
+their own home there)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
 
 from community.models import ModerationStatus, NewsItem, Organisation
 
@@ -17,6 +17,3 @@ def home(request: HttpRequest) -> HttpResponse:
         )[:3],
     }
     return render(request, "community/home.html", context)
-
-
-urlpatterns: list[URLPattern] = [path("", home, name="home")]

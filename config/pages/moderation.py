@@ -56,6 +56,7 @@ class QueueFilterForm(forms.Form):
     sort = forms.ChoiceField(label=gettext_lazy("Order"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)
@@ -69,6 +70,10 @@ class RejectReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("Sent to the author or the organisation's admins."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 @dataclass

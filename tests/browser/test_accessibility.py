@@ -208,6 +208,9 @@ def _visitor_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[st
     page.goto(f"{server.url}/organisations/{cast['organisation']}/")
     expect(page.locator("img.org-logo")).to_be_visible()
     audit.check(page, "organisation")
+    for slug in ("privacy", "help"):
+        page.goto(f"{server.url}/{slug}/")
+        audit.check(page, f"page-{slug}")
     page.context.close()
 
 
@@ -217,6 +220,7 @@ def _manager_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[st
     page = audit.page(browser)
     log_in(page, server, cast["anna"]["email"])
     for name, path in (
+        ("home-member", "/"),
         ("password-change", "/account/password/"),
         ("account-delete", "/account/delete/"),
         ("notification-open", f"/notifications/{cast['notification']}/open/"),
@@ -250,6 +254,12 @@ def _staff_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[str,
     page.goto(f"{server.url}/moderation/")
     expect(page.get_by_role("main")).to_contain_text("Port Cluster")
     audit.check(page, "moderation-queue")
+    page.get_by_role("main").get_by_role("link", name="Reject…").first.click()
+    page.get_by_role("button", name="Reject and send the reason").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    audit.check(page, "moderation-reject-error")
+    page.goto(f"{server.url}/")
+    audit.check(page, "home-staff")
     page.goto(f"{server.url}/moderation/log/")
     expect(page.get_by_role("main")).to_contain_text("Hamburg regional hydrogen programme")
     audit.check(page, "moderation-log")
