@@ -281,7 +281,7 @@ def test_partnerships_have_members_from_several_countries(demo):
 
 
 def test_full_run_has_the_promised_shape(demo):
-    assert demo.seconds < 90  # about 20 s of CPU; the rest is a shared machine's disk
+    assert demo.seconds < 120  # about 10 s of CPU; a busy shared machine takes longer
     orgs = list(Organisation.objects.all())
     countries = Counter(str(o.country) for o in orgs)
     assert len(countries) >= 50
