@@ -1216,9 +1216,16 @@ def _stories(lang: str, values: dict[str, object], done: set[str]) -> list[news.
     ]
 
 
+# How English running text names these countries ("a delegation from the Netherlands").
+COUNTRIES_IN_TEXT = {
+    "GB": "the United Kingdom", "US": "the United States", "NL": "the Netherlands",
+    "KR": "South Korea", "CZ": "Czechia",
+}  # fmt: skip
+
+
 def _localised_country(code: str, lang: str) -> str:
     if lang == "en":
-        return _country_name(code)
+        return COUNTRIES_IN_TEXT.get(code) or str(countries.name(code))
     with translation.override(lang):
         return str(countries.name(code))
 
