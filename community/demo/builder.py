@@ -23,7 +23,7 @@ from django_countries import countries
 
 from community.demo import data, news, texts
 from community.demo.data import City, Country
-from community.demo.geo import distance_km, place_near
+from community.demo.geo import distance_km, near_sea, place_near
 from community.demo.logos import logo_file
 from community.filters import SORT_ORDERINGS
 from community.models import (
@@ -225,6 +225,8 @@ class NameContext:
 
     def topic(self, rng: random.Random, lang: str | None = None) -> str:
         words = data.TOPICS[lang or self.lang].get(self.eco) or data.TOPICS["en"][self.eco]
+        if not near_sea(self.city.lat, self.city.lon):
+            words = tuple(w for w in words if w not in data.MARITIME_TOPICS) or words
         return rng.choice(words)
 
     @property
@@ -1155,11 +1157,11 @@ class DemoPlanner:
             "n": org.members_total // 50 * 50 if org.members_total >= 100 else "",
         }
         orgs = self.plan.organisations
-        home, mine = str(org.country), set(plan.ecosystems)
-        abroad = [
-            i
-            for i in partner_pool
-            if self._countries[i] != home and not mine.isdisjoint(orgs[i].ecosystems)
+        # A partner abroad in the same field (its main ecosystem is ours), else a related one.
+        home, main, mine = str(org.country), plan.ecosystems[0], set(plan.ecosystems)
+        foreign = [i for i in partner_pool if self._countries[i] != home]
+        abroad = [i for i in foreign if orgs[i].ecosystems[0] == main] or [
+            i for i in foreign if not mine.isdisjoint(orgs[i].ecosystems)
         ]
         if abroad:
             partner = orgs[rng.choice(abroad)].org
@@ -1213,9 +1215,16 @@ def _stories(lang: str, values: dict[str, object], done: set[str]) -> list[news.
     ]
 
 
+# How English running text names these countries ("a delegation from the Netherlands").
+COUNTRIES_IN_TEXT = {
+    "GB": "the United Kingdom", "US": "the United States", "NL": "the Netherlands",
+    "KR": "South Korea", "CZ": "Czechia",
+}  # fmt: skip
+
+
 def _localised_country(code: str, lang: str) -> str:
     if lang == "en":
-        return _country_name(code)
+        return COUNTRIES_IN_TEXT.get(code) or str(countries.name(code))
     with translation.override(lang):
         return str(countries.name(code))
 

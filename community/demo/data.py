@@ -1585,6 +1585,11 @@ PEOPLE: dict[str, NamePool] = {
 # --- Topics: what organisations are about, per ecosystem and language ---------------------
 # English words are also used in descriptions and partnership names.
 
+# Topics that only a place by the sea may have (builder.NameContext.topic).
+MARITIME_TOPICS = frozenset(
+    {"Maritime", "Maritime Wirtschaft", "Mer", "~Marítimo", "Nautico", "Morski", "do Mar"}
+)
+
 TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "aerospace-defence": ("Aerospace", "Aviation", "Space", "Defence & Security", "Drones"),

@@ -106,6 +106,7 @@ class WorldOutlines:
                 # Several geometries may share a code (Australia and its islands).
                 polygons_by_id.setdefault(code, []).append(Polygon(rings))
         self._shapes = {code: CountryShape(tuple(p)) for code, p in polygons_by_id.items()}
+        self._boxes: list[tuple[float, float, float, float, CountryShape]] | None = None
 
     @staticmethod
     def _decode_arc(arc: list[list[float]], transform: dict | None) -> list[Point]:
@@ -134,6 +135,24 @@ class WorldOutlines:
     def shape(self, numeric: str) -> CountryShape | None:
         return self._shapes.get(numeric)
 
+    def shapes_near(
+        self, min_x: float, min_y: float, max_x: float, max_y: float
+    ) -> list[CountryShape]:
+        """The shapes whose bounding box meets this box."""
+        if self._boxes is None:
+            self._boxes = [
+                (min(p.rings[0].min_x for p in shape.polygons),
+                 min(p.rings[0].min_y for p in shape.polygons),
+                 max(p.rings[0].max_x for p in shape.polygons),
+                 max(p.rings[0].max_y for p in shape.polygons), shape)
+                for shape in self._shapes.values()
+            ]  # fmt: skip
+        return [
+            shape
+            for x0, y0, x1, y1, shape in self._boxes
+            if x0 <= max_x and min_x <= x1 and y0 <= max_y and min_y <= y1
+        ]
+
 
 @functools.cache
 def world() -> WorldOutlines:
@@ -157,6 +176,24 @@ def country_contains(alpha2: str, lat: float, lon: float) -> bool:
 
 
 KM_PER_DEGREE = 111.32
+
+
+@functools.cache
+def near_sea(lat: float, lon: float, km: float = 100.0) -> bool:
+    """Whether open sea lies within `km` of the point: one of 8 points on a circle around it
+    is in no country (lakes count as land). 100 km keeps Hamburg, Nantes and Bordeaux, ports
+    up their estuaries, by the sea, and Budapest, Orléans or Milan away from it."""
+    d_lat = km / KM_PER_DEGREE
+    d_lon = km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.2))
+    near = world().shapes_near(lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat)
+    for k in range(8):
+        angle = 2 * math.pi * k / 8
+        x, y = lon + d_lon * math.cos(angle), lat + d_lat * math.sin(angle)
+        if not any(shape.contains(x, y) for shape in near):
+            return True
+    return False
+
+
 EARTH_RADIUS_KM = 6371.0
 
 
