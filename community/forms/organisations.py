@@ -14,8 +14,8 @@ from community.forms.languages import text_language_field
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation, OrganisationRole, TagKind
-from community.services.accounts import language_for
 from community.places import place_search
+from community.services.accounts import language_for
 from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
