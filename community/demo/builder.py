@@ -225,7 +225,8 @@ class NameContext:
 
     def topic(self, rng: random.Random, lang: str | None = None) -> str:
         words = data.TOPICS[lang or self.lang].get(self.eco) or data.TOPICS["en"][self.eco]
-        if not near_sea(self.city.lat, self.city.lon):
+        maritime = not data.MARITIME_TOPICS.isdisjoint(words)
+        if maritime and not near_sea(self.city.lat, self.city.lon):
             words = tuple(w for w in words if w not in data.MARITIME_TOPICS) or words
         return rng.choice(words)
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from community.images import image_clean
 
-SIZE = 256
+SIZE = 192  # shown at up to 96 CSS pixels: sharp on a 2x screen
 SHAPES = ("circle", "square", "diamond", "hexagon", "bars", "arc")
 
 
@@ -32,7 +32,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def logo_png(name: str, monogram: str) -> bytes:
-    """A 256 by 256 PNG: `monogram` (one to three letters) in white on a shape over a colour."""
+    """A square PNG of SIZE pixels: `monogram` (one to three letters) in white on a shape
+    over a colour."""
     digest = hashlib.sha256(name.encode("utf-8")).digest()
     hue = digest[0] / 256
     # Dark, muted colours: white letters keep a contrast of at least 4.5:1 on any of them.
@@ -56,13 +57,13 @@ def logo_png(name: str, monogram: str) -> bytes:
         for k in range(3):
             top = SIZE * (0.22 + 0.2 * k)
             draw.rounded_rectangle((SIZE * 0.16, top, SIZE * 0.84, top + SIZE * 0.12),
-                                   radius=12, fill=accent)  # fmt: skip
+                                   radius=SIZE // 20, fill=accent)  # fmt: skip
     else:
         draw.arc((SIZE * 0.12, SIZE * 0.12, SIZE * 0.88, SIZE * 0.88), 200, 520,
                  fill=accent, width=int(SIZE * 0.09))  # fmt: skip
 
     letters = monogram[:3] or "?"
-    font = _font({1: 120, 2: 100, 3: 76}[len(letters)])
+    font = _font(round(SIZE * {1: 0.47, 2: 0.39, 3: 0.3}[len(letters)]))
     box = draw.textbbox((0, 0), letters, font=font)
     width, height = box[2] - box[0], box[3] - box[1]
     draw.text(

@@ -33,6 +33,7 @@ from community.demo.builder import (
     ensure_ecosystems,
 )
 from community.demo.geo import country_contains, distance_km, near_sea
+from community.demo.logos import SIZE
 from community.filters import SORT_ORDERINGS
 from community.models import (
     ModerationStatus,
@@ -252,12 +253,12 @@ def test_the_organisations_people_see_first_have_distinct_logos(demo):
         path = demo.media / org.logo.name
         with Image.open(path) as image:
             assert image.format == "PNG"
-            assert image.size == (256, 256)
+            assert image.size == (SIZE, SIZE)
         contents.add(path.read_bytes())
     assert len(contents) == len({o.pk for o in [*first, *featured]})
     anna = User.objects.get(email="anna.schmidt@clusterhub.example")
     with Image.open(demo.media / anna.photo.name) as photo:
-        assert photo.size == (256, 256)
+        assert photo.size == (SIZE, SIZE)
 
 
 # --- every feature alive -----------------------------------------------------------------
