@@ -234,14 +234,16 @@ def test_a_hammering_address_does_not_lock_the_owner_out(client, api_client, lim
     owner = UserFactory()
     for _ in range(3):
         assert login(client, owner.email, "nope", ATTACKER).status_code == 200
+    # The lock-out is one minute from the third failure; the wait told shrinks as the real
+    # clock runs (a loaded machine takes seconds for these twenty requests).
     for _ in range(20):
         blocked = login(client, owner.email, DEFAULT_PASSWORD, ATTACKER)
         assert blocked.status_code == 429
-        assert blocked["Retry-After"] == "60"
+        assert 45 <= int(blocked["Retry-After"]) <= 60
         assert "Too many attempts. Try again in 1 minute." in blocked.content.decode()
     api_blocked = token(api_client, owner.email, DEFAULT_PASSWORD, ATTACKER)
     assert api_blocked.status_code == 429
-    assert api_blocked["Retry-After"] == "60"
+    assert 45 <= int(api_blocked["Retry-After"]) <= 60
     assert api_blocked.json()["error"]["code"] == "throttled"
     # The owner, from an address that has not failed, is let in at once.
     assert logged_in(login(client, owner.email, DEFAULT_PASSWORD, VICTIM))
