@@ -36,6 +36,8 @@ text as a substring, folded on both sides by the `clusterhub_fold` function
 Snowball stem in one of the five languages (snowballstemmer; "hydrogène" -> "hydrogen"
 finds "Hydrogen", "aeronautique" finds "aéronautiques"); a place name's other names must
 appear as whole words. `-word` excludes, "quoted phrases" match as a whole, `a or b` either.
+An organisation's `search_text` is stored folded (`organisation_search_text()`), so its
+search is plain LIKEs; news and listings fold per row.
 
 Both backends put rows whose name (news: title) contains the query first.
 
