@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from community.forms.news import ErrorsDescribedMixin
+from community.forms.pickers import CheckboxPicker
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation
 from messaging.models import ListingCategory, ListingKind
@@ -58,11 +59,8 @@ class ListingForm(ErrorsDescribedMixin, forms.Form):
     target_countries = forms.MultipleChoiceField(
         label=_("Target countries"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_(
-            "Where you look for partners. Leave empty for any country. Hold Ctrl (⌘ on a Mac) "
-            "to choose several."
-        ),
+        widget=CheckboxPicker(),
+        help_text=_("Where you look for partners. Leave empty for any country."),
     )
     valid_until = forms.DateField(
         label=_("Open until"),
