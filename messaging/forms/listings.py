@@ -13,6 +13,7 @@ from django_countries import countries
 
 from community.forms.languages import text_language_field
 from community.forms.news import ErrorsDescribedMixin
+from community.forms.pickers import CheckboxPicker
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation
 from community.services.accounts import language_for
@@ -60,11 +61,8 @@ class ListingForm(ErrorsDescribedMixin, forms.Form):
     target_countries = forms.MultipleChoiceField(
         label=_("Target countries"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_(
-            "Where you look for partners. Leave empty for any country. Hold Ctrl (⌘ on a Mac) "
-            "to choose several."
-        ),
+        widget=CheckboxPicker(),
+        help_text=_("Where you look for partners. Leave empty for any country."),
     )
     language = text_language_field()
     valid_until = forms.DateField(

@@ -263,3 +263,28 @@ def test_the_location_is_set_by_searching_a_city_and_by_clicking_the_map(
     assert outside == []
     page.context.close()
     audit.assert_clean()
+
+
+def test_target_countries_are_picked_by_filtering_a_checkbox_list(
+    site_server: LiveServer, browser: Any, cast: dict[str, Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page(browser, DESKTOP)
+    log_in(page, site_server, cast["anna"]["email"])
+    page.goto(f"{site_server.url}/xchange/listings/new/")
+    countries = page.get_by_role("group", name="Target countries (optional)")
+    search = countries.get_by_role("searchbox", name="Type to filter the list")
+    search.fill("zzz")
+    expect(countries.get_by_role("status")).to_have_text(
+        "Nothing matches; clear the filter to see the whole list."
+    )
+    search.fill("fran")
+    expect(countries.get_by_role("checkbox")).to_have_count(1)
+    countries.get_by_role("checkbox", name="France").check()
+    countries.get_by_role("searchbox").fill("ital")
+    # The ticked country stays in view next to what the filter finds.
+    expect(countries.get_by_role("checkbox", name="France")).to_be_checked()
+    expect(countries.get_by_role("checkbox", name="Italy")).to_be_visible()
+    shot(page, "country-picker-desktop")
+    page.context.close()

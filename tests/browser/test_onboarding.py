@@ -112,14 +112,19 @@ def test_register_verify_create_submit_publish_then_listed_and_mapped(
     form.get_by_label("Name", exact=True).fill(name)
     form.get_by_label("Acronym").fill("DHV")
     form.get_by_label("Type").select_option("cluster")
-    form.get_by_label("Description").fill(
+    # The description is a markdown editor (EasyMDE) labelled like the field.
+    form.get_by_role("textbox", name="Description").focus()
+    clara.keyboard.insert_text(
         "A cluster of hydrogen producers, users and researchers along the Danube."
     )
     form.get_by_label("Website").fill("https://dhv.example.org")
     form.get_by_label("Country").select_option(country)
-    form.get_by_label("City").fill("Linz")
-    form.get_by_label("Latitude").fill("48.3069")
-    form.get_by_label("Longitude").fill("14.2858")
+    form.get_by_label("City", exact=True).fill("Linz")
+    # The pin: found by the city's name, not typed coordinates.
+    form.get_by_label("Find a city on the map").fill("Linz")
+    form.get_by_role("button", name="Find", exact=True).click()
+    form.get_by_role("button", name="Linz (AT)").click()
+    expect(form.locator("input[name=latitude]")).to_have_value(re.compile(r"^48\.3"))
     form.get_by_label("Energy-intensive industries").check()
     form.get_by_label("Energy-renewables").check()
     form.get_by_label("Primary ecosystem").select_option(label="Energy-renewables")
@@ -210,7 +215,7 @@ def test_register_verify_create_submit_publish_then_listed_and_mapped(
     assert [f["id"] for f in features] == [slug]
     assert features[0]["properties"]["name"] == name
     lon, lat = features[0]["geometry"]["coordinates"]
-    assert (round(lat, 4), round(lon, 4)) == (48.3069, 14.2858)
+    assert (round(lat, 4), round(lon, 4)) == (48.3064, 14.2861)  # Linz in GeoNames
     expect(mapper.locator("#map-status")).to_have_text("1 organisation on the map")
     marker = mapper.locator(f'.leaflet-marker-icon[title="{name}"]')
     expect(marker).to_be_visible()

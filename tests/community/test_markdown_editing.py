@@ -87,3 +87,14 @@ def test_no_form_asks_for_html_and_every_rich_text_field_has_the_editor(db):
             assert "HTML" not in text, (url, text)
             assert "&lt;" not in text, (url, text)
         assert "HTML" not in re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1]), url
+
+
+def test_no_form_asks_to_hold_ctrl_and_countries_are_checkboxes(db):
+    organisation = OrganisationFactory(name="Silicon Saxony", country="DE")
+    client = Client()
+    client.force_login(MembershipFactory(organisation=organisation, role="admin").user)
+    page = client.get("/xchange/listings/new/").content.decode()
+    assert "Hold Ctrl" not in page
+    assert '<select name="target_countries"' not in page
+    assert 'type="checkbox" name="target_countries" value="FR"' in page
+    assert 'class="checkbox-picker"' in page

@@ -46,7 +46,7 @@ function init(T, input, hidden) {
   controls.className = "logo-crop-controls";
   controls.append(zoom.wrap, x.wrap, y.wrap);
   box.append(title, frame, controls);
-  input.closest(".org-logo-input, .field")?.append(box);
+  // Added once a file is chosen: until then the field is only the file input.
   let url = null;
 
   function update() {
@@ -79,6 +79,7 @@ function init(T, input, hidden) {
     x.range.value = "50";
     y.range.value = "50";
     img.src = url;
+    if (!box.isConnected) input.closest(".org-logo-input, .field")?.append(box);
     box.hidden = false;
   });
 }
