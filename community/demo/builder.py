@@ -1293,7 +1293,8 @@ def demo_seed(
 
     Preconditions: none; safe to call twice. When the demo staff account already exists the
     data is considered loaded and nothing is written. Side effects: writes rows directly
-    (no services, no emails, no live events); fills the denormalised `members_total` and
+    (no services, no emails, no live events), each text with its `language` and each person
+    with an interface language; fills the denormalised `members_total` and
     `search_text` itself.
     """
     say = progress or (lambda _line: None)
