@@ -152,7 +152,7 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
             slug = ecosystem.slug if ecosystem else "digital"
             # Most organisations of a French-, German-, Spanish- or Italian-speaking place
             # post in their language, the others in English (the language is the key of
-            # texts.LISTINGS, kept for the listing's language field when it exists).
+            # texts.LISTINGS, stored as the listing's language).
             lang = texts.language_of_place(str(organisation.country), organisation.city)
             if lang != "en" and rng.random() < 0.3:
                 lang = "en"
@@ -169,6 +169,7 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
                         description=description.format(**values),
                         ecosystems=[ecosystem] if ecosystem else [],
                         valid_until=opens_until + dt.timedelta(days=rng.randint(30, 240)),
+                        language=lang,
                     )
                 )
         people = {

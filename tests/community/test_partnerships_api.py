@@ -327,3 +327,48 @@ def test_member_list_query_count(django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         response = APIClient().get(f"/api/v1/partnerships/{partnership.slug}/members/")
     assert response.json()["count"] == 20
+
+
+def test_api_language_is_the_authors_by_default_writable_and_checked(staff, staff_api):
+    staff.language = "it"
+    staff.save(update_fields=["language"])
+    OrganisationFactory(slug="lead", name="Lead Cluster")
+    created = staff_api.post(
+        "/api/v1/partnerships/",
+        {"kind": "escp_s3", "name": "Tessili", "coordinator": "lead", "description": "Insieme."},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["language"] == "it"
+    said = staff_api.post(
+        "/api/v1/partnerships/",
+        {"kind": "escp_s3", "name": "Textiles", "coordinator": "lead", "language": "en"},
+        format="json",
+    )
+    assert said.json()["language"] == "en"
+    patched = staff_api.patch("/api/v1/partnerships/tessili/", {"language": "fr"}, format="json")
+    assert patched.status_code == 200, patched.content
+    assert APIClient().get("/api/v1/partnerships/tessili/").json()["language"] == "fr"
+    # Another change leaves the language as it is.
+    staff_api.patch("/api/v1/partnerships/tessili/", {"acronym": "TX"}, format="json")
+    assert Partnership.objects.get(slug="tessili").language == "fr"
+    bad = staff_api.patch("/api/v1/partnerships/tessili/", {"language": "xx"}, format="json")
+    assert bad.status_code == 400
+    assert "language" in bad.json()["error"]["fields"]
+    assert Partnership.objects.get(slug="tessili").language == "fr"
+
+
+def test_service_language_defaults_to_the_author_and_refuses_unknown(staff):
+    staff.language = "es"
+    staff.save(update_fields=["language"])
+    coordinator = OrganisationFactory()
+    partnership = partnership_create(
+        user=staff, kind="escp_4x", name="Mar", coordinator=coordinator, description="Juntos."
+    )
+    assert partnership.language == "es"
+    with pytest.raises(ValidationError) as error:
+        partnership_update(partnership=partnership, user=staff, language="xx")
+    assert "language" in error.value.message_dict
+    partnership_update(partnership=partnership, user=staff, language="other")
+    partnership.refresh_from_db()
+    assert partnership.language == "other"

@@ -102,3 +102,49 @@ def test_staff_create_edit_and_manage_members(staff_client):
     )
     partnership.refresh_from_db()
     assert (partnership.name, partnership.slug, partnership.kind) == ("Wave Two", "wave", "escp_4x")
+
+
+SELECTED = '<option value="{}" selected>'
+
+
+def test_form_language_defaults_to_the_authors_and_the_page_marks_the_description(db):
+    staff = StaffFactory(language="de")
+    client = Client()
+    client.force_login(staff)
+    OrganisationFactory(slug="lead", name="Lead")
+    form = client.get("/partnerships/new/").content.decode()
+    assert SELECTED.format("de") in form.replace(' lang="de"', "")
+    response = client.post(
+        "/partnerships/new/",
+        {"kind": "eurocluster", "name": "Welle", "coordinator": "lead", "language": "de",
+         "description": "Wir arbeiten **zusammen**."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Partnership.objects.get(slug="welle").language == "de"
+    client.post(
+        "/partnerships/welle/edit/",
+        {"kind": "eurocluster", "name": "Welle", "coordinator": "lead", "language": "en",
+         "description": "We work **together**."},
+    )  # fmt: skip
+    assert Partnership.objects.get(slug="welle").language == "en"
+    edit = client.get("/partnerships/welle/edit/").content.decode()
+    assert SELECTED.format("en") in edit.replace(' lang="en"', "")
+    detail = Client(headers={"accept-language": "fr"}).get("/partnerships/welle/").content.decode()
+    assert '<div class="rich-text" lang="en"><p>We work <strong>together</strong>' in detail
+    assert '<span class="text-language">' in detail  # "In English", on a French page
+    # Left out (a client that sends no language), a new one is in the author's language.
+    client.post(
+        "/partnerships/new/", {"kind": "eurocluster", "name": "Zwei", "coordinator": "lead"}
+    )
+    assert Partnership.objects.get(slug="zwei").language == "de"
+
+
+def test_the_form_refuses_an_unknown_language(staff_client):
+    OrganisationFactory(slug="lead", name="Lead")
+    response = staff_client.post(
+        "/partnerships/new/",
+        {"kind": "eurocluster", "name": "Wave", "coordinator": "lead", "language": "xx"},
+    )
+    assert response.status_code == 200
+    assert not Partnership.objects.filter(slug="wave").exists()
+    assert "xx" in response.content.decode()
