@@ -17,7 +17,7 @@ PostgreSQL (migration community/0005_search_europe, which needs the `unaccent` e
   `search_document` with a GIN index (migrations 0003, 0005; not a model field, SQLite
   cannot compute it). News (title A, summary B, body C) and listings compute theirs per
   query. All three have a `language` field; the organisation column follows it since
-  migration 0009 (tests/community/test_directory_search.py compares the column with
+  migration 0010 (tests/community/test_directory_search.py compares the column with
   `organisation_search_vector()` and fails when they part).
 - The query (`postgres_query()`) is the query's words in every language's form: each word is
   `plainto_tsquery` (a "quoted phrase" `phraseto_tsquery`) in each of the five configurations,

@@ -56,7 +56,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0008_merge_site_pages"),
+        ("community", "0009_partnership_language"),
     ]
 
     operations = [
