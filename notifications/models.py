@@ -83,6 +83,13 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.verb}"
 
+    @property
+    def text(self) -> str:
+        """The sentence in the active language (the reader's); see notifications.sentences."""
+        from notifications.sentences import notification_text
+
+        return notification_text(self)
+
 
 class Preference(models.Model):
     """One person's choice for one kind on one channel. Absent row = the kind's default."""
