@@ -50,6 +50,7 @@ from community.services.accounts import language_for
 from notifications.kinds import all_kinds
 from notifications.links import notification_open_path
 from notifications.models import DeliverySettings, DigestFrequency, Notification
+from notifications.sentences import notification_text
 
 if TYPE_CHECKING:
     from community.models import NewsItem
@@ -262,7 +263,7 @@ def _notifications_section(
         )
         group.items.append(
             DigestItem(
-                title=n.verb,
+                title=notification_text(n),
                 url=notification_open_path(n.pk),
                 summary=str(n.actor) if n.actor_id else "",
                 when=n.created_at,

@@ -42,7 +42,9 @@ class Notification(models.Model):
     )
     # The registered kind (notifications.kinds), e.g. "message.new"; preferences key on it.
     kind = models.CharField(max_length=60, db_index=True)
-    verb = models.CharField(max_length=255)  # the sentence shown, already translated
+    # The sentence written in the recipient's language at creation; shown through
+    # `text`, which renders data["sentence"] again in the reader's language when present.
+    verb = models.CharField(max_length=255)
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.INFO)
     target_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -82,6 +84,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.verb}"
+
+    @property
+    def text(self) -> str:
+        """The sentence in the active language (the reader's); see notifications.sentences."""
+        from notifications.sentences import notification_text
+
+        return notification_text(self)
 
 
 class Preference(models.Model):

@@ -43,6 +43,7 @@ from py_vapid import Vapid02
 
 from notifications.models import Notification, PushSubscription
 from notifications.push_targets import PushTargetError, PushTransport
+from notifications.sentences import notification_text
 
 # RFC 8291 §4: a 4096-byte record less the header (86), the AEAD tag (16) and the padding
 # delimiter (1) leaves 3993 bytes of plaintext — the most every push service must accept.
@@ -234,7 +235,7 @@ def push_payload(notification: Notification, *, limit: int = MAX_PLAINTEXT) -> b
     """The JSON the service worker shows, at most `limit` bytes of UTF-8."""
     body = notification.data.get("body", "") if isinstance(notification.data, dict) else ""
     document: dict[str, Any] = {
-        "title": notification.verb,
+        "title": notification_text(notification),
         "body": str(body or ""),
         "tag": notification.group_key or f"notification-{notification.pk}",
         # The language the title and body are in (the recipient's; Notification.lang).
@@ -252,7 +253,7 @@ def push_payload(notification: Notification, *, limit: int = MAX_PLAINTEXT) -> b
     for field in ("body", "title"):
         document[field] = ""
         if len(_encode(document)) <= limit:
-            document[field] = notification.verb if field == "title" else str(body)
+            document[field] = notification_text(notification) if field == "title" else str(body)
             return _fit(document, field, limit)
     raise ValueError("A push payload does not fit even without title and body.")
 

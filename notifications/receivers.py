@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from community.models import OrganisationMembership, OrganisationRole, User
 from community.signals import organisation_invited, organisation_reviewed
+from notifications.sentences import Sentence
 from notifications.services import notify
 
 
@@ -29,7 +29,7 @@ def on_organisation_reviewed(
         recipients=admins,
         actor=reviewer,
         kind="organisation.reviewed",
-        verb=lambda: _(verb) % {"name": organisation.name, "reason": reason},
+        verb=Sentence(verb, {"name": organisation.name, "reason": reason}),
         target=organisation,
         url=organisation.get_absolute_url(),
         level="success" if published else "warning",
@@ -52,9 +52,9 @@ def on_organisation_invited(
         recipients=[invitee],
         actor=inviter,
         kind="organisation.invited",
-        verb=lambda: (
-            _("%(who)s invited you to join %(name)s.")
-            % {"who": inviter.display_name, "name": invitation.organisation.name}
+        verb=Sentence(
+            gettext_noop("%(who)s invited you to join %(name)s."),
+            {"who": inviter.display_name, "name": invitation.organisation.name},
         ),
         target=invitation.organisation,
         url=url.removeprefix(settings.SITE_URL),

@@ -16,6 +16,8 @@ class ActorSerializer(serializers.Serializer[Any]):
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
     actor = ActorSerializer(allow_null=True, read_only=True)
+    # The sentence in the reader's language (notifications.sentences), not as first written.
+    verb = serializers.CharField(source="text", read_only=True)
 
     class Meta:
         model = Notification

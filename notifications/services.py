@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from notifications.models import (
 )
 from notifications.push_targets import PushTargetError, push_endpoint_check
 from notifications.selectors import unread_count_for
+from notifications.sentences import Sentence, notification_text
 from realtime.events import event_append
 from realtime.topics import user_topic
 
@@ -79,7 +80,8 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "verb": notification.verb,
+        # In the active language (the reader's; the recipient's for the live event).
+        "verb": notification_text(notification),
         "level": notification.level,
         "url": notification.url,
         "unread": notification.unread,
@@ -97,7 +99,7 @@ def notify(
     *,
     recipients: Iterable[Any],
     kind: str,
-    verb: str | Callable[[], str],
+    verb: str | Sentence,
     actor: Any = None,
     target: Any = None,
     action_object: Any = None,
@@ -108,9 +110,11 @@ def notify(
 ) -> list[Notification]:
     """Notify people of something, on the channels each of them chose for `kind`.
 
-    `verb` is the sentence shown: pass a function that returns it (`lambda: _("…") % {…}`)
-    and it is written in each recipient's language (community.services.accounts.language_for),
-    which their list, e-mail and push then show; a plain string is shown as it is.
+    `verb` is the sentence shown: pass a Sentence (`Sentence(gettext_noop("…"), {…})`,
+    notifications.sentences). It is kept in `data["sentence"]` and shown in the reader's
+    language wherever it is read (notification_text); `Notification.verb` gets it written in
+    the recipient's language (community.services.accounts.language_for) as the fallback. A
+    plain string is shown as it is.
 
     Preconditions: the caller has decided who should know (muted conversations and listings
     are the caller's to leave out); the actor is never notified of their own act.
@@ -151,8 +155,13 @@ def notify(
                     )
                     .first()
                 )
-            with translation.override(language_for(person)):
-                sentence = verb() if callable(verb) else verb
+            extra = dict(data or {})
+            if isinstance(verb, Sentence):
+                extra["sentence"] = verb.to_data()
+                with translation.override(language_for(person)):
+                    sentence = verb.render()
+            else:
+                sentence = verb
             fields = {
                 "actor": actor,
                 "kind": kind,
@@ -163,7 +172,7 @@ def notify(
                 "action_object_type": action_type,
                 "action_object_id": action_id,
                 "url": url,
-                "data": {**(data or {}), "count": 1},
+                "data": {**extra, "count": 1},
                 "created_at": now,
                 # Wanted only by push or email: kept for delivery, hidden from the list.
                 "deleted_at": None if Channel.IN_APP in wanted else now,
@@ -204,11 +213,13 @@ def notify(
                 )
             Delivery.objects.bulk_create(deliveries)
             if Channel.IN_APP in wanted:
+                with translation.override(language_for(person)):
+                    payload = notification_payload(notification)
                 event_append(
                     topic=user_topic(user_id),
                     type="notification.created",
                     data={
-                        "notification": notification_payload(notification),
+                        "notification": payload,
                         "unread_count": unread_count_for(person),
                     },
                 )

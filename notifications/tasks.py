@@ -52,6 +52,7 @@ from notifications.models import (
     PushSubscription,
 )
 from notifications.push import VapidSigner, push_client, push_request, push_send
+from notifications.sentences import notification_text
 from notifications.services import channels_for
 
 logger = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "account_url": settings.SITE_URL + reverse("account"),
         "language": translation.get_language(),
     }
-    subject = " ".join(notification.verb.split())[:150]
+    subject = " ".join(notification_text(notification).split())[:150]
     text = render_to_string("notifications/emails/notification.txt", context)
     html = render_to_string("notifications/emails/notification.html", context)
     message = EmailMultiAlternatives(

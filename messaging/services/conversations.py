@@ -24,12 +24,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from messaging import events
 from messaging.models import Block, Conversation, Listing, Message, MessageKind, Participant
 from messaging.selectors.conversations import is_blocked, participant_get
 from messaging.services.inbox import _append_inbox_events
 from messaging.services.messages import _clean_body, _clean_client_id, message_send
+from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
 from realtime.services import subscription_revoke
@@ -54,9 +56,12 @@ def _notify_added(conversation: Conversation, *, actor: User, user_ids: list[int
         recipients=get_user_model().objects.filter(pk__in=user_ids),
         actor=actor,
         kind="conversation.added",
-        verb=lambda: (
-            _("%(who)s added you to %(title)s")
-            % {"who": actor.display_name, "title": conversation.title or _("a conversation")}
+        verb=Sentence(
+            gettext_noop("%(who)s added you to %(title)s"),
+            {
+                "who": actor.display_name,
+                "title": conversation.title or Sentence(gettext_noop("a conversation")),
+            },
         ),
         target=conversation,
         url=conversation.get_absolute_url(),

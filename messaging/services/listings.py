@@ -38,6 +38,7 @@ from messaging.selectors.listings import (
     listing_interest_refusal,
     listing_postable_organisations,
 )
+from notifications.sentences import Sentence
 from notifications.services import notify
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ def _notify_followers(listing: Listing, *, actor: User, change: str) -> None:
         recipients=get_user_model().objects.filter(pk__in=listing_follower_ids(listing)),
         actor=actor,
         kind="listing.updated",
-        verb=lambda: _(verbs.get(change, verbs["edited"])) % {"title": listing.title},
+        verb=Sentence(verbs.get(change, verbs["edited"]), {"title": listing.title}),
         target=listing,
         url=listing.get_absolute_url(),
         data={
@@ -413,9 +414,9 @@ def listing_express_interest(
                 recipients=participants,
                 actor=user,
                 kind="listing.interest",
-                verb=lambda: (
-                    _("%(who)s is interested in %(title)s")
-                    % {"who": user.display_name, "title": listing.title}
+                verb=Sentence(
+                    gettext_noop("%(who)s is interested in %(title)s"),
+                    {"who": user.display_name, "title": listing.title},
                 ),
                 target=conversation,
                 action_object=listing,

@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from community.richtext import render_markdown
 from messaging import events
@@ -39,6 +40,7 @@ from messaging.models import (
 )
 from messaging.selectors.conversations import participant_get
 from messaging.services.inbox import _append_inbox_events, message_preview
+from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
 
@@ -243,11 +245,13 @@ def _notify_message(
         recipients=get_user_model().objects.filter(pk__in=recipient_ids),
         actor=sender,
         kind="message.new",
-        verb=lambda: (
-            _("New message from %(who)s") % {"who": sender.display_name}
+        verb=(
+            Sentence(gettext_noop("New message from %(who)s"), {"who": sender.display_name})
             if not conversation.is_group
-            else _("New message from %(who)s in %(where)s")
-            % {"who": sender.display_name, "where": where}
+            else Sentence(
+                gettext_noop("New message from %(who)s in %(where)s"),
+                {"who": sender.display_name, "where": where},
+            )
         ),
         target=conversation,
         action_object=message,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from community.models import User
 from notifications.models import DeliverySettings
+from notifications.sentences import Sentence
 from notifications.services import notify
 from notifications.tasks import Sender, deliveries_drain
 from tests.factories import UserFactory
@@ -183,9 +184,9 @@ def test_email_and_push_are_written_in_the_recipients_language(push_service, vap
             recipients=[hans],
             actor=anna,
             kind="listing.interest",
-            verb=lambda: (
-                gettext("%(who)s is interested in %(title)s")
-                % {"who": "Anna Novak", "title": "Hydrogen valleys"}
+            verb=Sentence(
+                "%(who)s is interested in %(title)s",
+                {"who": "Anna Novak", "title": "Hydrogen valleys"},
             ),
             url="/xchange/",
         )
@@ -215,9 +216,8 @@ def test_a_person_without_a_saved_language_is_written_to_in_the_sites(push_servi
         notify(
             recipients=[marc],
             kind="listing.interest",
-            verb=lambda: (
-                gettext("%(who)s is interested in %(title)s")
-                % {"who": "Hans", "title": "Batteries"}
+            verb=Sentence(
+                "%(who)s is interested in %(title)s", {"who": "Hans", "title": "Batteries"}
             ),
         )
     deliveries_drain(sender=sender)

@@ -67,7 +67,7 @@ def listing_events(user_id: int) -> list[Heard]:
     for event in Event.objects.filter(topic=f"user:{user_id}", type="notification.created"):
         notification = event.data["notification"]
         if notification["kind"] == "listing.updated":
-            data = {k: v for k, v in notification["data"].items() if k != "count"}
+            data = {k: v for k, v in notification["data"].items() if k not in ("count", "sentence")}
             heard.append(Heard(seq=event.seq, data=data))
     return heard
 
