@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +12,17 @@ from community.models import CONTENT_LANGUAGES, MAX_OBJECT_ID
 from community.richtext import render_markdown
 
 NOTHING = {"type": "string", "maxLength": 0}
+_Related = TypeVar("_Related", bound=Model)
+
+
+class RelatedSlugField(serializers.SlugRelatedField[_Related]):
+    """An object named by its slug. A value no slug can be (not text, NUL characters, which
+    PostgreSQL refuses in a query) is an invalid value before any query is made."""
+
+    def to_internal_value(self, data: Any) -> _Related:
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class ObjectIdField(serializers.IntegerField):

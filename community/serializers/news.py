@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from community.images import validate_image
 from community.models import Ecosystem, ModerationStatus, NewsItem, Organisation
-from community.serializers.fields import RenderedMarkdownField, TextLanguageField
+from community.serializers.fields import RelatedSlugField, RenderedMarkdownField, TextLanguageField
 
 
 class OrganisationRefSerializer(serializers.ModelSerializer[Organisation]):
@@ -25,7 +25,7 @@ class OrganisationRefSerializer(serializers.ModelSerializer[Organisation]):
 
 class NewsListItemSerializer(serializers.ModelSerializer[NewsItem]):
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
-    ecosystems: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
+    ecosystems: RelatedSlugField[Ecosystem] = RelatedSlugField(
         slug_field="slug", many=True, read_only=True
     )
     country = CountryField(read_only=True, allow_blank=True)
@@ -93,7 +93,7 @@ class NewsWriteSerializer(serializers.Serializer[NewsItem]):
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField(max_length=500)
     body = serializers.CharField(required=False, allow_blank=True, default="")
-    organisation = serializers.SlugRelatedField(
+    organisation = RelatedSlugField(
         slug_field="slug",
         queryset=Organisation.objects.filter(status=ModerationStatus.PUBLISHED),
         required=False,
@@ -102,7 +102,7 @@ class NewsWriteSerializer(serializers.Serializer[NewsItem]):
         help_text=_("Slug of the organisation you post for (required unless you are staff)."),
         error_messages={"does_not_exist": _("No published organisation “{value}”.")},
     )
-    ecosystems = serializers.SlugRelatedField(
+    ecosystems = RelatedSlugField(
         slug_field="slug",
         queryset=Ecosystem.objects.all(),
         many=True,

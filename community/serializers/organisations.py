@@ -24,6 +24,7 @@ from community.selectors import organisations as selectors
 from community.serializers.fields import (
     OptionalEmailField,
     OptionalURLField,
+    RelatedSlugField,
     RenderedMarkdownField,
     TextLanguageField,
 )
@@ -63,10 +64,10 @@ class OrganisationDetailSerializer(CountryFieldMixin, serializers.ModelSerialize
     everyone (null when not a member), `rejection_reason` only to members and staff.
     """
 
-    ecosystems: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
+    ecosystems: RelatedSlugField[Ecosystem] = RelatedSlugField(
         many=True, read_only=True, slug_field="slug"
     )
-    primary_ecosystem: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
+    primary_ecosystem: RelatedSlugField[Ecosystem] = RelatedSlugField(
         read_only=True, slug_field="slug", allow_null=True
     )
     website = OptionalURLField(read_only=True)
@@ -289,7 +290,7 @@ class InvitationAcceptSerializer(serializers.Serializer[Any]):
 
 
 class AcceptedMembershipSerializer(serializers.ModelSerializer[OrganisationMembership]):
-    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+    organisation: RelatedSlugField[Organisation] = RelatedSlugField(
         read_only=True, slug_field="slug"
     )
 
@@ -302,7 +303,7 @@ class AcceptedMembershipSerializer(serializers.ModelSerializer[OrganisationMembe
 class ModerationItemSerializer(serializers.ModelSerializer[Organisation]):
     """A profile in the staff queue, with its ECCP checklist and missing fields."""
 
-    primary_ecosystem: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
+    primary_ecosystem: RelatedSlugField[Ecosystem] = RelatedSlugField(
         read_only=True, slug_field="slug"
     )
     checklist = serializers.SerializerMethodField()

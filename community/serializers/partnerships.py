@@ -17,6 +17,7 @@ from community.models import (
 )
 from community.serializers.fields import (
     OptionalURLField,
+    RelatedSlugField,
     RenderedMarkdownField,
     TextLanguageField,
 )
@@ -25,7 +26,7 @@ from community.serializers.news import OrganisationRefSerializer
 
 class PartnershipListItemSerializer(serializers.ModelSerializer[Partnership]):
     coordinator = OrganisationRefSerializer(read_only=True)
-    ecosystems: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
+    ecosystems: RelatedSlugField[Ecosystem] = RelatedSlugField(
         slug_field="slug", many=True, read_only=True
     )
     member_count = serializers.SerializerMethodField()
@@ -101,13 +102,13 @@ class PartnershipWriteSerializer(serializers.Serializer[Partnership]):
         help_text=_("The language of the description; by default the author's."),
     )
     website = serializers.URLField(required=False, allow_blank=True, max_length=200)
-    coordinator = serializers.SlugRelatedField(
+    coordinator = RelatedSlugField(
         slug_field="slug",
         queryset=Organisation.objects.all(),
         help_text=_("Slug of the coordinating organisation."),
         error_messages={"does_not_exist": _("No organisation “{value}”.")},
     )
-    ecosystems = serializers.SlugRelatedField(
+    ecosystems = RelatedSlugField(
         slug_field="slug",
         queryset=Ecosystem.objects.all(),
         many=True,
@@ -143,7 +144,7 @@ class PartnershipQuerySerializer(serializers.Serializer[Any]):
 
 
 class PartnershipMemberAddSerializer(serializers.Serializer[Any]):
-    organisation = serializers.SlugRelatedField(
+    organisation = RelatedSlugField(
         slug_field="slug",
         queryset=Organisation.objects.all(),
         help_text=_("Slug of the organisation to add."),

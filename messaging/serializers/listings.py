@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus, Organisation
-from community.serializers.fields import RenderedMarkdownField, TextLanguageField
+from community.serializers.fields import RelatedSlugField, RenderedMarkdownField, TextLanguageField
 from messaging.models import Listing, ListingCategory, ListingKind
 from messaging.selectors.listings import (
     listing_can_delete,
@@ -43,7 +43,7 @@ class ListingSerializer(serializers.ModelSerializer[Listing]):
     author = serializers.SerializerMethodField()
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
-    ecosystems: Any = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    ecosystems: Any = RelatedSlugField(slug_field="slug", many=True, read_only=True)
     target_countries = serializers.SerializerMethodField()
     is_open = serializers.SerializerMethodField(
         help_text=_("Open, not past its closing date, and its organisation is published.")
@@ -135,7 +135,7 @@ class ListingDetailSerializer(ListingSerializer):
 class ListingWriteSerializer(serializers.Serializer[Listing]):
     """What a client sends to create (POST) or change (PATCH) a listing."""
 
-    organisation = serializers.SlugRelatedField(
+    organisation = RelatedSlugField(
         slug_field="slug",
         queryset=Organisation.objects.filter(status=ModerationStatus.PUBLISHED),
         required=False,
@@ -161,7 +161,7 @@ class ListingWriteSerializer(serializers.Serializer[Listing]):
             "quotes); HTML is shown as text."
         ),
     )
-    ecosystems = serializers.SlugRelatedField(
+    ecosystems = RelatedSlugField(
         slug_field="slug",
         queryset=Ecosystem.objects.all(),
         many=True,
