@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from community.models import SitePage, SitePageSlug
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _seeded_pages(db):
+    """The pages migration 0007 seeds (it leaves existing ones alone): a transactional test
+    that ran before may have flushed them with every other table."""
+    importlib.import_module("community.migrations.0007_site_pages_seed").seed(apps, None)
+
 
 LANGUAGES = ["en", "fr", "de", "es", "it"]
 
