@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from community.best_effort_cache import cache_get, cache_set
+from community.forms.pickers import CheckboxPicker
 from community.models import (
     Ecosystem,
     ExcellenceLabel,
@@ -135,8 +136,13 @@ class OrganisationDirectoryFilter(django_filters.FilterSet):
             }
         ),
     )
+    # Checkboxes with a filter box (community/forms/pickers.py), not a "hold Ctrl" select.
     country = CountryFilter(
-        label=_("Country"), choices=lambda: list(countries), field_name="country", distinct=False
+        label=_("Country"),
+        choices=lambda: list(countries),
+        field_name="country",
+        distinct=False,
+        widget=CheckboxPicker,
     )
     nuts2 = django_filters.CharFilter(
         label=_("NUTS-2 region"),
