@@ -19,7 +19,7 @@ from typing import Any
 
 Gate = Callable[[Any, str], bool]
 
-TOPIC_RE = re.compile(r"^(?P<kind>[a-z][a-z0-9_]{0,30}):(?P<key>[A-Za-z0-9_\-]{1,80})$")
+TOPIC_RE = re.compile(r"^(?P<kind>[a-z][a-z0-9_]{0,30}):(?P<key>[A-Za-z0-9_\-]{1,80})\Z")
 
 
 @dataclass(frozen=True)

@@ -351,3 +351,13 @@ async def test_a_persons_saved_language_wins_over_the_handshake():
     reply = await ws.receive_json_from(timeout=5)
     assert reply["result"]["language"] == "it"
     await ws.disconnect()
+
+
+@pytest.mark.parametrize("tail", ["\n", "\r\n", " ", "\x00"])
+def test_a_topic_with_anything_after_its_key_is_no_topic(tail):
+    """`$` also matched before a final newline: "user:1\\n" passed as a topic and reached the
+    channel layer, which refuses such a group name (an exception instead of an error frame)."""
+    from realtime.topics import parse_topic
+
+    assert parse_topic("user:1") is not None
+    assert parse_topic(f"user:1{tail}") is None
