@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -63,11 +64,13 @@ ECOSYSTEM_CHOICES_SECONDS = 300
 
 
 def _ecosystem_choices() -> list[tuple[str, str]]:
+    # The cache holds the English names (msgids), shared by every language; each request
+    # translates them into its own.
     choices: list[tuple[str, str]] | None = cache_get("directory:ecosystem-choices")
     if choices is None:
         choices = [(e.slug, e.name) for e in Ecosystem.objects.order_by("position")]
         cache_set("directory:ecosystem-choices", choices, ECOSYSTEM_CHOICES_SECONDS)
-    return choices
+    return [(slug, gettext(name)) for slug, name in choices]
 
 
 class CheckboxFilter(django_filters.BooleanFilter):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,24 +14,30 @@ class Ecosystem(models.Model):
         ordering = ["position"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (names are msgids, marked in ECOSYSTEMS)."""
+        return gettext(self.name)
 
 
+# The English names are the msgids of their translations (gettext_noop returns them unchanged).
 ECOSYSTEMS: list[tuple[str, str]] = [
-    ("aerospace-defence", "Aerospace & defence"),
-    ("agri-food", "Agri-food"),
-    ("construction", "Construction"),
-    ("cultural-creative", "Cultural & creative industries"),
-    ("digital", "Digital"),
-    ("electronics", "Electronics"),
-    ("energy-intensive", "Energy-intensive industries"),
-    ("energy-renewables", "Energy-renewables"),
-    ("health", "Health"),
-    ("mobility-transport-automotive", "Mobility-transport-automotive"),
-    ("proximity-social-economy", "Proximity, social economy & civil society"),
-    ("retail", "Retail"),
-    ("textiles", "Textiles"),
-    ("tourism", "Tourism"),
+    ("aerospace-defence", gettext_noop("Aerospace & defence")),
+    ("agri-food", gettext_noop("Agri-food")),
+    ("construction", gettext_noop("Construction")),
+    ("cultural-creative", gettext_noop("Cultural & creative industries")),
+    ("digital", gettext_noop("Digital")),
+    ("electronics", gettext_noop("Electronics")),
+    ("energy-intensive", gettext_noop("Energy-intensive industries")),
+    ("energy-renewables", gettext_noop("Energy-renewables")),
+    ("health", gettext_noop("Health")),
+    ("mobility-transport-automotive", gettext_noop("Mobility-transport-automotive")),
+    ("proximity-social-economy", gettext_noop("Proximity, social economy & civil society")),
+    ("retail", gettext_noop("Retail")),
+    ("textiles", gettext_noop("Textiles")),
+    ("tourism", gettext_noop("Tourism")),
 ]
 
 

@@ -133,7 +133,7 @@ class ListingFilterForm(ErrorsDescribedMixin, forms.Form):
             "category": [("", _("All categories")), *ListingCategory.choices],
             "ecosystem": [
                 ("", _("All ecosystems")),
-                *Ecosystem.objects.values_list("slug", "name"),
+                *((e.slug, e.label) for e in Ecosystem.objects.all()),
             ],
             "country": [("", _("Any country")), *countries],
             "target_country": [("", _("Any country")), *countries],
