@@ -70,9 +70,8 @@ messages: install-dev
 		--ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
 	CLUSTERHUB_TESTING=1 $(PY) manage.py makemessages -d djangojs --no-location --no-obsolete -l en -l fr -l de -l es -l it \
 		--ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' --ignore 'bench/*'
-	@# One layout for the catalogues whatever gettext version ran: polib's, as committed (msgmerge
-	@# would rewrap long entries and make every merge with a translator's work conflict).
-	$(PY) -c "import pathlib, polib; [polib.pofile(str(p), wrapwidth=78).save() for p in sorted(pathlib.Path('locale').glob('*/LC_MESSAGES/*.po'))]"
+	@# One layout for every catalogue, and English saying its msgids (community/management/commands/tidy_catalogues.py)
+	CLUSTERHUB_TESTING=1 $(PY) manage.py tidy_catalogues
 	CLUSTERHUB_TESTING=1 $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 ## lint: ruff, mypy and the migrations check

@@ -63,6 +63,21 @@ def test_every_entry_is_translated_and_none_is_fuzzy(language, domain):
     assert not fuzzy, f"{language}/{domain}: fuzzy entries:\n" + describe(fuzzy)
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_english_catalogue_says_its_msgids(domain):
+    """English is the sources' language: `make messages` (tidy_catalogues) fills each msgstr
+    with its msgid, so no tool reads the English catalogue as untranslated."""
+    po = catalogue("en", domain)
+    expected = {
+        e.msgid: [e.msgid, e.msgid_plural] if e.msgid_plural else [e.msgid]
+        for e in po
+        if not e.obsolete
+    }
+    wrong = [e for e in po if not e.obsolete and translations(e) != expected[e.msgid]]
+    assert po.translated_entries(), f"en/{domain}: no translated entry"
+    assert not wrong, f"en/{domain}: entries not saying their msgid:\n" + describe(wrong)
+
+
 @pytest.mark.parametrize(("language", "domain"), CATALOGUES)
 def test_translations_keep_every_placeholder(language, domain):
     """A lost or misspelt %(name)s raises KeyError or shows the wrong value at run time."""
