@@ -19,7 +19,6 @@ from community.services.accounts import language_for
 from community.services.organisations import (
     DESCRIPTION_MAX_LENGTH,
     INTERESTS_MAX_LENGTH,
-    REASON_MAX_LENGTH,
 )
 
 
@@ -272,23 +271,3 @@ class InvitationForm(NoColonForm):
 
 class RoleForm(NoColonForm):
     role = forms.ChoiceField(label=_("Role"), choices=OrganisationRole.choices)
-
-
-class RejectForm(NoColonForm):
-    reason = forms.CharField(
-        label=_("Reason for rejection"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to the organisation's admins."),
-    )
-
-
-class PublishForm(NoColonForm):
-    # Required by the service only when the checklist is not met (it knows, the form not).
-    publish_reason = forms.CharField(
-        label=_("Reason to publish despite the checklist"),
-        max_length=REASON_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Needed because the checklist is not met; kept in the moderation log."),
-    )

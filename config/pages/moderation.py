@@ -27,12 +27,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from community.forms.organisations import REASON_MAX_LENGTH
 from community.models import ModerationStatus
 from community.selectors import moderation as community_queue
 from community.selectors import organisations as org_selectors
 from community.services import news as news_services
 from community.services import organisations as org_services
+from community.services.organisations import REASON_MAX_LENGTH
 from messaging.selectors import reports as report_queue
 
 PAGE_SIZE = 20

@@ -139,7 +139,7 @@ ACTIONS: dict[str, Action] = {
     ),
     "publish": Action(
         api=lambda c, w: c.post(f"/api/v1/organisations/{w.review.slug}/publish/"),
-        page=lambda c, w: c.post(f"/moderation/organisations/{w.review.slug}/publish/"),
+        page=lambda c, w: c.post("/moderation/publish/", {"items": f"profile:{w.review.pk}"}),
         expected_api=(401, 403, 403, 404, 200),
         expected_page=(404, 404, 404, 404, 302),
         happened=lambda w: w.reload(w.review).status == ModerationStatus.PUBLISHED,
@@ -149,8 +149,7 @@ ACTIONS: dict[str, Action] = {
             f"/api/v1/organisations/{w.review.slug}/reject/", {"reason": "No website."}
         ),
         page=lambda c, w: c.post(
-            f"/moderation/organisations/{w.review.slug}/reject/",
-            {f"org{w.review.pk}-reason": "No website."},
+            f"/moderation/profile/{w.review.pk}/reject/", {"reason": "No website."}
         ),
         expected_api=(401, 403, 403, 404, 200),
         expected_page=(404, 404, 404, 404, 302),

@@ -111,25 +111,22 @@ def test_a_waived_or_passing_profile_needs_no_reason(api, failing):
 # --- The moderation page ---------------------------------------------------------------
 
 
-def test_page_shows_a_form_error_without_a_reason(page, failing):
+def test_the_queue_keeps_a_failing_profile_without_a_reason_and_says_why(page, failing):
     queue = page.get("/moderation/").content.decode()
     assert f'value="profile:{failing.pk}"' in queue
     response = page.post(
-        f"/moderation/organisations/{failing.slug}/publish/",
-        {f"org{failing.pk}-publish_reason": ""},
+        "/moderation/publish/", {"items": f"profile:{failing.pk}", "reason": ""}, follow=True
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     assert "does not meet the ECCP checklist" in html
-    assert FTE_CHECK in html
-    assert f'id="id_org{failing.pk}-publish_reason_error"' in html
+    assert f'value="profile:{failing.pk}"' in html  # still waiting
     assert status_of(failing) == ModerationStatus.NEEDS_REVIEW
 
 
 def test_page_publishes_with_a_reason_shown_in_the_log(page, failing):
     response = page.post(
-        f"/moderation/organisations/{failing.slug}/publish/",
-        {f"org{failing.pk}-publish_reason": REASON},
+        "/moderation/publish/", {"items": f"profile:{failing.pk}", "reason": REASON}
     )
     assert response.status_code == 302
     assert status_of(failing) == ModerationStatus.PUBLISHED

@@ -149,7 +149,7 @@ def test_submit_publish_flow_with_email(client, django_capture_on_commit_callbac
     assert f'value="profile:{draft.pk}"' in body
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/moderation/organisations/{draft.slug}/publish/")
+        response = client.post("/moderation/publish/", {"items": f"profile:{draft.pk}"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == ModerationStatus.PUBLISHED
@@ -160,7 +160,7 @@ def test_submit_publish_flow_with_email(client, django_capture_on_commit_callbac
     assert "Lombardy Aerospace" in message.subject
     assert f"/organisations/{draft.slug}/" in message.body
     after = client.get("/moderation/").content.decode()
-    assert "Lombardy Aerospace is published; its admins were told." in after
+    assert "1 item is published." in after
     assert f'href="/organisations/{draft.slug}/"' not in after
 
     client.logout()
@@ -177,9 +177,7 @@ def test_reject_needs_a_reason_then_emails_it(
     assert response.status_code == 400
     assert "Say why" in response.json()["error"]["message"]
     client.force_login(staff)
-    response = client.post(
-        f"/moderation/organisations/{draft.slug}/reject/", {f"org{draft.pk}-reason": ""}
-    )
+    response = client.post(f"/moderation/profile/{draft.pk}/reject/", {"reason": ""})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert Organisation.objects.get(pk=draft.pk).status == ModerationStatus.NEEDS_REVIEW
