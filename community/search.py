@@ -12,7 +12,7 @@ PostgreSQL (migration community/0005_search_europe, which needs the `unaccent` e
   `clusterhub_spanish`, `clusterhub_italian` (each language's stemmer after `unaccent`) and
   `clusterhub_simple` (no stemming, for messages in any language).
 - The document of a row is stemmed in the row's language: `LANGUAGE_CONFIGS[language]`, or
-  english when the row has no `language` field yet or an unknown one (`search_config()`).
+  english for an unknown one (`search_config()`).
   Organisations: name (weight A) and `search_text` (B) in the STORED generated column
   `search_document` with a GIN index (migrations 0003, 0005; not a model field, SQLite
   cannot compute it). News (title A, summary B, body C) and listings compute theirs per
@@ -123,12 +123,9 @@ def organisation_search_text(organisation: Organisation) -> str:
     return fold(" ".join(p for p in parts if p)) or ""
 
 
-def search_config(model: type[Model]) -> Case | str:
-    """The configuration a row of `model` is stemmed with: by its `language` field when the
-    model has one (english for an unknown value), else english."""
-    names = {f.name for f in model._meta.get_fields()}
-    if LANGUAGE_FIELD not in names:
-        return SEARCH_CONFIG
+def search_config() -> Case:
+    """The configuration a row is stemmed with, by its `language` field (every searched
+    model has one); english for another or an unknown language."""
     return Case(
         *[
             When(**{LANGUAGE_FIELD: code}, then=Value(config))
@@ -139,9 +136,9 @@ def search_config(model: type[Model]) -> Case | str:
     )
 
 
-def search_vector(model: type[Model], *weighted: tuple[str, str]) -> CombinedExpression:
-    """The document of `model` over (field, weight) pairs, in the row's language."""
-    config = search_config(model)
+def search_vector(*weighted: tuple[str, str]) -> CombinedExpression:
+    """A row's document over (field, weight) pairs, in the row's language."""
+    config = search_config()
     vectors = [SearchVector(field, weight=weight, config=config) for field, weight in weighted]
     document: Any = vectors[0]
     for vector in vectors[1:]:
@@ -151,9 +148,7 @@ def search_vector(model: type[Model], *weighted: tuple[str, str]) -> CombinedExp
 
 def organisation_search_vector() -> CombinedExpression:
     """The indexed document (PostgreSQL). Changing it means a new column in a migration."""
-    from community.models import Organisation
-
-    return search_vector(Organisation, ("name", "A"), ("search_text", "B"))
+    return search_vector(("name", "A"), ("search_text", "B"))
 
 
 def uses_postgres_search() -> bool:
@@ -396,9 +391,7 @@ def apply_text_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Orga
 
 def news_search_vector() -> CombinedExpression:
     """The document news is found by (PostgreSQL), computed per query."""
-    from community.models import NewsItem
-
-    return search_vector(NewsItem, ("title", "A"), ("summary", "B"), ("body", "C"))
+    return search_vector(("title", "A"), ("summary", "B"), ("body", "C"))
 
 
 def apply_news_search(queryset: QuerySet[NewsItem], q: str) -> QuerySet[NewsItem]:

@@ -295,7 +295,7 @@ def _text_search(queryset: QuerySet[Listing], q: str) -> QuerySet[Listing]:
         queryset,
         q,
         headline="title",
-        document=lambda: search_vector(Listing, ("search_text", "B")),
+        document=lambda: search_vector(("search_text", "B")),
         words_in=("search_text",),
     )
 

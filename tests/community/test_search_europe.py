@@ -188,10 +188,6 @@ def test_the_expansion_costs_no_query(django_assert_num_queries, cities):
 # --- Stemming per language ----------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not any(f.name == "language" for f in Organisation._meta.get_fields()),
-    reason="Organisation has no language field yet (another branch adds it)",
-)
 def test_a_profile_in_french_is_stemmed_in_french():
     make(name="Pôle Nord", language="fr", description="<p>Entreprises industrielles.</p>")
     make(name="North Pole", language="en", description="<p>Shipping.</p>")
