@@ -215,10 +215,18 @@ class ClusterHub(System):
 
 
 async def p1(
-    system: System, *, users: int, rate: float, seconds: float, server_pid: int | None = None
+    system: System,
+    *,
+    users: int,
+    rate: float,
+    seconds: float,
+    server_pid: int | None = None,
+    worker_pid: int | None = None,
 ) -> dict[str, Any]:
     """With `server_pid`, also the server's CPU time per message, from the first send until
-    every message arrived (not the sockets' connecting)."""
+    every message arrived (not the sockets' connecting); with `worker_pid`, the worker's
+    (ClusterHub's notifications are written by it, notifications.outbox), until a second
+    after the last message arrived."""
     pairs = users // 2
     socks: list[Sock] = await gather_limited(
         [
@@ -242,6 +250,8 @@ async def p1(
     total = int(rate * seconds)
     server = psutil.Process(server_pid) if server_pid else None
     cpu = sum(server.cpu_times()[:2]) if server else 0.0
+    worker = psutil.Process(worker_pid) if worker_pid else None
+    worker_cpu = sum(worker.cpu_times()[:2]) if worker else 0.0
     start = time.monotonic()
     for n in range(total):
         await asyncio.sleep(max(0.0, start + n / rate - time.monotonic()))
@@ -257,12 +267,16 @@ async def p1(
     await asyncio.sleep(0.5)
     if server:
         cpu = (sum(server.cpu_times()[:2]) - cpu) / total
+    if worker:
+        await asyncio.sleep(0.5)  # its last pass
+        worker_cpu = (sum(worker.cpu_times()[:2]) - worker_cpu) / total
     for task in readers:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in socks), return_exceptions=True)
     latencies = [got[k] - sent[k][0] for k in got]
     return {
         "cpu_per_send": cpu if server else float("nan"),
+        **({"worker_cpu_per_send": worker_cpu} if worker else {}),
         "p50": pct(latencies, 50),
         "p99": pct(latencies, 99),
         "lost": total - len(got),
@@ -270,7 +284,9 @@ async def p1(
     }
 
 
-def p1_repeated(system: System, args: argparse.Namespace, pid: int) -> dict[str, Any]:
+def p1_repeated(
+    system: System, args: argparse.Namespace, pid: int, worker_pid: int | None = None
+) -> dict[str, Any]:
     """P1 at the full rate, `args.repeat` times on the same server: the median run and the
     spread, so that one lucky (or unlucky) run does not stand for the system. The machine's
     load average (1 minute) is taken at the start of each run, since the machine is shared,
@@ -281,14 +297,26 @@ def p1_repeated(system: System, args: argparse.Namespace, pid: int) -> dict[str,
     for n in range(args.repeat):
         load = os.getloadavg()[0]
         result = asyncio.run(
-            p1(system, users=args.users, rate=args.rate, seconds=args.seconds, server_pid=pid)
+            p1(
+                system,
+                users=args.users,
+                rate=args.rate,
+                seconds=args.seconds,
+                server_pid=pid,
+                worker_pid=worker_pid,
+            )
         )
         result["load"] = load
         runs.append(result)
         print(
             f"    {system.name} P1 run {n + 1}/{args.repeat}: load {load:.2f}, "
             f"p50 {ms(result['p50'])}, p99 {ms(result['p99'])}, lost {result['lost']}, "
-            f"server CPU per send {ms(result['cpu_per_send'])}",
+            f"server CPU per send {ms(result['cpu_per_send'])}"
+            + (
+                f", worker {ms(result['worker_cpu_per_send'])}"
+                if "worker_cpu_per_send" in result
+                else ""
+            ),
             flush=True,
         )
     return summarise_p1(runs)
@@ -298,6 +326,8 @@ def summarise_p1(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """`p50`/`p99`: the medians over the runs; `*_range`: (min, max); `lost`: all runs."""
     summary: dict[str, Any] = {"runs": runs}
     summary["cpu_per_send"] = statistics.median(r["cpu_per_send"] for r in runs)
+    if all("worker_cpu_per_send" in r for r in runs):
+        summary["worker_cpu_per_send"] = statistics.median(r["worker_cpu_per_send"] for r in runs)
     for key in ("p50", "p99"):
         values = [r[key] for r in runs]
         summary[key] = statistics.median(values)
@@ -310,8 +340,8 @@ def summarise_p1(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def p1_table(rows: list[tuple[str, dict[str, Any]]], floor_p50: float | None) -> list[str]:
     """P1 rows: median (min-max) of p50 and p99 over the runs, lost in all runs, the median
-    p50 against the floor's, the server's median CPU time per send, and the load average at
-    the start of each run."""
+    p50 against the floor's, the server's median CPU time per send (+ the worker's, which
+    writes ClusterHub's notifications), and the load average at the start of each run."""
 
     def spread(r: dict[str, Any], key: str) -> str:
         low, high = r.get(f"{key}_range", (r[key], r[key]))
@@ -319,15 +349,16 @@ def p1_table(rows: list[tuple[str, dict[str, Any]]], floor_p50: float | None) ->
 
     lines = [
         f"  {'system':34} {'p50 median (min-max)':>24} {'p99 median (min-max)':>26} "
-        f"{'lost':>6}  {'vs floor':>8}  {'CPU/send':>8}  load at each run's start"
+        f"{'lost':>6}  {'vs floor':>8}  {'CPU/send':>8}  {'+worker':>8}  load at each run's start"
     ]
     for name, r in rows:
         vs_floor = f"{r['p50'] / floor_p50:.1f}x" if floor_p50 and r["p50"] == r["p50"] else ""
         loads = " ".join(f"{load:.1f}" for load in r.get("loads", []))
         cpu = ms(r["cpu_per_send"]) if "cpu_per_send" in r else ""
+        worker = ms(r["worker_cpu_per_send"]) if "worker_cpu_per_send" in r else ""
         lines.append(
             f"  {name:34} {spread(r, 'p50'):>24} {spread(r, 'p99'):>26} "
-            f"{r['lost']:>6}  {vs_floor:>8}  {cpu:>8}  {loads}"
+            f"{r['lost']:>6}  {vs_floor:>8}  {cpu:>8}  {worker:>8}  {loads}"
         )
     return lines
 
@@ -576,14 +607,17 @@ async def p4(
 @contextlib.contextmanager
 def floor_server() -> Any:
     port = free_port()
-    proc = subprocess.Popen(
-        [PYTHON, str(ROOT / "bench" / "floor_server.py"), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
+    with child([PYTHON, str(ROOT / "bench" / "floor_server.py"), "--port", str(port)]) as proc:
         wait_for_port(port, proc=proc)
         yield port, proc.pid
+
+
+@contextlib.contextmanager
+def child(command: list[str], env: dict[str, str] | None = None) -> Any:
+    """A process of the run, terminated (then killed) on the way out."""
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -591,6 +625,14 @@ def floor_server() -> Any:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+
+@contextlib.contextmanager
+def notification_worker(env: dict[str, str]) -> Any:
+    """`manage.py run_worker` beside the server, as deployed: it writes the chat messages'
+    notifications (notifications.outbox). Yields its pid."""
+    with child([PYTHON, "manage.py", "run_worker"], env=env) as proc:
+        yield proc.pid
 
 
 def clusterhub_env(common: dict[str, str], layer: str = "pubsub") -> dict[str, str]:
@@ -722,11 +764,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 for layer in args.layers:
                     layer_env = clusterhub_env({**common, **db.env()}, layer)
                     backend = run_django(LAYER_CODE, layer_env)
-                    with Daphne(layer_env, app="asgi:application", extra_args=["-v", "0"]) as one:
+                    with (
+                        Daphne(layer_env, app="asgi:application", extra_args=["-v", "0"]) as one,
+                        notification_worker(layer_env) as worker_pid,
+                    ):
                         hub = ClusterHub([one], world, f"({layer})")
                         hub.rooms = {f"p{n}": c["id"] for n, c in enumerate(world["conversations"])}
                         section(f"ClusterHub ({layer}: {backend}) P1")
-                        entry = {"backend": backend, "P1": p1_repeated(hub, args, one.pid)}
+                        entry = {
+                            "backend": backend,
+                            "P1": p1_repeated(hub, args, one.pid, worker_pid),
+                        }
                         if args.p1:
                             results[f"ClusterHub {layer}"] = entry
                             continue

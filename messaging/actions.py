@@ -66,15 +66,18 @@ def message_send_action(user: Any, data: dict[str, Any], client_id: str | None) 
     if not client_id:
         raise ValidationError({"id": [_("The action frame needs an id (the client id).")]})
     conversation = selectors.conversation_get_for(user, _int(data, "conversation"), related=False)
+    files = _ids(data, "attachments", message_services.MAX_ATTACHMENTS_PER_MESSAGE)
     message, created = message_services.message_send(
         sender=user,
         conversation=conversation,
         body=_text(data, "body", required=False),
         client_id=client_id,
         reply_to=_int(data, "reply_to", required=False),
-        attachments=_ids(data, "attachments", message_services.MAX_ATTACHMENTS_PER_MESSAGE),
+        attachments=files,
     )
-    return {"message_id": message.pk, "created": created, "message": message_payload(message)}
+    # A new message without files has none: no query for them on every send.
+    payload = message_payload(message, attachments=[] if created and not files else None)
+    return {"message_id": message.pk, "created": created, "message": payload}
 
 
 def message_edit_action(user: Any, data: dict[str, Any], client_id: str | None) -> dict[str, Any]:

@@ -13,6 +13,11 @@ class MessagingConfig(AppConfig):
         # `conversation:<id>`: active participants only; "typing" is relayed, never logged.
         register_topic("conversation", gate=conversation_can_subscribe, signals={"typing"})
         register_actions()
+        # `message.new` notifications are written by the worker (notifications.outbox).
+        from messaging.services.messages import message_notifications_drain
+        from notifications.outbox import register_drain
+
+        register_drain("message.new", message_notifications_drain)
         # "Message this organisation" and the open listings on every organisation profile.
         from community.profile_sections import register_profile_section
         from messaging.views.profile import (

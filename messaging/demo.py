@@ -21,7 +21,11 @@ from community.models import ModerationStatus, Organisation, OrganisationMembers
 from community.signals import demo_seeded
 from messaging.services.inbox import conversation_mark_read
 from messaging.services.listings import listing_create, listing_express_interest, listing_follow
-from messaging.services.messages import message_report, message_send
+from messaging.services.messages import (
+    message_notifications_drain,
+    message_report,
+    message_send,
+)
 
 # Who talks with whom: (the interested person, the listing owner's admin, the language, the
 # messages as (writer, text), and whether the owner has read the last one). Every featured
@@ -211,6 +215,9 @@ def demo_xchange(*, seed: int, today: dt.date, progress: Callable[[str], Any]) -
                 if follower is not None:
                     listing_follow(listing=listing, user=follower)
         reports = _report_advertisement(people, listings)
+        # What the worker would write a moment later: the `message.new` notifications.
+        while message_notifications_drain():
+            pass
     progress(
         f"ClusterXchange: {len(listings)} listings, {conversations} conversations, "
         f"{reports} reported message"

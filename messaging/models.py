@@ -181,6 +181,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Its `message.new` notifications are still to be written by the worker
+    # (notifications.outbox; messaging.services.messages.message_notifications_drain).
+    notify_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
@@ -191,7 +194,13 @@ class Message(models.Model):
                 name="message_client_id_unique",
             )
         ]
-        indexes = [models.Index(fields=["conversation", "id"], name="message_conversation_id")]
+        indexes = [
+            models.Index(fields=["conversation", "id"], name="message_conversation_id"),
+            # The outbox: only the few messages whose notifications are pending.
+            models.Index(
+                fields=["id"], condition=Q(notify_pending=True), name="message_notify_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} in {self.conversation_id}"

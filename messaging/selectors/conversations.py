@@ -96,12 +96,12 @@ def conversation_get_for(user: Any, conversation_id: Any, *, related: bool = Tru
     rows = Conversation.objects.all()
     if related:
         rows = rows.select_related("listing", "created_by")
-    conversation = rows.filter(
-        pk=pk, participants__user=user, participants__left_at__isnull=True
-    ).first()
-    if conversation is None:
-        raise Http404
-    return conversation
+    try:
+        # get(), not first(): no ORDER BY to compile on the path of every socket send. At
+        # most one row: one participation per person and conversation.
+        return rows.get(pk=pk, participants__user=user, participants__left_at__isnull=True)
+    except Conversation.DoesNotExist:
+        raise Http404 from None
 
 
 def conversation_can_subscribe(user: Any, key: str) -> bool:

@@ -428,4 +428,7 @@ def listing_express_interest(
                     "body": message[:200],
                 },
             )
+            # This notification stands for the first message: the worker must not replace
+            # it with "New message from …" (message_notifications_drain).
+            conversation.messages.filter(notify_pending=True).update(notify_pending=False)
     return conversation, created

@@ -113,13 +113,41 @@ def message_send(
     the sender). Events: `message.created` on the conversation topic; `inbox.updated` on the
     user topic of every other active participant, except those who blocked the sender (the
     sender's own devices follow their sends through the conversation topic or REST; one
-    event less per send keeps the hot path short). Then, in a second transaction, the
-    `message.new` notifications.
+    event less per send keeps the hot path short). The `message.new` notifications are
+    left to the worker (`notify_pending`, message_notifications_drain): writing them here
+    doubled the work of a send, on the path every socket action of the process waits on.
     """
     client_id = _clean_client_id(client_id)
-    stored = _stored_send(sender, client_id, conversation)
-    if stored is not None:
+    try:
+        return _message_insert(
+            sender=sender,
+            conversation=conversation,
+            body=body,
+            client_id=client_id,
+            reply_to=reply_to,
+            attachments=attachments,
+        ), True
+    except (IntegrityError, ValidationError, PermissionDenied, Http404):
+        # A retry is not looked up first (a query on every send for the rare retry): its
+        # insert breaks the (sender, client_id) unique constraint and the transaction rolls
+        # back; and a retry answers with what was stored whatever else has changed since
+        # (its body, a block, its attachments now sent).
+        stored = _stored_send(sender, client_id, conversation)
+        if stored is None:
+            raise
         return stored, False
+
+
+def _message_insert(
+    *,
+    sender: User,
+    conversation: Conversation,
+    body: str,
+    client_id: str,
+    reply_to: Message | int | None,
+    attachments: Iterable[Attachment | int],
+) -> Message:
+    """message_send's new message, its events and its side effects (a retry raises)."""
     attachment_ids = [a.pk if isinstance(a, Attachment) else int(a) for a in attachments]
     body = _clean_body(body, allow_empty=bool(attachment_ids))
     if len(attachment_ids) > MAX_ATTACHMENTS_PER_MESSAGE:
@@ -127,102 +155,124 @@ def message_send(
             {"attachments": _("At most %(n)s attachments per message.") % {"n": 10}}
         )
     reply_to_id = reply_to.pk if isinstance(reply_to, Message) else reply_to
-    # No savepoint around the insert (two round trips on every send): a concurrent retry
-    # that stored the same client id first fails the whole transaction instead.
-    try:
-        with transaction.atomic():
-            members = {
-                user_id: (blocks, archived, muted)
-                for user_id, blocks, archived, muted in Participant.objects.filter(
-                    conversation=conversation, left_at__isnull=True
-                )
-                .annotate(
-                    blocks_sender=Exists(
-                        Block.objects.filter(blocker_id=OuterRef("user_id"), blocked=sender)
-                    )
-                )
-                .values_list("user_id", "blocks_sender", "archived", "muted")
-            }
-            if sender.pk not in members:
-                raise Http404
-            blockers = {user_id for user_id, (blocks, _a, _m) in members.items() if blocks}
-            archivers = {user_id for user_id, (_b, archived, _m) in members.items() if archived}
-            muters = {user_id for user_id, (_b, _a, muted) in members.items() if muted}
-            if blockers and not conversation.is_group:
-                raise PermissionDenied(_("This person does not accept messages from you."))
-            if (
-                reply_to_id is not None
-                and not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists()
-            ):
-                raise ValidationError({"reply_to": _("No such message in this conversation.")})
-            files = list(
-                Attachment.objects.select_for_update()
-                .order_by("pk")
-                .filter(
-                    pk__in=attachment_ids,
-                    conversation=conversation,
-                    uploader=sender,
-                    message__isnull=True,
+    # No savepoint around the insert (two round trips on every send): a retry, or a
+    # concurrent one that stored the same client id first, fails the whole transaction.
+    with transaction.atomic():
+        members = {
+            user_id: (blocks, archived, muted)
+            for user_id, blocks, archived, muted in Participant.objects.filter(
+                conversation=conversation, left_at__isnull=True
+            )
+            .annotate(
+                blocks_sender=Exists(
+                    Block.objects.filter(blocker_id=OuterRef("user_id"), blocked=sender)
                 )
             )
-            if len(files) != len(set(attachment_ids)):
-                # A concurrent retry with these files may have stored the message while we
-                # waited for their row locks: answer it like any retry.
-                stored = _stored_send(sender, client_id, conversation)
-                if stored is not None:
-                    return stored, False
-                raise ValidationError(
-                    {"attachments": _("Unknown attachment, or one that was already sent.")}
-                )
-            message = Message.objects.create(
+            .values_list("user_id", "blocks_sender", "archived", "muted")
+        }
+        if sender.pk not in members:
+            raise Http404
+        blockers = {user_id for user_id, (blocks, _a, _m) in members.items() if blocks}
+        archivers = {user_id for user_id, (_b, archived, _m) in members.items() if archived}
+        muters = {user_id for user_id, (_b, _a, muted) in members.items() if muted}
+        if blockers and not conversation.is_group:
+            raise PermissionDenied(_("This person does not accept messages from you."))
+        if (
+            reply_to_id is not None
+            and not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists()
+        ):
+            raise ValidationError({"reply_to": _("No such message in this conversation.")})
+        files = list(
+            Attachment.objects.select_for_update()
+            .order_by("pk")
+            .filter(
+                pk__in=attachment_ids,
                 conversation=conversation,
-                sender=sender,
-                kind=MessageKind.TEXT,
-                client_id=client_id,
-                body=body,
-                body_html=render_markdown(body) if body else "",
-                reply_to_id=reply_to_id,
+                uploader=sender,
+                message__isnull=True,
             )
-            if files:
-                Attachment.objects.filter(pk__in=[f.pk for f in files]).update(message=message)
-            Conversation.objects.filter(pk=conversation.pk).update(
-                last_message_at=message.created_at
+        )
+        if len(files) != len(set(attachment_ids)):
+            # Also a concurrent retry with these files that stored the message while we
+            # waited for their row locks: message_send answers it like any retry.
+            raise ValidationError(
+                {"attachments": _("Unknown attachment, or one that was already sent.")}
             )
-            conversation.last_message_at = message.created_at
+        message = Message.objects.create(
+            conversation=conversation,
+            sender=sender,
+            kind=MessageKind.TEXT,
+            client_id=client_id,
+            body=body,
+            body_html=render_markdown(body) if body else "",
+            reply_to_id=reply_to_id,
+            # The worker writes the notifications (message_notifications_drain).
+            notify_pending=bool(set(members) - blockers - muters - {sender.pk}),
+        )
+        if files:
+            Attachment.objects.filter(pk__in=[f.pk for f in files]).update(message=message)
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+        conversation.last_message_at = message.created_at
+        Participant.objects.filter(
+            conversation=conversation, user=sender, last_read_message_id__lt=message.pk
+        ).update(last_read_message_id=message.pk)
+        if archivers - blockers:
             Participant.objects.filter(
-                conversation=conversation, user=sender, last_read_message_id__lt=message.pk
-            ).update(last_read_message_id=message.pk)
-            if archivers - blockers:
+                conversation=conversation, user_id__in=archivers - blockers
+            ).update(archived=False)
+        message.sender = sender
+        event_append(
+            topic=conversation.topic,
+            type=events.MESSAGE_CREATED,
+            data=dict(events.message_payload(message, attachments=files)),
+        )
+        _append_inbox_events(conversation, last=message, skip=blockers | {sender.pk})
+    return message
+
+
+def message_notifications_drain(limit: int = 50) -> int:
+    """The outbox drain of `message.new` (registered in MessagingConfig.ready; called by
+    the worker, notifications.outbox): writes the notifications of up to `limit` messages
+    sent since the last pass and clears their `notify_pending`, in one transaction, so a
+    worker that dies in between leaves them pending and none is written twice. Several
+    workers take different rows (skip locked).
+
+    The recipients are decided now, a fraction of a second after the send: the active
+    participants but the sender, those who muted the conversation, blocked the sender or
+    have read the message already. A message deleted meanwhile notifies nobody. A message
+    whose notifications fail is logged and cleared: a retry would fail the same way, and
+    the message itself was delivered. Returns how many messages were handled.
+    """
+    with transaction.atomic():
+        pending = list(
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(notify_pending=True)
+            .select_related("sender", "conversation")
+            .order_by("pk")[:limit]
+        )
+        if not pending:
+            return 0
+        for message in pending:
+            sender = message.sender
+            if message.deleted_at is not None or sender is None:
+                continue
+            recipient_ids = set(
                 Participant.objects.filter(
-                    conversation=conversation, user_id__in=archivers - blockers
-                ).update(archived=False)
-            message.sender = sender
-            event_append(
-                topic=conversation.topic,
-                type=events.MESSAGE_CREATED,
-                data=dict(events.message_payload(message, attachments=files)),
+                    conversation_id=message.conversation_id, left_at__isnull=True, muted=False
+                )
+                .exclude(user=sender)
+                # Read already (they had the conversation open): nothing to tell them.
+                .exclude(last_read_message_id__gte=message.pk)
+                .exclude(user_id__in=Block.objects.filter(blocked=sender).values("blocker_id"))
+                .values_list("user_id", flat=True)
             )
-            _append_inbox_events(conversation, last=message, skip=blockers | {sender.pk})
-    except IntegrityError:
-        stored = _stored_send(sender, client_id, conversation)
-        if stored is None:
-            raise
-        return stored, False
-    # In a transaction of its own, after the message's: the message and its events are
-    # committed (and on their way to the sockets) before the notifications are written,
-    # which would otherwise double the time until the other participants see the message.
-    # A process that dies in between loses the notification, never the message
-    # (docs/decisions.md). Inside a caller's transaction both simply join it. The message is
-    # stored whatever happens here: a failure is logged, not turned into a failed send that
-    # a retry would answer with `created: False` and still no notification.
-    try:
-        with transaction.atomic():
-            _notify_message(
-                conversation, message, recipient_ids=set(members) - blockers - muters - {sender.pk}
-            )
-    except Exception:
-        logger.exception("Notifying the recipients of message %s failed", message.pk)
-    return message, True
+            try:
+                with transaction.atomic():
+                    _notify_message(message.conversation, message, recipient_ids=recipient_ids)
+            except Exception:
+                logger.exception("Notifying the recipients of message %s failed", message.pk)
+        Message.objects.filter(pk__in=[m.pk for m in pending]).update(notify_pending=False)
+    return len(pending)
 
 
 def _notify_message(

@@ -76,11 +76,13 @@ from community.models import User
 from messaging.services.conversations import conversation_open
 from messaging.services.messages import message_send
 from notifications.models import Notification
+from notifications.outbox import outbox_drain
 from notifications.push import push_payload
 anna = User.objects.get(pk=params["anna"])
 ben = User.objects.get(pk=params["ben"])
 conversation, _ = conversation_open(creator=ben, participants=[anna])
 message_send(sender=ben, conversation=conversation, body=params["body"], client_id="push-1")
+outbox_drain()  # the worker's pass
 notification = Notification.objects.get(recipient=anna, kind="message.new")
 result = {
     "conversation": conversation.pk,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from community.models import User
 from notifications.models import DeliverySettings
+from notifications.outbox import outbox_drain
 from notifications.sentences import Sentence
 from notifications.services import notify
 from notifications.tasks import Sender, deliveries_drain
@@ -229,8 +230,9 @@ def test_a_chat_notification_is_in_the_recipients_language():
     anna = UserFactory(full_name="Anna Novak", language="fr")
     hans = UserFactory(full_name="Hans Weber", language="de")
     colleagues(anna, hans)
-    with translation.override("fr"):
+    with translation.override("fr"):  # whatever the sender's or the worker's language
         send(anna, one_to_one(anna, hans), "Bonjour")
+        outbox_drain()
     notification = hans.notifications.get()
     with translation.override("de"):
         assert notification.verb == gettext("New message from %(who)s") % {"who": "Anna Novak"}

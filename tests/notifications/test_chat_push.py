@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from notifications.models import Notification
+from notifications.outbox import outbox_drain
 from notifications.tasks import Sender, deliveries_drain
 from tests.factories import UserFactory
 from tests.messaging.conversation_support import one_to_one
@@ -30,6 +31,7 @@ def send_over_api(user, conversation, body, client_id):
         format="json",
     )
     assert response.status_code == 201, response.content
+    outbox_drain()  # the worker's next pass writes the notification (notifications.outbox)
     return response.json()
 
 

@@ -1,4 +1,5 @@
-"""`manage.py run_worker`: send the notification outbox (push and email), until stopped."""
+"""`manage.py run_worker`: write the notifications other apps left in the outbox
+(notifications.outbox), send push and email, and the daily digests, until stopped."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
 
+from notifications.outbox import outbox_drain, outbox_run
 from notifications.tasks import Sender, deliveries_drain, deliveries_run
+from realtime.events import background_publisher
 
 logger = logging.getLogger("notifications.worker")
 
@@ -25,7 +28,8 @@ DIGEST_INTERVAL = 15 * 60.0
 
 class Command(BaseCommand):
     help = (
-        "Send due push and email deliveries (notifications.tasks). Several workers may run "
+        "Write pending notifications (notifications.outbox), then send due push and email "
+        "deliveries (notifications.tasks). Several workers may run "
         "at once; a killed worker's rows are taken over once their lease has passed. "
         "SIGTERM or Ctrl-C finish the current send and stop."
     )
@@ -58,26 +62,38 @@ class Command(BaseCommand):
         totals: dict[str, int] = {}
         started = time.monotonic()
         try:
-            if options["once"]:
-                totals = deliveries_drain(
-                    sender=sender, limit=options["batch"], lease=lease, stop=stop
-                )
-            else:
-                self._loop(
-                    sender,
-                    stop,
-                    totals,
-                    options["batch"],
-                    lease,
-                    options["poll"],
-                    options["verbosity"],
-                )
+            with background_publisher():
+                self._run(sender, stop, totals, lease, options)
         finally:
             sender.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         summary = ", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing due"
         self.stdout.write(f"worker stopped after {time.monotonic() - started:.1f} s: {summary}")
+
+    def _run(
+        self,
+        sender: Sender,
+        stop: threading.Event,
+        totals: dict[str, int],
+        lease: timedelta,
+        options: dict[str, Any],
+    ) -> None:
+        if options["once"]:
+            outbox_drain(limit=options["batch"])
+            totals.update(
+                deliveries_drain(sender=sender, limit=options["batch"], lease=lease, stop=stop)
+            )
+        else:
+            self._loop(
+                sender,
+                stop,
+                totals,
+                options["batch"],
+                lease,
+                options["poll"],
+                options["verbosity"],
+            )
 
     def _loop(
         self,
@@ -97,6 +113,8 @@ class Command(BaseCommand):
                 next_digests = time.monotonic() + DIGEST_INTERVAL
                 self._send_digests()
             try:
+                # Notifications first: a chat message's push is due a few seconds after it.
+                written = outbox_run(limit=batch)
                 outcomes = deliveries_run(sender=sender, limit=batch, lease=lease, stop=stop)
             except DatabaseError:
                 # The database restarted or is briefly unreachable: reconnect on the next pass.
@@ -108,7 +126,7 @@ class Command(BaseCommand):
                 totals[status] = totals.get(status, 0) + count
             if outcomes and verbosity >= 2:
                 self.stdout.write(f"sent a batch: {outcomes}")
-            if not outcomes:
+            if not outcomes and not written:
                 stop.wait(poll)
 
     def _send_digests(self) -> None:
