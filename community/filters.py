@@ -325,9 +325,9 @@ def sort_directory(
 # The API list (the hottest read of the API) validates its parameters with the fields of
 # OrganisationDirectoryFilter and applies the same filters, but without building the filter
 # set and its form per request: django-filter deep-copies every filter, then the form
-# deep-copies every field and widget, ~3 ms a request (docs/performance.md). The fields
-# are built once per process, from the filter set's own declarations, and only read after
-# that (Field.clean keeps no state), so every error is the form's, word for word.
+# every field and widget (about 3 ms a request in a profile, docs/performance.md). The
+# fields are built once per process, from the filter set's own declarations, and only read
+# after that (Field.clean keeps no state), so every error is the form's, word for word.
 
 
 _directory_fields: dict[str, forms.Field] | None = None
