@@ -16,8 +16,11 @@
      (60 combinations).
    Then, on 1 process, one client alone sends `--single` searches (service time, no queue).
 4. Prints each run, then the median and range of the runs: throughput, throughput per core
-   (÷ processes), search/floor, p95; and one client's p50/p95. Goals: search ≥ 50 % of the
-   floor's throughput with 20 clients, one client's p95 ≤ 50 ms; printed, never asserted.
+   (÷ processes), search/floor, p95, the CPU time the server processes spent per request
+   (user + system, from /proc: what the request costs the process, much less sensitive to
+   the machine's other load than the throughput); and one client's p50/p95. Goals: search
+   ≥ 50 % of the floor's throughput with 20 clients, one client's p95 ≤ 50 ms; printed,
+   never asserted.
 
 Options: --count N (organisations), --clients N, --requests N, --runs N, --single N,
 --processes N, --recreate (drop the bench organisations first), --seed-only (just create the
@@ -344,10 +347,10 @@ def server_env(url: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def servers(url: str, processes: int) -> Iterator[int]:
+def servers(url: str, processes: int, pids: list[int]) -> Iterator[int]:
     """`processes` servers (`python -m config.server --fd`, as deployed) sharing one
     listening socket, as systemd's clusterhub-daphne.socket hands it to them; yields its
-    port once every process is ready."""
+    port once every process is ready, their process ids in `pids`."""
     from tests.realtime.harness import Daphne, listening_socket
 
     sock = listening_socket()
@@ -357,6 +360,7 @@ def servers(url: str, processes: int) -> Iterator[int]:
             server = Daphne(server_env(url), sock=sock, extra_args=["-v", "0"])
             started.append(server)
             server.start()
+            pids.append(server.pid)
         yield int(sock.getsockname()[1])
     finally:
         for server in started:
@@ -452,9 +456,26 @@ def explain_search() -> None:
     print("  ", plan[-1].strip())
 
 
-def measure(port: int, paths: list[str], *, clients: int, per_client: int) -> dict[str, float]:
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the server processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    port: int, paths: list[str], *, clients: int, per_client: int, pids: list[int]
+) -> dict[str, float]:
+    """Throughput and latencies of one scenario, and the CPU the servers spent per request
+    (less sensitive to other load on the machine than the throughput)."""
+    cpu_before = cpu_seconds(pids)
     latencies, errors, wall = run_scenario(port, paths, clients=clients, per_client=per_client)
+    cpu = cpu_seconds(pids) - cpu_before
     return {
+        "cpu_ms": cpu * 1000 / max(1, len(latencies) + errors),
         "n": len(latencies),
         "errors": errors,
         "rate": len(latencies) / wall,
@@ -473,18 +494,23 @@ def load_run(url: str, processes: int, args: argparse.Namespace) -> dict[str, li
     """`args.runs` rounds of floor then search, 20 clients each, on `processes` servers."""
     figures: dict[str, list[float]] = {}
     floor_paths, search = ["/bench/select1/"], search_paths(60)
-    with servers(url, processes) as port:
+    pids: list[int] = []
+    with servers(url, processes, pids) as port:
         for paths in (floor_paths, search):  # imports and first connections, unmeasured
             run_scenario(port, paths, clients=args.clients, per_client=3)
         for run in range(args.runs):
-            floor = measure(port, floor_paths, clients=args.clients, per_client=args.requests)
-            found = measure(port, search, clients=args.clients, per_client=args.requests)
+            floor = measure(
+                port, floor_paths, clients=args.clients, per_client=args.requests, pids=pids
+            )
+            found = measure(port, search, clients=args.clients, per_client=args.requests, pids=pids)
             ratio = found["rate"] / floor["rate"]
             print(
                 f"  {processes} process(es), run {run + 1}: floor {floor['rate']:6.1f} req/s "
                 f"(p95 {floor['p95']:.0f} ms) | search {found['rate']:6.1f} req/s "
                 f"(p50 {found['p50']:.0f} ms, p95 {found['p95']:.0f} ms, "
-                f"errors {found['errors'] + floor['errors']:.0f}) | search/floor {ratio:.0%}",
+                f"errors {found['errors'] + floor['errors']:.0f}) | search/floor {ratio:.0%} | "
+                f"server CPU per request: floor {floor['cpu_ms']:.1f} ms, "
+                f"search {found['cpu_ms']:.1f} ms",
                 flush=True,
             )
             for key, value in (
@@ -492,10 +518,12 @@ def load_run(url: str, processes: int, args: argparse.Namespace) -> dict[str, li
                 ("search", found["rate"]),
                 ("ratio", ratio * 100),
                 ("search_p95", found["p95"]),
+                ("floor_cpu", floor["cpu_ms"]),
+                ("search_cpu", found["cpu_ms"]),
             ):
                 figures.setdefault(key, []).append(value)
         if processes == 1:
-            single = measure(port, search, clients=1, per_client=args.single)
+            single = measure(port, search, clients=1, per_client=args.single, pids=pids)
             figures["single_p50"] = [single["p50"]]
             figures["single_p95"] = [single["p95"]]
     return figures
@@ -558,7 +586,8 @@ def main(argv: list[str] | None = None) -> int:
             f"search {spread(figures['search'])} req/s = "
             f"{statistics.median(figures['search']) / n:.1f} per core, "
             f"search/floor {spread(figures['ratio'])} %, "
-            f"search p95 {spread(figures['search_p95'])} ms"
+            f"search p95 {spread(figures['search_p95'])} ms; server CPU per request: "
+            f"floor {spread(figures['floor_cpu'])} ms, search {spread(figures['search_cpu'])} ms"
         )
     single = results[1]
     print(

@@ -11,7 +11,9 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -226,60 +228,169 @@ class OrganisationDirectoryFilter(django_filters.FilterSet):
     def filter_nuts2(
         self, queryset: QuerySet[Organisation], name: str, value: str
     ) -> QuerySet[Any]:
-        return queryset.filter(nuts2__iexact=value.strip())
+        return filter_nuts2(queryset, value)
 
     def filter_ecosystem(
         self, queryset: QuerySet[Organisation], name: str, value: list[str]
     ) -> QuerySet[Any]:
-        if not value:
-            return queryset
-        # EXISTS instead of a join: an organisation in two chosen ecosystems appears once.
-        through = Organisation.ecosystems.through
-        return queryset.filter(
-            Exists(through.objects.filter(organisation_id=OuterRef("pk"), ecosystem_id__in=value))
-        )
+        return filter_ecosystem(queryset, value)
 
     def filter_label(
         self, queryset: QuerySet[Organisation], name: str, value: str
     ) -> QuerySet[Any]:
-        if value == LABEL_ANY:
-            return queryset.exclude(label="")
-        return queryset.filter(label=value)
+        return filter_label(queryset, value)
 
     def filter_label_valid(
         self, queryset: QuerySet[Organisation], name: str, value: bool | None
     ) -> QuerySet[Any]:
-        if not value:
-            return queryset
-        today = timezone.localdate()
-        return queryset.exclude(label="").filter(
-            Q(label_valid_until__isnull=True) | Q(label_valid_until__gte=today)
-        )
+        return filter_label_valid(queryset, value)
 
     def filter_size(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Any]:
-        low, high = SIZE_RANGES[value]
-        queryset = queryset.filter(members_total__gte=low)
-        return queryset if high is None else queryset.filter(members_total__lte=high)
+        return filter_size(queryset, value)
 
     def filter_tag(self, queryset: QuerySet[Organisation], name: str, value: str) -> QuerySet[Any]:
-        through = Organisation.tags.through
-        value = value.strip()
-        return queryset.filter(
-            Exists(
-                through.objects.filter(organisation_id=OuterRef("pk")).filter(
-                    Q(tag__slug=value) | Q(tag__name__iexact=value)
-                )
-            )
-        )
+        return filter_tag(queryset, value)
 
     def filter_noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset  # applied by the selector, after every filter
 
     def sorted_queryset(self) -> QuerySet[Organisation]:
         """`qs` in the requested order: relevance with a query, otherwise by name."""
-        queryset = self.qs
-        sort = self.form.cleaned_data.get("sort") or ""
-        has_query = bool((self.form.cleaned_data.get("q") or "").strip())
-        if sort in ("", "relevance") and has_query:
-            return queryset.order_by("-name_hit", "-relevance", "name", "pk")
-        return queryset.order_by(*SORT_ORDERINGS.get(sort, SORT_ORDERINGS["name"]))
+        return sort_directory(self.qs, self.form.cleaned_data)
+
+
+def filter_nuts2(queryset: QuerySet[Organisation], value: str) -> QuerySet[Organisation]:
+    return queryset.filter(nuts2__iexact=value.strip())
+
+
+def filter_ecosystem(queryset: QuerySet[Organisation], value: list[str]) -> QuerySet[Organisation]:
+    if not value:
+        return queryset
+    # EXISTS instead of a join: an organisation in two chosen ecosystems appears once.
+    through = Organisation.ecosystems.through
+    return queryset.filter(
+        Exists(through.objects.filter(organisation_id=OuterRef("pk"), ecosystem_id__in=value))
+    )
+
+
+def filter_label(queryset: QuerySet[Organisation], value: str) -> QuerySet[Organisation]:
+    if value == LABEL_ANY:
+        return queryset.exclude(label="")
+    return queryset.filter(label=value)
+
+
+def filter_label_valid(
+    queryset: QuerySet[Organisation], value: bool | None
+) -> QuerySet[Organisation]:
+    if not value:
+        return queryset
+    today = timezone.localdate()
+    return queryset.exclude(label="").filter(
+        Q(label_valid_until__isnull=True) | Q(label_valid_until__gte=today)
+    )
+
+
+def filter_size(queryset: QuerySet[Organisation], value: str) -> QuerySet[Organisation]:
+    low, high = SIZE_RANGES[value]
+    queryset = queryset.filter(members_total__gte=low)
+    return queryset if high is None else queryset.filter(members_total__lte=high)
+
+
+def filter_tag(queryset: QuerySet[Organisation], value: str) -> QuerySet[Organisation]:
+    through = Organisation.tags.through
+    value = value.strip()
+    return queryset.filter(
+        Exists(
+            through.objects.filter(organisation_id=OuterRef("pk")).filter(
+                Q(tag__slug=value) | Q(tag__name__iexact=value)
+            )
+        )
+    )
+
+
+def sort_directory(
+    queryset: QuerySet[Organisation], cleaned: dict[str, Any]
+) -> QuerySet[Organisation]:
+    """The filtered `queryset` in the requested order: relevance with a query, otherwise by
+    name (`cleaned`: the valid parameters)."""
+    sort = cleaned.get("sort") or ""
+    has_query = bool((cleaned.get("q") or "").strip())
+    if sort in ("", "relevance") and has_query:
+        return queryset.order_by("-name_hit", "-relevance", "name", "pk")
+    return queryset.order_by(*SORT_ORDERINGS.get(sort, SORT_ORDERINGS["name"]))
+
+
+# --- The same filters without a FilterSet per request ------------------------------------
+#
+# The API list (the hottest read of the API) validates its parameters with the fields of
+# OrganisationDirectoryFilter and applies the same filters, but without building the filter
+# set and its form per request: django-filter deep-copies every filter, then the form
+# every field and widget (about 3 ms a request in a profile, docs/performance.md). The
+# fields are built once per process, from the filter set's own declarations, and only read
+# after that (Field.clean keeps no state), so every error is the form's, word for word.
+
+
+_directory_fields: dict[str, forms.Field] | None = None
+
+
+def directory_fields() -> dict[str, forms.Field]:
+    """The form fields of OrganisationDirectoryFilter, in its order, built once."""
+    global _directory_fields
+    if _directory_fields is None:
+        template = OrganisationDirectoryFilter(data=None, queryset=Organisation.objects.none())
+        _directory_fields = dict(template.form.fields)
+    return _directory_fields
+
+
+def clean_directory_params(data: QueryDict) -> dict[str, Any]:
+    """The valid parameters, exactly as the filter set's form cleans them (same fields,
+    same checks across fields, same messages).
+
+    Raises django.core.exceptions.ValidationError with the errors per parameter, in the
+    form's order, as `OrganisationDirectoryFilter.form.errors` gives them.
+    """
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, field in directory_fields().items():
+        try:
+            cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
+        except ValidationError as error:
+            errors[name] = error.messages
+    # DirectoryFilterForm.clean
+    low, high = cleaned.get("members_min"), cleaned.get("members_max")
+    if low is not None and high is not None and low > high:
+        errors.setdefault("members_max", []).append(
+            str(_("The maximum number of members is below the minimum."))
+        )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def directory_queryset(
+    queryset: QuerySet[Organisation], cleaned: dict[str, Any]
+) -> QuerySet[Organisation]:
+    """`queryset` filtered by the valid parameters `cleaned` and sorted: what
+    `OrganisationDirectoryFilter(...).sorted_queryset()` gives for the same parameters."""
+    if countries_chosen := cleaned.get("country"):
+        queryset = queryset.filter(country__in=countries_chosen)
+    if value := cleaned.get("nuts2"):
+        queryset = filter_nuts2(queryset, value)
+    if value := cleaned.get("ecosystem"):
+        queryset = filter_ecosystem(queryset, value)
+    if value := cleaned.get("type"):
+        queryset = queryset.filter(type=value)
+    if value := cleaned.get("label"):
+        queryset = filter_label(queryset, value)
+    queryset = filter_label_valid(queryset, cleaned.get("label_valid"))
+    if value := cleaned.get("size"):
+        queryset = filter_size(queryset, value)
+    if (value := cleaned.get("members_min")) is not None:
+        queryset = queryset.filter(members_total__gte=value)
+    if (value := cleaned.get("members_max")) is not None:
+        queryset = queryset.filter(members_total__lte=value)
+    if value := cleaned.get("tag"):
+        queryset = filter_tag(queryset, value)
+    if value := cleaned.get("q"):
+        queryset = apply_text_search(queryset, value)
+    return sort_directory(queryset, cleaned)

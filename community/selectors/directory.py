@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery, TextField
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
 from community.best_effort_cache import cache_get, cache_set
-from community.filters import OrganisationDirectoryFilter
+from community.filters import (
+    OrganisationDirectoryFilter,
+    clean_directory_params,
+    directory_queryset,
+)
 from community.models import ModerationStatus, Organisation
 
 # The open-data export stops here; the response says so (see community/api/directory.py).
@@ -93,11 +96,11 @@ class DirectoryResult(Generic[Row]):
         self,
         queryset: QuerySet[Organisation],
         *,
-        filterset: OrganisationDirectoryFilter,
+        filters: Mapping[str, Any],
         fetch: Callable[[QuerySet[Organisation]], list[Row]],
     ) -> None:
         self.queryset = queryset
-        self.count_key = directory_count_key(filterset)
+        self.count_key = directory_count_key(filters)
         self.fetch = fetch
 
     def __getitem__(self, index: slice) -> list[Row]:
@@ -173,24 +176,34 @@ class DirectoryPaginator(Paginator):
             return self.page(self.num_pages)
 
 
-def directory_count_key(filterset: OrganisationDirectoryFilter) -> str:
-    """The cache key of a valid filter set's count: its filters, normalised (order of
-    repeated values, empty values and the sort do not change the count)."""
-    filters = sorted(
+def directory_count_key(filters: Mapping[str, Any]) -> str:
+    """The cache key of the count of valid parameters (the form's `cleaned_data`, or
+    `clean_directory_params`): its filters, normalised (order of repeated values, empty
+    values and the sort do not change the count)."""
+    normalised = sorted(
         (name, sorted(map(str, value)) if isinstance(value, list) else str(value).strip())
-        for name, value in filterset.form.cleaned_data.items()
+        for name, value in filters.items()
         if name != "sort" and value not in (None, "", [], False)
     )
-    digest = hashlib.blake2b(json.dumps(filters).encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(json.dumps(normalised).encode(), digest_size=16).hexdigest()
     return f"directory:count:{digest}"
 
 
 def organisation_directory(*, params: Mapping[str, Any]) -> DirectoryResult[dict[str, Any]]:
     """`organisation_search` for the API list: rows of LIST_ITEM_COLUMNS plus `ecosystems`
-    (their slugs, in taxonomy order), read with `values()` in two queries per page; the
-    count is cached (DirectoryResult). Raises ValidationError as `organisation_search`."""
-    filterset = _valid_filterset(params)
-    return DirectoryResult(filterset.sorted_queryset(), filterset=filterset, fetch=_list_item_rows)
+    (their slugs, in taxonomy order), read with `values()` in one query per page; the count
+    is cached (DirectoryResult). Raises ValidationError as `organisation_search`.
+
+    The parameters are validated by the filter set's fields without building the filter set
+    (`clean_directory_params`, community/filters.py): the same result, errors and order,
+    without django-filter's per-request copies of its filters, form and widgets."""
+    data = params if isinstance(params, QueryDict) else _as_querydict(params)
+    cleaned = clean_directory_params(data)
+    return DirectoryResult(
+        directory_queryset(published_organisations(), cleaned),
+        filters=cleaned,
+        fetch=_list_item_rows,
+    )
 
 
 def organisation_directory_page(
@@ -199,26 +212,38 @@ def organisation_directory_page(
     """A valid filter set's result for the directory page: organisations with what a card
     shows (`with_list_relations`), the count cached (DirectoryResult)."""
     return DirectoryResult(
-        with_list_relations(filterset.sorted_queryset()), filterset=filterset, fetch=list
+        with_list_relations(filterset.sorted_queryset()),
+        filters=filterset.form.cleaned_data,
+        fetch=list,
     )
+
+
+class _EcosystemSlugs(Subquery):
+    """The slugs of an organisation's ecosystems in taxonomy order (Ecosystem's own
+    ordering: position, then slug), as a list, inside the row query: PostgreSQL
+    `ARRAY(SELECT …)`; SQLite a JSON array aggregated over the ordered rows. One query per
+    page instead of the rows and then their ecosystems."""
+
+    template = "(SELECT json_group_array(slug) FROM (%(subquery)s))"
+
+    def __init__(self) -> None:
+        through = Organisation.ecosystems.through
+        super().__init__(
+            through.objects.filter(organisation_id=OuterRef("pk"))
+            .order_by("ecosystem__position", "ecosystem_id")
+            .values(slug=F("ecosystem_id")),
+            output_field=TextField(),  # PostgreSQL: a list; SQLite: JSON text
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, **{**extra, "template": "ARRAY(%(subquery)s)"})
 
 
 def _list_item_rows(queryset: QuerySet[Organisation]) -> list[dict[str, Any]]:
-    rows = list(queryset.values(*LIST_ITEM_COLUMNS))
-    if not rows:
-        return rows
-    slugs: dict[int, list[str]] = defaultdict(list)
-    links = (
-        Organisation.ecosystems.through.objects.filter(
-            organisation_id__in=[row["pk"] for row in rows]
-        )
-        .order_by("ecosystem__position", "ecosystem_id")  # Ecosystem's own ordering
-        .values_list("organisation_id", "ecosystem_id")
-    )
-    for organisation_id, ecosystem in links:
-        slugs[organisation_id].append(ecosystem)
+    rows = list(queryset.values(*LIST_ITEM_COLUMNS, ecosystem_slugs=_EcosystemSlugs()))
     for row in rows:
-        row["ecosystems"] = slugs[row["pk"]]
+        slugs = row.pop("ecosystem_slugs")
+        row["ecosystems"] = json.loads(slugs) if isinstance(slugs, str) else slugs
     return rows
 
 

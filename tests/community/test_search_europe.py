@@ -179,7 +179,7 @@ def test_place_names_come_from_the_geonames_file():
 
 def test_the_expansion_costs_no_query(django_assert_num_queries, cities):
     directory("robotics")  # warm the per-process caches (ecosystem list, stored-column check)
-    with django_assert_num_queries(2) as plain:
+    with django_assert_num_queries(1) as plain:  # the rows, with their ecosystems
         directory("robotics")
     with django_assert_num_queries(len(plain.captured_queries)):
         directory("München")
