@@ -71,7 +71,7 @@ class TopicPayload(TypedDict):
     post_count: int
 
 
-def _user(user: object) -> UserRef | None:
+def user_ref(user: object) -> UserRef | None:
     if user is None:
         return None
     return {"id": user.pk, "name": user.display_name}  # type: ignore[attr-defined]
@@ -93,7 +93,7 @@ def post_payload(post: Post) -> PostPayload:
     return {
         "id": post.pk,
         "topic": post.topic_id,
-        "author": _user(post.author),
+        "author": user_ref(post.author),
         "body": post.body if shown else "",
         "body_html": post.body_html if shown else "",
         "reply_to": post.reply_to_id,
@@ -111,7 +111,7 @@ def topic_payload(topic: Topic) -> TopicPayload:
         "id": topic.pk,
         "group": topic.group_id,
         "title": topic.title,
-        "author": _user(topic.author),
+        "author": user_ref(topic.author),
         "created_at": topic.created_at.isoformat(),
         "last_activity_at": topic.last_activity_at.isoformat(),
         "pinned": topic.pinned,
