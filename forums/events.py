@@ -14,7 +14,7 @@ not moderators show a tombstone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from realtime.events import event_append
 
@@ -71,10 +71,10 @@ class TopicPayload(TypedDict):
     post_count: int
 
 
-def user_ref(user: object) -> UserRef | None:
+def user_ref(user: Any) -> UserRef | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": user.display_name}  # type: ignore[attr-defined]
+    return {"id": user.pk, "name": user.display_name}
 
 
 def _iso(value: object) -> str | None:

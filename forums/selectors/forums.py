@@ -29,7 +29,7 @@ def user_is_moderator(user: Any) -> bool:
     return _active(user) and bool(user.is_staff)
 
 
-def _partnership_ids_of(user: Any) -> QuerySet[Partnership]:
+def _partnership_ids_of(user: Any) -> Any:
     organisations = OrganisationMembership.objects.filter(user=user).values("organisation_id")
     return Partnership.objects.filter(
         Q(memberships__organisation__in=organisations) | Q(coordinator__in=organisations)

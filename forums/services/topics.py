@@ -137,7 +137,7 @@ def _notify_post(post: Post, *, author: User, mentioned: list[Any]) -> None:
         reply_ids.add(replied_to)
     reply_ids -= mention_ids  # a mention says more than a reply: one notification each
     where = {"who": author.display_name, "topic": topic.title}
-    common = {
+    common: dict[str, Any] = {
         "actor": author,
         "target": topic,
         "action_object": post,

@@ -43,6 +43,11 @@ from forums.services import moderation as moderation_services
 from forums.services import topics as services
 
 
+def _me(request: Any) -> Any:
+    """The logged-in person (the gates and login checks ran before)."""
+    return request.user
+
+
 def _errors_to_form(form: Any, error: ValidationError) -> None:
     for field, messages_ in error.message_dict.items():
         for message in messages_:
@@ -81,7 +86,7 @@ def group_detail(request: HttpRequest, slug: str, group_slug: str) -> HttpRespon
         if form.is_valid():
             try:
                 topic = services.topic_create(
-                    author=request.user,  # type: ignore[arg-type]
+                    author=_me(request),
                     group=group,
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
@@ -187,7 +192,7 @@ def topic_reply(request: HttpRequest, topic_id: int) -> HttpResponse:
             reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], topic=topic).first()
         try:
             post, _created = services.post_reply(
-                author=request.user,  # type: ignore[arg-type]
+                author=_me(request),
                 topic=topic,
                 body=form.cleaned_data["body"],
                 reply_to=reply_to,
@@ -211,7 +216,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     form = EditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_edit(user=request.user, post=post, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+            services.post_edit(user=_me(request), post=post, body=form.cleaned_data["body"])
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
@@ -235,7 +240,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_get_for(request.user, post_id)
-    services.post_delete(user=request.user, post=post)  # type: ignore[arg-type]
+    services.post_delete(user=_me(request), post=post)
     messages.success(request, _("Your post was deleted."))
     return HttpResponseRedirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
 
@@ -248,7 +253,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
     if form.is_valid():
         change = services.reaction_remove if form.cleaned_data["remove"] else services.reaction_add
         try:
-            change(user=request.user, post=post, emoji=form.cleaned_data["emoji"])  # type: ignore[arg-type]
+            change(user=_me(request), post=post, emoji=form.cleaned_data["emoji"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
@@ -260,7 +265,7 @@ def topic_subscription(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = selectors.topic_get_for(request.user, topic_id)
     form = SubscriptionForm(request.POST)
     if form.is_valid():
-        services.subscription_set(user=request.user, topic=topic, level=form.cleaned_data["level"])  # type: ignore[arg-type]
+        services.subscription_set(user=_me(request), topic=topic, level=form.cleaned_data["level"])
         messages.success(request, _("Your notification level was saved."))
     return HttpResponseRedirect(topic.get_absolute_url())
 
@@ -274,7 +279,7 @@ def topic_moderate(request: HttpRequest, topic_id: int) -> HttpResponse:
         messages.error(request, _("Choose an action and say why."))
         return HttpResponseRedirect(topic.get_absolute_url())
     moderation_services.topic_moderate(
-        moderator=request.user,  # type: ignore[arg-type]
+        moderator=_me(request),
         topic=topic,
         verb=form.cleaned_data["action"],
         reason=form.cleaned_data["reason"],
@@ -292,7 +297,7 @@ def post_moderate(request: HttpRequest, post_id: int) -> HttpResponse:
         messages.error(request, _("Choose an action and say why."))
     else:
         moderation_services.post_moderate(
-            moderator=request.user,  # type: ignore[arg-type]
+            moderator=_me(request),
             post=post,
             hidden=form.cleaned_data["hidden"],
             reason=form.cleaned_data["reason"],

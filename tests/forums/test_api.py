@@ -51,7 +51,8 @@ def test_a_member_opens_a_topic_and_replies(api_client, place):
     assert answer.status_code == 201
     topic = answer.json()
     assert topic["live_topic"] == f"forum_topic:{topic['id']}"
-    assert topic["seq"] == 1 and topic["subscription"] == "watching"
+    assert topic["seq"] == 1
+    assert topic["subscription"] == "watching"
     api_client.force_authenticate(place.marc)
     reply = api_client.post(
         f"/api/v1/forums/topics/{topic['id']}/posts/", {"body": "We do", "client_id": "r1"}
@@ -60,7 +61,8 @@ def test_a_member_opens_a_topic_and_replies(api_client, place):
     again = api_client.post(
         f"/api/v1/forums/topics/{topic['id']}/posts/", {"body": "We do", "client_id": "r1"}
     )
-    assert again.status_code == 200 and again.json()["id"] == reply.json()["id"]
+    assert again.status_code == 200
+    assert again.json()["id"] == reply.json()["id"]
     posts = api_client.get(f"/api/v1/forums/topics/{topic['id']}/posts/").json()["results"]
     assert [p["body"] for p in posts] == ["Who applies?", "We do"]
     listing = api_client.get(f"/api/v1/forums/groups/{place.group.pk}/topics/").json()
@@ -104,7 +106,8 @@ def test_delete_leaves_a_tombstone_in_the_history(api_client, place):
     api_client.force_authenticate(place.anna)
     assert api_client.delete(f"/api/v1/forums/posts/{post.pk}/").status_code == 204
     (gone,) = api_client.get(f"/api/v1/forums/topics/{topic.pk}/posts/").json()["results"]
-    assert gone["body"] == "" and gone["deleted_at"] is not None
+    assert gone["body"] == ""
+    assert gone["deleted_at"] is not None
 
 
 def test_reactions_count_once_per_person(api_client, place):

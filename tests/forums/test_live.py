@@ -35,7 +35,8 @@ def test_a_reply_is_broadcast_only_after_commit(
         (f"t.user.{place.anna.pk}", "notification.created"),
     ]
     (created,) = broadcasts.data(f"t.forum_topic.{topic.pk}", "post.created")
-    assert created["id"] == post.pk and created["author"]["id"] == place.marc.pk
+    assert created["id"] == post.pk
+    assert created["author"]["id"] == place.marc.pk
 
 
 async def _events_until_subscribed(ws, topic, since=None):

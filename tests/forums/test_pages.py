@@ -25,9 +25,11 @@ def test_a_member_walks_from_the_index_to_a_topic(client, place):
     client.force_login(place.marc)
     assert place.forum.name in client.get("/forums/").content.decode()
     html = client.get(place.forum.get_absolute_url()).content.decode()
-    assert "Funding" in html and "1 topic with new posts" in html
+    assert "Funding" in html
+    assert "1 topic with new posts" in html
     html = client.get(place.group.get_absolute_url()).content.decode()
-    assert topic.get_absolute_url() in html and f'data-topic="forum_group:{place.group.pk}"' in html
+    assert topic.get_absolute_url() in html
+    assert f'data-topic="forum_group:{place.group.pk}"' in html
     html = client.get(topic.get_absolute_url()).content.decode()
     assert "<strong>all</strong>" in html
     assert f'data-topic="forum_topic:{topic.pk}" data-seq="1"' in html
@@ -106,10 +108,13 @@ def test_moderation_controls_are_for_staff(client, place):
     post = topic.posts.get()
     client.post(f"/forums/posts/{post.pk}/moderate/", {"hidden": "1", "reason": "Off topic"})
     html = client.get(topic.get_absolute_url()).content.decode()
-    assert "Moderation log" in html and "Important" in html and "Off topic" in html
+    assert "Moderation log" in html
+    assert "Important" in html
+    assert "Off topic" in html
     client.force_login(place.marc)
     html = client.get(topic.get_absolute_url()).content.decode()
-    assert "This post was hidden by a moderator." in html and "Hello" not in html
+    assert "This post was hidden by a moderator." in html
+    assert "Hello" not in html
 
 
 def test_a_locked_topic_has_no_reply_form(client, place):
@@ -117,7 +122,8 @@ def test_a_locked_topic_has_no_reply_form(client, place):
     moderation.topic_moderate(moderator=place.staff, topic=topic, verb="lock", reason="Closed")
     client.force_login(place.marc)
     html = client.get(topic.get_absolute_url()).content.decode()
-    assert 'id="reply-form"' not in html and "This topic is locked." in html
+    assert 'id="reply-form"' not in html
+    assert "This topic is locked." in html
 
 
 def test_a_visitor_reads_a_community_forum(client, community_forum):

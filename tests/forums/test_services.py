@@ -25,7 +25,7 @@ from forums.selectors.forums import (
     unread_by_group,
 )
 from forums.services import moderation, topics
-from forums.services.forums import forum_member_add, forum_member_remove, forum_create
+from forums.services.forums import forum_create, forum_member_add, forum_member_remove
 from notifications.models import Notification
 from realtime.models import Event
 
@@ -124,7 +124,8 @@ def test_edit_keeps_the_history(place):
     topics.post_edit(user=place.anna, post=post, body="Deadline is 5 May")
     topics.post_edit(user=place.anna, post=post, body="Deadline is 6 May")
     post.refresh_from_db()
-    assert post.body == "Deadline is 6 May" and post.edited_at is not None
+    assert post.body == "Deadline is 6 May"
+    assert post.edited_at is not None
     assert list(PostRevision.objects.filter(post=post).values_list("body", flat=True)) == [
         "Deadline is 3 May",
         "Deadline is 5 May",
@@ -256,9 +257,11 @@ def test_moderation_is_logged_with_its_reason(place):
     log = list(ModerationAction.objects.order_by("pk").values_list("verb", "reason", "moderator"))
     assert log == [("pin", "Key call", place.staff.pk), ("hide_post", "Spam", place.staff.pk)]
     hidden = Event.objects.get(topic=f"forum_topic:{topic.pk}", type="post.hidden")
-    assert hidden.data["hidden"] is True and hidden.data["body"] == ""
+    assert hidden.data["hidden"] is True
+    assert hidden.data["body"] == ""
     topic.refresh_from_db()
-    assert topic.pinned and topic.post_count == 1
+    assert topic.pinned
+    assert topic.post_count == 1
 
 
 def test_a_hidden_topic_is_seen_by_staff_only(place):
