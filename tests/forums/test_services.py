@@ -216,6 +216,8 @@ def test_levels_decide_who_hears_what(place):
     assert _kinds(place.anna) == ["forum.reply"]  # a reply to her post
     topics.post_reply(author=place.marc, topic=topic, body="Hi @[Anna Berg]")
     assert _kinds(place.anna) == ["forum.mention", "forum.reply"]
+    # Read, so that anything new would be a new notification, not an update of an unread one.
+    Notification.objects.filter(recipient=place.anna).update(unread=False)
     topics.subscription_set(user=place.anna, topic=topic, level=SubscriptionLevel.MUTED)
     topics.post_reply(author=place.marc, topic=topic, body="@[Anna Berg] again", reply_to=first)
     assert len(_kinds(place.anna)) == 2  # muted: nothing
