@@ -17,6 +17,10 @@ class ForumsConfig(AppConfig):
         register_kind("forum.reply", _("A reply in a forum topic you follow"), push=True)
         register_kind("forum.mention", _("Someone mentioned you in a forum"), push=True, email=True)
         register_kind("forum.topic", _("A new topic in a forum group you watch"))
+        # A new partnership gets its forum; a departing organisation loses the live topics.
+        from forums import receivers
+
+        receivers.connect()
         # Forums and posts on top of `manage.py seed_demo`'s community data.
         from forums import demo
 

@@ -137,3 +137,27 @@ async def test_hiding_a_topic_cuts_its_readers_off(place):
         assert frame["type"] == "event"
     assert (frame["topic"], frame["reason"]) == (f"forum_topic:{topic.pk}", "access_revoked")
     await ws.disconnect()
+
+
+@live
+@pytest.mark.usefixtures("stop_hub_after")
+async def test_an_organisation_leaving_the_partnership_loses_the_forum_at_once(place):
+    from community.services.partnerships import partnership_remove_member
+
+    topic = await sync_to_async(_open)(place)
+    await sync_to_async(topics.topic_mark_read)(user=place.anna, topic=topic)
+    ws = await open_socket(place.anna)
+    await subscribe(ws, f"forum_topic:{topic.pk}")
+    await subscribe(ws, f"forum_group:{place.group.pk}")
+    organisation = await sync_to_async(lambda: place.anna.memberships.get().organisation)()
+    await sync_to_async(partnership_remove_member)(
+        partnership=place.forum.partnership, organisation=organisation, user=place.staff
+    )
+    gone = set()
+    while len(gone) < 2:
+        frame = await ws.receive_json_from(timeout=3)
+        assert frame["type"] == "unsubscribed"
+        assert frame["reason"] == "access_revoked"
+        gone.add(frame["topic"])
+    assert gone == {f"forum_topic:{topic.pk}", f"forum_group:{place.group.pk}"}
+    await ws.disconnect()

@@ -273,3 +273,33 @@ def test_a_hidden_topic_is_seen_by_staff_only(place):
         topic_get_for(place.anna, topic.pk)
     assert topic_get_for(place.staff, topic.pk) == topic
     assert not Topic.objects.get(pk=topic.pk).pinned
+
+
+# --- partnerships open their forums -------------------------------------------------------
+
+
+def test_a_new_partnership_gets_its_forum(ecosystems):
+    from community.services.partnerships import partnership_create
+    from tests.factories import OrganisationFactory, StaffFactory
+
+    partnership = partnership_create(
+        user=StaffFactory(), kind="escp_4i", name="Blue Ports", coordinator=OrganisationFactory()
+    )
+    assert [g.name for g in partnership.forum.groups.all()] == [
+        "General updates",
+        "Funding",
+        "Internationalisation",
+    ]
+
+
+def test_the_migration_opens_forums_for_existing_partnerships(place):
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    migration = importlib.import_module("forums.migrations.0002_partnership_forums")
+    place.forum.delete()
+    migration.open_forums(global_apps, None)
+    forum = place.forum.partnership.__class__.objects.get(pk=place.forum.partnership_id).forum
+    assert forum.groups.count() == 3
+    assert forum_list_for(place.anna).filter(pk=forum.pk).exists()
