@@ -64,7 +64,7 @@ def topic_moderate(*, moderator: User, topic: Topic, verb: str, reason: str) -> 
     field, value = _TOPIC_FLAGS[ModerationVerb(verb)]
     with transaction.atomic():
         topic = (
-            Topic.objects.select_for_update()
+            Topic.objects.select_for_update(of=("self",))
             .select_related("group__forum", "author")
             .get(pk=topic.pk)
         )
@@ -94,9 +94,11 @@ def post_moderate(*, moderator: User, post: Post, hidden: bool, reason: str) -> 
     reason = _check(moderator, reason)
     with transaction.atomic():
         topic = (
-            Topic.objects.select_for_update().select_related("group__forum").get(pk=post.topic_id)
+            Topic.objects.select_for_update(of=("self",))
+            .select_related("group__forum")
+            .get(pk=post.topic_id)
         )
-        post = Post.objects.select_for_update().select_related("author").get(pk=post.pk)
+        post = Post.objects.select_for_update(of=("self",)).select_related("author").get(pk=post.pk)
         ModerationAction.objects.create(
             forum=topic.group.forum,
             topic=topic,

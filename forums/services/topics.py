@@ -334,7 +334,9 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
         if topic.locked and not user_is_moderator(user):
             raise PermissionDenied(_("This topic is locked."))
         post = (
-            Post.objects.select_for_update().select_related("topic__group__forum").get(pk=post.pk)
+            Post.objects.select_for_update(of=("self",))
+            .select_related("topic__group__forum")
+            .get(pk=post.pk)
         )
         if body == post.body:
             return post
@@ -393,7 +395,11 @@ def post_delete(*, user: User, post: Post) -> Post:
     """
     _require_author(user, post)
     with transaction.atomic():
-        topic = Topic.objects.select_for_update().select_related("group").get(pk=post.topic_id)
+        topic = (
+            Topic.objects.select_for_update(of=("self",))
+            .select_related("group")
+            .get(pk=post.topic_id)
+        )
         if topic.locked and not user_is_moderator(user):
             raise PermissionDenied(_("This topic is locked."))
         post = Post.objects.select_for_update().get(pk=post.pk)
@@ -421,7 +427,7 @@ def _reaction_change(*, user: User, post: Post, emoji: str, add: bool) -> dict[s
     _require_poster(user, post.topic.group)
     with transaction.atomic():
         # The post's row lock orders concurrent reactions, so their counts arrive in order.
-        post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+        post = Post.objects.select_for_update(of=("self",)).select_related("topic").get(pk=post.pk)
         if add:
             _reaction, created = Reaction.objects.get_or_create(post=post, user=user, emoji=emoji)
             changed = created
