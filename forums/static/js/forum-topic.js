@@ -21,7 +21,16 @@ function init(root) {
   const csrf = csrfInput ? csrfInput.value : "";
   const replyForm = document.getElementById("reply-form");
   const lang = document.documentElement.lang || undefined;
-  const when = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+  const timeParts = new Intl.DateTimeFormat(lang, {
+    day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+  // "4 Dec 2026, 17:09", as the server's template writes it ("j M Y, H:i").
+  const when = {
+    format(date) {
+      const part = Object.fromEntries(timeParts.formatToParts(date).map((p) => [p.type, p.value]));
+      return `${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute}`;
+    },
+  };
   let lastSeen = 0;
   let readTimer = null;
 
@@ -71,7 +80,7 @@ function init(root) {
     }
     li.append(reactions);
     if (replyForm) {
-      const actions = el("p", "post-actions");
+      const actions = el("div", "post-actions");
       const reply = el("a", "link-button post-reply", gettext("Reply to this post"));
       reply.href = `?reply_to=${post.id}#reply-form`;
       reply.dataset.reply = post.id;
