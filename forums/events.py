@@ -125,8 +125,13 @@ def append_post(topic: Topic, event: str, data: PostPayload | dict[str, object])
     event_append(topic=topic_topic(topic.pk), type=event, data=dict(data))
 
 
-def append_topic_updated(topic: Topic) -> None:
-    """`topic.updated` on the topic and on its group (pinned, locked, hidden, counts)."""
+def append_topic_updated(topic: Topic, *, announce_hidden: bool = False) -> None:
+    """`topic.updated` on the topic and on its group (pinned, locked, hidden, counts).
+
+    The group's subscribers are not all moderators: a hidden topic is announced to them once,
+    when it is hidden (`announce_hidden`, so lists drop it), and not again until shown.
+    """
     data = dict(topic_payload(topic))
     event_append(topic=topic_topic(topic.pk), type=TOPIC_UPDATED, data=data)
-    event_append(topic=group_topic(topic.group_id), type=TOPIC_UPDATED, data=data)
+    if not topic.hidden or announce_hidden:
+        event_append(topic=group_topic(topic.group_id), type=TOPIC_UPDATED, data=data)

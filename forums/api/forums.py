@@ -171,14 +171,26 @@ class GroupTopics(generics.GenericAPIView[Topic]):
         rows = [{**events.topic_payload(t), "unread": getattr(t, "unread", 0)} for t in page]
         return self.get_paginated_response(rows)
 
-    @extend_schema(request=TopicCreateSerializer, responses={201: TopicDetailSerializer})
+    @extend_schema(
+        request=TopicCreateSerializer,
+        responses={201: TopicDetailSerializer, 200: TopicDetailSerializer},
+    )
     def post(self, request: Request, group_id: int) -> Response:
-        """Open a topic with its first post (you watch it from then on)."""
+        """Open a topic with its first post (you watch it from then on); a retry with the same
+        client_id answers 200 with the topic it opened."""
         group = selectors.group_get_by_id_for(request.user, group_id)
         serializer = TopicCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        client_id = serializer.validated_data["client_id"]
+        retried = (
+            bool(client_id)
+            and Post.objects.filter(author=_me(request), client_id=client_id).exists()
+        )
         topic = services.topic_create(author=_me(request), group=group, **serializer.validated_data)
-        return Response(topic_detail_data(request.user, topic), status=status.HTTP_201_CREATED)
+        return Response(
+            topic_detail_data(request.user, topic),
+            status=status.HTTP_200_OK if retried else status.HTTP_201_CREATED,
+        )
 
 
 class GroupSubscriptionView(APIView):

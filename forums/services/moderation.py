@@ -74,7 +74,7 @@ def topic_moderate(*, moderator: User, topic: Topic, verb: str, reason: str) -> 
         if getattr(topic, field) != value:
             setattr(topic, field, value)
             topic.save(update_fields=[field])
-            events.append_topic_updated(topic)
+            events.append_topic_updated(topic, announce_hidden=field == "hidden")
             if field == "hidden" and value:
                 readers = list(
                     ReadState.objects.filter(topic=topic, user__is_staff=False).values_list(

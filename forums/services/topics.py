@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -287,6 +287,34 @@ def post_reply(
     body = _clean_body(body)
     if reply_to is not None and (reply_to.topic_id != topic.pk or not reply_to.visible):
         raise ValidationError({"reply_to": _("No such post in this topic.")})
+    try:
+        return _post_reply(
+            author=author,
+            topic=topic,
+            body=body,
+            reply_to=reply_to,
+            language=language,
+            client_id=client_id,
+        ), True
+    except IntegrityError:
+        # A concurrent retry stored the same client id first: answer like any retry.
+        stored = (
+            Post.objects.filter(author=author, client_id=client_id).first() if client_id else None
+        )
+        if stored is None or stored.topic_id != topic.pk:
+            raise
+        return stored, False
+
+
+def _post_reply(
+    *,
+    author: User,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None,
+    language: str,
+    client_id: str,
+) -> Post:
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
         if locked.locked and not user_is_moderator(author):
@@ -302,7 +330,9 @@ def post_reply(
         Topic.objects.filter(pk=topic.pk).update(
             post_count=F("post_count") + 1, last_activity_at=post.created_at
         )
-        topic.refresh_from_db(fields=["post_count", "last_activity_at", "pinned", "locked"])
+        topic.refresh_from_db(
+            fields=["post_count", "last_activity_at", "pinned", "locked", "hidden"]
+        )
         _watch(author, topic)
         ReadState.objects.update_or_create(
             user=author, topic=topic, defaults={"last_read_post_id": post.pk}
@@ -310,7 +340,7 @@ def post_reply(
         events.append_post(topic, events.POST_CREATED, events.post_payload(post))
         events.append_topic_updated(topic)
         _notify_post(post, author=author, mentioned=mentioned_readers(body, topic=topic))
-    return post, True
+    return post
 
 
 def _require_author(user: User, post: Post) -> None:

@@ -50,6 +50,12 @@ def test_a_member_opens_a_topic_and_replies(api_client, place):
     )
     assert answer.status_code == 201
     topic = answer.json()
+    retried = api_client.post(
+        f"/api/v1/forums/groups/{place.group.pk}/topics/",
+        {"title": "Horizon call", "body": "Who applies?", "client_id": "t1"},
+    )
+    assert retried.status_code == 200
+    assert retried.json()["id"] == topic["id"]
     assert topic["live_topic"] == f"forum_topic:{topic['id']}"
     assert topic["seq"] == 1
     assert topic["subscription"] == "watching"

@@ -272,6 +272,13 @@ def test_a_hidden_topic_is_seen_by_staff_only(place):
     with pytest.raises(Http404):
         topic_get_for(place.anna, topic.pk)
     assert topic_get_for(place.staff, topic.pk) == topic
+    # The group's readers are told once that it went; later activity stays with staff.
+    topics.post_reply(author=place.staff, topic=topic, body="Note for moderators")
+    on_group = Event.objects.filter(topic=f"forum_group:{place.group.pk}").order_by("seq")
+    assert [(e.type, e.data["hidden"]) for e in on_group] == [
+        ("topic.created", False),
+        ("topic.updated", True),
+    ]
     assert not Topic.objects.get(pk=topic.pk).pinned
 
 

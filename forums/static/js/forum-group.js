@@ -16,6 +16,7 @@ function init(root) {
   const line = document.getElementById("new-topics");
   const button = document.getElementById("new-topics-show");
   const waiting = new Map(); // topic id -> payload, newest last
+  const staff = root.dataset.staff === "1";
 
   const item = (topic) => {
     const li = document.createElement("li");
@@ -55,8 +56,15 @@ function init(root) {
         if (!list.querySelector(`li[data-id="${topic.id}"]`)) waiting.set(topic.id, topic);
         update();
       } else if (frame.event === "topic.updated") {
-        if (waiting.has(topic.id)) waiting.set(topic.id, topic);
         const li = list.querySelector(`li[data-id="${topic.id}"]`);
+        if (topic.hidden && !staff) {
+          // A moderator hid it: it leaves the list (staff keep it, marked, after a reload).
+          waiting.delete(topic.id);
+          if (li) li.remove();
+          update();
+          return;
+        }
+        if (waiting.has(topic.id)) waiting.set(topic.id, topic);
         const meta = li && li.querySelector(".meta");
         if (meta) meta.textContent = postCount(topic.post_count);
       }
