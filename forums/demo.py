@@ -1,8 +1,10 @@
 """Forum demo data, added on top of the community's by `manage.py seed_demo`.
 
-A forum for every demo partnership with at least two people among its organisations, the
-FCAN with the demo logins that run associations, and an open community forum; in each,
-topics and replies in the writers' languages, written through the services (so events,
+A forum for every demo partnership, with topics where at least two people can write; the
+first six demo logins with an organisation join one partnership (through the community's
+service, as staff would add them), so logging in as Anna Schmidt or Marie Dubois shows a
+members-only forum in five languages. The same logins are the FCAN's members, and an open
+community forum has a topic too. Everything is written through the services (so events,
 read state and notifications exist as they would). Deterministic for a given seed.
 """
 
@@ -16,11 +18,15 @@ from typing import Any
 
 from django.db import transaction
 
-from community.models import OrganisationMembership, Partnership, User
+from community.models import OrganisationMembership, Partnership, PartnershipKind, User
+from community.services.partnerships import partnership_add_member
 from community.signals import demo_seeded
 from forums.models import ForumKind
 from forums.services.forums import forum_create, forum_for_partnership, forum_member_add
 from forums.services.topics import post_reply, reaction_add, topic_create
+
+# The demo logins (with an organisation) who meet the featured partnership's forum and the FCAN.
+FEATURED = 6
 
 # (group slug, language, title, first post, replies). A reply may mention the topic's
 # author with {author}.
@@ -141,24 +147,56 @@ def _write(
     return topics, posts
 
 
+def _featured_partnership(staff: User, logins: list[User]) -> Partnership | None:
+    """A partnership the featured logins' organisations belong to, so that logging in as one
+    of them shows a members-only forum (their organisations join through the community's
+    own service, as staff would add them)."""
+    partnership = (
+        Partnership.objects.filter(kind=PartnershipKind.ESCP_4I).order_by("pk").first()
+        or Partnership.objects.order_by("pk").first()
+    )
+    if partnership is None:
+        return None
+    members = set(partnership.memberships.values_list("organisation_id", flat=True))
+    members.add(partnership.coordinator_id)
+    for person in logins:
+        membership = OrganisationMembership.objects.filter(user=person).first()
+        if membership is not None and membership.organisation_id not in members:
+            partnership_add_member(
+                partnership=partnership, organisation=membership.organisation, user=staff
+            )
+            members.add(membership.organisation_id)
+    return partnership
+
+
 def demo_forums(*, seed: int, progress: Callable[[str], Any]) -> None:
     rng = random.Random(seed)
     forums = topics = posts = 0
     with transaction.atomic():
-        for partnership in Partnership.objects.order_by("pk"):
-            people = _people_of(partnership)
-            if len(people) < 2:
-                continue
-            forum = forum_for_partnership(partnership)
-            forums += 1
-            t, p = _write(rng, forum, people, rng.sample(THREADS, k=3), f"p{partnership.pk}")
-            topics, posts = topics + t, posts + p
         staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
         logins = list(
-            User.objects.filter(email__endswith="@clusterhub.example", is_active=True).order_by(
-                "pk"
-            )[:8]
+            User.objects.filter(
+                email__endswith="@clusterhub.example", is_active=True, is_staff=False
+            )
+            .filter(memberships__isnull=False)
+            .distinct()
+            .order_by("pk")[:FEATURED]
         )
+        featured = None
+        if staff is not None and len(logins) >= 2:
+            featured = _featured_partnership(staff, logins)
+        # Every partnership has its forum, as migrations and new partnerships do.
+        for partnership in Partnership.objects.order_by("pk"):
+            forum = forum_for_partnership(partnership)
+            forums += 1
+            if partnership == featured:
+                t, p = _write(rng, forum, logins, THREADS, "featured")
+            else:
+                people = _people_of(partnership)
+                if len(people) < 2:
+                    continue
+                t, p = _write(rng, forum, people, rng.sample(THREADS, k=2), f"p{partnership.pk}")
+            topics, posts = topics + t, posts + p
         if staff is not None and len(logins) >= 2:
             fcan = forum_create(
                 kind=ForumKind.FCAN, name="Forum of Cluster Associations and Networks"
