@@ -125,7 +125,8 @@ topic = topic_create(
 post_reply(author=marc, topic=topic, body="We do, with two SMEs.")
 result = {
     "organisation": valley.slug, "group": group.pk, "notification": notification.pk,
-    "forum": forum.get_absolute_url(), "forum_group": forum.groups.get(slug="funding").get_absolute_url(),
+    "forum": forum.get_absolute_url(),
+    "forum_group": forum.groups.get(slug="funding").get_absolute_url(),
     "topic": topic.get_absolute_url(),
 }
 """
