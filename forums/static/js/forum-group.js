@@ -7,6 +7,8 @@
 import { live } from "./live.js";
 
 const gettext = window.gettext || ((text) => text);
+const interpolate = window.interpolate
+  || ((text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? "")));
 const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
 const root = document.getElementById("forum-group");
 if (root) init(root);

@@ -8,6 +8,8 @@
 import { live } from "./live.js";
 
 const gettext = window.gettext || ((text) => text);
+const interpolate = window.interpolate
+  || ((text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? "")));
 const root = document.getElementById("forum-topic");
 if (root) init(root);
 
