@@ -18,3 +18,10 @@ organisation_invited = Signal()
 # `manage.py seed_demo` after the community's demo data is written, so the live apps can add
 # theirs (listings, conversations) on top without community importing them.
 demo_seeded = Signal()
+
+# kwargs: partnership. Sent by partnership_create (the forums app opens its forum).
+partnership_created = Signal()
+
+# kwargs: partnership, organisation. Sent by partnership_remove_member (the forums app ends
+# the live subscriptions of that organisation's people to the partnership's forum).
+partnership_member_removed = Signal()

@@ -42,10 +42,12 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("notifications.urls_sw")),
     path("api/v1/xchange/", include("messaging.api.urls")),
+    path("api/v1/forums/", include("forums.api.forums")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("xchange/", include("messaging.urls")),
+    path("forums/", include("forums.urls")),
     # Pages that gather several apps: the home page and the staff moderation queue.
     path("", include("config.pages.urls")),
     path("", include("community.urls")),

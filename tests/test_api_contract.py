@@ -27,6 +27,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from community.models import OrganisationRole
 from community.services.accounts import api_token_create
+from forums.services.forums import forum_for_partnership
+from forums.services.topics import post_reply, topic_create
 from messaging.services.conversations import conversation_open
 from messaging.services.messages import message_send
 from notifications.push import vapid_keys_generate
@@ -109,6 +111,10 @@ def seeded(ecosystems, monkeypatch, settings, _keep_the_test_connection) -> Seed
     listing = ListingFactory(organisation=own, author=me)
     conversation, _ = conversation_open(creator=me, participants=[other], first_message="")
     message, _ = message_send(sender=me, conversation=conversation, body="Hello", client_id="c1")
+    forum = forum_for_partnership(partnership)
+    group = forum.groups.first()
+    topic = topic_create(author=me, group=group, title="Funding", body="Who applies?")
+    post, _ = post_reply(author=other, topic=topic, body="We do")
     (notification,) = notify(recipients=[me], kind="message.new", verb="wrote", actor=other)
     spare_token, _ = api_token_create(user=me, name="spare")
     _, key = api_token_create(user=me, name="contract test")
@@ -124,6 +130,12 @@ def seeded(ecosystems, monkeypatch, settings, _keep_the_test_connection) -> Seed
             "xchange/conversations": {"id": conversation.pk, "user_id": other.pk},
             "xchange/messages": {"id": message.pk},
             "xchange/blocks": {"user_id": other.pk},
+            "forums": {
+                "slug": forum.slug,
+                "group_id": group.pk,
+                "topic_id": topic.pk,
+                "post_id": post.pk,
+            },
         },
     )
 

@@ -27,6 +27,7 @@ from community.models import (
 from community.richtext import markdown_clean
 from community.selectors.partnerships import user_can_manage_partnerships
 from community.services.accounts import language_for
+from community.signals import partnership_created, partnership_member_removed
 
 UNCHANGED: Any = object()
 RESERVED_SLUGS = frozenset({"new"})
@@ -120,6 +121,7 @@ def partnership_create(
     )
     partnership.ecosystems.set(list(ecosystems))
     _ensure_member(partnership, coordinator)
+    partnership_created.send(sender=Partnership, partnership=partnership)
     return partnership
 
 
@@ -221,3 +223,6 @@ def partnership_remove_member(
         raise ValidationError(
             {"organisation": _("%(name)s is not a member.") % {"name": organisation.name}}
         )
+    partnership_member_removed.send(
+        sender=Partnership, partnership=partnership, organisation=organisation
+    )

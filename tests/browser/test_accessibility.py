@@ -110,7 +110,25 @@ group, _new = conversation_open(
     recipients=[anna], kind="organisation.reviewed", verb=f"{valley.name} is published.",
     actor=staff, target=valley, url=f"/organisations/{valley.slug}/",
 )
-result = {"organisation": valley.slug, "group": group.pk, "notification": notification.pk}
+from community.models import Partnership
+from forums.services.forums import forum_for_partnership
+from forums.services.topics import post_reply, topic_create
+partnership = Partnership.objects.create(
+    kind="escp_4i", name=f"Blue Ports {params['tag']}", slug=f"blue-ports-{params['tag']}",
+    coordinator=valley,
+)
+forum = forum_for_partnership(partnership)
+topic = topic_create(
+    author=anna, group=forum.groups.get(slug="funding"), title="Horizon call",
+    body="Who applies with us? **Deadline** in May.",
+)
+post_reply(author=marc, topic=topic, body="We do, with two SMEs.")
+result = {
+    "organisation": valley.slug, "group": group.pk, "notification": notification.pk,
+    "forum": forum.get_absolute_url(),
+    "forum_group": forum.groups.get(slug="funding").get_absolute_url(),
+    "topic": topic.get_absolute_url(),
+}
 """
 
 
@@ -224,6 +242,10 @@ def _manager_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[st
         ("password-change", "/account/password/"),
         ("account-delete", "/account/delete/"),
         ("notification-open", f"/notifications/{cast['notification']}/open/"),
+        ("forums", "/forums/"),
+        ("forum", cast["forum"]),
+        ("forum-group", cast["forum_group"]),
+        ("forum-topic", cast["topic"]),
     ):
         page.goto(f"{server.url}{path}")
         audit.check(page, name)
@@ -263,6 +285,9 @@ def _staff_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[str,
     page.goto(f"{server.url}/moderation/log/")
     expect(page.get_by_role("main")).to_contain_text("Hamburg regional hydrogen programme")
     audit.check(page, "moderation-log")
+    page.goto(f"{server.url}{cast['topic']}")
+    expect(page.get_by_role("main")).to_contain_text("Moderation log")
+    audit.check(page, "forum-topic-staff")
     page.context.close()
 
 

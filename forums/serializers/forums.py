@@ -1,0 +1,155 @@
+"""Serializers of the forums REST API (forums/api/forums.py). Posts and topics are described
+by the same builders as the live events (forums/events.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from forums.models import REACTION_EMOJIS, ForumKind, ModerationVerb, SubscriptionLevel
+
+
+class UserRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class GroupSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    unread_topics = serializers.IntegerField(help_text="Topics with posts you have not read.")
+    topic = serializers.CharField(help_text="The live topic of its list: forum_group:<id>.")
+    seq = serializers.IntegerField(help_text="That live topic's current seq.")
+
+
+class ForumSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ForumKind.choices)
+    description = serializers.CharField()
+    partnership = serializers.CharField(allow_null=True, help_text="The partnership's slug.")
+    can_post = serializers.BooleanField()
+
+
+class ForumDetailSerializer(ForumSerializer):
+    groups = GroupSerializer(many=True)
+
+
+class PostSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    topic = serializers.IntegerField()
+    author = UserRefSerializer(allow_null=True)
+    body = serializers.CharField(
+        allow_blank=True, help_text="Markdown; empty once deleted or hidden."
+    )
+    body_html = serializers.CharField(allow_blank=True)
+    reply_to = serializers.IntegerField(allow_null=True)
+    language = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    deleted_at = serializers.DateTimeField(allow_null=True)
+    hidden = serializers.BooleanField()
+    reactions = serializers.DictField(child=serializers.IntegerField())
+
+
+class TopicSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    group = serializers.IntegerField()
+    title = serializers.CharField()
+    author = UserRefSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField()
+    pinned = serializers.BooleanField()
+    locked = serializers.BooleanField()
+    hidden = serializers.BooleanField()
+    post_count = serializers.IntegerField()
+
+
+class TopicListItemSerializer(TopicSerializer):
+    unread = serializers.IntegerField(help_text="Posts by others you have not read.")
+
+
+class TopicDetailSerializer(TopicSerializer):
+    live_topic = serializers.CharField(help_text="forum_topic:<id>")
+    seq = serializers.IntegerField(help_text="Subscribe with since=seq to follow from here.")
+    subscription = serializers.ChoiceField(choices=SubscriptionLevel.choices)
+    last_read_post_id = serializers.IntegerField()
+
+
+class TopicCreateSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20_000)
+    language = serializers.CharField(max_length=10, required=False, default="", allow_blank=True)
+    client_id = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+
+
+class PostCreateSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=20_000)
+    reply_to = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    language = serializers.CharField(max_length=10, required=False, default="", allow_blank=True)
+    client_id = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+
+
+class PostEditSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField(max_length=20_000)
+
+
+class RevisionSerializer(serializers.Serializer[Any]):
+    body = serializers.CharField()
+    edited_by = UserRefSerializer(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ReactionSerializer(serializers.Serializer[Any]):
+    emoji = serializers.ChoiceField(choices=[(e, e) for e in REACTION_EMOJIS])
+
+
+class ReactionCountsSerializer(serializers.Serializer[Any]):
+    reactions = serializers.DictField(child=serializers.IntegerField())
+
+
+class ReadSerializer(serializers.Serializer[Any]):
+    post_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="Read up to this post; default: the last one.",
+    )
+
+
+class ReadResultSerializer(serializers.Serializer[Any]):
+    last_read_post_id = serializers.IntegerField()
+    seq = serializers.IntegerField()
+
+
+class SubscriptionSerializer(serializers.Serializer[Any]):
+    level = serializers.ChoiceField(choices=SubscriptionLevel.choices)
+
+
+class TopicModerateSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(
+        choices=[
+            (v.value, v.label)
+            for v in ModerationVerb
+            if v.value not in {"hide_post", "unhide_post"}
+        ]
+    )
+    reason = serializers.CharField(max_length=2000)
+
+
+class PostModerateSerializer(serializers.Serializer[Any]):
+    hidden = serializers.BooleanField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ModerationActionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    verb = serializers.CharField()
+    reason = serializers.CharField()
+    moderator = UserRefSerializer(allow_null=True)
+    post = serializers.IntegerField(allow_null=True, source="post_id")
+    created_at = serializers.DateTimeField()
