@@ -1,7 +1,7 @@
 """Forums: forums and their groups (forums.py), topics and posts (topics.py), moderation log
 (moderation.py)."""
 
-from forums.models.forums import Forum, ForumGroup, ForumKind, ForumMember
+from forums.models.forums import STANDARD_NAMES, Forum, ForumGroup, ForumKind, ForumMember
 from forums.models.moderation import ModerationAction, ModerationVerb
 from forums.models.topics import (
     REACTION_EMOJIS,
@@ -17,6 +17,7 @@ from forums.models.topics import (
 
 __all__ = [
     "REACTION_EMOJIS",
+    "STANDARD_NAMES",
     "Forum",
     "ForumGroup",
     "ForumKind",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Partnership
@@ -16,7 +17,31 @@ class ForumKind(models.TextChoices):
     COMMUNITY = "community", _("Community forum")
 
 
-class Forum(models.Model):
+# The names of the forums and groups ClusterHub creates (forums.services.forums, the demo):
+# shown in the reader's language. Names staff give are content, shown as written.
+STANDARD_NAMES = frozenset(
+    {
+        gettext_noop("General updates"),
+        gettext_noop("Funding"),
+        gettext_noop("Internationalisation"),
+        gettext_noop("Digitalisation"),
+        gettext_noop("Green economy"),
+        gettext_noop("Forum of Cluster Associations and Networks"),
+        gettext_noop("Open discussion"),
+    }
+)
+
+
+class Named:
+    name: str
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language when it is a standard one (STANDARD_NAMES)."""
+        return gettext(self.name) if self.name in STANDARD_NAMES else self.name
+
+
+class Forum(Named, models.Model):
     kind = models.CharField(max_length=20, choices=ForumKind.choices)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -62,7 +87,7 @@ class ForumMember(models.Model):
         return f"{self.user} in {self.forum}"
 
 
-class ForumGroup(models.Model):
+class ForumGroup(Named, models.Model):
     """A group of topics inside a forum ("Funding", "Green economy")."""
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="groups")

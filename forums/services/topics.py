@@ -28,6 +28,7 @@ from community.richtext import markdown_clean, render_markdown
 from forums import events
 from forums.models import (
     REACTION_EMOJIS,
+    STANDARD_NAMES,
     ForumGroup,
     GroupSubscription,
     Post,
@@ -246,7 +247,12 @@ def topic_create(
             kind="forum.topic",
             verb=Sentence(
                 gettext_noop("%(who)s opened %(topic)s in %(group)s"),
-                {"who": author.display_name, "topic": title, "group": group.name},
+                {
+                    "who": author.display_name,
+                    "topic": title,
+                    # A standard group name is rendered in the recipient's language.
+                    "group": Sentence(group.name) if group.name in STANDARD_NAMES else group.name,
+                },
             ),
             actor=author,
             target=topic,

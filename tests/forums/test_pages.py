@@ -132,3 +132,14 @@ def test_a_visitor_reads_a_community_forum(client, community_forum):
     assert "Log in to take part." in html
     assert client.post(group.get_absolute_url(), {"title": "t", "body": "b"}).status_code == 302
     assert not group.topics.exists()
+
+
+def test_standard_forum_and_group_names_are_shown_in_the_readers_language(client, place):
+    from forums.models import ForumGroup
+
+    ForumGroup.objects.create(forum=place.forum, name="Hydrogen valleys", slug="hydrogen")
+    client.force_login(place.marc)
+    html = client.get(place.forum.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Financement" in html  # "Funding", a group every partnership forum starts with
+    assert ">Funding<" not in html
+    assert "Hydrogen valleys" in html  # a name staff wrote is content, shown as written
