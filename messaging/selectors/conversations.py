@@ -93,15 +93,27 @@ def conversation_get_for(user: Any, conversation_id: Any, *, related: bool = Tru
         raise Http404 from None
     if not _active(user):
         raise Http404
-    rows = Conversation.objects.all()
-    if related:
-        rows = rows.select_related("listing", "created_by")
+    if not related:
+        # The socket actions' path (every send): the same gate in SQL written once, since
+        # compiling it through the ORM cost more than running it (about 1.5 ms a send).
+        # At most one row: one participation per person and conversation.
+        found = list(Conversation.objects.raw(_GATE_SQL, [pk, user.pk]))
+        if not found:
+            raise Http404
+        return found[0]
     try:
-        # get(), not first(): no ORDER BY to compile on the path of every socket send. At
-        # most one row: one participation per person and conversation.
-        return rows.get(pk=pk, participants__user=user, participants__left_at__isnull=True)
+        return Conversation.objects.select_related("listing", "created_by").get(
+            pk=pk, participants__user=user, participants__left_at__isnull=True
+        )
     except Conversation.DoesNotExist:
         raise Http404 from None
+
+
+_GATE_SQL = (
+    "SELECT c.* FROM messaging_conversation c"
+    " INNER JOIN messaging_participant p ON p.conversation_id = c.id"
+    " WHERE c.id = %s AND p.user_id = %s AND p.left_at IS NULL"
+)
 
 
 def conversation_can_subscribe(user: Any, key: str) -> bool:

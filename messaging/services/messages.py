@@ -182,15 +182,19 @@ def _message_insert(
             and not Message.objects.filter(pk=reply_to_id, conversation=conversation).exists()
         ):
             raise ValidationError({"reply_to": _("No such message in this conversation.")})
-        files = list(
-            Attachment.objects.select_for_update()
-            .order_by("pk")
-            .filter(
-                pk__in=attachment_ids,
-                conversation=conversation,
-                uploader=sender,
-                message__isnull=True,
+        files = (
+            list(
+                Attachment.objects.select_for_update()
+                .order_by("pk")
+                .filter(
+                    pk__in=attachment_ids,
+                    conversation=conversation,
+                    uploader=sender,
+                    message__isnull=True,
+                )
             )
+            if attachment_ids
+            else []
         )
         if len(files) != len(set(attachment_ids)):
             # Also a concurrent retry with these files that stored the message while we

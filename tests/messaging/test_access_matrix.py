@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 
 from messaging.models import Attachment, Conversation, Message
-from messaging.selectors.conversations import conversation_can_subscribe
+from messaging.selectors.conversations import conversation_can_subscribe, conversation_get_for
 from messaging.services import attachments as attachment_services
 from messaging.services import conversations as conversation_services
 from tests.factories import StaffFactory, UserFactory
@@ -149,6 +150,15 @@ def test_lists_and_gate_show_only_active_participants(world, role):
     assert [m["id"] for m in found] == ([world.message.pk] if visible else [])
     assert conversation_can_subscribe(person, str(world.team.pk)) is visible
     assert conversation_can_subscribe(person, "nope") is False
+    # Both forms of the gate: with the listing and creator (pages, API) and the socket
+    # actions' lighter one.
+    for related in (True, False):
+        if visible:
+            found = conversation_get_for(person, world.team.pk, related=related)
+            assert (found.pk, found.title) == (world.team.pk, world.team.title)
+        else:
+            with pytest.raises(Http404):
+                conversation_get_for(person, world.team.pk, related=related)
 
 
 def test_anonymous_is_refused_everywhere(world):
