@@ -1,10 +1,11 @@
-"""The staff moderation queue: profiles, news and reported messages in one list.
+"""The staff moderation queue: profiles, news, reported messages and flagged forum posts.
 
 One short line per item, paged in the database (the sources are unioned and sorted by age,
 oldest first by default), filtered by kind, status and country. Several items are published
 at once through the apps' moderation services (each decision lands in ModerationLogEntry);
 a rejection goes through a separate page that asks for the reason (no JavaScript needed).
-Reports are resolved in the admin's report queue, which the line links to. Staff only: the
+Reports are resolved in the admin's report queue, which the line links to; a flagged forum
+post is resolved on its line (hide the post, or dismiss the flag). Staff only: the
 whole area answers 404 to anyone else.
 """
 
@@ -33,6 +34,9 @@ from community.selectors import organisations as org_selectors
 from community.services import news as news_services
 from community.services import organisations as org_services
 from community.services.organisations import REASON_MAX_LENGTH
+from forums.selectors import flags as flag_queue
+from forums.selectors.forums import post_get_for
+from forums.services import flags as flag_services
 from messaging.selectors import reports as report_queue
 
 PAGE_SIZE = 20
@@ -41,6 +45,7 @@ KIND_CHOICES = [
     ("profile", gettext_lazy("Organisation profiles")),
     ("news", gettext_lazy("News and calls")),
     ("report", gettext_lazy("Reported messages")),
+    ("flag", gettext_lazy("Flagged forum posts")),
 ]
 STATUS_CHOICES = [
     (community_queue.WAITING, gettext_lazy("Waiting for review")),
@@ -94,6 +99,8 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
     # Reports have no country and no "rejected" state: they leave the queue once resolved.
     if kind in ("", "report") and status == community_queue.WAITING and not country:
         sources.append(report_queue.report_queue_rows())
+    if kind in ("", "flag") and status == community_queue.WAITING and not country:
+        sources.append(flag_queue.flag_queue_rows())
     if not sources:
         return None
     first, *others = sources
@@ -101,13 +108,14 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
 
 
 def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
-    ids: dict[str, list[int]] = {"profile": [], "news": [], "report": []}
+    ids: dict[str, list[int]] = {"profile": [], "news": [], "report": [], "flag": []}
     for row in rows:
         ids[row["kind"]].append(row["item_id"])
     loaded: dict[str, dict[int, Any]] = {
         "profile": community_queue.profiles_by_id(ids["profile"]) if ids["profile"] else {},
         "news": community_queue.news_by_id(ids["news"]) if ids["news"] else {},
         "report": report_queue.reports_by_id(ids["report"]) if ids["report"] else {},
+        "flag": flag_queue.flags_by_id(ids["flag"]) if ids["flag"] else {},
     }
     lines = []
     for row in rows:
@@ -127,6 +135,7 @@ def queue_counts() -> dict[str, int]:
     """What waits, per kind, and the total (for the staff home and the queue's heading)."""
     counts = community_queue.waiting_counts()
     counts["report"] = report_queue.open_report_count()
+    counts["flag"] = flag_queue.open_flag_count()
     counts["total"] = sum(counts.values())
     return counts
 
@@ -274,9 +283,38 @@ def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResp
     return render(request, "moderation/reject.html", context, status=status_code)
 
 
+@require_POST
+def moderation_flag_resolve(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """Hide the flagged post (logged with the flag's reason) or dismiss the flag."""
+    org_selectors.moderation_require_staff(request.user)
+    flag = flag_queue.flags_by_id([flag_id]).get(flag_id)
+    action = request.POST.get("action")
+    if flag is None or action not in ("hide", "dismiss"):
+        raise Http404
+    if flag.resolved_at is not None:
+        messages.info(request, _("This flag is already resolved."))
+        return redirect(_back(request))
+    post_get_for(request.user, flag.post_id)  # staff read every post; a deleted forum is gone
+    flag_services.flag_resolve(
+        moderator=request.user,  # type: ignore[arg-type]
+        flag=flag,
+        hide=action == "hide",
+    )
+    if action == "hide":
+        messages.success(request, _("The post is hidden and the decision logged."))
+    else:
+        messages.success(request, _("The flag is dismissed."))
+    return redirect(_back(request))
+
+
 urlpatterns: list[URLPattern] = [
     path("moderation/", moderation_queue, name="moderation-queue"),
     path("moderation/publish/", moderation_bulk_publish, name="moderation-bulk-publish"),
+    path(
+        "moderation/flag/<int:flag_id>/resolve/",
+        moderation_flag_resolve,
+        name="moderation-flag-resolve",
+    ),
     path(
         "moderation/<str:kind>/<int:item_id>/reject/",
         moderation_reject,

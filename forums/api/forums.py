@@ -12,6 +12,8 @@
 - `PATCH|DELETE posts/{post_id}/` (author); `GET posts/{post_id}/revisions/` (author, staff);
   `POST posts/{post_id}/reactions/` and `posts/{post_id}/reactions/remove/` `{emoji}`;
   `POST posts/{post_id}/moderate/` `{hidden, reason}` (staff).
+- `POST posts/{post_id}/flags/` `{reason}`: flag a post for staff (201; while your flag is
+  open, 200 with it).
 
 Reading a community forum needs no account; everything else does. A forum, group, topic or
 post the caller may not read answers 404 (forums.selectors.forums).
@@ -22,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -50,6 +53,8 @@ from forums.serializers.forums import (
     ModerationActionSerializer,
     PostCreateSerializer,
     PostEditSerializer,
+    PostFlagCreateSerializer,
+    PostFlagSerializer,
     PostModerateSerializer,
     PostSerializer,
     ReactionCountsSerializer,
@@ -64,6 +69,7 @@ from forums.serializers.forums import (
     TopicModerateSerializer,
     TopicSerializer,
 )
+from forums.services import flags as flag_services
 from forums.services import moderation as moderation_services
 from forums.services import topics as services
 
@@ -423,6 +429,37 @@ class PostModerate(APIView):
         return Response(post_data(request.user, post))
 
 
+class PostFlags(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=PostFlagCreateSerializer,
+        responses={201: PostFlagSerializer, 200: PostFlagSerializer},
+    )
+    def post(self, request: Request, post_id: int) -> Response:
+        """Flag a post for the staff moderation queue, with a reason. One open flag per
+        person and post: while yours is open, a second call answers 200 with it."""
+        post = selectors.post_get_for(request.user, post_id)
+        serializer = PostFlagCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            flag, created = flag_services.post_flag(
+                user=_me(request), post=post, reason=serializer.validated_data["reason"]
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        data = PostFlagSerializer(
+            {
+                "id": flag.pk,
+                "post_id": flag.post_id,
+                "reason": flag.reason,
+                "created_at": flag.created_at,
+                "resolved": flag.resolved_at is not None,
+            }
+        ).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
 urlpatterns = [
     path("", ForumList.as_view(), name="api-forums"),
     path("groups/<int:group_id>/topics/", GroupTopics.as_view(), name="api-forum-group-topics"),
@@ -458,5 +495,6 @@ urlpatterns = [
         name="api-forum-post-unreact",
     ),
     path("posts/<int:post_id>/moderate/", PostModerate.as_view(), name="api-forum-post-moderate"),
+    path("posts/<int:post_id>/flags/", PostFlags.as_view(), name="api-forum-post-flags"),
     path("<slug:slug>/", ForumDetail.as_view(), name="api-forum"),
 ]

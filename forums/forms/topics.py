@@ -52,3 +52,11 @@ class TopicModerationForm(forms.Form):
 class PostModerationForm(forms.Form):
     hidden = forms.BooleanField(required=False)
     reason = forms.CharField(label=_("Reason (for the moderation log)"), max_length=2000)
+
+
+class PostFlagForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should a moderator look at this post?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -2,7 +2,7 @@
 (moderation.py)."""
 
 from forums.models.forums import STANDARD_NAMES, Forum, ForumGroup, ForumKind, ForumMember
-from forums.models.moderation import ModerationAction, ModerationVerb
+from forums.models.moderation import FlagResolution, ModerationAction, ModerationVerb, PostFlag
 from forums.models.topics import (
     REACTION_EMOJIS,
     GroupSubscription,
@@ -18,6 +18,7 @@ from forums.models.topics import (
 __all__ = [
     "REACTION_EMOJIS",
     "STANDARD_NAMES",
+    "FlagResolution",
     "Forum",
     "ForumGroup",
     "ForumKind",
@@ -26,6 +27,7 @@ __all__ = [
     "ModerationAction",
     "ModerationVerb",
     "Post",
+    "PostFlag",
     "PostRevision",
     "Reaction",
     "ReadState",

@@ -153,3 +153,17 @@ class ModerationActionSerializer(serializers.Serializer[Any]):
     moderator = UserRefSerializer(allow_null=True)
     post = serializers.IntegerField(allow_null=True, source="post_id")
     created_at = serializers.DateTimeField()
+
+
+class PostFlagCreateSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the post needs a moderator's attention."
+    )
+
+
+class PostFlagSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    post = serializers.IntegerField(source="post_id")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    resolved = serializers.BooleanField(help_text="False while it waits in the staff queue.")

@@ -21,6 +21,7 @@ from forums import events
 from forums.forms.topics import (
     MENTION_HELP,
     EditForm,
+    PostFlagForm,
     PostModerationForm,
     ReactionForm,
     ReplyForm,
@@ -39,6 +40,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.services import flags as flag_services
 from forums.services import moderation as moderation_services
 from forums.services import topics as services
 
@@ -306,6 +308,26 @@ def post_moderate(request: HttpRequest, post_id: int) -> HttpResponse:
     return HttpResponseRedirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
 
 
+@login_required
+@require_POST
+def post_flag(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for(request.user, post_id)
+    form = PostFlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why this post needs a moderator's attention."))
+    else:
+        _flag, created = flag_services.post_flag(
+            user=_me(request), post=post, reason=form.cleaned_data["reason"]
+        )
+        if created:
+            messages.success(request, _("Thank you. A moderator will look at this post."))
+        else:
+            messages.info(
+                request, _("You have already flagged this post; a moderator will look at it.")
+            )
+    return HttpResponseRedirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
+
+
 urlpatterns = [
     path("", forum_index, name="forums-index"),
     path("topics/<int:topic_id>/", topic_detail, name="forums-topic"),
@@ -318,6 +340,7 @@ urlpatterns = [
     path("posts/<int:post_id>/delete/", post_delete, name="forums-post-delete"),
     path("posts/<int:post_id>/react/", post_react, name="forums-post-react"),
     path("posts/<int:post_id>/moderate/", post_moderate, name="forums-post-moderate"),
+    path("posts/<int:post_id>/flag/", post_flag, name="forums-post-flag"),
     path("<slug:slug>/", forum_detail, name="forums-forum"),
     path("<slug:slug>/<slug:group_slug>/", group_detail, name="forums-group"),
 ]
