@@ -14,12 +14,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from notifications.outbox import OutboxInServer  # noqa: E402
 from realtime.auth import LiveAuthMiddleware  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": LiveAuthMiddleware(URLRouter(websocket_urlpatterns)),
-    }
+# OutboxInServer: the embedded default writes chat notifications in this process (see there).
+application = OutboxInServer(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": LiveAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        }
+    )
 )

@@ -400,6 +400,12 @@ WEBPUSH_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBPUSH_ALLOW_PRIVATE_ADDRESSES", Fa
 # A chat message's push waits this long; reading or muting the conversation meanwhile
 # drops it (a person looking at the conversation is not pushed).
 WEBPUSH_CHAT_GRACE_SECONDS = float(os.environ.get("WEBPUSH_CHAT_GRACE_SECONDS", "10"))
+# Who writes the notification outbox (notifications/outbox.py: chat messages' notifications):
+# the worker, unless the channel layer is process-local (no REDIS_URL, the embedded default),
+# where only the server process reaches its sockets' bell: then the server does, every 0.25 s.
+NOTIFICATION_OUTBOX_IN_SERVER = env_bool(
+    "NOTIFICATION_OUTBOX_IN_SERVER", not REDIS_URL and not TESTING
+)
 WEBPUSH_TTL = int(os.environ.get("WEBPUSH_TTL", str(24 * 3600)))  # seconds a push waits
 WEBPUSH_TTL_BY_KIND: dict[str, int] = {}  # per notification kind; 0 = now or never
 WEBPUSH_TIMEOUT = float(os.environ.get("WEBPUSH_TIMEOUT", "10"))  # per HTTP phase, seconds
@@ -452,6 +458,8 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "messaging.models.ListingStatus",
         # The language of a text people wrote (organisations, news, listings).
         "TextLanguageEnum": "community.models.languages.CONTENT_LANGUAGES",
+        "ForumKindEnum": "forums.models.forums.ForumKind",
+        "ForumSubscriptionLevelEnum": "forums.models.topics.SubscriptionLevel",
     },
 }
 

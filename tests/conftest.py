@@ -30,6 +30,9 @@ def _clear_cache():
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    # Tests run the outbox themselves (outbox_run, `run_worker --once`); no server loop in
+    # the test process, whatever the layer (settings.NOTIFICATION_OUTBOX_IN_SERVER).
+    settings.NOTIFICATION_OUTBOX_IN_SERVER = False
 
 
 @pytest.fixture

@@ -59,8 +59,8 @@ from forums.serializers.forums import (
     PostSerializer,
     ReactionCountsSerializer,
     ReactionSerializer,
-    ReadResultSerializer,
-    ReadSerializer,
+    TopicReadResultSerializer,
+    TopicReadSerializer,
     RevisionSerializer,
     SubscriptionSerializer,
     TopicCreateSerializer,
@@ -272,11 +272,11 @@ class TopicPosts(generics.GenericAPIView[Post]):
 class TopicRead(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ReadSerializer, responses=ReadResultSerializer)
+    @extend_schema(request=TopicReadSerializer, responses=TopicReadResultSerializer)
     def post(self, request: Request, topic_id: int) -> Response:
         """Move your read position forward (never back)."""
         topic = selectors.topic_get_for(request.user, topic_id)
-        serializer = ReadSerializer(data=request.data)
+        serializer = TopicReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         state = services.topic_mark_read(
             user=_me(request),

@@ -111,7 +111,7 @@ class ReactionCountsSerializer(serializers.Serializer[Any]):
     reactions = serializers.DictField(child=serializers.IntegerField())
 
 
-class ReadSerializer(serializers.Serializer[Any]):
+class TopicReadSerializer(serializers.Serializer[Any]):
     post_id = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -121,7 +121,7 @@ class ReadSerializer(serializers.Serializer[Any]):
     )
 
 
-class ReadResultSerializer(serializers.Serializer[Any]):
+class TopicReadResultSerializer(serializers.Serializer[Any]):
     last_read_post_id = serializers.IntegerField()
     seq = serializers.IntegerField()
 

@@ -77,7 +77,14 @@ def serve_site(port: int, **extra_env: str) -> Iterator[LiveServer]:
     media = tempfile.mkdtemp(prefix="browser-media-")
     try:
         with LiveDatabase() as db:
-            env = {**base_env(), **db.env(), "MEDIA_ROOT": media, **extra_env}
+            env = {
+                **base_env(),
+                **db.env(),
+                "MEDIA_ROOT": media,
+                # As `make run` serves (no Redis): the server writes the chat notifications.
+                "NOTIFICATION_OUTBOX_IN_SERVER": "1",
+                **extra_env,
+            }
             server = Daphne(env, app="asgi:application", port=port)
             try:
                 server.start()

@@ -23,6 +23,7 @@ from messaging.services.messages import (
 from notifications.models import Notification
 from notifications.outbox import outbox_drain, outbox_run, register_drain
 from realtime.models import Event
+from tests.factories import UserFactory
 from tests.messaging.conversation_support import group, one_to_one, send
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +156,47 @@ def test_a_reply_before_the_worker_passes_counts_as_read(anna, marc):
     assert outbox_drain() == 2
     assert not notified(marc).exists()
     assert notified(anna).count() == 1
+
+
+def test_with_a_process_local_layer_the_worker_leaves_the_outbox_to_the_server(
+    anna, marc, pair, settings
+):
+    settings.NOTIFICATION_OUTBOX_IN_SERVER = True  # no Redis: the worker reaches no socket
+    message = send(anna, pair)
+    call_command("run_worker", "--once", stdout=io.StringIO())
+    assert Message.objects.get(pk=message.pk).notify_pending
+    assert not notified(marc).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_server_writes_the_outbox_when_its_layer_is_process_local(settings):
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+
+    from notifications.outbox import OutboxInServer
+
+    settings.NOTIFICATION_OUTBOX_IN_SERVER = True
+    anna, marc = UserFactory(), UserFactory()
+    send(anna, one_to_one(anna, marc))
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["type"])
+
+    async def serve() -> bool:
+        server = OutboxInServer(app)
+        await server({"type": "http"}, None, None)  # the first request starts the loop
+        await server({"type": "http"}, None, None)
+        try:
+            for _ in range(60):
+                if await sync_to_async(notified(marc).exists)():
+                    return True
+                await asyncio.sleep(0.05)
+            return False
+        finally:
+            assert server.task is not None
+            server.task.cancel()
+
+    assert asyncio.run(serve())
+    assert seen == ["http", "http"]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
@@ -80,7 +81,8 @@ class Command(BaseCommand):
         options: dict[str, Any],
     ) -> None:
         if options["once"]:
-            outbox_drain(limit=options["batch"])
+            if not settings.NOTIFICATION_OUTBOX_IN_SERVER:
+                outbox_drain(limit=options["batch"])
             totals.update(
                 deliveries_drain(sender=sender, limit=options["batch"], lease=lease, stop=stop)
             )
@@ -114,7 +116,7 @@ class Command(BaseCommand):
                 self._send_digests()
             try:
                 # Notifications first: a chat message's push is due a few seconds after it.
-                written = outbox_run(limit=batch)
+                written = 0 if settings.NOTIFICATION_OUTBOX_IN_SERVER else outbox_run(limit=batch)
                 outcomes = deliveries_run(sender=sender, limit=batch, lease=lease, stop=stop)
             except DatabaseError:
                 # The database restarted or is briefly unreachable: reconnect on the next pass.
