@@ -59,14 +59,14 @@ from forums.serializers.forums import (
     PostSerializer,
     ReactionCountsSerializer,
     ReactionSerializer,
-    TopicReadResultSerializer,
-    TopicReadSerializer,
     RevisionSerializer,
     SubscriptionSerializer,
     TopicCreateSerializer,
     TopicDetailSerializer,
     TopicListItemSerializer,
     TopicModerateSerializer,
+    TopicReadResultSerializer,
+    TopicReadSerializer,
     TopicSerializer,
 )
 from forums.services import flags as flag_services
