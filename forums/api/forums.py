@@ -187,15 +187,12 @@ class GroupTopics(generics.GenericAPIView[Topic]):
         group = selectors.group_get_by_id_for(request.user, group_id)
         serializer = TopicCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        client_id = serializer.validated_data["client_id"]
-        retried = (
-            bool(client_id)
-            and Post.objects.filter(author=_me(request), client_id=client_id).exists()
+        topic, created = services.topic_open(
+            author=_me(request), group=group, **serializer.validated_data
         )
-        topic = services.topic_create(author=_me(request), group=group, **serializer.validated_data)
         return Response(
             topic_detail_data(request.user, topic),
-            status=status.HTTP_200_OK if retried else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

@@ -192,7 +192,23 @@ def topic_create(
     language: str = "",
     client_id: str = "",
 ) -> Topic:
-    """Open a topic in `group` with its first post; idempotent on (author, client_id).
+    """topic_open's topic (for callers that need not know whether it was a retry)."""
+    return topic_open(
+        author=author, group=group, title=title, body=body, language=language, client_id=client_id
+    )[0]
+
+
+def topic_open(
+    *,
+    author: User,
+    group: ForumGroup,
+    title: str,
+    body: str,
+    language: str = "",
+    client_id: str = "",
+) -> tuple[Topic, bool]:
+    """Open a topic in `group` with its first post; idempotent on (author, client_id): a
+    retry returns the stored topic and False.
 
     Preconditions: `group` came through a gate; the author must be able to post in its forum
     (re-checked: Http404). Side effects: the author watches the topic; events `topic.created`
@@ -204,7 +220,7 @@ def topic_create(
     if client_id:
         stored = Post.objects.filter(author=author, client_id=client_id).first()
         if stored is not None:
-            return stored.topic
+            return stored.topic, False
     title = " ".join((title or "").split())
     if not title:
         raise ValidationError({"title": _("Give the topic a title.")})
@@ -260,7 +276,7 @@ def topic_create(
         )
         if mentioned:
             _notify_post(post, author=author, mentioned=mentioned)
-    return topic
+    return topic, True
 
 
 def post_reply(
