@@ -68,13 +68,13 @@ def _unreadable() -> ValidationError:
     )
 
 
-def validate_image(upload: File) -> None:
+def validate_image(upload: File, *, max_bytes: int | None = None) -> None:
     """Raise ValidationError unless `upload` is a real PNG/JPEG/GIF/WebP within the limits.
 
     Checks the size in bytes before reading, then the decoded format and pixel count, so a
     renamed executable, a truncated file or a decompression bomb is refused with a message.
     """
-    max_bytes = settings.MAX_IMAGE_BYTES
+    max_bytes = max_bytes or settings.MAX_IMAGE_BYTES
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
             _("The image is %(size)s MB; the limit is %(limit)s MB.")
@@ -104,7 +104,11 @@ def validate_image(upload: File) -> None:
 
 
 def image_clean(
-    upload: File, *, field: str | None = None, crop: Crop | None = None
+    upload: File,
+    *,
+    field: str | None = None,
+    crop: Crop | None = None,
+    max_bytes: int | None = None,
 ) -> ContentFile[bytes]:
     """The image in `upload`, re-encoded by Pillow, as a file named `<random hex>.<ext>`.
 
@@ -115,18 +119,21 @@ def image_clean(
     A JPEG's EXIF orientation is applied to the pixels before it is dropped. An animated
     GIF or WebP keeps its first frame. The extension is that of the detected format; the
     uploaded name plays no part. With `crop` (parse_crop) only that part of the upright image
-    is kept, at most CROPPED_MAX_SIDE pixels wide and high.
+    is kept, at most CROPPED_MAX_SIDE pixels wide and high. `max_bytes` overrides the
+    site's MAX_IMAGE_BYTES (forum attachments take larger photos).
     """
     try:
-        return _reencode(upload, crop)
+        return _reencode(upload, crop, max_bytes)
     except ValidationError as exc:
         if field is None:
             raise
         raise ValidationError({field: exc.messages}) from exc
 
 
-def _reencode(upload: File, crop: Crop | None = None) -> ContentFile[bytes]:
-    validate_image(upload)
+def _reencode(
+    upload: File, crop: Crop | None = None, max_bytes: int | None = None
+) -> ContentFile[bytes]:
+    validate_image(upload, max_bytes=max_bytes)
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         with Image.open(upload) as image:

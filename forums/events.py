@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.urls import reverse
+
 from realtime.events import event_append
 
 if TYPE_CHECKING:
-    from forums.models import Post, Topic
+    from forums.models import Post, PostAttachment, Topic
 
 POST_CREATED = "post.created"
 POST_EDITED = "post.edited"
@@ -43,6 +45,20 @@ class UserRef(TypedDict):
     name: str
 
 
+class AttachmentPayload(TypedDict):
+    id: int
+    name: str  # the uploader's file name, made safe (also the image's alt text)
+    content_type: str  # detected from the content
+    size: int  # bytes
+    url: str  # the gated download (readers of the post only)
+    image: bool
+    width: int | None  # images: the stored image's pixels
+    height: int | None
+    thumbnail_url: str | None  # images: at most 480 pixels wide and high
+    thumbnail_width: int | None
+    thumbnail_height: int | None
+
+
 class PostPayload(TypedDict):
     id: int
     topic: int
@@ -56,6 +72,7 @@ class PostPayload(TypedDict):
     deleted_at: str | None
     hidden: bool
     reactions: dict[str, int]  # emoji -> count
+    attachments: list[AttachmentPayload]  # [] once deleted or hidden
 
 
 class TopicPayload(TypedDict):
@@ -88,6 +105,32 @@ def reaction_counts(post: Post) -> dict[str, int]:
     return counts
 
 
+def attachment_payload(attachment: PostAttachment) -> AttachmentPayload:
+    thumb = attachment.thumbnail_dimensions
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": reverse("forums-attachment", kwargs={"attachment_id": attachment.pk}),
+        "image": attachment.is_image,
+        "width": attachment.width,
+        "height": attachment.height,
+        "thumbnail_url": reverse(
+            "forums-attachment-thumbnail", kwargs={"attachment_id": attachment.pk}
+        )
+        if attachment.is_image
+        else None,
+        "thumbnail_width": thumb[0],
+        "thumbnail_height": thumb[1],
+    }
+
+
+def attachments_payload(post: Post) -> list[AttachmentPayload]:
+    """The post's files (expects `attachments` prefetched when there are many posts)."""
+    return [attachment_payload(a) for a in post.attachments.all()]
+
+
 def post_payload(post: Post) -> PostPayload:
     shown = post.visible
     return {
@@ -103,6 +146,7 @@ def post_payload(post: Post) -> PostPayload:
         "deleted_at": _iso(post.deleted_at),
         "hidden": post.hidden,
         "reactions": reaction_counts(post),
+        "attachments": attachments_payload(post) if shown else [],
     }
 
 

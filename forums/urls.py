@@ -1,5 +1,6 @@
 """Forum pages, mounted at /forums/ by config/urls.py."""
 
-from forums.views import forums
+from forums.views import attachments, forums
 
-urlpatterns = [*forums.urlpatterns]
+# Attachments first: "attachments/<id>/" would otherwise read as a forum and a group slug.
+urlpatterns = [*attachments.urlpatterns, *forums.urlpatterns]

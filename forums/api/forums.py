@@ -37,6 +37,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forums import events
+from forums.api import attachments as attachment_api
 from forums.models import (
     ModerationAction,
     Post,
@@ -135,7 +136,11 @@ def post_data(user: Any, post: Post) -> dict[str, Any]:
     data: dict[str, Any] = dict(events.post_payload(post))
     if post.hidden and post.deleted_at is None and selectors.user_is_moderator(user):
         # Moderators still read what they hid.
-        data.update(body=post.body, body_html=post.body_html)
+        data.update(
+            body=post.body,
+            body_html=post.body_html,
+            attachments=events.attachments_payload(post),
+        )
     return data
 
 
@@ -259,6 +264,8 @@ class TopicPosts(generics.GenericAPIView[Post]):
             reply_to=reply_to,
             language=data["language"],
             client_id=data["client_id"],
+            attachments=data["attachments"],
+            confirm_mentions=data["confirm_mentions"],
         )
         return Response(
             post_data(request.user, post),
@@ -358,9 +365,7 @@ class PostDetail(APIView):
         post = selectors.post_get_for(request.user, post_id)
         serializer = PostEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        post = services.post_edit(
-            user=_me(request), post=post, body=serializer.validated_data["body"]
-        )
+        post = services.post_edit(user=_me(request), post=post, **serializer.validated_data)
         return Response(post_data(request.user, post))
 
     @extend_schema(request=None, responses={204: None})
@@ -493,5 +498,6 @@ urlpatterns = [
     ),
     path("posts/<int:post_id>/moderate/", PostModerate.as_view(), name="api-forum-post-moderate"),
     path("posts/<int:post_id>/flags/", PostFlags.as_view(), name="api-forum-post-flags"),
+    *attachment_api.urlpatterns,
     path("<slug:slug>/", ForumDetail.as_view(), name="api-forum"),
 ]

@@ -16,16 +16,20 @@ class TopicForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_LENGTH)
     body = rich_text_field(label=_("Your post"), max_length=MAX_BODY_LENGTH)
     client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Ticked by the author once warned that the post mentions more than 10 people.
+    confirm_mentions = forms.BooleanField(required=False)
 
 
 class ReplyForm(forms.Form):
     body = rich_text_field(label=_("Your reply"), max_length=MAX_BODY_LENGTH)
     reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     client_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    confirm_mentions = forms.BooleanField(required=False)
 
 
 class EditForm(forms.Form):
     body = rich_text_field(label=_("Your post"), max_length=MAX_BODY_LENGTH)
+    confirm_mentions = forms.BooleanField(required=False)
 
 
 class ReactionForm(forms.Form):

@@ -1,6 +1,7 @@
 """Forums: forums and their groups (forums.py), topics and posts (topics.py), moderation log
-(moderation.py)."""
+(moderation.py), files attached to posts (attachments.py)."""
 
+from forums.models.attachments import PostAttachment
 from forums.models.forums import STANDARD_NAMES, Forum, ForumGroup, ForumKind, ForumMember
 from forums.models.moderation import FlagResolution, ModerationAction, ModerationVerb, PostFlag
 from forums.models.topics import (
@@ -27,6 +28,7 @@ __all__ = [
     "ModerationAction",
     "ModerationVerb",
     "Post",
+    "PostAttachment",
     "PostFlag",
     "PostRevision",
     "Reaction",

@@ -210,6 +210,6 @@ def posts_of_topic(user: Any, topic: Topic) -> QuerySet[Post]:
     return (
         Post.objects.filter(topic=topic)
         .select_related("author")
-        .prefetch_related("reactions")
+        .prefetch_related("reactions", "attachments")
         .order_by("pk")
     )

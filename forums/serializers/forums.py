@@ -8,6 +8,11 @@ from typing import Any
 from rest_framework import serializers
 
 from forums.models import REACTION_EMOJIS, ForumKind, ModerationVerb, SubscriptionLevel
+from forums.serializers.attachments import (
+    PostAttachmentSerializer,
+    attachment_ids_field,
+    confirm_mentions_field,
+)
 
 
 class UserRefSerializer(serializers.Serializer[Any]):
@@ -53,6 +58,7 @@ class PostSerializer(serializers.Serializer[Any]):
     deleted_at = serializers.DateTimeField(allow_null=True)
     hidden = serializers.BooleanField()
     reactions = serializers.DictField(child=serializers.IntegerField())
+    attachments = PostAttachmentSerializer(many=True, help_text="Empty once deleted or hidden.")
 
 
 class TopicSerializer(serializers.Serializer[Any]):
@@ -84,6 +90,8 @@ class TopicCreateSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=20_000)
     language = serializers.CharField(max_length=10, required=False, default="", allow_blank=True)
     client_id = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    attachments = attachment_ids_field()
+    confirm_mentions = confirm_mentions_field()
 
 
 class PostCreateSerializer(serializers.Serializer[Any]):
@@ -91,10 +99,19 @@ class PostCreateSerializer(serializers.Serializer[Any]):
     reply_to = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     language = serializers.CharField(max_length=10, required=False, default="", allow_blank=True)
     client_id = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    attachments = attachment_ids_field()
+    confirm_mentions = confirm_mentions_field()
 
 
 class PostEditSerializer(serializers.Serializer[Any]):
     body = serializers.CharField(max_length=20_000)
+    attachments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=10,
+        help_text="The files the post keeps (absent: unchanged).",
+    )
+    confirm_mentions = confirm_mentions_field()
 
 
 class RevisionSerializer(serializers.Serializer[Any]):

@@ -13,6 +13,7 @@ Lock order: the topic row, then its posts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,13 +23,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from community.richtext import markdown_clean, render_markdown
 from forums import events
 from forums.models import (
     REACTION_EMOJIS,
     STANDARD_NAMES,
+    Forum,
     ForumGroup,
     GroupSubscription,
     Post,
@@ -40,6 +42,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors.forums import forum_can_post, readers_of, user_is_moderator
+from forums.services.attachments import attachments_attach
 from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
@@ -53,6 +56,9 @@ MAX_BODY_LENGTH = 20_000
 MAX_CLIENT_ID_LENGTH = 64
 # `@[Full Name]`: brackets say where a name ends, since names hold spaces.
 MENTION_RE = re.compile(r"@\[([^\[\]\n]{1,150})\]")
+# A post that would notify more people than this by mentions is sent only once its author
+# confirms (`confirm_mentions`): a slip of the picker should not page a whole partnership.
+MAX_MENTIONS_UNCONFIRMED = 10
 
 
 def _clean_body(body: str) -> str:
@@ -94,13 +100,37 @@ def group_seq(group_id: int) -> int:
 def mentioned_readers(body: str, *, topic: Topic) -> list[Any]:
     """The people `@[Name]` mentions in `body` who may read the topic's forum (a name that
     fits no reader mentions nobody, so a mention cannot reveal who has an account)."""
+    return readers_named(body, forum=topic.group.forum)
+
+
+def readers_named(body: str, *, forum: Forum) -> list[Any]:
+    """mentioned_readers, for a forum (before the topic exists)."""
     names = {name.strip().casefold() for name in MENTION_RE.findall(body)}
     if not names:
         return []
     named = Q()
     for name in names:
         named |= Q(full_name__iexact=name)
-    return list(readers_of(topic.group.forum).filter(named))
+    return list(readers_of(forum).filter(named))
+
+
+def _require_mentions_confirmed(count: int, *, confirmed: bool) -> None:
+    """ValidationError on `confirm_mentions` when `count` people would be notified by
+    mentions, more than MAX_MENTIONS_UNCONFIRMED, and the author has not confirmed."""
+    if count > MAX_MENTIONS_UNCONFIRMED and not confirmed:
+        raise ValidationError(
+            {
+                "confirm_mentions": ngettext(
+                    "This post mentions %(n)s person, who will be notified. Check the names, "
+                    "then confirm to send it.",
+                    "This post mentions %(n)s people, who will all be notified. Check the "
+                    "names, then confirm to send it.",
+                    count,
+                )
+                % {"n": count}
+            },
+            code="confirm_mentions",
+        )
 
 
 def _watch(user: User, topic: Topic) -> None:
@@ -191,10 +221,19 @@ def topic_create(
     body: str,
     language: str = "",
     client_id: str = "",
+    attachments: Sequence[int] = (),
+    confirm_mentions: bool = False,
 ) -> Topic:
     """topic_open's topic (for callers that need not know whether it was a retry)."""
     return topic_open(
-        author=author, group=group, title=title, body=body, language=language, client_id=client_id
+        author=author,
+        group=group,
+        title=title,
+        body=body,
+        language=language,
+        client_id=client_id,
+        attachments=attachments,
+        confirm_mentions=confirm_mentions,
     )[0]
 
 
@@ -206,9 +245,15 @@ def topic_open(
     body: str,
     language: str = "",
     client_id: str = "",
+    attachments: Sequence[int] = (),
+    confirm_mentions: bool = False,
 ) -> tuple[Topic, bool]:
     """Open a topic in `group` with its first post; idempotent on (author, client_id): a
     retry returns the stored topic and False.
+
+    `attachments`: ids of the author's uploads (forums/services/attachments.py) the post
+    keeps. A post mentioning more than MAX_MENTIONS_UNCONFIRMED readers needs
+    `confirm_mentions` (ValidationError on that field otherwise; nothing is stored).
 
     Preconditions: `group` came through a gate; the author must be able to post in its forum
     (re-checked: Http404). Side effects: the author watches the topic; events `topic.created`
@@ -229,6 +274,9 @@ def topic_open(
             {"title": _("A title is limited to %(n)s characters.") % {"n": MAX_TITLE_LENGTH}}
         )
     body = _clean_body(body)
+    _require_mentions_confirmed(
+        len(readers_named(body, forum=group.forum)), confirmed=confirm_mentions
+    )
     with transaction.atomic():
         now = timezone.now()
         topic = Topic.objects.create(
@@ -248,6 +296,7 @@ def topic_open(
             language=language,
             client_id=client_id,
         )
+        attachments_attach(user=author, post=post, ids=attachments)
         _watch(author, topic)
         events.append_post(topic, events.POST_CREATED, events.post_payload(post))
         event_data = dict(events.topic_payload(topic))
@@ -287,8 +336,11 @@ def post_reply(
     reply_to: Post | None = None,
     language: str = "",
     client_id: str = "",
+    attachments: Sequence[int] = (),
+    confirm_mentions: bool = False,
 ) -> tuple[Post, bool]:
     """Reply in a topic, optionally to one of its posts; idempotent on (author, client_id).
+    `attachments` and `confirm_mentions` as for `topic_open`.
 
     Returns (post, created). Preconditions: `topic` came through a gate; the author may post
     in its forum (re-checked: Http404); the topic is not locked (PermissionDenied, except for
@@ -309,6 +361,9 @@ def post_reply(
     body = _clean_body(body)
     if reply_to is not None and (reply_to.topic_id != topic.pk or not reply_to.visible):
         raise ValidationError({"reply_to": _("No such post in this topic.")})
+    _require_mentions_confirmed(
+        len(mentioned_readers(body, topic=topic)), confirmed=confirm_mentions
+    )
     try:
         return _post_reply(
             author=author,
@@ -317,6 +372,7 @@ def post_reply(
             reply_to=reply_to,
             language=language,
             client_id=client_id,
+            attachments=attachments,
         ), True
     except IntegrityError:
         # A concurrent retry stored the same client id first: answer like any retry.
@@ -336,6 +392,7 @@ def _post_reply(
     reply_to: Post | None,
     language: str,
     client_id: str,
+    attachments: Sequence[int],
 ) -> Post:
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
@@ -349,6 +406,7 @@ def _post_reply(
             language=language,
             client_id=client_id,
         )
+        attachments_attach(user=author, post=post, ids=attachments)
         Topic.objects.filter(pk=topic.pk).update(
             post_count=F("post_count") + 1, last_activity_at=post.created_at
         )
@@ -372,15 +430,32 @@ def _require_author(user: User, post: Post) -> None:
         raise PermissionDenied(_("This post can no longer be changed."))
 
 
-def post_edit(*, user: User, post: Post, body: str) -> Post:
-    """Change a post's text; the previous text is kept as a PostRevision.
+def post_edit(
+    *,
+    user: User,
+    post: Post,
+    body: str,
+    attachments: Sequence[int] | None = None,
+    confirm_mentions: bool = False,
+) -> Post:
+    """Change a post's text and, when `attachments` is given, its files (exactly those ids
+    stay: the author's uploads or files the post has; the others are removed); the previous
+    text is kept as a PostRevision.
 
     Preconditions: `post` came through a gate; only its author edits, in a topic that is not
-    locked (PermissionDenied). Side effect: `post.edited` on the topic
-    (`{"id", "topic", "body", "body_html", "edited_at"}`). New mentions are notified.
+    locked (PermissionDenied). More than MAX_MENTIONS_UNCONFIRMED new mentions need
+    `confirm_mentions`. Side effect: `post.edited` on the topic
+    (`{"id", "topic", "body", "body_html", "edited_at", "attachments"}`). New mentions are
+    notified.
     """
     _require_author(user, post)
     body = _clean_body(body)
+    forum = post.topic.group.forum
+    already = {p.pk for p in readers_named(post.body, forum=forum)}
+    _require_mentions_confirmed(
+        len([p for p in readers_named(body, forum=forum) if p.pk not in already]),
+        confirmed=confirm_mentions,
+    )
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=post.topic_id)
         if topic.locked and not user_is_moderator(user):
@@ -390,10 +465,16 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
             .select_related("topic__group__forum")
             .get(pk=post.pk)
         )
-        if body == post.body:
+        files_changed = attachments is not None and set(attachments) != set(
+            post.attachments.values_list("pk", flat=True)
+        )
+        if files_changed:
+            attachments_attach(user=user, post=post, ids=attachments or (), replace=True)
+        if body == post.body and not files_changed:
             return post
         before = {p.pk for p in mentioned_readers(post.body, topic=post.topic)}
-        PostRevision.objects.create(post=post, body=post.body, edited_by=user)
+        if body != post.body:
+            PostRevision.objects.create(post=post, body=post.body, edited_by=user)
         post.body = body
         post.body_html = render_markdown(body)
         post.edited_at = timezone.now()
@@ -407,6 +488,7 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
                 "body": post.body,
                 "body_html": post.body_html,
                 "edited_at": post.edited_at.isoformat(),
+                "attachments": events.attachments_payload(post),
             },
         )
         new = [p for p in mentioned_readers(body, topic=post.topic) if p.pk not in before]

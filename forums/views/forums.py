@@ -43,6 +43,7 @@ from forums.selectors import forums as selectors
 from forums.services import flags as flag_services
 from forums.services import moderation as moderation_services
 from forums.services import topics as services
+from forums.views.attachments import form_attachments, pending_for
 
 
 def _me(request: Any) -> Any:
@@ -85,7 +86,8 @@ def group_detail(request: HttpRequest, slug: str, group_slug: str) -> HttpRespon
         if not can_post:
             return HttpResponseRedirect(f"/account/login/?next={group.get_absolute_url()}")
         form = TopicForm(request.POST)
-        if form.is_valid():
+        attachment_ids = form_attachments(request, group, form)
+        if form.is_valid() and attachment_ids is not None:
             try:
                 topic = services.topic_create(
                     author=_me(request),
@@ -93,6 +95,8 @@ def group_detail(request: HttpRequest, slug: str, group_slug: str) -> HttpRespon
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
                     client_id=form.cleaned_data["client_id"],
+                    attachments=attachment_ids,
+                    confirm_mentions=form.cleaned_data["confirm_mentions"],
                 )
             except ValidationError as error:
                 _errors_to_form(form, error)
@@ -108,6 +112,7 @@ def group_detail(request: HttpRequest, slug: str, group_slug: str) -> HttpRespon
             "can_post": can_post,
             "form": form,
             "mention_help": MENTION_HELP,
+            "pending": pending_for(request, getattr(form, "attachment_ids", [])),
             "live_topic": events.group_topic(group.pk),
             "seq": services.group_seq(group.pk),
         },
@@ -167,6 +172,7 @@ def topic_detail(
             "form": form
             or ReplyForm(initial={"reply_to": _int_or_none(request.GET.get("reply_to"))}),
             "mention_help": MENTION_HELP,
+            "pending": pending_for(request, getattr(form, "attachment_ids", [])),
             "live_topic": events.topic_topic(topic.pk),
             "seq": seq,
             "is_moderator": is_moderator,
@@ -188,7 +194,8 @@ def topic_detail(
 def topic_reply(request: HttpRequest, topic_id: int) -> HttpResponse:
     topic = selectors.topic_get_for(request.user, topic_id)
     form = ReplyForm(request.POST)
-    if form.is_valid():
+    attachment_ids = form_attachments(request, topic.group, form)
+    if form.is_valid() and attachment_ids is not None:
         reply_to = None
         if form.cleaned_data["reply_to"]:
             reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], topic=topic).first()
@@ -199,6 +206,8 @@ def topic_reply(request: HttpRequest, topic_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 reply_to=reply_to,
                 client_id=form.cleaned_data["client_id"],
+                attachments=attachment_ids,
+                confirm_mentions=form.cleaned_data["confirm_mentions"],
             )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -216,9 +225,18 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     if post.author_id != request.user.pk or not post.visible:
         raise PermissionDenied(_("Only its author may change this post."))
     form = EditForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
+    attachment_ids: list[int] | None = [a.pk for a in post.attachments.all()]
+    if request.method == "POST":
+        attachment_ids = form_attachments(request, post.topic.group, form)
+    if request.method == "POST" and form.is_valid() and attachment_ids is not None:
         try:
-            services.post_edit(user=_me(request), post=post, body=form.cleaned_data["body"])
+            services.post_edit(
+                user=_me(request),
+                post=post,
+                body=form.cleaned_data["body"],
+                attachments=attachment_ids,
+                confirm_mentions=form.cleaned_data["confirm_mentions"],
+            )
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
@@ -233,6 +251,11 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             "form": form,
             "revisions": revisions,
             "mention_help": MENTION_HELP,
+            "group": post.topic.group,
+            "pending": [
+                *post.attachments.all(),
+                *pending_for(request, getattr(form, "attachment_ids", [])),
+            ],
         },
         status=400 if form.errors else 200,
     )
