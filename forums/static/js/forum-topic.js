@@ -6,6 +6,7 @@
 // posts and reactions appear in place; reactions go over REST without a reload; what is seen
 // is marked read; "Reply to this post" fills the form without leaving the page.
 import { live } from "./live.js";
+import { renderAttachments } from "./forum-attachments.js";
 
 const gettext = window.gettext || ((text) => text);
 const interpolate = window.interpolate
@@ -55,7 +56,7 @@ function init(root) {
 
   function tombstone(li, text) {
     li.classList.add("is-tombstone");
-    for (const node of li.querySelectorAll(".post-body, .post-reactions, .post-actions, .post-gone")) node.remove();
+    for (const node of li.querySelectorAll(".post-body, .post-attachments, .post-reactions, .post-actions, .post-gone")) node.remove();
     li.querySelector(".post-head").after(el("p", "post-gone", text));
   }
 
@@ -71,6 +72,7 @@ function init(root) {
     if (post.language) body.lang = post.language;
     body.innerHTML = post.body_html; // rendered and sanitised by the server (nh3)
     li.append(body);
+    if (post.attachments && post.attachments.length) li.append(renderAttachments(post.attachments));
     const reactions = el("div", "post-reactions");
     for (const emoji of JSON.parse(root.dataset.emojis || "[]")) {
       const button = el("button", "reaction");
@@ -124,6 +126,10 @@ function init(root) {
         case "post.edited":
           if (li && li.querySelector(".post-body")) {
             li.querySelector(".post-body").innerHTML = data.body_html;
+            if (data.attachments) {
+              li.querySelector(".post-attachments")?.remove();
+              if (data.attachments.length) li.querySelector(".post-body").after(renderAttachments(data.attachments));
+            }
           }
           break;
         case "post.deleted":
