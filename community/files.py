@@ -14,8 +14,11 @@ import re
 import zipfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 # The largest attachment, in bytes (conversations and forum posts).
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -127,3 +130,29 @@ def display_name(name: str, content_type: str) -> str:
     if not base.lower().endswith(extensions):
         base = f"{base}{extensions[0]}"
     return base
+
+
+def attachment_read(file: File) -> tuple[bytes, str]:
+    """The bytes of an uploaded attachment and its content type, judged from the content.
+
+    Raises ValidationError on `file` for a file over MAX_ATTACHMENT_BYTES, an empty one, or
+    a type not allowed (a renamed executable among them).
+    """
+    size = file.size or 0
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("Files are limited to 10 MB.")})
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    file.seek(0)
+    data = file.read()
+    content_type = sniff_content_type(data, file.name or "")
+    if content_type is None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "This type of file is not allowed. Send PDF, images (PNG, JPEG, GIF, "
+                    "WebP), text or CSV, Word, Excel, PowerPoint or OpenDocument text files."
+                )
+            }
+        )
+    return data, content_type

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from community.files import EXTENSIONS, MAX_ATTACHMENT_BYTES, display_name, sniff_content_type
+from community.files import EXTENSIONS, MAX_ATTACHMENT_BYTES, attachment_read, display_name
 from community.images import image_clean
 from forums.models import ForumGroup, Post, PostAttachment
 from forums.models.attachments import thumbnail_size
@@ -69,11 +69,6 @@ def attachment_upload(*, user: User, group: ForumGroup, file: UploadedFile) -> P
     """
     if not forum_can_post(user, group.forum):
         raise ValidationError({"group": _("You cannot post in this forum.")})
-    size = file.size or 0
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("Files are limited to 10 MB.")})
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
     pending = PostAttachment.objects.filter(uploader=user, post__isnull=True).count()
     if pending >= MAX_PENDING_PER_USER:
         raise ValidationError(
@@ -82,18 +77,7 @@ def attachment_upload(*, user: User, group: ForumGroup, file: UploadedFile) -> P
                 % {"n": pending}
             }
         )
-    file.seek(0)
-    data = file.read()
-    content_type = sniff_content_type(data, file.name or "")
-    if content_type is None:
-        raise ValidationError(
-            {
-                "file": _(
-                    "This type of file is not allowed. Send PDF, images (PNG, JPEG, GIF, "
-                    "WebP), text or CSV, Word, Excel, PowerPoint or OpenDocument text files."
-                )
-            }
-        )
+    data, content_type = attachment_read(file)
     attachment = PostAttachment(
         forum=group.forum,
         uploader=user,
@@ -102,12 +86,12 @@ def attachment_upload(*, user: User, group: ForumGroup, file: UploadedFile) -> P
     )
     if content_type in IMAGE_TYPES:
         clean = image_clean(ContentFile(data), field="file", max_bytes=MAX_ATTACHMENT_BYTES)
-        clean_bytes = clean.read()
+        clean_bytes, clean_name = clean.read(), clean.name or ""
         thumb, attachment.width, attachment.height = _thumbnail(
-            clean_bytes, clean.name.rsplit(".")[-1]
+            clean_bytes, clean_name.rsplit(".")[-1]
         )
         attachment.size = len(clean_bytes)
-        attachment.file.save(clean.name, ContentFile(clean_bytes), save=False)
+        attachment.file.save(clean_name, ContentFile(clean_bytes), save=False)
         attachment.thumbnail.save(thumb.name, thumb, save=False)
     else:
         attachment.size = len(data)

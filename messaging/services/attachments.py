@@ -9,14 +9,12 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from community.files import EXTENSIONS, MAX_ATTACHMENT_BYTES, display_name, sniff_content_type
+from community.files import EXTENSIONS, MAX_ATTACHMENT_BYTES, attachment_read, display_name
 from messaging.models import Attachment, Conversation
 from messaging.selectors.conversations import participant_get
 
@@ -36,23 +34,7 @@ def attachment_upload(*, user: User, conversation: Conversation, file: UploadedF
     extension. It becomes visible to the other participants once sent with a message.
     """
     participant_get(user, conversation)
-    size = file.size or 0
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError({"file": _("Files are limited to 10 MB.")})
-    if size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    file.seek(0)
-    data = file.read()
-    content_type = sniff_content_type(data, file.name or "")
-    if content_type is None:
-        raise ValidationError(
-            {
-                "file": _(
-                    "This type of file is not allowed. Send PDF, images (PNG, JPEG, GIF, "
-                    "WebP), text or CSV, Word, Excel, PowerPoint or OpenDocument text files."
-                )
-            }
-        )
+    data, content_type = attachment_read(file)
     name = display_name(file.name or "", content_type)
     attachment = Attachment(
         conversation=conversation,

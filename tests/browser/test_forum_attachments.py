@@ -70,7 +70,7 @@ def test_an_image_attached_to_a_reply_appears_live_and_stays_private(
     expect(image).to_be_visible()
     expect(image).to_have_attribute("width", "480")
     expect(image).to_have_attribute("height", "320")
-    expect(reply).to_contain_text("900 × 600 pixels")
+    expect(reply).to_contain_text("900 \u00d7 600 pixels")
     anna.wait_for_function(
         "img => img.complete && img.naturalWidth === 480", arg=image.element_handle()
     )
