@@ -17,7 +17,9 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import path
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import AuthenticationFailed
 
+from community.api.authentication import ApiTokenAuthentication
 from forums.models import ForumGroup, PostAttachment
 from forums.selectors.attachments import attachment_get_for
 from forums.services.attachments import attachment_upload
@@ -33,9 +35,19 @@ def _file_response(file: Any, *, inline: bool, name: str, content_type: str) -> 
     return response
 
 
+def _reader(request: HttpRequest) -> Any:
+    """The person asking: the session's, or an API client's (`Authorization: Bearer`), so
+    the `url` of an attachment in an API answer works for the client that got it."""
+    try:
+        found = ApiTokenAuthentication().authenticate(request)  # type: ignore[arg-type]
+    except AuthenticationFailed:
+        raise Http404("No such file.") from None
+    return found[0] if found else request.user
+
+
 @require_GET
 def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = attachment_get_for(request.user, attachment_id)
+    attachment = attachment_get_for(_reader(request), attachment_id)
     return _file_response(
         attachment.file,
         inline=attachment.is_image,
@@ -46,7 +58,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 @require_GET
 def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> FileResponse:
-    attachment = attachment_get_for(request.user, attachment_id)
+    attachment = attachment_get_for(_reader(request), attachment_id)
     if not attachment.thumbnail:
         raise Http404("No thumbnail.")
     extension = attachment.thumbnail.name.rsplit(".", 1)[-1]

@@ -418,3 +418,17 @@ def test_an_upload_not_yet_posted_can_be_discarded_by_its_uploader(api_client, p
     api_client.force_authenticate(place.anna)
     assert api_client.delete(f"{API}attachments/{data['id']}/").status_code == 204
     assert not PostAttachment.objects.exists()
+
+
+def test_an_api_client_downloads_with_its_token(client, place):
+    from community.services.accounts import api_token_create
+
+    _topic, attachment = _posted(place, name="a.txt", data=b"for the app")
+    _token, marc_key = api_token_create(user=place.marc, name="app")
+    _token, olga_key = api_token_create(user=place.olga, name="app")
+    url = f"/forums/attachments/{attachment.pk}/"
+    answer = client.get(url, HTTP_AUTHORIZATION=f"Bearer {marc_key}")
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == b"for the app"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {olga_key}").status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
