@@ -171,7 +171,8 @@ def attachments_prune(*, older_than: timedelta) -> int:
     with transaction.atomic():
         stale = list(
             PostAttachment.objects.select_for_update(skip_locked=True).filter(
-                Q(post__isnull=True, created_at__lt=cutoff) | Q(post__deleted_at__isnull=False)
+                Q(post__isnull=True, created_at__lt=cutoff)
+                | Q(post__in=Post.objects.filter(deleted_at__isnull=False).values("pk"))
             )
         )
         _delete(stale)
