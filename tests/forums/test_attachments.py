@@ -432,3 +432,18 @@ def test_an_api_client_downloads_with_its_token(client, place):
     assert b"".join(answer.streaming_content) == b"for the app"
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {olga_key}").status_code == 404
     assert client.get(url, HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
+
+
+def test_the_edit_page_keeps_ticked_files_and_drops_unticked_ones(client, place):
+    _topic, first = _posted(place, name="a.txt", data=b"first")
+    post = first.post
+    client.force_login(place.anna)
+    html = client.get(f"/forums/posts/{post.pk}/edit/").content.decode()
+    assert f'name="attachments" value="{first.pk}" checked' in html
+    response = client.post(
+        f"/forums/posts/{post.pk}/edit/",
+        {"body": "See the new file", "files": [SimpleUploadedFile("b.txt", b"second")]},
+    )
+    assert response.status_code == 302
+    assert [a.name for a in post.attachments.all()] == ["b.txt"]
+    assert not PostAttachment.objects.filter(pk=first.pk).exists()
