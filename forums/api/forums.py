@@ -36,6 +36,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community.link_cards import ListingCard
 from forums import events
 from forums.models import (
     ModerationAction,
@@ -47,6 +48,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.selectors.cards import post_cards_for
 from forums.serializers.forums import (
     ForumDetailSerializer,
     ForumSerializer,
@@ -131,8 +133,11 @@ def topic_detail_data(user: Any, topic: Topic) -> dict[str, Any]:
     return data
 
 
-def post_data(user: Any, post: Post) -> dict[str, Any]:
-    data: dict[str, Any] = dict(events.post_payload(post))
+def post_data(user: Any, post: Post, cards: list[ListingCard] | None = None) -> dict[str, Any]:
+    """A post for `user`: its cards are the linked listings `user` may see."""
+    if cards is None:
+        cards = post_cards_for(user, [post]).get(post.pk, [])
+    data: dict[str, Any] = dict(events.post_payload(post, cards=cards))
     if post.hidden and post.deleted_at is None and selectors.user_is_moderator(user):
         # Moderators still read what they hid.
         data.update(body=post.body, body_html=post.body_html)
@@ -236,7 +241,10 @@ class TopicPosts(generics.GenericAPIView[Post]):
         """The topic's posts, oldest first; deleted and hidden ones as tombstones."""
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
-        return self.get_paginated_response([post_data(request.user, p) for p in page])
+        cards = post_cards_for(request.user, page)
+        return self.get_paginated_response(
+            [post_data(request.user, p, cards.get(p.pk, [])) for p in page]
+        )
 
     @extend_schema(
         request=PostCreateSerializer, responses={201: PostSerializer, 200: PostSerializer}

@@ -1,6 +1,7 @@
 """Forums: forums and their groups (forums.py), topics and posts (topics.py), moderation log
-(moderation.py)."""
+(moderation.py), links from posts to ClusterXchange listings (cards.py)."""
 
+from forums.models.cards import PostListingLink
 from forums.models.forums import STANDARD_NAMES, Forum, ForumGroup, ForumKind, ForumMember
 from forums.models.moderation import FlagResolution, ModerationAction, ModerationVerb, PostFlag
 from forums.models.topics import (
@@ -28,6 +29,7 @@ __all__ = [
     "ModerationVerb",
     "Post",
     "PostFlag",
+    "PostListingLink",
     "PostRevision",
     "Reaction",
     "ReadState",

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from forums.models import REACTION_EMOJIS, ForumKind, ModerationVerb, SubscriptionLevel
+from forums.serializers.cards import ListingCardSerializer
 
 
 class UserRefSerializer(serializers.Serializer[Any]):
@@ -53,6 +54,10 @@ class PostSerializer(serializers.Serializer[Any]):
     deleted_at = serializers.DateTimeField(allow_null=True)
     hidden = serializers.BooleanField()
     reactions = serializers.DictField(child=serializers.IntegerField())
+    cards = ListingCardSerializer(
+        many=True,
+        help_text="Cards of the ClusterXchange listings the post links to that you may see.",
+    )
 
 
 class TopicSerializer(serializers.Serializer[Any]):

@@ -39,7 +39,9 @@ from forums.models import (
     Topic,
     TopicSubscription,
 )
+from forums.selectors.cards import post_cards_for
 from forums.selectors.forums import forum_can_post, readers_of, user_is_moderator
+from forums.services.cards import post_links_sync
 from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
@@ -180,6 +182,7 @@ def _create_post(
         client_id=client_id,
     )
     post.author = author
+    post_links_sync(post)
     return post
 
 
@@ -377,7 +380,8 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
 
     Preconditions: `post` came through a gate; only its author edits, in a topic that is not
     locked (PermissionDenied). Side effect: `post.edited` on the topic
-    (`{"id", "topic", "body", "body_html", "edited_at"}`). New mentions are notified.
+    (`{"id", "topic", "body", "body_html", "edited_at", "cards"}`). New mentions are notified.
+    The post's links to listings are stored again (forums.services.cards).
     """
     _require_author(user, post)
     body = _clean_body(body)
@@ -398,6 +402,7 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
         post.body_html = render_markdown(body)
         post.edited_at = timezone.now()
         post.save(update_fields=["body", "body_html", "edited_at"])
+        post_links_sync(post)
         events.append_post(
             post.topic,
             events.POST_EDITED,
@@ -407,6 +412,7 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
                 "body": post.body,
                 "body_html": post.body_html,
                 "edited_at": post.edited_at.isoformat(),
+                "cards": post_cards_for(None, [post])[post.pk],
             },
         )
         new = [p for p in mentioned_readers(body, topic=post.topic) if p.pk not in before]
