@@ -37,6 +37,8 @@ class ListingCard(TypedDict):
 
 # (user or None, listing ids) -> {id: card} for the listings that user may see.
 ListingCardSource = Callable[[Any, Iterable[int]], dict[int, ListingCard]]
+# (count) -> the cards of up to that many live listings, oldest first (demo data).
+ListingCardSample = Callable[[int], list[ListingCard]]
 
 # kwargs: listing_id (int), status (ListingStatusName; "withdrawn" once deleted), card
 # (ListingCard as the public sees it, or None when the public may not see the listing).
@@ -45,6 +47,7 @@ listing_card_changed = Signal()
 
 LISTING_PATH = "/xchange/listings/"
 _source: list[ListingCardSource] = []
+_sample: list[ListingCardSample] = []
 
 # A listing's page, absolute or relative, in markdown or plain text: "/xchange/listings/12/",
 # "https://site/xchange/listings/12", "[text](/xchange/listings/12/#interest)".
@@ -55,9 +58,16 @@ _LINK = re.compile(
 )
 
 
-def register_listing_cards(source: ListingCardSource) -> None:
-    """Messaging's answer to "which listings may this person see"; one source."""
+def register_listing_cards(source: ListingCardSource, sample: ListingCardSample) -> None:
+    """Messaging's answer to "which listings may this person see" (one source), and to
+    "some live listings" (for demo data that links to them)."""
     _source[:] = [source]
+    _sample[:] = [sample]
+
+
+def listing_card_sample(count: int) -> list[ListingCard]:
+    """Cards of up to `count` live listings, oldest first: what anyone may see."""
+    return _sample[0](count) if _sample else []
 
 
 def listing_cards_for(user: Any, listing_ids: Iterable[int]) -> dict[int, ListingCard]:
@@ -68,26 +78,29 @@ def listing_cards_for(user: Any, listing_ids: Iterable[int]) -> dict[int, Listin
     return _source[0](user, ids)
 
 
-def _own_origins() -> set[str]:
-    site = urlsplit(settings.SITE_URL)
-    hosts = {site.netloc.lower()}
-    hosts.update(h.lower() for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*")))
-    return hosts
+def _is_own(origin: str) -> bool:
+    """This site: SITE_URL's host and port, or a host of ALLOWED_HOSTS (any port, as Django
+    matches them; wildcard and subdomain patterns are not taken as ours)."""
+    parts = urlsplit(origin)
+    if parts.netloc.lower() == urlsplit(settings.SITE_URL).netloc.lower():
+        return True
+    hosts = {h.lower() for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))}
+    host = parts.hostname or ""
+    return host in hosts or f"[{host}]" in hosts
 
 
 def listing_ids_in(text: str) -> list[int]:
     """Listings that `text` links to, in order of first mention, once each.
 
     A link counts when it is a path on this site (`/xchange/listings/<id>…`) or an absolute
-    URL whose host is this site (SITE_URL or one of ALLOWED_HOSTS); another site's
+    URL whose host is this site (SITE_URL, or a host of ALLOWED_HOSTS); another site's
     `/xchange/listings/` is not ours. A relative path must start a word (not `a/xchange/…`).
     """
     found: list[int] = []
-    own = _own_origins()
     for match in _LINK.finditer(text or ""):
         origin = match.group("origin")
         if origin:
-            if urlsplit(origin).netloc.lower() not in own:
+            if not _is_own(origin):
                 continue
         else:
             before = text[match.start() - 1] if match.start() else " "

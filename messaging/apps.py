@@ -32,9 +32,9 @@ class MessagingConfig(AppConfig):
 
         # Links to a listing elsewhere (forum posts) show it as a card.
         from community.link_cards import register_listing_cards
-        from messaging.selectors.cards import listing_cards_for
+        from messaging.selectors.cards import listing_card_sample, listing_cards_for
 
-        register_listing_cards(listing_cards_for)
+        register_listing_cards(listing_cards_for, listing_card_sample)
         # Listings and conversations on top of `manage.py seed_demo`'s community data.
         from messaging import demo
 

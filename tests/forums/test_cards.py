@@ -94,7 +94,9 @@ def test_the_api_gives_the_cards_of_each_post(api_client, place, django_assert_m
         author=place.anna,
         group=place.group,
         title="Links",
-        body=f"https://127.0.0.1:8000/xchange/listings/{listing.pk}/ /xchange/listings/{closed.pk}/",
+        body=(
+            f"https://127.0.0.1:8000/xchange/listings/{listing.pk}/ /xchange/listings/{closed.pk}/"
+        ),
     )
     for n in range(5):
         topics.post_reply(

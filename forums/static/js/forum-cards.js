@@ -52,7 +52,7 @@ function renderCard(data) {
   meta.append(el("span", "listing-card-kind"), " · ", el("span", "listing-card-organisation"));
   const title = el("h2", "listing-card-title");
   title.append(el("a"));
-  const status = el("p", "listing-card-status", `${gettext("Status")}: `);
+  const status = el("p", "listing-card-status", `${gettext("Status:")} `);
   status.append(el("span", "listing-card-status-text"));
   card.append(meta, title, status);
   setFields(card, data);
