@@ -15,6 +15,7 @@ tests run on stored HTML and on rendered pages.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -115,6 +116,20 @@ def problems_in(html: str) -> list[str]:
     inspector.feed(html)
     inspector.close()
     return inspector.problems
+
+
+def harmful_outputs(
+    render: Callable[[str], str], payloads: Iterable[str], context: str = "{}"
+) -> list[tuple[str, str, list[str]]]:
+    """(payload, output, problems) for each payload, put in `context`, whose rendering
+    holds something dangerous; [] when all are harmless."""
+    failures = []
+    for payload in payloads:
+        output = render(context.format(payload))
+        found = problems_in(output)
+        if found:
+            failures.append((payload, output, found))
+    return failures
 
 
 _NONCE = re.compile(r'<script nonce="([^"]+)"')

@@ -86,7 +86,9 @@ DOM_PROBLEMS = """
       if (value === null) continue;
       let scheme = "";
       try { scheme = new URL(value, document.baseURI).protocol; } catch (error) { continue; }
-      if (["javascript:", "vbscript:", "data:"].includes(scheme)) problems.push(`${tag}[${name}]=${value}`);
+      if (["javascript:", "vbscript:", "data:"].includes(scheme)) {
+        problems.push(`${tag}[${name}]=${value}`);
+      }
     }
   }
   return problems;
@@ -147,3 +149,7 @@ def test_stored_and_live_payloads_run_nothing(site_server: LiveServer, browser: 
     assert anna.evaluate(DOM_PROBLEMS) == []
     assert [line for line in console if "Content Security Policy" in line] == []
     shot(anna, "forum-xss-topic")
+    # The sentinels are live: a script that does run is seen by all of them.
+    anna.evaluate("() => alert('control')")
+    assert dialogs == ["control"]
+    assert anna.evaluate("() => window.__xssCalls") == ["alert(control)"]

@@ -24,6 +24,7 @@ from tests.xss_support import (
     ALL_PAYLOADS,
     OWASP_PAYLOADS,
     PAT_PAYLOADS,
+    harmful_outputs,
     page_problems,
     problems_in,
     sample,
@@ -69,12 +70,7 @@ def test_the_checks_catch_what_they_should():
 
 @pytest.mark.parametrize("context", CONTEXTS)
 def test_every_payload_renders_harmless(context):
-    failures = []
-    for payload in ALL_PAYLOADS:
-        rendered = render_markdown(context.format(payload))
-        found = problems_in(rendered)
-        if found:
-            failures.append((payload, rendered, found))
+    failures = harmful_outputs(render_markdown, ALL_PAYLOADS, context)
     assert failures == [], failures[:5]
 
 
