@@ -4,7 +4,8 @@ A forum for every demo partnership, with topics where at least two people can wr
 first six demo logins with an organisation join one partnership (through the community's
 service, as staff would add them), so logging in as Anna Schmidt or Marie Dubois shows a
 members-only forum in five languages. The same logins are the FCAN's members, and an open
-community forum has a topic too. Everything is written through the services (so events,
+community forum has a topic too. Two replies link to demo ClusterXchange listings, so
+their cards show (community/link_cards.py). Everything is written through the services (so events,
 read state and notifications exist as they would). Deterministic for a given seed.
 """
 
@@ -18,10 +19,11 @@ from typing import Any
 
 from django.db import transaction
 
+from community.link_cards import listing_card_sample
 from community.models import OrganisationMembership, Partnership, PartnershipKind, User
 from community.services.partnerships import partnership_add_member
 from community.signals import demo_seeded
-from forums.models import ForumKind
+from forums.models import ForumKind, Topic
 from forums.services.forums import forum_create, forum_for_partnership, forum_member_add
 from forums.services.topics import post_reply, reaction_add, topic_create
 
@@ -96,6 +98,33 @@ FCAN_THREADS: list[tuple[str, str, str, str, list[str]]] = [
         ["Wir bieten monatliche Sprechstunden mit einer Beratungsfirma an."],
     ),
 ]
+
+
+# Replies that link to a live demo listing (its card shows under the post).
+LISTING_REPLIES = [
+    "This ClusterXchange {kind} looks relevant for the call: [{title}]({url})",
+    "Have you seen this one? {url}",
+]
+
+
+def _link_listings(forums: list[Any], people: list[User]) -> int:
+    """A reply linking a demo listing in the first topic of each of `forums`."""
+    posts = 0
+    cards = listing_card_sample(len(forums))
+    for n, (forum, card) in enumerate(zip(forums, cards, strict=False)):
+        topic = Topic.objects.filter(group__forum=forum).order_by("pk").first()
+        if topic is None:
+            continue
+        text = LISTING_REPLIES[n % len(LISTING_REPLIES)].format(**card)
+        post_reply(
+            author=people[-1 - n % len(people)],
+            topic=topic,
+            body=text,
+            language="en",
+            client_id=f"demo-listing-{n}",
+        )
+        posts += 1
+    return posts
 
 
 def _people_of(partnership: Partnership) -> list[User]:
@@ -210,6 +239,8 @@ def demo_forums(*, seed: int, progress: Callable[[str], Any]) -> None:
         if len(logins) >= 2:
             t, p = _write(rng, community, logins, THREADS[:1], "open")
             topics, posts = topics + t, posts + p
+            linked = [f for f in (featured and forum_for_partnership(featured), fcan) if f]
+            posts += _link_listings(linked, logins)
     progress(f"Forums: {forums} forums, {topics} topics, {posts} posts")
 
 

@@ -3,7 +3,8 @@
 Topics (docs/realtime.md, "Forums"):
 
 - `forum_topic:<topic id>` — one topic: `post.created`, `post.edited`, `post.deleted`,
-  `post.hidden`, `reactions.updated`, `topic.updated`. Readers of the forum only.
+  `post.hidden`, `reactions.updated`, `topic.updated`, `card.updated` (a linked
+  ClusterXchange listing changed). Readers of the forum only.
 - `forum_group:<group id>` — the list of topics of one group: `topic.created`,
   `topic.updated`. Readers of the forum only.
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.urls import reverse
 
+from community.link_cards import ListingCard
 from realtime.events import event_append
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ POST_HIDDEN = "post.hidden"
 REACTIONS_UPDATED = "reactions.updated"
 TOPIC_CREATED = "topic.created"
 TOPIC_UPDATED = "topic.updated"
+CARD_UPDATED = "card.updated"
 
 
 def topic_topic(topic_id: int) -> str:
@@ -73,6 +76,13 @@ class PostPayload(TypedDict):
     hidden: bool
     reactions: dict[str, int]  # emoji -> count
     attachments: list[AttachmentPayload]  # [] once deleted or hidden
+    cards: list[ListingCard]  # linked listings the reader may see (events: the public)
+
+
+class CardUpdatedPayload(TypedDict):
+    listing: int
+    status: str  # open, closed, expired, withdrawn
+    card: ListingCard | None  # None when the public may not see the listing
 
 
 class TopicPayload(TypedDict):
@@ -131,8 +141,13 @@ def attachments_payload(post: Post) -> list[AttachmentPayload]:
     return [attachment_payload(a) for a in post.attachments.all()]
 
 
-def post_payload(post: Post) -> PostPayload:
+def post_payload(post: Post, *, cards: list[ListingCard] | None = None) -> PostPayload:
+    """`cards`: as one reader may see them; without, the cards the public may see."""
     shown = post.visible
+    if cards is None:
+        from forums.selectors.cards import post_cards_for
+
+        cards = post_cards_for(None, [post]).get(post.pk, [])
     return {
         "id": post.pk,
         "topic": post.topic_id,
@@ -147,6 +162,7 @@ def post_payload(post: Post) -> PostPayload:
         "hidden": post.hidden,
         "reactions": reaction_counts(post),
         "attachments": attachments_payload(post) if shown else [],
+        "cards": cards if shown else [],
     }
 
 
@@ -179,3 +195,7 @@ def append_topic_updated(topic: Topic, *, announce_hidden: bool = False) -> None
     event_append(topic=topic_topic(topic.pk), type=TOPIC_UPDATED, data=data)
     if not topic.hidden or announce_hidden:
         event_append(topic=group_topic(topic.group_id), type=TOPIC_UPDATED, data=data)
+
+
+def append_card_updated(topic_id: int, data: CardUpdatedPayload) -> None:
+    event_append(topic=topic_topic(topic_id), type=CARD_UPDATED, data=dict(data))

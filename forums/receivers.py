@@ -1,15 +1,18 @@
 """What the forums do when the community changes (community/signals.py): a new partnership
 gets its forum; an organisation leaving a partnership loses its people's live subscriptions
-to that forum at once (their pages already answer 404, through the gates)."""
+to that forum at once (their pages already answer 404, through the gates). A change to a
+ClusterXchange listing (community/link_cards.py) updates its cards on the topics linking it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from community.link_cards import listing_card_changed
 from community.models import OrganisationMembership
 from community.signals import partnership_created, partnership_member_removed
 from forums import events
 from forums.models import Forum, ReadState
+from forums.services.cards import listing_card_announce
 from forums.services.forums import forum_for_partnership
 from realtime.services import subscription_revoke
 
@@ -48,3 +51,4 @@ def connect() -> None:
     partnership_member_removed.connect(
         on_partnership_member_removed, dispatch_uid="forums.partnership_member_removed"
     )
+    listing_card_changed.connect(listing_card_announce, dispatch_uid="forums.listing_cards")

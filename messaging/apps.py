@@ -30,6 +30,11 @@ class MessagingConfig(AppConfig):
         # The offers-and-demands section of the email digest.
         import messaging.digest  # noqa: F401
 
+        # Links to a listing elsewhere (forum posts) show it as a card.
+        from community.link_cards import register_listing_cards
+        from messaging.selectors.cards import listing_card_sample, listing_cards_for
+
+        register_listing_cards(listing_cards_for, listing_card_sample)
         # Listings and conversations on top of `manage.py seed_demo`'s community data.
         from messaging import demo
 

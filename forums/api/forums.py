@@ -36,6 +36,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community.link_cards import ListingCard
 from forums import events
 from forums.api import attachments as attachment_api
 from forums.models import (
@@ -48,6 +49,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.selectors.cards import post_cards_for
 from forums.serializers.forums import (
     ForumDetailSerializer,
     ForumSerializer,
@@ -132,8 +134,11 @@ def topic_detail_data(user: Any, topic: Topic) -> dict[str, Any]:
     return data
 
 
-def post_data(user: Any, post: Post) -> dict[str, Any]:
-    data: dict[str, Any] = dict(events.post_payload(post))
+def post_data(user: Any, post: Post, cards: list[ListingCard] | None = None) -> dict[str, Any]:
+    """A post for `user`: its cards are the linked listings `user` may see."""
+    if cards is None:
+        cards = post_cards_for(user, [post]).get(post.pk, [])
+    data: dict[str, Any] = dict(events.post_payload(post, cards=cards))
     if post.hidden and post.deleted_at is None and selectors.user_is_moderator(user):
         # Moderators still read what they hid.
         data.update(
@@ -241,7 +246,10 @@ class TopicPosts(generics.GenericAPIView[Post]):
         """The topic's posts, oldest first; deleted and hidden ones as tombstones."""
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
-        return self.get_paginated_response([post_data(request.user, p) for p in page])
+        cards = post_cards_for(request.user, page)
+        return self.get_paginated_response(
+            [post_data(request.user, p, cards.get(p.pk, [])) for p in page]
+        )
 
     @extend_schema(
         request=PostCreateSerializer, responses={201: PostSerializer, 200: PostSerializer}

@@ -1,7 +1,9 @@
 """Forums: forums and their groups (forums.py), topics and posts (topics.py), moderation log
-(moderation.py), files attached to posts (attachments.py)."""
+(moderation.py), files attached to posts (attachments.py), links from posts to ClusterXchange
+listings (cards.py)."""
 
 from forums.models.attachments import PostAttachment
+from forums.models.cards import PostListingLink
 from forums.models.forums import STANDARD_NAMES, Forum, ForumGroup, ForumKind, ForumMember
 from forums.models.moderation import FlagResolution, ModerationAction, ModerationVerb, PostFlag
 from forums.models.topics import (
@@ -30,6 +32,7 @@ __all__ = [
     "Post",
     "PostAttachment",
     "PostFlag",
+    "PostListingLink",
     "PostRevision",
     "Reaction",
     "ReadState",

@@ -13,6 +13,7 @@ from forums.serializers.attachments import (
     attachment_ids_field,
     confirm_mentions_field,
 )
+from forums.serializers.cards import ListingCardSerializer
 
 
 class UserRefSerializer(serializers.Serializer[Any]):
@@ -59,6 +60,10 @@ class PostSerializer(serializers.Serializer[Any]):
     hidden = serializers.BooleanField()
     reactions = serializers.DictField(child=serializers.IntegerField())
     attachments = PostAttachmentSerializer(many=True, help_text="Empty once deleted or hidden.")
+    cards = ListingCardSerializer(
+        many=True,
+        help_text="Cards of the ClusterXchange listings the post links to that you may see.",
+    )
 
 
 class TopicSerializer(serializers.Serializer[Any]):

@@ -41,8 +41,10 @@ from forums.models import (
     Topic,
     TopicSubscription,
 )
+from forums.selectors.cards import post_cards_for
 from forums.selectors.forums import forum_can_post, readers_of, user_is_moderator
 from forums.services.attachments import attachments_attach
+from forums.services.cards import post_links_sync
 from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
@@ -210,6 +212,7 @@ def _create_post(
         client_id=client_id,
     )
     post.author = author
+    post_links_sync(post)
     return post
 
 
@@ -445,8 +448,8 @@ def post_edit(
     Preconditions: `post` came through a gate; only its author edits, in a topic that is not
     locked (PermissionDenied). More than MAX_MENTIONS_UNCONFIRMED new mentions need
     `confirm_mentions`. Side effect: `post.edited` on the topic
-    (`{"id", "topic", "body", "body_html", "edited_at", "attachments"}`). New mentions are
-    notified.
+    (`{"id", "topic", "body", "body_html", "edited_at", "attachments", "cards"}`). New mentions
+    are notified. The post's links to listings are stored again (forums.services.cards).
     """
     _require_author(user, post)
     body = _clean_body(body)
@@ -479,6 +482,7 @@ def post_edit(
         post.body_html = render_markdown(body)
         post.edited_at = timezone.now()
         post.save(update_fields=["body", "body_html", "edited_at"])
+        post_links_sync(post)
         events.append_post(
             post.topic,
             events.POST_EDITED,
@@ -489,6 +493,7 @@ def post_edit(
                 "body_html": post.body_html,
                 "edited_at": post.edited_at.isoformat(),
                 "attachments": events.attachments_payload(post),
+                "cards": post_cards_for(None, [post])[post.pk],
             },
         )
         new = [p for p in mentioned_readers(body, topic=post.topic) if p.pk not in before]

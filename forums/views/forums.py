@@ -40,6 +40,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.selectors.cards import post_cards_for
 from forums.services import flags as flag_services
 from forums.services import moderation as moderation_services
 from forums.services import topics as services
@@ -145,6 +146,7 @@ def topic_detail(
         mine = {
             (r.post_id, r.emoji) for p in posts for r in p.reactions.all() if r.user_id == user.pk
         }
+    cards = post_cards_for(user, posts)
     items = []
     for post in posts:
         counts = events.reaction_counts(post)
@@ -155,6 +157,7 @@ def topic_detail(
                 "unread": post.pk > last_read and post.author_id != user.pk,
                 "reactions": [(e, counts.get(e, 0), (post.pk, e) in mine) for e in REACTION_EMOJIS],
                 "mine": user.is_authenticated and post.author_id == user.pk,
+                "cards": cards.get(post.pk, []),
             }
         )
     can_post = selectors.forum_can_post(user, topic.group.forum) and (

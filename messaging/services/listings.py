@@ -7,6 +7,8 @@ subset of community.richtext and rendered (then sanitised) when shown.
 
 Live events: a change to a listing (edit, close, reopen) appends `listing.updated` to the
 `user:<id>` topic of each follower except the person who made it, in the same transaction.
+Every change (and a delete) also sends community.link_cards.listing_card_changed, in the
+same transaction, so the pages that show the listing as a card update it (the forums).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_countries import countries
 
+from community.link_cards import listing_card_changed
 from community.models import CONTENT_LANGUAGES, Ecosystem, Organisation, User
 from community.richtext import plain_text
 from community.services.accounts import language_for
 from messaging.models import Listing, ListingCategory, ListingFollow, ListingKind, ListingStatus
+from messaging.selectors.cards import listing_public_card, listing_status_name
 from messaging.selectors.contact import listing_conversation_for
 from messaging.selectors.listings import (
     listing_can_delete,
@@ -168,6 +172,16 @@ def _notify_followers(listing: Listing, *, actor: User, change: str) -> None:
     )
 
 
+def _announce_card(listing: Listing, *, deleted: bool = False) -> None:
+    """Tell the apps that show this listing as a card (in this transaction)."""
+    listing_card_changed.send(
+        sender=Listing,
+        listing_id=listing.pk,
+        status="withdrawn" if deleted else listing_status_name(listing),
+        card=None if deleted else listing_public_card(listing),
+    )
+
+
 def _lock(listing: Listing) -> Listing:
     # A row lock orders concurrent edits; follow-up writes see the latest state.
     locked = Listing.objects.select_for_update().select_related("organisation").get(pk=listing.pk)
@@ -269,6 +283,7 @@ def listing_update(
         listing.ecosystems.set(new_ecosystems)
     _save_search_text(listing)
     _notify_followers(listing, actor=user, change="edited")
+    _announce_card(listing)
     return listing
 
 
@@ -287,6 +302,7 @@ def listing_close(*, listing: Listing, user: User) -> Listing:
     listing.status = ListingStatus.CLOSED
     listing.save(update_fields=["status", "updated_at"])
     _notify_followers(listing, actor=user, change="closed")
+    _announce_card(listing)
     return listing
 
 
@@ -315,6 +331,7 @@ def listing_reopen(*, listing: Listing, user: User) -> Listing:
     listing.status = ListingStatus.OPEN
     listing.save(update_fields=["status", "updated_at"])
     _notify_followers(listing, actor=user, change="reopened")
+    _announce_card(listing)
     return listing
 
 
@@ -322,10 +339,12 @@ def listing_reopen(*, listing: Listing, user: User) -> Listing:
 def listing_delete(*, listing: Listing, user: User) -> None:
     """Delete `listing` and its follows (the author while a member, org admins, staff).
 
-    Conversations about it stay; their link to the listing is cleared.
+    Conversations about it stay; their link to the listing is cleared. Cards of it show
+    "withdrawn" (listing_card_changed).
     """
     if not listing_can_delete(user, listing):
         raise PermissionDenied(_("You may not delete this listing."))
+    _announce_card(listing, deleted=True)
     listing.delete()
 
 

@@ -1,4 +1,5 @@
-"""sanitize_html against the PayloadsAllTheThings XSS corpus.
+"""sanitize_html against the PayloadsAllTheThings XSS corpus (tests/data/xss/, read by
+tests/xss_support.py, which holds the browser-like checks).
 
 Every payload, alone and wrapped in a paragraph, comes out of sanitize_html without a
 script/style/iframe element, an on* attribute or a javascript: URL once re-parsed by
@@ -7,74 +8,11 @@ html.parser (which decodes character references the way a browser does).
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-from pathlib import Path
-
 import pytest
 
 from community.richtext import sanitize_html
-
-CORPUS = Path("/work/shared/data/xss/payloadsallthethings")
-FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "img", "form"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "background"}
-# How a browser finds a URL's scheme (WHATWG URL standard): leading and trailing C0
-# controls and spaces are stripped, tabs and newlines are removed anywhere, then the scheme
-# is an ASCII letter followed by letters, digits, "+", "-" or "." up to the first ":".
-# Any other character (such as U+0001) before the ":" means the URL has no scheme at all,
-# so it is a harmless relative URL.
-_EDGES = "".join(chr(c) for c in range(0x21))
-_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-
-
-def url_scheme(value: str) -> str | None:
-    match = _SCHEME.match(_TAB_OR_NEWLINE.sub("", value.strip(_EDGES)))
-    return match.group(1).lower() if match else None
-
-
-def _payloads() -> list[str]:
-    if not CORPUS.is_dir():
-        return []
-    lines: list[str] = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        lines.extend(line for line in text.splitlines() if line.strip())
-    return lines
-
-
-PAYLOADS = _payloads()
-
-
-class Inspector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._check(tag, attrs)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._check(tag, attrs)
-
-    def _check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in FORBIDDEN_TAGS:
-            self.problems.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append(f"{tag}[{name}]")
-            if name == "style":
-                self.problems.append(f"{tag}[style]")
-            scheme = url_scheme(value) if name in URL_ATTRIBUTES and value else None
-            if scheme in {"javascript", "vbscript", "data"}:
-                self.problems.append(f"{tag}[{name}]={value!r}")
-
-
-def problems_in(html: str) -> list[str]:
-    inspector = Inspector()
-    inspector.feed(html)
-    inspector.close()
-    return inspector.problems
+from tests.xss_support import PAT_PAYLOADS as PAYLOADS
+from tests.xss_support import harmful_outputs, problems_in, url_scheme
 
 
 def test_corpus_is_present_and_large():
@@ -104,12 +42,7 @@ def test_control_characters_inside_a_scheme_make_a_relative_url():
 
 @pytest.mark.parametrize("wrap", ["{}", "<p>{}</p>", '<a href="https://ok.example">{}</a>'])
 def test_every_payload_comes_out_harmless(wrap):
-    failures = []
-    for payload in PAYLOADS:
-        cleaned = sanitize_html(wrap.format(payload))
-        found = problems_in(cleaned)
-        if found:
-            failures.append((payload, cleaned, found))
+    failures = harmful_outputs(sanitize_html, PAYLOADS, wrap)
     assert failures == [], failures[:5]
 
 

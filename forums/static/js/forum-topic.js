@@ -154,6 +154,8 @@ function init(root) {
         default:
           break;
       }
+      // Other scripts of the page (forum-cards.js) act on the same frames, after the above.
+      root.dispatchEvent(new CustomEvent("forum:event", { detail: frame }));
     },
     resync() {
       // The log no longer holds what we missed: the server's page is the truth.
