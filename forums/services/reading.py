@@ -71,3 +71,12 @@ def topic_read_advance(*, user: User, topic: Topic, post_id: int | None = None) 
         if state.last_read_post_id > before:
             event_append(topic=user_topic(user.pk), type=FORUM_READ, data=dict(payload))
     return {**payload, "seq": state.seq}
+
+
+def topic_opened(*, user: User, topic: Topic) -> None:
+    """Note that the person opened the topic, without reading anything: a read state at
+    position 0 if they had none. Who has a read state is who gets their live subscription
+    re-checked at once when the topic is hidden or their organisation leaves the
+    partnership (forums/receivers.py, forums/services/moderation.py), so opening the page
+    must leave one. Precondition: `topic` came through a gate."""
+    ReadState.objects.get_or_create(user=user, topic=topic)

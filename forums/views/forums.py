@@ -42,6 +42,7 @@ from forums.selectors import forums as selectors
 from forums.selectors import reading as reading_selectors
 from forums.services import flags as flag_services
 from forums.services import moderation as moderation_services
+from forums.services import reading as reading_services
 from forums.services import topics as services
 
 
@@ -135,6 +136,7 @@ def topic_detail(
     last_read = reading_selectors.read_position(user, topic)
     unread_count, first_unread = reading_selectors.topic_unread(user, topic, last_read)
     if user.is_authenticated:
+        reading_services.topic_opened(user=user, topic=topic)
         level = (
             TopicSubscription.objects.filter(user=user, topic=topic)
             .values_list("level", flat=True)
