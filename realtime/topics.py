@@ -48,9 +48,7 @@ def register_topic(
     the topic now (`presence` frames, docs/realtime.md)."""
     if name in _registry and _registry[name].gate is not gate:
         raise ValueError(f"Topic kind {name!r} is already registered.")
-    _registry[name] = TopicKind(
-        name=name, gate=gate, signals=frozenset(signals), presence=presence
-    )
+    _registry[name] = TopicKind(name=name, gate=gate, signals=frozenset(signals), presence=presence)
 
 
 def parse_topic(topic: Any) -> tuple[TopicKind, str] | None:

@@ -47,6 +47,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.selectors import reading as reading_selectors
 from forums.serializers.forums import (
     ForumDetailSerializer,
     ForumSerializer,
@@ -70,7 +71,6 @@ from forums.serializers.forums import (
     TopicSerializer,
 )
 from forums.services import flags as flag_services
-from forums.selectors import reading as reading_selectors
 from forums.services import moderation as moderation_services
 from forums.services import reading as reading_services
 from forums.services import topics as services

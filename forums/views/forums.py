@@ -65,7 +65,7 @@ def forum_index(request: HttpRequest) -> HttpResponse:
     forums = list(selectors.forum_list_for(request.user))
     if request.user.is_authenticated:
         for forum in forums:
-            forum.unread_topics = reading_selectors.forum_unread_topics(request.user, forum)
+            forum.unread_topics = reading_selectors.forum_unread_topics(request.user, forum)  # type: ignore[attr-defined]
     sections = [(label, [f for f in forums if f.kind == kind]) for kind, label in ForumKind.choices]
     return render(
         request,

@@ -107,7 +107,7 @@ def test_the_read_endpoint_and_the_unread_fields(api_client, place):
 
 @pytest.mark.django_db
 def test_the_pages_show_what_is_new(client, place):
-    topic, (r0, r1, r2) = _topic_with_replies(place)
+    topic, (r0, r1, _r2) = _topic_with_replies(place)
     reading.topic_read_advance(user=place.anna, topic=topic, post_id=r0.pk)
     client.force_login(place.anna)
     html = client.get(topic.get_absolute_url()).content.decode()
