@@ -65,6 +65,17 @@ def _names(frame) -> list[str]:
     return [u["name"] for u in frame["users"]]
 
 
+async def _one_then_another(first, second, topic):
+    """`first` subscribes (alone there), then `second`; `first` is told. Their sockets."""
+    a = await open_socket(first)
+    await subscribe(a, topic)
+    assert a.presence["count"] == 1
+    b = await open_socket(second)
+    await subscribe(b, topic)
+    assert (await _next_presence(a))["count"] == 2
+    return a, b
+
+
 async def test_a_subscriber_gets_the_state_after_subscribed_and_each_change(settings):
     anna, marc = await _people("Anna Berg", "Marc Dubois")
     topic = _room(anna, marc)
@@ -98,12 +109,7 @@ async def test_a_subscriber_gets_the_state_after_subscribed_and_each_change(sett
 async def test_a_person_with_two_tabs_counts_once_and_leaves_with_the_last(settings):
     anna, marc = await _people("Anna Berg", "Marc Dubois")
     topic = _room(anna, marc)
-    m = await open_socket(marc)
-    await subscribe(m, topic)
-    assert m.presence["count"] == 1
-    tab1 = await open_socket(anna)
-    await subscribe(tab1, topic)
-    assert (await _next_presence(m))["count"] == 2
+    m, tab1 = await _one_then_another(marc, anna, topic)
     tab2 = await open_socket(anna)
     await subscribe(tab2, topic)
     second = tab2.presence
@@ -161,12 +167,7 @@ async def test_presence_never_reaches_a_socket_that_may_not_subscribe(settings):
 async def test_losing_access_clears_presence_and_stops_the_frames(settings):
     anna, marc = await _people("Anna Berg", "Marc Dubois")
     topic = _room(anna, marc)
-    a = await open_socket(anna)
-    await subscribe(a, topic)
-    assert a.presence["count"] == 1
-    m = await open_socket(marc)
-    await subscribe(m, topic)
-    assert (await _next_presence(a))["count"] == 2
+    a, m = await _one_then_another(anna, marc, topic)
     ROOM_ACCESS[topic.split(":")[1]].discard(marc.pk)
 
     @sync_to_async
