@@ -178,3 +178,45 @@ def test_reading_on_one_device_clears_the_unread_badge_on_the_other(
     shot(phone, "forum-reading-group-read")
     phone.context.close()
     laptop.context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_topic_page_with_readers_and_new_posts_is_accessible_in_english_and_french(
+    site_server: LiveServer, browser: Any, size: str
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.browser.test_accessibility import Audit
+
+    anna_user, marc_user = make_people(site_server, "Anna Berg", "Marc Dupont")
+    made = _forum(
+        site_server,
+        members=[anna_user["id"], marc_user["id"]],
+        author=marc_user["id"],
+        replies=["Budget: 2 M€, 40 % for SMEs.", "Deadline 15 March."],
+    )
+    url = f"{site_server.url}/forums/topics/{made['topic']}/"
+    marc = new_page(browser, DESKTOP)
+    log_in(marc, site_server, marc_user["email"])
+    marc.goto(url)
+    audit = Audit(size)
+    for language, reading in [("en", "Marc Dupont is also reading"), ("fr", "Marc Dupont lit")]:
+        anna = audit.page(browser)
+        log_in(anna, site_server, anna_user["email"])
+        anna.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": site_server.url}]
+        )
+        anna.goto(url)
+        expect(anna.locator("#topic-readers")).to_contain_text(reading)
+        expect(anna.locator("#unread")).to_be_visible()
+        expect(anna.locator("#unread-jump")).to_be_visible()
+        audit.check(anna, f"forum-reading-{language}", full_page=False)
+        anna.context.close()
+        # The English visit read the posts: unread again for the French one.
+        site_server.django(
+            "from forums.models import ReadState\n"
+            "ReadState.objects.filter(user_id=params['user']).update(last_read_post_id=0)",
+            user=anna_user["id"],
+        )
+    marc.context.close()
+    audit.assert_clean()

@@ -86,6 +86,7 @@ function initTopic(root) {
         observer.unobserve(li);
       }
     }
+    setJump(list.querySelectorAll("li.post.is-unread").length);
   }
 
   async function send() {
