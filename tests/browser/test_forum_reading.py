@@ -51,6 +51,15 @@ def _forum(
     )
 
 
+def _news_from_marc(server: LiveServer, *replies: str) -> tuple[Any, Any, dict[str, Any]]:
+    """Anna and Marc, members; Marc's topic with `replies`, all unread for Anna."""
+    anna_user, marc_user = make_people(server, "Anna Berg", "Marc Dupont")
+    made = _forum(
+        server, members=[anna_user["id"], marc_user["id"]], author=marc_user["id"], replies=replies
+    )
+    return anna_user, marc_user, made
+
+
 # A first post taller than the window: a reply below it is off screen until scrolled to.
 LONG_BODY = "\n\n".join(f"Point {n}: budget, partners and deadlines." for n in range(40))
 
@@ -139,13 +148,7 @@ def test_reading_on_one_device_clears_the_unread_badge_on_the_other(
 ) -> None:
     from playwright.sync_api import expect
 
-    anna_user, marc_user = make_people(site_server, "Anna Berg", "Marc Dupont")
-    made = _forum(
-        site_server,
-        members=[anna_user["id"], marc_user["id"]],
-        author=marc_user["id"],
-        replies=["First news", "Second news"],
-    )
+    anna_user, _marc_user, made = _news_from_marc(site_server, "First news", "Second news")
     phone, laptop = new_page(browser, PHONE), new_page(browser, DESKTOP)
     log_in(phone, site_server, anna_user["email"])
     log_in(laptop, site_server, anna_user["email"])
@@ -188,12 +191,8 @@ def test_the_topic_page_with_readers_and_new_posts_is_accessible_in_english_and_
 
     from tests.browser.test_accessibility import Audit
 
-    anna_user, marc_user = make_people(site_server, "Anna Berg", "Marc Dupont")
-    made = _forum(
-        site_server,
-        members=[anna_user["id"], marc_user["id"]],
-        author=marc_user["id"],
-        replies=["Budget: 2 M€, 40 % for SMEs.", "Deadline 15 March."],
+    anna_user, marc_user, made = _news_from_marc(
+        site_server, "Budget: 2 M€, 40 % for SMEs.", "Deadline 15 March."
     )
     url = f"{site_server.url}/forums/topics/{made['topic']}/"
     marc = new_page(browser, DESKTOP)

@@ -18,6 +18,7 @@ from unittest import mock
 import pytest
 
 from tests.realtime.harness import LiveClient, create_world, live_stack, run_django
+from tests.realtime.test_multiprocess import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -65,20 +66,19 @@ def _topic(env: dict[str, str], author: int, tag: str) -> str:
     return f"forum_topic:{pk}"
 
 
-async def wait_until(predicate, timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("condition not reached")
-        await asyncio.sleep(0.05)
+async def _one_reader_on_each(stack, index: int, tag: str):
+    """Users `index` and `index + 1`, a topic, and a client (not started) for each, on
+    process A and process B."""
+    (a_server, b_server), world, env = stack
+    first, second = world["users"][index], world["users"][index + 1]
+    topic = await asyncio.to_thread(_topic, env, first["id"], tag)
+    on_a = PresenceClient([a_server.http], first["token"], [topic])
+    on_b = PresenceClient([b_server.http], second["token"], [topic])
+    return first, second, on_a, on_b
 
 
 async def test_readers_on_two_processes_see_each_other_and_leaving_is_seen(stack):
-    (a_server, b_server), world, env = stack
-    first, second = world["users"][0], world["users"][1]
-    topic = await asyncio.to_thread(_topic, env, first["id"], "one")
-    on_a = PresenceClient([a_server.http], first["token"], [topic])
-    on_b = PresenceClient([b_server.http], second["token"], [topic])
+    first, second, on_a, on_b = await _one_reader_on_each(stack, 0, "one")
     on_a.start()
     await on_a.wait_ready()
     await wait_until(lambda: on_a.count() == 1)
@@ -97,11 +97,8 @@ async def test_readers_on_two_processes_see_each_other_and_leaving_is_seen(stack
 
 
 async def test_the_readers_of_a_killed_process_expire(stack):
-    (a_server, b_server), world, env = stack
-    first, second = world["users"][2], world["users"][3]
-    topic = await asyncio.to_thread(_topic, env, first["id"], "two")
-    on_a = PresenceClient([a_server.http], first["token"], [topic])
-    on_b = PresenceClient([b_server.http], second["token"], [topic])
+    (_a_server, b_server), _world, _env = stack
+    first, _second, on_a, on_b = await _one_reader_on_each(stack, 2, "two")
     on_a.start()
     on_b.start()
     try:
