@@ -370,6 +370,11 @@ REALTIME_SIGNAL_INTERVAL = 2.0  # seconds between two ephemeral signals of one k
 REALTIME_BACKLOG_LIMIT = 1000  # events replayed on subscribe; more means resync_required
 REALTIME_EVENT_RETENTION_DAYS = int(os.environ.get("REALTIME_EVENT_RETENTION_DAYS", "30"))
 REALTIME_RECHECK_SECONDS = 30.0  # sockets re-check access and group membership this often
+# Presence (realtime/presence.py): an entry lives this long unless its process refreshes it
+# (a killed process's readers vanish within it), and a topic's subscribers get at most one
+# presence frame per interval.
+REALTIME_PRESENCE_TTL = float(os.environ.get("REALTIME_PRESENCE_TTL", "30"))
+REALTIME_PRESENCE_INTERVAL = float(os.environ.get("REALTIME_PRESENCE_INTERVAL", "1.0"))
 
 # --- Web Push and the delivery worker (notifications/push.py, notifications/tasks.py) ---
 # VAPID keys (RFC 8292): the private key as PEM or base64url raw, the public key as the

@@ -11,8 +11,9 @@ class ForumsConfig(AppConfig):
         from notifications.kinds import register_kind
         from realtime.topics import register_topic
 
-        # `forum_topic:<id>` and `forum_group:<id>`: the forum's readers only.
-        register_topic("forum_topic", gate=topic_can_subscribe)
+        # `forum_topic:<id>` and `forum_group:<id>`: the forum's readers only. A topic's
+        # subscribers see who is reading it (realtime/presence.py).
+        register_topic("forum_topic", gate=topic_can_subscribe, presence=True)
         register_topic("forum_group", gate=group_can_subscribe)
         register_kind("forum.reply", _("A reply in a forum topic you follow"), push=True)
         register_kind("forum.mention", _("Someone mentioned you in a forum"), push=True, email=True)

@@ -39,6 +39,7 @@ from realtime.events import dumps, group_for_topic, group_for_user
 from realtime.frames import FrameError, parse_frame, shown, valid_id
 from realtime.hub import Hub, RepairCheck, get_hub
 from realtime.models import Event, TopicCounter
+from realtime.presence import PresenceTracker, presence_tracker
 from realtime.ratelimit import rate_limited
 from realtime.topics import parse_topic, user_may_subscribe
 
@@ -55,7 +56,7 @@ PROTOCOL_ERRORS = frozenset({"bad_frame", "frame_too_large", "unknown_type"})
 
 
 class Subscription:
-    __slots__ = ("buffer", "last_seq", "topic")
+    __slots__ = ("buffer", "last_seq", "presence", "presence_text", "topic")
 
     def __init__(self, topic: str, last_seq: int, buffer: list[tuple[int, str]] | None) -> None:
         self.topic = topic
@@ -63,6 +64,10 @@ class Subscription:
         # None while live; while the backlog is read or a gap filled, the (seq, frame) pairs
         # that arrive meanwhile, delivered afterwards by `_drain`.
         self.buffer = buffer
+        # Presence topics: the version and text of the last `presence` frame sent; None
+        # until `subscribed` was sent (nothing reaches a socket before it).
+        self.presence: int | None = None
+        self.presence_text = ""
 
 
 def public_name(user: Any) -> str:
@@ -207,6 +212,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_RETRY)
             return
         await self.hub.join(group_for_user(user.pk), self)
+        self.presence: PresenceTracker = presence_tracker(self.hub)
         self.user = user
         # A person's saved interface language wins over the handshake's, as on their pages
         # (config.middleware.PersonLocaleMiddleware).
@@ -238,6 +244,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         for topic in list(self.subs):
             self.hub.leave(group_for_topic(topic), self)
+            self.presence.leave(topic, self.sender_id)
         self.hub.leave(group_for_user(user.pk), self)
         self.subs.clear()
 
@@ -304,6 +311,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # (Never refused for the layer: while Redis is down the hub joins it later.)
         sub = self.subs[topic] = Subscription(topic, since or 0, buffer=[])
         await self.hub.join(group_for_topic(topic), self)
+        parsed, roster = parse_topic(topic), None
+        with_presence = parsed is not None and parsed[0].presence
+        if with_presence:
+            roster = await self.presence.join(
+                topic, self.sender_id, self.user.pk, public_name(self.user)
+            )
         try:
             current, frames = await database_sync_to_async(subscribe_snapshot)(topic, since)
         except ResyncRequiredError:
@@ -316,6 +329,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send_frame(
             {"type": "subscribed", "topic": topic, "seq": sub.last_seq, "id": frame.get("id")}
         )
+        if with_presence:
+            sub.presence = 0  # from now on, presence frames reach this socket
+            if roster is not None:
+                await self._send_presence(sub, roster.version, roster.frame_text())
         await self._drain(sub)
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
@@ -473,6 +490,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 sub.buffer = [(seq, message["text"])]
                 self.inbox.put_nowait({"type": "live.catchup", "topic": sub.topic})
             # else: already delivered from the backlog or a gap fill
+        elif kind == "live.presence":
+            sub = self.subs.get(message["topic"])
+            if sub is not None:
+                await self._send_presence(sub, message["version"], message["text"])
         elif kind == "live.signal":
             sub = self.subs.get(message.get("topic"))  # type: ignore[arg-type]
             # Not while the backlog is read: nothing arrives on a topic before `subscribed`.
@@ -585,9 +606,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     await self.send(text_data=text)
         sub.buffer = None
 
+    async def _send_presence(self, sub: Subscription, version: int, text: str) -> None:
+        """Send a presence state unless the socket already has it or a newer one."""
+        if sub.presence is None or version <= sub.presence:
+            return
+        sub.presence = version
+        if text != sub.presence_text:
+            sub.presence_text = text
+            await self.base_send({"type": "websocket.send", "text": text})
+
     async def _drop(self, topic: str) -> None:
         self.subs.pop(topic, None)
         self.hub.leave(group_for_topic(topic), self)
+        self.presence.leave(topic, self.sender_id)
         self.last_signal = {key: t for key, t in self.last_signal.items() if key[0] != topic}
 
     async def _topic(self, frame: dict[str, Any]) -> str | None:

@@ -4,6 +4,8 @@ Each app registers its kinds in its `AppConfig.ready()`:
 
     register_topic("conversation", gate=conversation_can_subscribe, signals={"typing"})
 
+    register_topic("forum_topic", gate=topic_can_subscribe, presence=True)
+
 A topic is `<kind>:<key>`, e.g. `conversation:42` or `user:7`. The gate is a plain sync
 function `(user, key) -> bool` that runs in a worker thread; it must answer False (not
 raise) for a topic the user may not see, so subscribing to a hidden topic looks exactly like
@@ -28,17 +30,25 @@ class TopicKind:
     gate: Gate
     # Ephemeral signal names a subscriber may send on this topic (typing, hand…).
     signals: frozenset[str] = field(default_factory=frozenset)
+    # Subscribers are told who else is subscribed (realtime/presence.py).
+    presence: bool = False
 
 
 _registry: dict[str, TopicKind] = {}
 
 
 def register_topic(
-    name: str, *, gate: Gate, signals: set[str] | frozenset[str] = frozenset()
+    name: str,
+    *,
+    gate: Gate,
+    signals: set[str] | frozenset[str] = frozenset(),
+    presence: bool = False,
 ) -> None:
+    """Register a topic kind. With `presence`, each subscriber is told who is subscribed to
+    the topic now (`presence` frames, docs/realtime.md)."""
     if name in _registry and _registry[name].gate is not gate:
         raise ValueError(f"Topic kind {name!r} is already registered.")
-    _registry[name] = TopicKind(name=name, gate=gate, signals=frozenset(signals))
+    _registry[name] = TopicKind(name=name, gate=gate, signals=frozenset(signals), presence=presence)
 
 
 def parse_topic(topic: Any) -> tuple[TopicKind, str] | None:

@@ -49,6 +49,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.selectors import reading as reading_selectors
 from forums.selectors.cards import post_cards_for
 from forums.serializers.forums import (
     ForumDetailSerializer,
@@ -74,6 +75,7 @@ from forums.serializers.forums import (
 )
 from forums.services import flags as flag_services
 from forums.services import moderation as moderation_services
+from forums.services import reading as reading_services
 from forums.services import topics as services
 
 
@@ -92,8 +94,9 @@ def forum_data(user: Any, forum: Any, *, groups: bool = False) -> dict[str, Any]
         "partnership": forum.partnership.slug if forum.partnership_id else None,
         "can_post": selectors.forum_can_post(user, forum),
     }
+    unread = selectors.unread_by_group(user, forum)
+    data["unread_topics"] = sum(unread.values())
     if groups:
-        unread = selectors.unread_by_group(user, forum)
         data["groups"] = [
             {
                 "id": g.pk,
@@ -125,11 +128,14 @@ def topic_detail_data(user: Any, topic: Topic) -> dict[str, Any]:
             .first()
             or 0
         )
+    unread, first_unread = reading_selectors.topic_unread(user, topic, last_read)
     data.update(
         live_topic=events.topic_topic(topic.pk),
         seq=services.topic_seq(topic.pk),
         subscription=level,
         last_read_post_id=last_read,
+        unread=unread,
+        first_unread_post_id=first_unread,
     )
     return data
 
@@ -184,7 +190,17 @@ class GroupTopics(generics.GenericAPIView[Topic]):
         """The group's topics: pinned first, then by last activity."""
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
-        rows = [{**events.topic_payload(t), "unread": getattr(t, "unread", 0)} for t in page]
+        first = reading_selectors.first_unread_by_topic(
+            request.user, [t.pk for t in page if getattr(t, "unread", 0)]
+        )
+        rows = [
+            {
+                **events.topic_payload(t),
+                "unread": getattr(t, "unread", 0),
+                "first_unread_post_id": first.get(t.pk),
+            }
+            for t in page
+        ]
         return self.get_paginated_response(rows)
 
     @extend_schema(
@@ -286,16 +302,17 @@ class TopicRead(APIView):
 
     @extend_schema(request=TopicReadSerializer, responses=TopicReadResultSerializer)
     def post(self, request: Request, topic_id: int) -> Response:
-        """Move your read position forward (never back)."""
+        """Move your read position forward (never back), e.g. to the last post that has been
+        on screen. Your other devices hear of it (`forum.read` on `user:<id>`)."""
         topic = selectors.topic_get_for(request.user, topic_id)
         serializer = TopicReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        state = services.topic_mark_read(
+        result = reading_services.topic_read_advance(
             user=_me(request),
             topic=topic,
             post_id=serializer.validated_data["post_id"],
         )
-        return Response({"last_read_post_id": state.last_read_post_id, "seq": state.seq})
+        return Response(result)
 
 
 class TopicSubscriptionView(APIView):

@@ -38,6 +38,9 @@ class ForumSerializer(serializers.Serializer[Any]):
     description = serializers.CharField()
     partnership = serializers.CharField(allow_null=True, help_text="The partnership's slug.")
     can_post = serializers.BooleanField()
+    unread_topics = serializers.IntegerField(
+        help_text="Topics of the forum with posts you have not read (0 for visitors)."
+    )
 
 
 class ForumDetailSerializer(ForumSerializer):
@@ -81,6 +84,9 @@ class TopicSerializer(serializers.Serializer[Any]):
 
 class TopicListItemSerializer(TopicSerializer):
     unread = serializers.IntegerField(help_text="Posts by others you have not read.")
+    first_unread_post_id = serializers.IntegerField(
+        allow_null=True, help_text="The first of them (jump to /forums/topics/<id>/#unread)."
+    )
 
 
 class TopicDetailSerializer(TopicSerializer):
@@ -88,6 +94,8 @@ class TopicDetailSerializer(TopicSerializer):
     seq = serializers.IntegerField(help_text="Subscribe with since=seq to follow from here.")
     subscription = serializers.ChoiceField(choices=SubscriptionLevel.choices)
     last_read_post_id = serializers.IntegerField()
+    unread = serializers.IntegerField(help_text="Posts by others after last_read_post_id.")
+    first_unread_post_id = serializers.IntegerField(allow_null=True)
 
 
 class TopicCreateSerializer(serializers.Serializer[Any]):
@@ -144,8 +152,17 @@ class TopicReadSerializer(serializers.Serializer[Any]):
 
 
 class TopicReadResultSerializer(serializers.Serializer[Any]):
-    last_read_post_id = serializers.IntegerField()
+    """The `forum.read` event's data (docs/realtime.md, "Reading state") plus `seq`."""
+
+    topic = serializers.IntegerField()
+    group = serializers.IntegerField()
+    forum = serializers.IntegerField()
+    last_read_post_id = serializers.IntegerField(help_text="Your position now.")
     seq = serializers.IntegerField()
+    unread = serializers.IntegerField(help_text="Posts of the topic you have still not read.")
+    first_unread_post_id = serializers.IntegerField(allow_null=True)
+    group_unread_topics = serializers.IntegerField()
+    forum_unread_topics = serializers.IntegerField()
 
 
 class SubscriptionSerializer(serializers.Serializer[Any]):

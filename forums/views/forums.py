@@ -35,14 +35,15 @@ from forums.models import (
     ModerationAction,
     Post,
     PostRevision,
-    ReadState,
     SubscriptionLevel,
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.selectors import reading as reading_selectors
 from forums.selectors.cards import post_cards_for
 from forums.services import flags as flag_services
 from forums.services import moderation as moderation_services
+from forums.services import reading as reading_services
 from forums.services import topics as services
 from forums.views.attachments import form_attachments, pending_for
 
@@ -64,6 +65,9 @@ def _int_or_none(value: str | None) -> int | None:
 
 def forum_index(request: HttpRequest) -> HttpResponse:
     forums = list(selectors.forum_list_for(request.user))
+    if request.user.is_authenticated:
+        for forum in forums:
+            forum.unread_topics = reading_selectors.forum_unread_topics(request.user, forum)  # type: ignore[attr-defined]
     sections = [(label, [f for f in forums if f.kind == kind]) for kind, label in ForumKind.choices]
     return render(
         request,
@@ -76,7 +80,11 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
     forum = selectors.forum_get_for(request.user, slug)
     unread = selectors.unread_by_group(request.user, forum)
     groups = [(g, unread.get(g.pk, 0)) for g in forum.groups.all()]
-    return render(request, "forums/forum.html", {"forum": forum, "groups": groups})
+    return render(
+        request,
+        "forums/forum.html",
+        {"forum": forum, "groups": groups, "unread_topics": sum(unread.values())},
+    )
 
 
 def group_detail(request: HttpRequest, slug: str, group_slug: str) -> HttpResponse:
@@ -116,6 +124,7 @@ def group_detail(request: HttpRequest, slug: str, group_slug: str) -> HttpRespon
             "pending": pending_for(request, getattr(form, "attachment_ids", [])),
             "live_topic": events.group_topic(group.pk),
             "seq": services.group_seq(group.pk),
+            "unread_topics": selectors.unread_by_group(request.user, group.forum).get(group.pk, 0),
         },
         status=400 if form.errors else 200,
     )
@@ -128,12 +137,12 @@ def topic_detail(
     user: Any = request.user
     is_moderator = selectors.user_is_moderator(user)
     seq = services.topic_seq(topic.pk)
-    last_read = 0
     level = SubscriptionLevel.NORMAL.value
+    # Posts count as read once they have been on screen (forum-reading.js), not on render.
+    last_read = reading_selectors.read_position(user, topic)
+    unread_count, first_unread = reading_selectors.topic_unread(user, topic, last_read)
     if user.is_authenticated:
-        state = ReadState.objects.filter(user=user, topic=topic).first()
-        last_read = state.last_read_post_id if state else 0
-        services.topic_mark_read(user=user, topic=topic)
+        reading_services.topic_opened(user=user, topic=topic)
         level = (
             TopicSubscription.objects.filter(user=user, topic=topic)
             .values_list("level", flat=True)
@@ -154,7 +163,8 @@ def topic_detail(
             {
                 "post": post,
                 "show_body": post.visible or (is_moderator and post.deleted_at is None),
-                "unread": post.pk > last_read and post.author_id != user.pk,
+                "unread": post.pk > last_read and post.author_id != user.pk and post.visible,
+                "first_unread": post.pk == first_unread,
                 "reactions": [(e, counts.get(e, 0), (post.pk, e) in mine) for e in REACTION_EMOJIS],
                 "mine": user.is_authenticated and post.author_id == user.pk,
                 "cards": cards.get(post.pk, []),
@@ -178,6 +188,8 @@ def topic_detail(
             "pending": pending_for(request, getattr(form, "attachment_ids", [])),
             "live_topic": events.topic_topic(topic.pk),
             "seq": seq,
+            "last_read": last_read,
+            "unread_count": unread_count,
             "is_moderator": is_moderator,
             "subscription_form": SubscriptionForm(initial={"level": level}),
             "moderation_form": TopicModerationForm(),

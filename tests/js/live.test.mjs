@@ -191,3 +191,21 @@ test("an action answered `unavailable` is sent again with the same id after retr
   assert.equal(ws.sent.filter((f) => f.id === "client-7").length, 2);
   live.close();
 });
+
+test("presence frames reach every subscriber of their topic, and only theirs", () => {
+  const live = setup();
+  const posts = [];
+  const readers = [];
+  const other = [];
+  live.subscribe("forum_topic:5", { event: () => posts.push(1) }, { since: 0 });
+  live.subscribe("forum_topic:5", { presence: (f) => readers.push(f.count) }, { since: 0 });
+  live.subscribe("forum_topic:6", { presence: (f) => other.push(f.count) }, { since: 0 });
+  const ws = FakeSocket.instances[0];
+  ws.open();
+  ws.receive({ type: "subscribed", topic: "forum_topic:5", seq: 0 });
+  ws.receive({ type: "presence", topic: "forum_topic:5", count: 2, users: [] });
+  ws.receive({ type: "presence", topic: "forum_topic:9", count: 7, users: [] });
+  assert.deepEqual(readers, [2]);
+  assert.deepEqual(other, []);
+  assert.deepEqual(posts, []); // the handler without `presence` is not called for it
+});

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from config.asgi import application
 from realtime.actions import register_action
-from realtime.topics import register_topic
+from realtime.topics import parse_topic, register_topic
 
 ORIGIN = (b"origin", b"http://testserver")
 
@@ -70,7 +70,10 @@ async def open_socket(user=None, *, headers=None, path="/ws/") -> WebsocketCommu
 
 
 async def subscribe(communicator, topic: str, since: int | None = None) -> list[dict]:
-    """Subscribe and return every frame up to and including `subscribed` (or an error)."""
+    """Subscribe and return every frame up to and including `subscribed` (or an error).
+
+    On a topic with presence, the `presence` frame that follows `subscribed` is read too and
+    kept as `communicator.presence` (realtime/presence.py)."""
     frame: dict[str, Any] = {"type": "subscribe", "topic": topic}
     if since is not None:
         frame["since"] = since
@@ -79,5 +82,13 @@ async def subscribe(communicator, topic: str, since: int | None = None) -> list[
     while True:
         reply = await communicator.receive_json_from(timeout=5)
         frames.append(reply)
+        if reply["type"] == "subscribed" and _has_presence(topic):
+            communicator.presence = await communicator.receive_json_from(timeout=5)
+            assert communicator.presence["type"] == "presence", communicator.presence
         if reply["type"] in {"subscribed", "error"}:
             return frames
+
+
+def _has_presence(topic: str) -> bool:
+    parsed = parse_topic(topic)
+    return parsed is not None and parsed[0].presence

@@ -5,6 +5,7 @@
 //     event(frame) { ... },           // every event, once, in sequence order
 //     resync(seq) { ... },            // history was lost: reload the view over REST
 //     signal(frame) { ... },          // typing and other ephemeral signals
+//     presence(frame) { ... },        // who is subscribed now (topics with presence)
 //     revoked(frame) { ... },         // access ended (removed, left)
 //   }, { since: 17 });                // the seq the page was rendered at
 //   await live.action("message.send", { conversation: 42, text: "Hi" }, crypto.randomUUID());
@@ -149,6 +150,11 @@ export class LiveSocket extends EventTarget {
       case "signal": {
         const state = this.topics.get(frame.topic);
         if (state) this.dispatchTo(state, "signal", frame);
+        return;
+      }
+      case "presence": {
+        const state = this.topics.get(frame.topic);
+        if (state) this.dispatchTo(state, "presence", frame);
         return;
       }
       case "unsubscribed": {

@@ -3,8 +3,9 @@
 // The page is rendered by the server (forums/views/forums.py) and works without this script.
 // Here: `forum_topic:<id>` is followed from the seq the page was rendered at (data-seq), so
 // nothing posted between render and socket is missed; new posts, edits, deletions, hidden
-// posts and reactions appear in place; reactions go over REST without a reload; what is seen
-// is marked read; "Reply to this post" fills the form without leaving the page.
+// posts and reactions appear in place; reactions go over REST without a reload; others' new
+// posts arrive unread (forum-reading.js marks them read once they have been on screen);
+// "Reply to this post" fills the form without leaving the page.
 import { live } from "./live.js";
 import { renderAttachments } from "./forum-attachments.js";
 
@@ -15,7 +16,6 @@ const root = document.getElementById("forum-topic");
 if (root) init(root);
 
 function init(root) {
-  const topicId = Number(root.dataset.id);
   const me = Number(root.dataset.me || 0);
   const list = document.getElementById("post-list");
   const status = document.getElementById("topic-status");
@@ -34,8 +34,6 @@ function init(root) {
       return `${part.day} ${part.month} ${part.year}, ${part.hour}:${part.minute}`;
     },
   };
-  let lastSeen = 0;
-  let readTimer = null;
 
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
@@ -101,12 +99,17 @@ function init(root) {
     }
   }
 
-  function markRead(postId) {
-    lastSeen = Math.max(lastSeen, postId);
-    clearTimeout(readTimer);
-    readTimer = setTimeout(() => {
-      if (document.visibilityState === "visible") api(`topics/${topicId}/read/`, { post_id: lastSeen });
-    }, 1000);
+  // Someone else's new post is unread: marked, and preceded by the "new since your last
+  // visit" line if it is the first unread one on the page.
+  function markUnread(li) {
+    li.classList.add("is-unread");
+    li.querySelector(".post-head").prepend(el("span", "badge badge-new", gettext("New")), " ");
+    if (!document.getElementById("unread")) {
+      const marker = el("li", "unread-marker", gettext("New since your last visit"));
+      marker.id = "unread";
+      marker.tabIndex = -1;
+      li.before(marker);
+    }
   }
 
   const handlers = {
@@ -116,11 +119,12 @@ function init(root) {
       switch (frame.event) {
         case "post.created":
           if (!li) {
-            list.append(renderPost(data));
+            const added = renderPost(data);
+            list.append(added);
             if (data.author && data.author.id !== me) {
+              markUnread(added);
               say(interpolate(gettext("New post by %(name)s"), { name: data.author.name }, true));
             }
-            markRead(data.id);
           }
           break;
         case "post.edited":
