@@ -1,5 +1,6 @@
 """Forum pages, mounted at /forums/ by config/urls.py."""
 
-from forums.views import forums
+from forums.views import forums, search
 
-urlpatterns = [*forums.urlpatterns]
+# Search first: `<slug:slug>/` of the forum pages would take "search/".
+urlpatterns = [*search.urlpatterns, *forums.urlpatterns]

@@ -40,6 +40,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors.forums import forum_can_post, readers_of, user_is_moderator
+from forums.selectors.search import post_search_fields
 from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
@@ -169,15 +170,19 @@ def _create_post(
     reply_to: Post | None,
     language: str,
     client_id: str,
+    title: str = "",
 ) -> Post:
+    """`title`: the topic's, for its opening post (search finds the topic by it)."""
+    body_html = render_markdown(body)
     post = Post.objects.create(
         topic=topic,
         author=author,
         body=body,
-        body_html=render_markdown(body),
+        body_html=body_html,
         reply_to=reply_to,
         language=language,
         client_id=client_id,
+        **post_search_fields(body_html=body_html, title=title),
     )
     post.author = author
     return post
@@ -247,6 +252,7 @@ def topic_open(
             reply_to=None,
             language=language,
             client_id=client_id,
+            title=title,
         )
         _watch(author, topic)
         events.append_post(topic, events.POST_CREATED, events.post_payload(post))
@@ -397,7 +403,8 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
         post.body = body
         post.body_html = render_markdown(body)
         post.edited_at = timezone.now()
-        post.save(update_fields=["body", "body_html", "edited_at"])
+        post.search_text = post_search_fields(body_html=post.body_html)["search_text"]
+        post.save(update_fields=["body", "body_html", "edited_at", "search_text"])
         events.append_post(
             post.topic,
             events.POST_EDITED,
@@ -458,7 +465,8 @@ def post_delete(*, user: User, post: Post) -> Post:
         if post.deleted_at is not None:
             return post
         post.deleted_at = timezone.now()
-        post.save(update_fields=["deleted_at"])
+        post.search_title = post.search_text = ""  # its text is gone: nothing to find
+        post.save(update_fields=["deleted_at", "search_title", "search_text"])
         if not post.hidden:
             Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") - 1)
             topic.refresh_from_db(fields=["post_count"])

@@ -1,0 +1,290 @@
+"""Forum search: the posts a person may read that hold every word of a query.
+
+The words. A text is cut into words (runs of letters and digits, any script), each folded
+(community.folding: accents and case, "Förderung" -> "forderung", "Straße" -> "strasse").
+A query word matches a word of the post that starts with it ("forder" finds "Förderung",
+"event" finds "events"): posts are written in five languages and often mix them, so no
+stemmer is right for all; a prefix is the language-neutral part of stemming
+(docs/decisions.md, "Forum search: words, not stems"). Every query word must match, in the
+post's text or, for a topic's opening post, in the topic's title. One-letter words are
+left out of a query (they match nearly everything).
+
+What is stored. A post carries `search_title` (the title's words, opening post only) and
+`search_text` (its text's words), written by forums.services (create, edit; emptied on
+delete) from `post_search_fields()`; migration forums/0004_search_post_index filled the rows
+that existed before. Both are the folded words joined by spaces behind a leading space, so
+" forderung" matches the start of a word with a plain LIKE.
+
+PostgreSQL: the STORED generated column `search_document` (title weight A, text B, the
+`clusterhub_simple` configuration of community/0005: no stemming, no stop words) with a GIN
+index; a query is `to_tsquery` of every word as a prefix (`'forder':* & 'evenement':*`),
+answered from the index and ranked by `ts_rank`, then by recency.
+SQLite (the embedded default): a LIKE per word and field over the stored words; the same
+matches, ordered by recency.
+
+Who sees what: posts of the topics `topic_list_visible(user)` allows (forums they may read;
+hidden topics for staff only), never a deleted post, a post hidden by a moderator for staff
+only (as `post_get_for`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models.expressions import Col
+from django.http import Http404
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from community.folding import fold
+from community.search import SIMPLE_CONFIG, uses_postgres_search
+from forums.models import Forum, ForumGroup, Post
+from forums.selectors.forums import (
+    forum_get_for,
+    group_get_by_id_for,
+    topic_list_visible,
+    user_is_moderator,
+)
+
+_WORD_RE = re.compile(r"[^\W_]+")
+# A query is cut to this many characters and words: longer ones only cost time.
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 10
+MIN_WORD_LENGTH = 2
+# The generated column of migration 0004 (not a model field: SQLite cannot compute it).
+DOCUMENT_COLUMN = "search_document"
+# A snippet is about this many characters of the post around its first match.
+SNIPPET_LENGTH = 240
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return _WORD_RE.findall(fold(text) or "")
+
+
+def _stored(text: str) -> str:
+    words = search_words(text)
+    return " " + " ".join(words) if words else ""
+
+
+def post_plain_text(body_html: str) -> str:
+    """The text a reader sees in a post's sanitised HTML, whitespace collapsed."""
+    return " ".join(html.unescape(strip_tags(body_html.replace("<", " <"))).split())
+
+
+def post_search_fields(*, body_html: str, title: str = "") -> dict[str, str]:
+    """The stored search fields of a post (`Post(**fields)`, `update_fields`): `title` is
+    the topic's, given for its opening post only."""
+    return {"search_title": _stored(title), "search_text": _stored(post_plain_text(body_html))}
+
+
+def query_words(q: str) -> list[str]:
+    """The words of a query that are searched for: folded, without duplicates, one-letter
+    words left out, at most MAX_QUERY_WORDS."""
+    words = [w for w in search_words(q[:MAX_QUERY_LENGTH]) if len(w) >= MIN_WORD_LENGTH]
+    return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
+
+
+@dataclass(frozen=True)
+class PostSearchParams:
+    q: str
+    words: tuple[str, ...]
+    forum: Forum | None = None
+    group: ForumGroup | None = None
+    author: int | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+def post_search_params(user: Any, raw: Mapping[str, Any]) -> PostSearchParams:
+    """Validate raw query parameters (`q`, `forum` slug, `group` id, `author` user id,
+    `since`, `until` as YYYY-MM-DD); ValidationError naming every bad one. A forum or group
+    the person may not read is refused as one that does not exist."""
+
+    def get(name: str) -> str:
+        value = raw.get(name, "")
+        return str(value).strip() if value is not None else ""
+
+    errors: dict[str, str] = {}
+    q = get("q")
+    words = query_words(q)
+    if not words:
+        errors["q"] = _("Type at least one word of two letters or more.")
+    forum = group = None
+    if get("forum"):
+        try:
+            forum = forum_get_for(user, get("forum"))
+        except Http404:
+            errors["forum"] = _("No forum “%(value)s” that you may read.") % {"value": get("forum")}
+    if get("group"):
+        try:
+            group = group_get_by_id_for(user, get("group"))
+        except Http404:
+            errors["group"] = _("No group “%(value)s” that you may read.") % {"value": get("group")}
+    author = None
+    if get("author"):
+        if get("author").isdigit() and 0 < int(get("author")) < 2**63:
+            author = int(get("author"))
+        else:
+            errors["author"] = _("An author is a user id, a whole number.")
+    dates: dict[str, datetime.date | None] = {"since": None, "until": None}
+    for name in dates:
+        if get(name):
+            try:
+                dates[name] = _date(get(name))
+            except ValueError:
+                errors[name] = _("Give a date as YYYY-MM-DD.")
+    since, until = dates["since"], dates["until"]
+    if since and until and since > until:
+        errors["until"] = _("The end date is before the start date.")
+    if errors:
+        raise ValidationError(errors)
+    return PostSearchParams(
+        q=q[:MAX_QUERY_LENGTH],
+        words=tuple(words),
+        forum=forum,
+        group=group,
+        author=author,
+        since=since,
+        until=until,
+    )
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _document() -> Col:
+    field = SearchVectorField()
+    field.set_attributes_from_name(DOCUMENT_COLUMN)
+    field.model = Post
+    return Col(Post._meta.db_table, field)
+
+
+def postgres_query(words: Sequence[str]) -> SearchQuery:
+    """Every word as a prefix: `'forder':* & 'evenement':*` (words hold letters and digits
+    only, so they need no escaping)."""
+    return SearchQuery(
+        " & ".join(f"'{w}':*" for w in words), search_type="raw", config=SIMPLE_CONFIG
+    )
+
+
+def _every_word(words: Iterable[str]) -> Q:
+    condition = Q()
+    for word in words:
+        condition &= Q(search_text__contains=f" {word}") | Q(search_title__contains=f" {word}")
+    return condition
+
+
+def post_search(user: Any, params: PostSearchParams) -> QuerySet[Post]:
+    """The posts `user` may read that match `params`, most relevant first (PostgreSQL), then
+    newest; each with `relevance`, its topic, group, forum and author."""
+    posts = Post.objects.filter(
+        topic__in=topic_list_visible(user).order_by().values("pk"), deleted_at__isnull=True
+    )
+    if not user_is_moderator(user):
+        posts = posts.filter(hidden=False)
+    if params.group is not None:
+        posts = posts.filter(topic__group=params.group)
+    if params.forum is not None:
+        posts = posts.filter(topic__group__forum=params.forum)
+    if params.author is not None:
+        posts = posts.filter(author_id=params.author)
+    if params.since is not None:
+        posts = posts.filter(created_at__gte=_day_start(params.since))
+    if params.until is not None:
+        posts = posts.filter(created_at__lt=_day_start(params.until + datetime.timedelta(days=1)))
+    if uses_postgres_search():
+        query = postgres_query(params.words)
+        posts = (
+            posts.alias(document=_document())
+            .filter(document=query)
+            .annotate(relevance=SearchRank(F("document"), query))
+        )
+    else:
+        posts = posts.filter(_every_word(params.words)).annotate(
+            relevance=Value(0.0, output_field=FloatField())
+        )
+    return posts.select_related("topic__group__forum", "author").order_by(
+        "-relevance", "-created_at", "-pk"
+    )
+
+
+def highlight(text: str, words: Sequence[str], *, length: int | None = None) -> SafeString:
+    """`text` as HTML with every word that starts with one of `words` (folded) in `<mark>`;
+    everything else escaped. With `length`, about that many characters around the first
+    match, cut at spaces, `…` where text was left out."""
+    # Fold letter by letter, remembering where each folded letter came from.
+    folded, origin = [], []
+    for i, char in enumerate(text):
+        for letter in fold(char) or "":
+            folded.append(letter)
+            origin.append(i)
+    spans = []
+    for match in _WORD_RE.finditer("".join(folded)):
+        if any(match.group().startswith(w) for w in words):
+            spans.append((origin[match.start()], origin[match.end() - 1] + 1))
+    start, end = 0, len(text)
+    if length is not None and len(text) > length:
+        first = spans[0][0] if spans else 0
+        start = max(0, first - length // 3)
+        if start:
+            cut = text.rfind(" ", 0, start)
+            start = cut + 1 if cut >= 0 and start - cut < 20 else start
+        end = min(len(text), start + length)
+        if end < len(text):
+            cut = text.rfind(" ", start, end)
+            end = cut if cut > start + length // 2 else end
+    parts = ["…"] if start else []
+    position = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        parts += [escape(text[position:span_start]), "<mark>", escape(text[span_start:span_end])]
+        parts.append("</mark>")
+        position = span_end
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text is escaped above)
+
+
+def search_result(post: Post, words: Sequence[str]) -> dict[str, Any]:
+    """One result as the API and the page give it: the post, where it is, and its snippet
+    and title as safe HTML with the matched words marked."""
+    topic = post.topic
+    group = topic.group
+    forum = group.forum
+    author = post.author
+    return {
+        "id": post.pk,
+        "url": f"{topic.get_absolute_url()}#post-{post.pk}",
+        "created_at": post.created_at,
+        "language": post.language,
+        "snippet": highlight(post_plain_text(post.body_html), words, length=SNIPPET_LENGTH),
+        "topic": {
+            "id": topic.pk,
+            "title": topic.title,
+            "title_html": highlight(topic.title, words),
+            "hidden": topic.hidden,
+        },
+        "group": {"id": group.pk, "name": group.label, "slug": group.slug},
+        "forum": {"id": forum.pk, "slug": forum.slug, "name": forum.label},
+        "author": {"id": author.pk, "name": author.display_name} if author else None,
+        "hidden": post.hidden,
+    }
