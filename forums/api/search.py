@@ -16,9 +16,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from community.api.pagination import PageNumberPagination
 from forums.models import Post
 from forums.selectors.search import (
     MAX_QUERY_LENGTH,
+    SearchPaginator,
     post_search,
     post_search_params,
     search_result,
@@ -44,8 +46,15 @@ SEARCH_PARAMETERS = [
 ]
 
 
+class SearchPagination(PageNumberPagination):
+    """The API's pages (`page`, `page_size`), counted with the page (SearchPaginator)."""
+
+    django_paginator_class = SearchPaginator
+
+
 class PostSearch(generics.GenericAPIView[Post]):
     permission_classes = [AllowAny]
+    pagination_class = SearchPagination
     serializer_class = PostSearchResultSerializer
     filter_backends: list[Any] = []
 

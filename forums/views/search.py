@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -14,6 +13,7 @@ from django.urls import path
 from forums.selectors import forums as selectors
 from forums.selectors.search import (
     MAX_QUERY_LENGTH,
+    SearchPaginator,
     post_search,
     post_search_params,
     search_result,
@@ -39,7 +39,7 @@ def forum_search(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             context["errors"] = {k: " ".join(v) for k, v in error.message_dict.items()}
         else:
-            page = Paginator(post_search(request.user, params), PAGE_SIZE).get_page(
+            page = SearchPaginator(post_search(request.user, params), PAGE_SIZE).get_page(
                 request.GET.get("page")
             )
             context["page"], context["searched"] = page, True
