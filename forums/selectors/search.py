@@ -303,16 +303,12 @@ def highlight(text: str, words: Sequence[str], *, length: int | None = None) -> 
     """`text` as HTML with every word that starts with one of `words` (folded) in `<mark>`;
     everything else escaped. With `length`, about that many characters around the first
     match, cut at spaces, `…` where text was left out."""
-    # Fold letter by letter, remembering where each folded letter came from.
-    folded, origin = [], []
-    for i, char in enumerate(text):
-        for letter in fold(char) or "":
-            folded.append(letter)
-            origin.append(i)
+    # Word by word (one fold a word, not a letter): the spans are the text's own.
     spans = []
-    for match in _WORD_RE.finditer("".join(folded)):
-        if any(match.group().startswith(w) for w in words):
-            spans.append((origin[match.start()], origin[match.end() - 1] + 1))
+    for match in _WORD_RE.finditer(text):
+        folded = fold(match.group()) or ""
+        if any(folded.startswith(w) for w in words):
+            spans.append((match.start(), match.end()))
     start, end = 0, len(text)
     if length is not None and len(text) > length:
         first = spans[0][0] if spans else 0
