@@ -260,15 +260,19 @@ def _page_ids(posts: QuerySet[Post], *, offset: int, limit: int) -> list[tuple[i
         return [(int(pk), int(total)) for pk, total in cursor.fetchall()]
 
 
-class SearchPaginator(Paginator):  # type: ignore[type-arg]
+class SearchPaginator(Paginator):
     """Pages of `post_search`, as Django's Paginator gives them, in two short queries: the
     ids of one page with the number of matches (`COUNT(*) OVER ()`: the matches are read
     and ranked once, not once for the count and again for the page), then those posts.
     A page past the last counts afresh (EmptyPage). `orphans` is not supported."""
 
+    def __init__(self, posts: QuerySet[Post], per_page: int) -> None:
+        super().__init__(posts, per_page)
+        self.posts = posts
+
     @cached_property
     def count(self) -> int:
-        return int(self.object_list.order_by().count())
+        return self.posts.order_by().count()
 
     def validate_number(self, number: Any) -> int:
         """Django's check without the count (the page's query gives it)."""
@@ -282,10 +286,10 @@ class SearchPaginator(Paginator):  # type: ignore[type-arg]
             raise EmptyPage(self.error_messages["min_page"])
         return number
 
-    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+    def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = _page_ids(self.object_list, offset=bottom, limit=self.per_page)
+        rows = _page_ids(self.posts, offset=bottom, limit=self.per_page)
         if rows:
             self.count = rows[0][1]
         elif number == 1:

@@ -67,9 +67,7 @@ def test_a_person_searches_from_the_forums_index(
     page = _page(browser, DESKTOP, "en-GB")
     log_in(page, site_server, forum["anna"]["email"])
     page.goto(f"{site_server.url}/forums/")
-    page.get_by_role("search", name="Search the forums").get_by_role("searchbox").fill(
-        "forderung"
-    )
+    page.get_by_role("search", name="Search the forums").get_by_role("searchbox").fill("forderung")
     page.get_by_role("search", name="Search the forums").get_by_role("button").click()
     results = page.locator(".search-results > li")
     expect(results).to_have_count(1)

@@ -9,13 +9,15 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from forums.models import ForumKind, Post
-from forums.selectors.search import highlight, post_search_fields
+from forums.selectors.search import highlight, post_search_fields, search_words
 from forums.services import moderation, topics
 from forums.services.forums import forum_create
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +300,24 @@ def test_the_data_migration_fills_the_posts_that_existed_before(api_client, plac
     assert _ids(api_client, q="strom") == [reply.pk]
     gone.refresh_from_db()
     assert gone.search_text == ""
+
+
+def test_the_demo_posts_are_searchable(api_client):
+    """`make run` seeds the demo through the services: every post is indexed."""
+    call_command("seed_demo", organisations=60, seed=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    posts = Post.objects.filter(deleted_at__isnull=True)
+    assert posts.exists()
+    assert not posts.filter(search_text="").exists()
+    staff = StaffFactory()
+    api_client.force_authenticate(staff)
+    opening = posts.order_by("pk").select_related("topic__group__forum").first()
+    assert opening is not None
+    word = max(search_words(opening.topic.title), key=len)
+    found = _ids(
+        api_client,
+        q=word,
+        forum=opening.topic.group.forum.slug,
+        author=opening.author_id,
+        page_size=100,
+    )
+    assert opening.pk in found
