@@ -22,9 +22,9 @@ answered from the index and ranked by `ts_rank`, then by recency.
 SQLite (the embedded default): a LIKE per word and field over the stored words; the same
 matches, ordered by recency.
 
-Who sees what: posts of the topics `topic_list_visible(user)` allows (forums they may read;
-hidden topics for staff only), never a deleted post, a post hidden by a moderator for staff
-only (as `post_get_for`).
+Who sees what, the rules of the gates in forums.selectors.forums: posts in the forums
+`forum_list_for(user)` gives, hidden topics and posts hidden by a moderator for staff only
+(as `topic_list_visible` and `post_get_for`), never a deleted post.
 """
 
 from __future__ import annotations
