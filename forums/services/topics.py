@@ -383,7 +383,8 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
 
     Preconditions: `post` came through a gate; only its author edits, in a topic that is not
     locked (PermissionDenied). Side effect: `post.edited` on the topic
-    (`{"id", "topic", "body", "body_html", "edited_at"}`). New mentions are notified.
+    (`{"id", "topic", "body", "body_html", "edited_at"}`). New mentions are notified. Search
+    finds it by its new text (`search_text`).
     """
     _require_author(user, post)
     body = _clean_body(body)
@@ -450,7 +451,8 @@ def post_delete(*, user: User, post: Post) -> Post:
 
     Preconditions: `post` came through a gate; only its author (PermissionDenied). The first
     post of a topic cannot be deleted while it has replies, nor can anything in a locked
-    topic. Side effects: `post.deleted` (`{"id", "topic", "deleted_at"}`) and `topic.updated`.
+    topic. Side effects: `post.deleted` (`{"id", "topic", "deleted_at"}`) and `topic.updated`;
+    its search words are emptied.
     """
     _require_author(user, post)
     with transaction.atomic():
