@@ -97,6 +97,10 @@ def test_the_search_pages_pass_axe_in_english_and_french(
         language = locale[:2]
         page.goto(f"{site_server.url}/forums/")
         audit.check(page, f"forums-index-{language}")
+        page.goto(f"{site_server.url}/forums/{forum['forum']}/")
+        page.locator(".group-list a").first.click()
+        expect(page.get_by_role("search")).to_be_visible()
+        audit.check(page, f"forum-group-{language}")
         page.goto(f"{site_server.url}/forums/search/?q=hydrogen&page_size=2")
         expect(page.locator(".search-results mark").first).to_be_visible()
         audit.check(page, f"forum-search-{language}")
