@@ -38,7 +38,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connection
 from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import Col
@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from community.folding import fold
 from community.search import SIMPLE_CONFIG, uses_postgres_search
+from community.selectors.directory import DirectoryPaginator
 from forums.models import Forum, ForumGroup, Post
 from forums.selectors.forums import (
     forum_get_for,
@@ -275,16 +276,9 @@ class SearchPaginator(Paginator):
         return self.posts.order_by().count()
 
     def validate_number(self, number: Any) -> int:
-        """Django's check without the count (the page's query gives it)."""
-        try:
-            if isinstance(number, float) and not number.is_integer():
-                raise ValueError
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        if number < 1:
-            raise EmptyPage(self.error_messages["min_page"])
-        return number
+        """The directory's check: Django's without the count (the page's query gives it);
+        it reads nothing of its paginator but `error_messages`, which every Paginator has."""
+        return DirectoryPaginator.validate_number(self, number)  # type: ignore[arg-type]
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)

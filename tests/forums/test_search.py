@@ -321,3 +321,17 @@ def test_the_demo_posts_are_searchable(api_client):
         page_size=100,
     )
     assert opening.pk in found
+
+
+def test_the_search_page_turns_pages_and_forgives_a_bad_page_number(client, place):
+    created = [_open(place, f"T{i}", "Battery storage")[1] for i in range(22)]
+    client.force_login(place.anna)
+    second = client.get("/forums/search/", {"q": "battery", "page": "2"}).content.decode()
+    assert f"#post-{created[1].pk}" in second
+    assert f"#post-{created[2].pk}" not in second  # on page 1 (20 a page, newest first)
+    assert "Page 2 of 2" in second
+    assert 'rel="prev"' in second
+    first = client.get("/forums/search/", {"q": "battery", "page": "x"}).content.decode()
+    assert f"#post-{created[21].pk}" in first
+    past = client.get("/forums/search/", {"q": "battery", "page": "9"}).content.decode()
+    assert "Page 2 of 2" in past
