@@ -42,6 +42,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("notifications.urls_sw")),
     path("api/v1/xchange/", include("messaging.api.urls")),
+    # Before forums.api.forums, whose `<slug>/` would take "search/".
+    path("api/v1/forums/search/", include("forums.api.search")),
     path("api/v1/forums/", include("forums.api.forums")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.

@@ -1,6 +1,7 @@
 """Forum pages, mounted at /forums/ by config/urls.py."""
 
-from forums.views import attachments, forums
+from forums.views import attachments, forums, search
 
-# Attachments first: "attachments/<id>/" would otherwise read as a forum and a group slug.
-urlpatterns = [*attachments.urlpatterns, *forums.urlpatterns]
+# Attachments and search first: `<slug:slug>/…` of the forum pages would take "attachments/…"
+# and "search/".
+urlpatterns = [*attachments.urlpatterns, *search.urlpatterns, *forums.urlpatterns]

@@ -67,6 +67,10 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Hidden by a moderator: only moderators still see it.
     hidden = models.BooleanField(default=False)
+    # What search reads (forums.selectors.search): the words of the topic's title (opening
+    # post only) and of the text, folded; PostgreSQL indexes both in `search_document`.
+    search_title = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["topic_id", "pk"]

@@ -32,7 +32,8 @@ STANDARD_GROUPS: dict[str, list[str]] = {
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:200] or "forum"
     slug, n = base, 1
-    while Forum.objects.filter(slug=slug).exists():
+    # "search" is the search page's path (/forums/search/, /api/v1/forums/search/).
+    while slug == "search" or Forum.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -43,6 +43,7 @@ from forums.models import (
 )
 from forums.selectors.cards import post_cards_for
 from forums.selectors.forums import forum_can_post, readers_of, user_is_moderator
+from forums.selectors.search import post_search_fields
 from forums.services.attachments import attachments_attach
 from forums.services.cards import post_links_sync
 from notifications.sentences import Sentence
@@ -201,15 +202,19 @@ def _create_post(
     reply_to: Post | None,
     language: str,
     client_id: str,
+    title: str = "",
 ) -> Post:
+    """`title`: the topic's, for its opening post (search finds the topic by it)."""
+    body_html = render_markdown(body)
     post = Post.objects.create(
         topic=topic,
         author=author,
         body=body,
-        body_html=render_markdown(body),
+        body_html=body_html,
         reply_to=reply_to,
         language=language,
         client_id=client_id,
+        **post_search_fields(body_html=body_html, title=title),
     )
     post.author = author
     post_links_sync(post)
@@ -298,6 +303,7 @@ def topic_open(
             reply_to=None,
             language=language,
             client_id=client_id,
+            title=title,
         )
         attachments_attach(user=author, post=post, ids=attachments)
         _watch(author, topic)
@@ -449,7 +455,8 @@ def post_edit(
     locked (PermissionDenied). More than MAX_MENTIONS_UNCONFIRMED new mentions need
     `confirm_mentions`. Side effect: `post.edited` on the topic
     (`{"id", "topic", "body", "body_html", "edited_at", "attachments", "cards"}`). New mentions
-    are notified. The post's links to listings are stored again (forums.services.cards).
+    are notified. The post's links to listings are stored again (forums.services.cards), and
+    search finds it by its new text (`search_text`).
     """
     _require_author(user, post)
     body = _clean_body(body)
@@ -481,7 +488,8 @@ def post_edit(
         post.body = body
         post.body_html = render_markdown(body)
         post.edited_at = timezone.now()
-        post.save(update_fields=["body", "body_html", "edited_at"])
+        post.search_text = post_search_fields(body_html=post.body_html)["search_text"]
+        post.save(update_fields=["body", "body_html", "edited_at", "search_text"])
         post_links_sync(post)
         events.append_post(
             post.topic,
@@ -530,7 +538,8 @@ def post_delete(*, user: User, post: Post) -> Post:
 
     Preconditions: `post` came through a gate; only its author (PermissionDenied). The first
     post of a topic cannot be deleted while it has replies, nor can anything in a locked
-    topic. Side effects: `post.deleted` (`{"id", "topic", "deleted_at"}`) and `topic.updated`.
+    topic. Side effects: `post.deleted` (`{"id", "topic", "deleted_at"}`) and `topic.updated`;
+    its search words are emptied.
     """
     _require_author(user, post)
     with transaction.atomic():
@@ -545,7 +554,8 @@ def post_delete(*, user: User, post: Post) -> Post:
         if post.deleted_at is not None:
             return post
         post.deleted_at = timezone.now()
-        post.save(update_fields=["deleted_at"])
+        post.search_title = post.search_text = ""  # its text is gone: nothing to find
+        post.save(update_fields=["deleted_at", "search_title", "search_text"])
         if not post.hidden:
             Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") - 1)
             topic.refresh_from_db(fields=["post_count"])
