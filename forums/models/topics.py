@@ -81,6 +81,16 @@ class Post(models.Model):
                 name="forum_post_client_id_unique",
             ),
         ]
+        indexes = [
+            # Unread counts: a topic's last visible post by someone else, one backward probe
+            # (forums.selectors.forums.unread_by_group; the author is read from the index).
+            models.Index(
+                fields=["topic", "id"],
+                include=["author"],
+                condition=models.Q(deleted_at__isnull=True, hidden=False),
+                name="forum_post_visible",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"post {self.pk} in {self.topic_id}"

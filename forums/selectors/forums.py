@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -189,15 +189,33 @@ def topics_of_group(user: Any, group: ForumGroup) -> QuerySet[Topic]:
     return topics.order_by("-pinned", "-last_activity_at", "-pk")
 
 
+def _last_post_by_others(user: Any) -> Subquery:
+    """The id of the outer topic's last visible post by someone else (NULL when none)."""
+    return Subquery(
+        Post.objects.filter(topic=OuterRef("pk"), deleted_at__isnull=True, hidden=False)
+        .exclude(author=user)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+
+
 def unread_by_group(user: Any, forum: Forum) -> dict[int, int]:
-    """Per group of `forum`: how many topics hold posts the person has not read."""
+    """Per group of `forum`: how many topics hold posts the person has not read.
+
+    A topic has unread posts when its last visible post by someone else comes after the
+    person's read position: per topic one backward probe of the index of visible posts
+    (`forum_post_visible`, migration 0004_bench_unread_index) instead of every post of the
+    forum checked against a read state (docs/performance.md, "Forum unread counts")."""
     if not _active(user):
         return {}
     rows = (
         topic_list_visible(user)
         .filter(group__forum=forum)
-        .annotate(has_unread=Exists(_unread_posts(user)))
-        .filter(has_unread=True)
+        .annotate(
+            own_state=FilteredRelation("read_states", condition=Q(read_states__user=user)),
+        )
+        .annotate(last_other=_last_post_by_others(user))
+        .filter(last_other__gt=Coalesce(F("own_state__last_read_post_id"), 0))
         .order_by()
         .values("group_id")
         .annotate(n=Count("pk"))

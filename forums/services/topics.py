@@ -4,8 +4,9 @@ subscribe.
 Every function opens the transaction, re-checks the permission it needs (callers fetch the
 objects through the gates in forums/selectors/forums.py, so a hidden object never reaches a
 service), writes, and appends the live events in the same transaction
-(`realtime.events.event_append`; broadcast after commit). Notifications are created in the
-same transaction (`notifications.services.notify`), whose deliveries leave after commit.
+(`realtime.events.event_append`; broadcast after commit). The notifications of a new topic or
+reply (`notifications.services.notify`) are written in a second transaction right after the
+post's, so its readers do not wait for them; their deliveries leave after that commit.
 
 Lock order: the topic row, then its posts.
 """
@@ -151,14 +152,21 @@ def _group_muters(group: ForumGroup) -> set[int]:
     )
 
 
+def _levels(topic: Topic) -> dict[int, str]:
+    """Each person's level for `topic` who has one: their own on the topic, else `muted` if
+    they muted its group (everyone else: normal)."""
+    levels = dict(TopicSubscription.objects.filter(topic=topic).values_list("user_id", "level"))
+    for user_id in _group_muters(topic.group):
+        levels.setdefault(user_id, SubscriptionLevel.MUTED)
+    return levels
+
+
 def _notify_post(post: Post, *, author: User, mentioned: list[Any]) -> None:
     """Who hears of a new post, by their level on the topic (else on its group, else
     normal): watching — every reply; tracking and normal — mentions and replies to their
     posts; muted — nothing."""
     topic = post.topic
-    levels = dict(TopicSubscription.objects.filter(topic=topic).values_list("user_id", "level"))
-    for user_id in _group_muters(topic.group):
-        levels.setdefault(user_id, SubscriptionLevel.MUTED)
+    levels = _levels(topic)
     readers = readers_of(topic.group.forum)
 
     def level(user_id: int) -> str:
@@ -310,6 +318,8 @@ def topic_open(
         events.append_post(topic, events.POST_CREATED, events.post_payload(post))
         event_data = dict(events.topic_payload(topic))
         event_append(topic=events.group_topic(group.pk), type=events.TOPIC_CREATED, data=event_data)
+    # As for a reply: the notifications in a second transaction, after the topic's commit.
+    with transaction.atomic():
         watchers = GroupSubscription.objects.filter(
             group=group, level=SubscriptionLevel.WATCHING
         ).values("user_id")
@@ -419,15 +429,25 @@ def _post_reply(
         Topic.objects.filter(pk=topic.pk).update(
             post_count=F("post_count") + 1, last_activity_at=post.created_at
         )
-        topic.refresh_from_db(
-            fields=["post_count", "last_activity_at", "pinned", "locked", "hidden"]
-        )
+        # The locked row is current: no re-read (the readers wait for this commit).
+        topic.post_count = locked.post_count + 1
+        topic.last_activity_at = post.created_at
+        topic.pinned, topic.locked, topic.hidden = locked.pinned, locked.locked, locked.hidden
         _watch(author, topic)
-        ReadState.objects.update_or_create(
-            user=author, topic=topic, defaults={"last_read_post_id": post.pk}
+        # One upsert (no savepoint and select): the new post is the topic's last, so this
+        # never moves the author's position back.
+        ReadState.objects.bulk_create(
+            [ReadState(user=author, topic=topic, last_read_post_id=post.pk)],
+            update_conflicts=True,
+            unique_fields=["user", "topic"],
+            update_fields=["last_read_post_id"],
         )
         events.append_post(topic, events.POST_CREATED, events.post_payload(post))
         events.append_topic_updated(topic)
+    # Readers' sockets get the post at this commit; the notifications (preferences, devices
+    # and a badge event per person: most of a reply's statements) follow in a transaction of
+    # their own (docs/decisions.md, "Forum notifications after the post's commit").
+    with transaction.atomic():
         _notify_post(post, author=author, mentioned=mentioned_readers(body, topic=topic))
     return post
 
@@ -512,12 +532,9 @@ def post_edit(
 
 
 def _notify_post_mentions_only(post: Post, *, author: User, mentioned: list[Any]) -> None:
-    muted = set(
-        TopicSubscription.objects.filter(
-            topic=post.topic, level=SubscriptionLevel.MUTED
-        ).values_list("user_id", flat=True)
-    ) | _group_muters(post.topic.group)
-    people = [p for p in mentioned if p.pk not in muted]
+    # The rule of replies: a level of one's own on the topic wins over a muted group.
+    levels = _levels(post.topic)
+    people = [p for p in mentioned if levels.get(p.pk) != SubscriptionLevel.MUTED]
     if people:
         notify(
             recipients=people,
