@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("notifications.urls_sw")),
     path("api/v1/xchange/", include("messaging.api.urls")),
     path("api/v1/forums/", include("forums.api.forums")),
+    path("api/v1/forums/", include("forums.api.moderation")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

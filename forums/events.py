@@ -3,9 +3,10 @@
 Topics (docs/realtime.md, "Forums"):
 
 - `forum_topic:<topic id>` — one topic: `post.created`, `post.edited`, `post.deleted`,
-  `post.hidden`, `reactions.updated`, `topic.updated`. Readers of the forum only.
+  `post.hidden`, `reactions.updated`, `topic.updated`, `topic.moved`. Readers of the forum
+  only.
 - `forum_group:<group id>` — the list of topics of one group: `topic.created`,
-  `topic.updated`. Readers of the forum only.
+  `topic.updated`, `topic.moved`. Readers of the forum only.
 
 Payloads are built here, once, so the events and the REST API describe a post the same way.
 A post hidden by a moderator is announced with `post.hidden` and no body: clients that are
@@ -28,6 +29,7 @@ POST_HIDDEN = "post.hidden"
 REACTIONS_UPDATED = "reactions.updated"
 TOPIC_CREATED = "topic.created"
 TOPIC_UPDATED = "topic.updated"
+TOPIC_MOVED = "topic.moved"
 
 
 def topic_topic(topic_id: int) -> str:

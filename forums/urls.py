@@ -1,5 +1,6 @@
 """Forum pages, mounted at /forums/ by config/urls.py."""
 
-from forums.views import forums
+from forums.views import forums, moderation
 
-urlpatterns = [*forums.urlpatterns]
+# Moderation first: `<slug>/moderation/` would otherwise be read as a group called so.
+urlpatterns = [*moderation.urlpatterns, *forums.urlpatterns]

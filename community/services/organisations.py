@@ -49,7 +49,11 @@ from community.selectors.organisations import (
     organisation_checklist,
 )
 from community.services.accounts import language_for
-from community.signals import organisation_invited, organisation_reviewed
+from community.signals import (
+    organisation_invited,
+    organisation_member_removed,
+    organisation_reviewed,
+)
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -713,6 +717,9 @@ def membership_remove(*, membership: OrganisationMembership, user: User) -> None
         return
     _guard_last_admin(memberships, current)
     current.delete()
+    organisation_member_removed.send(
+        sender=Organisation, organisation=membership.organisation, user=current.user
+    )
 
 
 @transaction.atomic
@@ -724,3 +731,4 @@ def membership_leave(*, organisation: Organisation, user: User) -> None:
         raise ValidationError(_("You are not a member of this organisation."))
     _guard_last_admin(memberships, current)
     current.delete()
+    organisation_member_removed.send(sender=Organisation, organisation=organisation, user=user)

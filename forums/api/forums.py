@@ -127,6 +127,7 @@ def topic_detail_data(user: Any, topic: Topic) -> dict[str, Any]:
         seq=services.topic_seq(topic.pk),
         subscription=level,
         last_read_post_id=last_read,
+        merged_into=topic.merged_into_id,
     )
     return data
 

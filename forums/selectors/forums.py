@@ -182,7 +182,7 @@ def _unread_posts(user: Any) -> QuerySet[Post]:
 def topics_of_group(user: Any, group: ForumGroup) -> QuerySet[Topic]:
     """The topics of a group the user may see, pinned first, then by last activity, with
     `unread`: posts by others after the person's read position (0 for visitors)."""
-    topics = topic_list_visible(user).filter(group=group)
+    topics = topic_list_visible(user).filter(group=group, merged_into__isnull=True)
     if _active(user):
         counted = _unread_posts(user).values("topic").annotate(n=Count("pk")).values("n")[:1]
         topics = topics.annotate(unread=Coalesce(Subquery(counted), 0))

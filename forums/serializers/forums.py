@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from forums.models import REACTION_EMOJIS, ForumKind, ModerationVerb, SubscriptionLevel
+from forums.models import REACTION_EMOJIS, TOPIC_FLAG_VERBS, ForumKind, SubscriptionLevel
 
 
 class UserRefSerializer(serializers.Serializer[Any]):
@@ -77,6 +77,9 @@ class TopicDetailSerializer(TopicSerializer):
     seq = serializers.IntegerField(help_text="Subscribe with since=seq to follow from here.")
     subscription = serializers.ChoiceField(choices=SubscriptionLevel.choices)
     last_read_post_id = serializers.IntegerField()
+    merged_into = serializers.IntegerField(
+        allow_null=True, help_text="Set once a moderator merged it: the topic its posts joined."
+    )
 
 
 class TopicCreateSerializer(serializers.Serializer[Any]):
@@ -131,13 +134,7 @@ class SubscriptionSerializer(serializers.Serializer[Any]):
 
 
 class TopicModerateSerializer(serializers.Serializer[Any]):
-    action = serializers.ChoiceField(
-        choices=[
-            (v.value, v.label)
-            for v in ModerationVerb
-            if v.value not in {"hide_post", "unhide_post"}
-        ]
-    )
+    action = serializers.ChoiceField(choices=[(v.value, v.label) for v in TOPIC_FLAG_VERBS])
     reason = serializers.CharField(max_length=2000)
 
 

@@ -40,6 +40,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors.forums import forum_can_post, readers_of, user_is_moderator
+from forums.selectors.moderation import suspension_check
 from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
@@ -78,6 +79,7 @@ def _clean_client_id(client_id: str) -> str:
 def _require_poster(user: User, group: ForumGroup) -> None:
     if not forum_can_post(user, group.forum):
         raise Http404("No such forum.")
+    suspension_check(user, group.forum)  # PermissionDenied, saying until when
 
 
 def topic_seq(topic_id: int) -> int:
@@ -339,6 +341,8 @@ def _post_reply(
 ) -> Post:
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
+        if locked.merged_into_id is not None:
+            raise ValidationError({"topic": _("This topic was merged into another one.")})
         if locked.locked and not user_is_moderator(author):
             raise PermissionDenied(_("This topic is locked."))
         post = _create_post(
@@ -380,6 +384,7 @@ def post_edit(*, user: User, post: Post, body: str) -> Post:
     (`{"id", "topic", "body", "body_html", "edited_at"}`). New mentions are notified.
     """
     _require_author(user, post)
+    suspension_check(user, post.topic.group.forum)
     body = _clean_body(body)
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=post.topic_id)

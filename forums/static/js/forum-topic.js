@@ -114,7 +114,10 @@ function init(root) {
       switch (frame.event) {
         case "post.created":
           if (!li) {
-            list.append(renderPost(data));
+            // Posts merged in from another topic arrive with older ids: keep the id order.
+            const later = [...list.children].find((node) => Number(node.dataset.id) > data.id);
+            if (later) later.before(renderPost(data));
+            else list.append(renderPost(data));
             if (data.author && data.author.id !== me) {
               say(interpolate(gettext("New post by %(name)s"), { name: data.author.name }, true));
             }
@@ -144,6 +147,15 @@ function init(root) {
             if (on) flags.append(el("span", "badge", label), " ");
           }
           if (data.locked && replyForm) replyForm.hidden = true;
+          if (data.merged_into) {
+            say(gettext("A moderator merged this topic into another one."));
+            status.append(" ", Object.assign(el("a", null, gettext("Go there")), { href: data.merged_into_url }));
+            if (replyForm) replyForm.hidden = true;
+          }
+          break;
+        case "topic.moved":
+          say(gettext("A moderator moved this topic to another group."));
+          status.append(" ", Object.assign(el("a", null, gettext("Reload the page")), { href: data.url }));
           break;
         default:
           break;
