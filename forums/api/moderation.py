@@ -174,7 +174,7 @@ class ForumSuspensions(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         suspension = services.suspension_create(
-            moderator=request.user,
+            moderator=_require_moderator(request),
             forum=forum,
             user=_person(data["user"]),
             until=data["until"],
@@ -226,7 +226,10 @@ class ForumMembers(APIView):
         person = _person(serializer.validated_data["user"])
         existed = ForumMember.objects.filter(forum=forum, user=person).exists()
         member = forum_services.forum_member_add(
-            by=request.user, forum=forum, user=person, reason=serializer.validated_data["reason"]
+            by=_require_moderator(request),
+            forum=forum,
+            user=person,
+            reason=serializer.validated_data["reason"],
         )
         member.user = person
         return Response(
@@ -246,7 +249,9 @@ class ForumMemberDetail(APIView):
         found = member.first()
         if found is None:
             raise Http404("No such member.")
-        forum_services.forum_member_remove(by=request.user, forum=forum, user=found.user)
+        forum_services.forum_member_remove(
+            by=_require_moderator(request), forum=forum, user=found.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

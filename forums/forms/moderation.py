@@ -13,17 +13,26 @@ from forums.models import ForumGroup
 REASON_LABEL = _("Reason (for the moderation log)")
 
 
+class GroupChoiceField(forms.ModelChoiceField[ForumGroup]):
+    def label_from_instance(self, obj: ForumGroup) -> str:
+        return f"{obj.forum.label} / {obj.label}"
+
+
+class PersonChoiceField(forms.ModelChoiceField[Any]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.email})"
+
+
 class TopicMoveForm(forms.Form):
-    group = forms.ModelChoiceField(queryset=ForumGroup.objects.none(), label=_("Move to group"))
+    group = GroupChoiceField(queryset=ForumGroup.objects.none(), label=_("Move to group"))
     reason = forms.CharField(label=REASON_LABEL, max_length=2000)
 
     def __init__(self, *args: Any, groups: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["group"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, GroupChoiceField)
         if groups is not None:
             field.queryset = groups
-        field.label_from_instance = lambda g: f"{g.forum.label} / {g.label}"  # type: ignore[method-assign]
 
 
 class TopicMergeForm(forms.Form):
@@ -36,7 +45,7 @@ class TopicMergeForm(forms.Form):
 
 
 class SuspensionForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=None, label=_("Person"))  # type: ignore[arg-type]
+    user = PersonChoiceField(queryset=ForumGroup.objects.none(), label=_("Person"))
     until = forms.DateTimeField(
         label=_("Suspended until"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -47,9 +56,8 @@ class SuspensionForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = people
-        field.label_from_instance = lambda u: f"{u.display_name} ({u.email})"  # type: ignore[method-assign]
+        assert isinstance(field, PersonChoiceField)
+        field.queryset = people  # readers of the forum (the view passes them)
 
 
 class ReasonForm(forms.Form):

@@ -46,6 +46,11 @@ def _require_moderator(request: HttpRequest) -> Any:
     return request.user
 
 
+def _me(request: HttpRequest) -> Any:
+    """The logged-in person (login_required ran before)."""
+    return request.user
+
+
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -123,7 +128,7 @@ def forum_moderation(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.suspension_create(
-                moderator=request.user,
+                moderator=_me(request),
                 forum=forum,
                 user=form.cleaned_data["user"],
                 until=form.cleaned_data["until"],
@@ -244,7 +249,7 @@ def group_subscription(request: HttpRequest, group_id: int) -> HttpResponse:
     form = SubscriptionForm(request.POST)
     if form.is_valid():
         topic_services.subscription_set(
-            user=request.user, group=group, level=form.cleaned_data["level"]
+            user=_me(request), group=group, level=form.cleaned_data["level"]
         )
         messages.success(request, _("Your notification level was saved."))
     return HttpResponseRedirect(group.get_absolute_url())

@@ -1,4 +1,4 @@
-"""The forums' access matrix: every role × every forum action, over the REST API, the pages
+"""The forums' access matrix: every role by every forum action, over the REST API, the pages
 and the websocket, against a table of expected outcomes.
 
 Roles: a visitor; a member of this partnership; a member of another partnership; an FCAN
@@ -335,7 +335,8 @@ def test_page_access(world, role, action):
     response = getattr(client, method)(url, body or {})
     expected = PAGE_MATRIX[action][ROLES.index(role)]
     if expected == "login":
-        assert response.status_code == 302 and response["Location"].startswith("/account/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/account/login/")
         return
     if expected == "refused":
         # Back to the topic with the reason, and nothing stored.
@@ -371,7 +372,8 @@ async def test_socket_subscribe_matrix_and_no_frame_reaches_a_non_member():
         if person is None:
             ws = await open_socket(None)
             frame = await ws.receive_output(timeout=2)
-            assert frame["type"] == "websocket.close" and frame["code"] == 4401
+            assert frame["type"] == "websocket.close"
+            assert frame["code"] == 4401
             continue
         ws = await open_socket(person)
         for name in names:
