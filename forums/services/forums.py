@@ -88,7 +88,7 @@ def _require_staff(user: Any) -> None:
 def _require_managed(forum: Forum) -> None:
     if forum.kind != ForumKind.FCAN:
         raise ValidationError(
-            {"forum": _("Members are managed only for the Forum of Cluster Associations.")}
+            {"forum": _("Members are managed only in the Forum of Cluster Associations and Networks.")}
         )
 
 
