@@ -88,7 +88,11 @@ def _require_staff(user: Any) -> None:
 def _require_managed(forum: Forum) -> None:
     if forum.kind != ForumKind.FCAN:
         raise ValidationError(
-            {"forum": _("Members are managed only in the Forum of Cluster Associations and Networks.")}
+            {
+                "forum": _(
+                    "Members are managed only in the Forum of Cluster Associations and Networks."
+                )
+            }
         )
 
 

@@ -30,7 +30,7 @@ from forums.models import (
 )
 from forums.selectors.forums import forum_can_read, user_is_moderator
 from realtime.events import event_append
-from realtime.services import subscription_revoke, topic_subscribers_recheck
+from realtime.services import topic_subscribers_recheck
 
 if TYPE_CHECKING:
     from community.models import User
@@ -68,8 +68,8 @@ def topic_moderate(*, moderator: User, topic: Topic, verb: str, reason: str) -> 
     """Pin / unpin, lock / unlock, hide / show a topic (`verb`: a topic ModerationVerb).
 
     Side effects: a ModerationAction; when the flag changed, `topic.updated` on the topic and
-    its group. Hiding a topic ends the live subscriptions of those who read it and are not
-    moderators (`unsubscribed`, `access_revoked`); everyone else is re-checked within 30 s.
+    its group. Hiding a topic makes every socket subscribed to it re-check its access after
+    commit: all but moderators are cut (`unsubscribed`, `access_revoked`) at once.
     """
     reason = _check(moderator, reason)
     if verb not in _TOPIC_FLAGS or topic.merged_into_id is not None:
@@ -89,12 +89,8 @@ def topic_moderate(*, moderator: User, topic: Topic, verb: str, reason: str) -> 
             topic.save(update_fields=[field])
             events.append_topic_updated(topic, announce_hidden=field == "hidden")
             if field == "hidden" and value:
-                readers = list(
-                    ReadState.objects.filter(topic=topic, user__is_staff=False).values_list(
-                        "user_id", flat=True
-                    )
-                )
-                subscription_revoke(user_ids=readers, topic=events.topic_topic(topic.pk))
+                # Whoever follows it, on any process, re-checks: only staff stay.
+                topic_subscribers_recheck(topic=events.topic_topic(topic.pk))
     return topic
 
 
