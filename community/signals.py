@@ -26,7 +26,7 @@ partnership_created = Signal()
 # the live subscriptions of that organisation's people to the partnership's forum).
 partnership_member_removed = Signal()
 
-# kwargs: organisation, user. Sent by membership_remove and membership_leave when a person
-# stops being a member of an organisation (the forums app ends their live subscriptions to
-# the forums they read through it).
+# kwargs: organisation, user. Sent by membership_remove, membership_leave and
+# organisation_delete (once per member) when a person stops being a member of an organisation
+# (the forums app ends their live subscriptions to the forums they read through it).
 organisation_member_removed = Signal()

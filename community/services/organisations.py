@@ -525,12 +525,17 @@ def organisation_delete(*, organisation: Organisation, user: User) -> None:
                 "ask platform staff to remove a published profile."
             )
         )
+    people = [m.user for m in organisation.memberships.select_related("user")]
     try:
         organisation.delete()
     except ProtectedError as exc:
         raise ValidationError(
             _("This organisation coordinates a partnership; hand that over first.")
         ) from exc
+    for person in people:  # they lost what they read through it (the forums cut at once)
+        organisation_member_removed.send(
+            sender=Organisation, organisation=organisation, user=person
+        )
 
 
 # --- People ----------------------------------------------------------------------------

@@ -574,3 +574,17 @@ def test_moving_and_merging_from_the_topic_page(client, place):
     html = client.get(topic.get_absolute_url()).content.decode()
     assert "Merged the topic" in html
     assert "Moved the topic" in html
+
+
+@live
+@pytest.mark.usefixtures("stop_hub_after")
+async def test_an_organisation_deleted_by_staff_cuts_its_people_within_two_seconds(place):
+    from community.services.organisations import organisation_delete
+
+    topic = await sync_to_async(_open)(place, author=place.marc)
+    ws = await open_socket(place.anna)
+    await subscribe(ws, f"forum_topic:{topic.pk}")
+    organisation = await sync_to_async(lambda: place.anna.memberships.get().organisation)()
+    await sync_to_async(organisation_delete)(organisation=organisation, user=place.staff)
+    await _until_cut(ws, {f"forum_topic:{topic.pk}"})
+    await ws.disconnect()
