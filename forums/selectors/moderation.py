@@ -31,7 +31,8 @@ def suspension_active(user: Any, forum: Forum) -> ForumSuspension | None:
 
 
 def suspension_message(suspension: ForumSuspension) -> str:
-    until = formats.date_format(timezone.localtime(suspension.until), "DATETIME_FORMAT")
+    # As the pages write times ("9 Dec 2026, 11:42"), in the person's time zone.
+    until = formats.date_format(timezone.localtime(suspension.until), "j M Y, H:i")
     return _("You are suspended from this forum until %(until)s.") % {"until": until}
 
 
