@@ -25,3 +25,8 @@ partnership_created = Signal()
 # kwargs: partnership, organisation. Sent by partnership_remove_member (the forums app ends
 # the live subscriptions of that organisation's people to the partnership's forum).
 partnership_member_removed = Signal()
+
+# kwargs: organisation, user. Sent by membership_remove, membership_leave and
+# organisation_delete (once per member) when a person stops being a member of an organisation
+# (the forums app ends their live subscriptions to the forums they read through it).
+organisation_member_removed = Signal()

@@ -45,6 +45,7 @@ urlpatterns = [
     # Before forums.api.forums, whose `<slug>/` would take "search/".
     path("api/v1/forums/search/", include("forums.api.search")),
     path("api/v1/forums/", include("forums.api.forums")),
+    path("api/v1/forums/", include("forums.api.moderation")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -3,10 +3,10 @@
 Topics (docs/realtime.md, "Forums"):
 
 - `forum_topic:<topic id>` — one topic: `post.created`, `post.edited`, `post.deleted`,
-  `post.hidden`, `reactions.updated`, `topic.updated`, `card.updated` (a linked
+  `post.hidden`, `reactions.updated`, `topic.updated`, `topic.moved`, `card.updated` (a linked
   ClusterXchange listing changed). Readers of the forum only.
 - `forum_group:<group id>` — the list of topics of one group: `topic.created`,
-  `topic.updated`. Readers of the forum only.
+  `topic.updated`, `topic.moved`. Readers of the forum only.
 
 Payloads are built here, once, so the events and the REST API describe a post the same way.
 A post hidden by a moderator is announced with `post.hidden` and no body: clients that are
@@ -33,6 +33,7 @@ REACTIONS_UPDATED = "reactions.updated"
 TOPIC_CREATED = "topic.created"
 TOPIC_UPDATED = "topic.updated"
 CARD_UPDATED = "card.updated"
+TOPIC_MOVED = "topic.moved"
 
 
 def topic_topic(topic_id: int) -> str:

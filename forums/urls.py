@@ -1,7 +1,12 @@
 """Forum pages, mounted at /forums/ by config/urls.py."""
 
-from forums.views import attachments, forums, search
+from forums.views import attachments, forums, moderation, search
 
-# Attachments and search first: `<slug:slug>/…` of the forum pages would take "attachments/…"
-# and "search/".
-urlpatterns = [*attachments.urlpatterns, *search.urlpatterns, *forums.urlpatterns]
+# Attachments, search and moderation first: `<slug:slug>/…` of the forum pages would take
+# "attachments/…", "search/" and `<slug>/moderation/` (read as a group called so).
+urlpatterns = [
+    *attachments.urlpatterns,
+    *search.urlpatterns,
+    *moderation.urlpatterns,
+    *forums.urlpatterns,
+]

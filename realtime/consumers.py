@@ -556,14 +556,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self._drain(sub)
 
     async def live_recheck(self, message: dict[str, Any]) -> None:
-        topic = message["topic"]
-        if topic in self.subs and not await database_sync_to_async(user_may_subscribe)(
-            self.user, topic
-        ):
-            await self._drop(topic)
-            await self.send_frame(
-                {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
-            )
+        """Re-check one topic (`topic`), or every subscription of some kinds (`kinds`: when
+        access to many topics ended at once, e.g. a member left a forum)."""
+        if "kinds" in message:
+            prefixes = tuple(f"{kind}:" for kind in message["kinds"])
+            topics = [topic for topic in self.subs if topic.startswith(prefixes)]
+        else:
+            topics = [message["topic"]] if message["topic"] in self.subs else []
+        if not topics:
+            return
+        allowed = await database_sync_to_async(
+            lambda: {t for t in topics if user_may_subscribe(self.user, t)}
+        )()
+        for topic in topics:
+            if topic not in allowed and topic in self.subs:
+                await self._drop(topic)
+                await self.send_frame(
+                    {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
+                )
 
     async def live_logout(self, message: dict[str, Any]) -> None:
         key = message.get("session_key")

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
-from realtime.events import control_send
+from realtime.events import control_send, group_for_topic, group_send
 from realtime.models import api_token_model
 
 # v2: the value became (user id, API token id). A new prefix, so that during a rolling deploy
@@ -74,6 +74,26 @@ def subscription_revoke(*, user_ids: list[int], topic: str) -> None:
             control_send(user_id, {"type": "live.recheck", "topic": topic})
 
     transaction.on_commit(send)
+
+
+def subscriptions_recheck(*, user_ids: list[int], kinds: list[str]) -> None:
+    """After commit, make every socket of these users re-check all its subscriptions of these
+    topic kinds (e.g. `forum_topic`, `forum_group` when a person left a forum): for access
+    that ended to topics nobody can list cheaply. Same frames as `subscription_revoke`."""
+
+    def send() -> None:
+        for user_id in user_ids:
+            control_send(user_id, {"type": "live.recheck", "kinds": list(kinds)})
+
+    transaction.on_commit(send)
+
+
+def topic_subscribers_recheck(*, topic: str) -> None:
+    """After commit, make every socket subscribed to `topic` re-check its access: for a
+    change of who may read it (a forum topic moved to another forum), whoever they are."""
+    transaction.on_commit(
+        lambda: group_send(group_for_topic(topic), {"type": "live.recheck", "topic": topic})
+    )
 
 
 def sessions_close(*, user_id: int, session_key: str | None = None) -> None:

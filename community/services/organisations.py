@@ -49,7 +49,11 @@ from community.selectors.organisations import (
     organisation_checklist,
 )
 from community.services.accounts import language_for
-from community.signals import organisation_invited, organisation_reviewed
+from community.signals import (
+    organisation_invited,
+    organisation_member_removed,
+    organisation_reviewed,
+)
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -521,12 +525,17 @@ def organisation_delete(*, organisation: Organisation, user: User) -> None:
                 "ask platform staff to remove a published profile."
             )
         )
+    people = [m.user for m in organisation.memberships.select_related("user")]
     try:
         organisation.delete()
     except ProtectedError as exc:
         raise ValidationError(
             _("This organisation coordinates a partnership; hand that over first.")
         ) from exc
+    for person in people:  # they lost what they read through it (the forums cut at once)
+        organisation_member_removed.send(
+            sender=Organisation, organisation=organisation, user=person
+        )
 
 
 # --- People ----------------------------------------------------------------------------
@@ -713,6 +722,9 @@ def membership_remove(*, membership: OrganisationMembership, user: User) -> None
         return
     _guard_last_admin(memberships, current)
     current.delete()
+    organisation_member_removed.send(
+        sender=Organisation, organisation=membership.organisation, user=current.user
+    )
 
 
 @transaction.atomic
@@ -724,3 +736,4 @@ def membership_leave(*, organisation: Organisation, user: User) -> None:
         raise ValidationError(_("You are not a member of this organisation."))
     _guard_last_admin(memberships, current)
     current.delete()
+    organisation_member_removed.send(sender=Organisation, organisation=organisation, user=user)

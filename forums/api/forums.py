@@ -136,6 +136,7 @@ def topic_detail_data(user: Any, topic: Topic) -> dict[str, Any]:
         last_read_post_id=last_read,
         unread=unread,
         first_unread_post_id=first_unread,
+        merged_into=topic.merged_into_id,
     )
     return data
 

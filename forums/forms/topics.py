@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from community.forms.richtext import rich_text_field
-from forums.models import REACTION_EMOJIS, ModerationVerb, SubscriptionLevel
+from forums.models import REACTION_EMOJIS, TOPIC_FLAG_VERBS, SubscriptionLevel
 from forums.services.topics import MAX_BODY_LENGTH, MAX_TITLE_LENGTH
 
 MENTION_HELP = _("Mention someone who can read this forum with @[Full Name].")
@@ -44,11 +44,7 @@ class SubscriptionForm(forms.Form):
 class TopicModerationForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"),
-        choices=[
-            (v.value, v.label)
-            for v in ModerationVerb
-            if v.value not in {ModerationVerb.HIDE_POST, ModerationVerb.UNHIDE_POST}
-        ],
+        choices=[(v.value, v.label) for v in TOPIC_FLAG_VERBS],
     )
     reason = forms.CharField(label=_("Reason (for the moderation log)"), max_length=2000)
 

@@ -5,7 +5,14 @@ listings (cards.py)."""
 from forums.models.attachments import PostAttachment
 from forums.models.cards import PostListingLink
 from forums.models.forums import STANDARD_NAMES, Forum, ForumGroup, ForumKind, ForumMember
-from forums.models.moderation import FlagResolution, ModerationAction, ModerationVerb, PostFlag
+from forums.models.moderation import (
+    TOPIC_FLAG_VERBS,
+    FlagResolution,
+    ForumSuspension,
+    ModerationAction,
+    ModerationVerb,
+    PostFlag,
+)
 from forums.models.topics import (
     REACTION_EMOJIS,
     GroupSubscription,
@@ -21,11 +28,13 @@ from forums.models.topics import (
 __all__ = [
     "REACTION_EMOJIS",
     "STANDARD_NAMES",
+    "TOPIC_FLAG_VERBS",
     "FlagResolution",
     "Forum",
     "ForumGroup",
     "ForumKind",
     "ForumMember",
+    "ForumSuspension",
     "GroupSubscription",
     "ModerationAction",
     "ModerationVerb",

@@ -17,13 +17,33 @@ class ModerationVerb(models.TextChoices):
     UNHIDE_TOPIC = "unhide_topic", _("Showed the topic again")
     HIDE_POST = "hide_post", _("Hid the post")
     UNHIDE_POST = "unhide_post", _("Showed the post again")
+    MOVE = "move", _("Moved the topic")
+    MERGE = "merge", _("Merged the topic")
+    SUSPEND = "suspend", _("Suspended a person")
+    LIFT_SUSPENSION = "lift_suspension", _("Lifted a suspension")
+    MEMBER_ADD = "member_add", _("Added a member")
+    MEMBER_REMOVE = "member_remove", _("Removed a member")
+
+
+# The verbs of `topic_moderate` (a flag of the topic set or cleared).
+TOPIC_FLAG_VERBS = (
+    ModerationVerb.PIN,
+    ModerationVerb.UNPIN,
+    ModerationVerb.LOCK,
+    ModerationVerb.UNLOCK,
+    ModerationVerb.HIDE_TOPIC,
+    ModerationVerb.UNHIDE_TOPIC,
+)
 
 
 class ModerationAction(models.Model):
     """The log of what moderators did in a forum: who, when, what, why."""
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="moderation_actions")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    # None for what concerns the forum, not one topic (suspensions, members).
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -32,10 +52,22 @@ class ModerationAction(models.Model):
     )
     verb = models.CharField(max_length=20, choices=ModerationVerb.choices)
     reason = models.TextField()
+    # The person a suspension or a membership change concerns.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What a move or merge changed, for the log: {"from_group", "to_group"} / {"source",
+    # "source_title", "posts"} / {"until"}.
+    details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["forum", "-created_at"], name="forums_modlog_by_forum")]
 
     def __str__(self) -> str:
         return f"{self.verb} by {self.moderator_id}: {self.reason[:40]}"
@@ -83,3 +115,36 @@ class PostFlag(models.Model):
 
     def __str__(self) -> str:
         return f"flag on post {self.post_id} by {self.reporter_id}"
+
+
+class ForumSuspension(models.Model):
+    """A person suspended from a forum until a date: they still read, but cannot open topics,
+    reply, react, flag or edit there. Lifted early by setting `lifted_at`."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="suspensions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_suspensions"
+    )
+    until = models.DateTimeField()
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["user", "forum", "until"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="forums_active_suspensions",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} suspended from {self.forum_id} until {self.until:%Y-%m-%d}"

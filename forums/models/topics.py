@@ -36,6 +36,11 @@ class Topic(models.Model):
     # Posts that are neither deleted nor hidden.
     post_count = models.PositiveIntegerField(default=0)
     language = content_language_field()
+    # Set when a moderator merged this topic into another: its posts live there now, and this
+    # topic stays as a redirect (out of the lists).
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-pinned", "-last_activity_at", "-pk"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.core.validators import slug_re
 from django.http import Http404
 
 from community.models import OrganisationMembership, Partnership
@@ -60,6 +61,9 @@ def forum_can_post(user: Any, forum: Forum) -> bool:
 
 
 def forum_get_for(user: Any, slug: str) -> Forum:
+    # A slug from a query string may hold anything (a NUL byte breaks PostgreSQL's text).
+    if not slug_re.fullmatch(slug):
+        raise Http404("No such forum.")
     forum = forum_list_for(user).filter(slug=slug).first()
     if forum is None:
         raise Http404("No such forum.")
@@ -182,7 +186,7 @@ def _unread_posts(user: Any) -> QuerySet[Post]:
 def topics_of_group(user: Any, group: ForumGroup) -> QuerySet[Topic]:
     """The topics of a group the user may see, pinned first, then by last activity, with
     `unread`: posts by others after the person's read position (0 for visitors)."""
-    topics = topic_list_visible(user).filter(group=group)
+    topics = topic_list_visible(user).filter(group=group, merged_into__isnull=True)
     if _active(user):
         counted = _unread_posts(user).values("topic").annotate(n=Count("pk")).values("n")[:1]
         topics = topics.annotate(unread=Coalesce(Subquery(counted), 0))

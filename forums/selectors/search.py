@@ -141,7 +141,7 @@ def post_search_params(user: Any, raw: Mapping[str, Any]) -> PostSearchParams:
             errors["group"] = _("No group “%(value)s” that you may read.") % {"value": get("group")}
     author = None
     if get("author"):
-        if get("author").isdigit() and 0 < int(get("author")) < 2**63:
+        if get("author").isascii() and get("author").isdigit() and 0 < int(get("author")) < 2**63:
             author = int(get("author"))
         else:
             errors["author"] = _("An author is a user id, a whole number.")

@@ -7,7 +7,12 @@ from typing import Any
 
 from rest_framework import serializers
 
-from forums.models import REACTION_EMOJIS, ForumKind, ModerationVerb, SubscriptionLevel
+from forums.models import (
+    REACTION_EMOJIS,
+    TOPIC_FLAG_VERBS,
+    ForumKind,
+    SubscriptionLevel,
+)
 from forums.serializers.attachments import (
     PostAttachmentSerializer,
     attachment_ids_field,
@@ -96,6 +101,9 @@ class TopicDetailSerializer(TopicSerializer):
     last_read_post_id = serializers.IntegerField()
     unread = serializers.IntegerField(help_text="Posts by others after last_read_post_id.")
     first_unread_post_id = serializers.IntegerField(allow_null=True)
+    merged_into = serializers.IntegerField(
+        allow_null=True, help_text="Set once a moderator merged it: the topic its posts joined."
+    )
 
 
 class TopicCreateSerializer(serializers.Serializer[Any]):
@@ -170,13 +178,7 @@ class SubscriptionSerializer(serializers.Serializer[Any]):
 
 
 class TopicModerateSerializer(serializers.Serializer[Any]):
-    action = serializers.ChoiceField(
-        choices=[
-            (v.value, v.label)
-            for v in ModerationVerb
-            if v.value not in {"hide_post", "unhide_post"}
-        ]
-    )
+    action = serializers.ChoiceField(choices=[(v.value, v.label) for v in TOPIC_FLAG_VERBS])
     reason = serializers.CharField(max_length=2000)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from forums.models import FlagResolution, Post, PostFlag
 from forums.selectors.forums import user_is_moderator
+from forums.selectors.moderation import suspension_check
 from forums.services import moderation as moderation_services
 
 if TYPE_CHECKING:
@@ -29,8 +30,9 @@ def post_flag(*, user: User, post: Post, reason: str) -> tuple[PostFlag, bool]:
     Preconditions: `post` came through the read gate (forums.selectors.forums.post_get_for).
     A person's second flag on the same post while the first is open returns the open one
     (created False) and keeps its reason. Side effects: none besides the row (the queue reads
-    it).
+    it). A person suspended from the forum cannot flag (PermissionDenied).
     """
+    suspension_check(user, post.topic.group.forum)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this post needs a moderator's attention.")})

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from forums import events
-from forums.models import Forum, ForumGroup, ForumKind, ForumMember, ReadState
-from realtime.services import subscription_revoke
+from forums.models import (
+    Forum,
+    ForumGroup,
+    ForumKind,
+    ForumMember,
+    ModerationAction,
+    ModerationVerb,
+)
+from realtime.services import subscriptions_recheck
 
 if TYPE_CHECKING:
     from community.models import Partnership, User
@@ -27,6 +33,10 @@ STANDARD_GROUPS: dict[str, list[str]] = {
     ForumKind.FCAN: ["General updates", "Funding", "Digitalisation", "Green economy"],
     ForumKind.COMMUNITY: ["General updates"],
 }
+
+
+# The live topic kinds of the forums: re-checked all at once when a person's access ends.
+FORUM_TOPIC_KINDS = ["forum_topic", "forum_group"]
 
 
 def _unique_slug(name: str) -> str:
@@ -76,22 +86,50 @@ def _require_staff(user: Any) -> None:
         raise PermissionDenied(_("Only moderators may do this."))
 
 
-def forum_member_add(*, by: User, forum: Forum, user: User) -> ForumMember:
-    """Staff add a member to a forum whose membership they manage (the FCAN)."""
+def _require_managed(forum: Forum) -> None:
+    if forum.kind != ForumKind.FCAN:
+        raise ValidationError(
+            {
+                "forum": _(
+                    "Members are managed only in the Forum of Cluster Associations and Networks."
+                )
+            }
+        )
+
+
+def forum_member_add(*, by: User, forum: Forum, user: User, reason: str = "") -> ForumMember:
+    """Staff add a member to a forum whose membership they manage (the FCAN); adding one
+    again changes nothing. Side effect: a ModerationAction (`member_add`) when added."""
     _require_staff(by)
-    member, _created = ForumMember.objects.get_or_create(forum=forum, user=user)
+    _require_managed(forum)
+    if not user.is_active:
+        raise ValidationError({"user": _("This account is disabled.")})
+    with transaction.atomic():
+        member, created = ForumMember.objects.get_or_create(forum=forum, user=user)
+        if created:
+            ModerationAction.objects.create(
+                forum=forum,
+                moderator=by,
+                verb=ModerationVerb.MEMBER_ADD,
+                reason=reason.strip(),
+                subject=user,
+            )
     return member
 
 
-def forum_member_remove(*, by: User, forum: Forum, user: User) -> None:
-    """Staff remove a member; their live subscriptions to the forum's topics end at once."""
+def forum_member_remove(*, by: User, forum: Forum, user: User, reason: str = "") -> None:
+    """Staff remove a member. Side effects: a ModerationAction (`member_remove`); after
+    commit every socket of theirs re-checks its forum subscriptions, so those to this
+    forum's topics and groups end within a second (`unsubscribed`, `access_revoked`)."""
     _require_staff(by)
     with transaction.atomic():
-        ForumMember.objects.filter(forum=forum, user=user).delete()
-        topics = ReadState.objects.filter(user=user, topic__group__forum=forum).values_list(
-            "topic_id", flat=True
-        )
-        for topic_id in topics:
-            subscription_revoke(user_ids=[user.pk], topic=events.topic_topic(topic_id))
-        for group_id in forum.groups.values_list("pk", flat=True):
-            subscription_revoke(user_ids=[user.pk], topic=events.group_topic(group_id))
+        deleted, _rows = ForumMember.objects.filter(forum=forum, user=user).delete()
+        if deleted:
+            ModerationAction.objects.create(
+                forum=forum,
+                moderator=by,
+                verb=ModerationVerb.MEMBER_REMOVE,
+                reason=reason.strip(),
+                subject=user,
+            )
+            subscriptions_recheck(user_ids=[user.pk], kinds=FORUM_TOPIC_KINDS)

@@ -1,5 +1,6 @@
-"""Moderation of the forums by staff: pin, lock, hide a topic; hide a post. Each action is
-logged (ModerationAction: who, when, what, why) and announced live.
+"""Moderation of the forums by staff: pin, lock, hide, move, merge a topic; hide a post;
+suspend a person from a forum. Each action is logged (ModerationAction: who, when, what, why)
+and announced live.
 
 Preconditions for every function: the object came through a gate; the moderator is staff
 (re-checked: PermissionDenied); a reason is given (ValidationError).
@@ -7,17 +8,29 @@ Preconditions for every function: the object came through a gate; the moderator 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forums import events
-from forums.models import ModerationAction, ModerationVerb, Post, ReadState, Topic
-from forums.selectors.forums import user_is_moderator
-from realtime.services import subscription_revoke
+from forums.models import (
+    ForumGroup,
+    ForumSuspension,
+    ModerationAction,
+    ModerationVerb,
+    Post,
+    ReadState,
+    Topic,
+    TopicSubscription,
+)
+from forums.selectors.forums import forum_can_read, user_is_moderator
+from realtime.events import event_append
+from realtime.services import topic_subscribers_recheck
 
 if TYPE_CHECKING:
     from community.models import User
@@ -55,11 +68,11 @@ def topic_moderate(*, moderator: User, topic: Topic, verb: str, reason: str) -> 
     """Pin / unpin, lock / unlock, hide / show a topic (`verb`: a topic ModerationVerb).
 
     Side effects: a ModerationAction; when the flag changed, `topic.updated` on the topic and
-    its group. Hiding a topic ends the live subscriptions of those who read it and are not
-    moderators (`unsubscribed`, `access_revoked`); everyone else is re-checked within 30 s.
+    its group. Hiding a topic makes every socket subscribed to it re-check its access after
+    commit: all but moderators are cut (`unsubscribed`, `access_revoked`) at once.
     """
     reason = _check(moderator, reason)
-    if verb not in _TOPIC_FLAGS:
+    if verb not in _TOPIC_FLAGS or topic.merged_into_id is not None:
         raise ValidationError({"action": _("Unknown moderation action.")})
     field, value = _TOPIC_FLAGS[ModerationVerb(verb)]
     with transaction.atomic():
@@ -76,12 +89,8 @@ def topic_moderate(*, moderator: User, topic: Topic, verb: str, reason: str) -> 
             topic.save(update_fields=[field])
             events.append_topic_updated(topic, announce_hidden=field == "hidden")
             if field == "hidden" and value:
-                readers = list(
-                    ReadState.objects.filter(topic=topic, user__is_staff=False).values_list(
-                        "user_id", flat=True
-                    )
-                )
-                subscription_revoke(user_ids=readers, topic=events.topic_topic(topic.pk))
+                # Whoever follows it, on any process, re-checks: only staff stay.
+                topic_subscribers_recheck(topic=events.topic_topic(topic.pk))
     return topic
 
 
@@ -118,3 +127,198 @@ def post_moderate(*, moderator: User, post: Post, hidden: bool, reason: str) -> 
             events.append_post(topic, events.POST_HIDDEN, events.post_payload(post))
             events.append_topic_updated(topic)
     return post
+
+
+def _lock_topic(topic_id: int) -> Topic:
+    return (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("group__forum", "author")
+        .get(pk=topic_id)
+    )
+
+
+def topic_move(*, moderator: User, topic: Topic, group: ForumGroup, reason: str) -> Topic:
+    """Move a topic to another group, possibly of another forum.
+
+    Preconditions: `topic` and `group` came through gates; the moderator is staff
+    (re-checked). Side effects: a ModerationAction (`details`: from_group, to_group);
+    `topic.moved` on the topic and on the old group (`to_group` only when the forum stays the
+    same, so a frame never names a group of a forum the reader may not read), `topic.created`
+    on the new group. When the forum changes, every socket subscribed to the topic re-checks
+    its access after commit: who cannot read the new forum is cut (`unsubscribed`,
+    `access_revoked`) at once.
+    """
+    reason = _check(moderator, reason)
+    with transaction.atomic():
+        topic = _lock_topic(topic.pk)
+        if topic.merged_into_id is not None:
+            raise ValidationError({"topic": _("This topic was merged into another one.")})
+        old = topic.group
+        if group.pk == old.pk:
+            raise ValidationError({"group": _("The topic is already in this group.")})
+        group = ForumGroup.objects.select_related("forum").get(pk=group.pk)
+        same_forum = group.forum_id == old.forum_id
+        topic.group = group
+        topic.save(update_fields=["group"])
+        ModerationAction.objects.create(
+            forum=group.forum,
+            topic=topic,
+            moderator=moderator,
+            verb=ModerationVerb.MOVE,
+            reason=reason,
+            details={"from_group": old.pk, "to_group": group.pk, "from_forum": old.forum_id},
+        )
+        moved = {
+            "id": topic.pk,
+            "from_group": old.pk,
+            "to_group": group.pk if same_forum else None,
+            "url": topic.get_absolute_url(),
+        }
+        event_append(topic=events.topic_topic(topic.pk), type=events.TOPIC_MOVED, data=moved)
+        if not topic.hidden:
+            event_append(topic=events.group_topic(old.pk), type=events.TOPIC_MOVED, data=moved)
+            event_append(
+                topic=events.group_topic(group.pk),
+                type=events.TOPIC_CREATED,
+                data=dict(events.topic_payload(topic)),
+            )
+        if not same_forum:
+            topic_subscribers_recheck(topic=events.topic_topic(topic.pk))
+            # Levels chosen for a topic one can no longer read would only leak notifications.
+            gone = [
+                s.user
+                for s in TopicSubscription.objects.filter(topic=topic).select_related("user")
+                if not forum_can_read(s.user, group.forum)
+            ]
+            TopicSubscription.objects.filter(topic=topic, user__in=gone).delete()
+    return topic
+
+
+def topic_merge(*, moderator: User, source: Topic, target: Topic, reason: str) -> Topic:
+    """Merge `source` into `target`: its posts join the target's, in the order they were
+    written (posts are ordered by id); `source` stays as a redirect (`merged_into`), out of
+    the lists.
+
+    Read states: a person who had read the target keeps their position there; one who had
+    only read the source gets the source's position (the posts they had read stay read).
+    Subscriptions: a level chosen for the source carries over unless one was chosen for the
+    target. Preconditions: both came through gates, the moderator is staff (re-checked).
+    Side effects: a ModerationAction on the target (`details`: source, source_title, posts);
+    `post.created` on the target for every moved post, in order, then `topic.updated` on the
+    target and its group; `topic.updated` with `merged_into` and `merged_into_url` on the
+    source and its group, so its readers are told where it went.
+    """
+    reason = _check(moderator, reason)
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("A topic cannot be merged into itself.")})
+    with transaction.atomic():
+        # Both rows locked, in id order (two merges in opposite directions cannot deadlock).
+        locked = {t.pk: _lock_topic(t.pk) for t in sorted([source, target], key=lambda t: t.pk)}
+        source, target = locked[source.pk], locked[target.pk]
+        if source.merged_into_id is not None or target.merged_into_id is not None:
+            raise ValidationError({"target": _("This topic was merged into another one.")})
+        moved = list(Post.objects.filter(topic=source).order_by("pk").values_list("pk", flat=True))
+        Post.objects.filter(topic=source).update(topic=target)
+        visible = Post.objects.filter(topic=target, deleted_at__isnull=True, hidden=False)
+        last = Post.objects.filter(topic=target).aggregate(last=Max("created_at"))["last"]
+        target.post_count = visible.count()
+        target.last_activity_at = max(target.last_activity_at, last or target.last_activity_at)
+        target.save(update_fields=["post_count", "last_activity_at"])
+        source.merged_into = target
+        source.post_count = 0
+        source.save(update_fields=["merged_into", "post_count"])
+        _carry_over_reading(source, target)
+        ModerationAction.objects.create(
+            forum=target.group.forum,
+            topic=target,
+            moderator=moderator,
+            verb=ModerationVerb.MERGE,
+            reason=reason,
+            details={"source": source.pk, "source_title": source.title, "posts": len(moved)},
+        )
+        posts = Post.objects.filter(pk__in=moved).select_related("author")
+        for post in posts.prefetch_related("reactions").order_by("pk"):
+            events.append_post(target, events.POST_CREATED, events.post_payload(post))
+        events.append_topic_updated(target)
+        gone: dict[str, Any] = {
+            **events.topic_payload(source),
+            "merged_into": target.pk,
+            "merged_into_url": target.get_absolute_url(),
+        }
+        event_append(topic=events.topic_topic(source.pk), type=events.TOPIC_UPDATED, data=gone)
+        if not source.hidden:
+            event_append(
+                topic=events.group_topic(source.group_id), type=events.TOPIC_UPDATED, data=gone
+            )
+    return target
+
+
+def _carry_over_reading(source: Topic, target: Topic) -> None:
+    has_state = set(ReadState.objects.filter(topic=target).values_list("user_id", flat=True))
+    for state in ReadState.objects.filter(topic=source).exclude(user_id__in=has_state):
+        ReadState.objects.create(
+            user_id=state.user_id, topic=target, last_read_post_id=state.last_read_post_id
+        )
+    has_level = set(
+        TopicSubscription.objects.filter(topic=target).values_list("user_id", flat=True)
+    )
+    TopicSubscription.objects.filter(topic=source).exclude(user_id__in=has_level).update(
+        topic=target
+    )
+
+
+def suspension_create(
+    *, moderator: User, forum: Any, user: User, until: datetime.datetime, reason: str
+) -> ForumSuspension:
+    """Suspend `user` from `forum` until `until`: they keep reading, but cannot open topics,
+    reply, react, flag or edit there (forums.selectors.moderation.suspension_check).
+
+    Preconditions: the moderator is staff (re-checked); `until` is in the future; staff are
+    not suspended (ValidationError). Side effect: a ModerationAction (`subject`, `details`:
+    until). No live event: the person's open pages learn it from the refusal of their next
+    write, which says until when.
+    """
+    reason = _check(moderator, reason)
+    if timezone.is_naive(until):
+        until = timezone.make_aware(until)
+    if until <= timezone.now():
+        raise ValidationError({"until": _("Choose a date in the future.")})
+    if user_is_moderator(user):
+        raise ValidationError({"user": _("Moderators cannot be suspended.")})
+    with transaction.atomic():
+        suspension = ForumSuspension.objects.create(
+            forum=forum, user=user, until=until, reason=reason, by=moderator
+        )
+        ModerationAction.objects.create(
+            forum=forum,
+            moderator=moderator,
+            verb=ModerationVerb.SUSPEND,
+            reason=reason,
+            subject=user,
+            details={"until": until.isoformat(), "suspension": suspension.pk},
+        )
+    return suspension
+
+
+def suspension_lift(
+    *, moderator: User, suspension: ForumSuspension, reason: str
+) -> ForumSuspension:
+    """End a suspension early. Preconditions: the moderator is staff (re-checked). Lifting
+    one already lifted changes nothing. Side effect: a ModerationAction."""
+    reason = _check(moderator, reason)
+    with transaction.atomic():
+        suspension = ForumSuspension.objects.select_for_update().get(pk=suspension.pk)
+        if suspension.lifted_at is not None:
+            return suspension
+        suspension.lifted_at = timezone.now()
+        suspension.lifted_by = moderator
+        suspension.save(update_fields=["lifted_at", "lifted_by"])
+        ModerationAction.objects.create(
+            forum_id=suspension.forum_id,
+            moderator=moderator,
+            verb=ModerationVerb.LIFT_SUSPENSION,
+            reason=reason,
+            subject_id=suspension.user_id,
+            details={"suspension": suspension.pk},
+        )
+    return suspension

@@ -44,6 +44,7 @@ from forums.models import (
 )
 from forums.selectors.cards import post_cards_for
 from forums.selectors.forums import forum_can_post, readers_of, user_is_moderator
+from forums.selectors.moderation import suspension_check
 from forums.selectors.search import post_search_fields
 from forums.services.attachments import attachments_attach
 from forums.services.cards import post_links_sync
@@ -88,6 +89,7 @@ def _clean_client_id(client_id: str) -> str:
 def _require_poster(user: User, group: ForumGroup) -> None:
     if not forum_can_post(user, group.forum):
         raise Http404("No such forum.")
+    suspension_check(user, group.forum)  # PermissionDenied, saying until when
 
 
 def topic_seq(topic_id: int) -> int:
@@ -415,6 +417,8 @@ def _post_reply(
 ) -> Post:
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
+        if locked.merged_into_id is not None:
+            raise ValidationError({"topic": _("This topic was merged into another one.")})
         if locked.locked and not user_is_moderator(author):
             raise PermissionDenied(_("This topic is locked."))
         post = _create_post(
@@ -479,6 +483,7 @@ def post_edit(
     search finds it by its new text (`search_text`).
     """
     _require_author(user, post)
+    suspension_check(user, post.topic.group.forum)
     body = _clean_body(body)
     forum = post.topic.group.forum
     already = {p.pk for p in readers_named(post.body, forum=forum)}

@@ -39,6 +39,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors import forums as selectors
+from forums.selectors import moderation as moderation_selectors
 from forums.selectors import reading as reading_selectors
 from forums.selectors.cards import post_cards_for
 from forums.services import flags as flag_services
@@ -61,6 +62,43 @@ def _errors_to_form(form: Any, error: ValidationError) -> None:
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+def topic_moderation_context(user: Any, topic: Any, suspension: Any) -> dict[str, Any]:
+    """What topic.html needs for the suspension notice and the move and merge controls."""
+    from forums.forms.moderation import TopicMergeForm, TopicMoveForm
+    from forums.views.moderation import move_groups
+
+    context: dict[str, Any] = {
+        "suspension_message": (
+            moderation_selectors.suspension_message(suspension) if suspension else ""
+        )
+    }
+    if selectors.user_is_moderator(user):
+        context["move_form"] = TopicMoveForm(groups=move_groups(user, topic))
+        context["merge_form"] = TopicMergeForm()
+    return context
+
+
+def group_moderation_context(user: Any, group: Any) -> dict[str, Any]:
+    """What group.html needs for the notification level and the suspension notice."""
+    from forums.models import GroupSubscription
+
+    context: dict[str, Any] = {"suspension_message": ""}
+    if user.is_authenticated:
+        level = (
+            GroupSubscription.objects.filter(user=user, group=group)
+            .values_list("level", flat=True)
+            .first()
+            or SubscriptionLevel.NORMAL.value
+        )
+        context["group_subscription_form"] = SubscriptionForm(
+            initial={"level": level}, auto_id="id_group_%s"
+        )
+        suspension = moderation_selectors.suspension_active(user, group.forum)
+        if suspension is not None:
+            context["suspension_message"] = moderation_selectors.suspension_message(suspension)
+    return context
 
 
 def forum_index(request: HttpRequest) -> HttpResponse:
@@ -109,12 +147,15 @@ def group_detail(request: HttpRequest, slug: str, group_slug: str) -> HttpRespon
                 )
             except ValidationError as error:
                 _errors_to_form(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
             else:
                 return HttpResponseRedirect(topic.get_absolute_url())
     return render(
         request,
         "forums/group.html",
         {
+            **group_moderation_context(request.user, group),
             "group": group,
             "forum": group.forum,
             "topics": selectors.topics_of_group(request.user, group)[:100],
@@ -134,6 +175,10 @@ def topic_detail(
     request: HttpRequest, topic_id: int, form: ReplyForm | None = None
 ) -> HttpResponse:
     topic = selectors.topic_get_for(request.user, topic_id)
+    if topic.merged_into_id is not None:
+        # A merged topic is a redirect to where its posts went (for who may read that).
+        target = selectors.topic_get_for(request.user, topic.merged_into_id)
+        return HttpResponseRedirect(target.get_absolute_url())
     user: Any = request.user
     is_moderator = selectors.user_is_moderator(user)
     seq = services.topic_seq(topic.pk)
@@ -170,8 +215,11 @@ def topic_detail(
                 "cards": cards.get(post.pk, []),
             }
         )
-    can_post = selectors.forum_can_post(user, topic.group.forum) and (
-        not topic.locked or is_moderator
+    suspension = moderation_selectors.suspension_active(user, topic.group.forum)
+    can_post = (
+        selectors.forum_can_post(user, topic.group.forum)
+        and (not topic.locked or is_moderator)
+        and suspension is None
     )
     return render(
         request,
@@ -199,6 +247,7 @@ def topic_detail(
                 else []
             ),
             "emojis_json": json.dumps(list(REACTION_EMOJIS)),
+            **topic_moderation_context(user, topic, suspension),
         },
         status=400 if form is not None else 200,
     )
@@ -254,6 +303,8 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             _errors_to_form(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         else:
             return HttpResponseRedirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
     revisions = PostRevision.objects.filter(post=post).select_related("edited_by")
@@ -296,6 +347,8 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
             change(user=_me(request), post=post, emoji=form.cleaned_data["emoji"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
     return HttpResponseRedirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
 
 
@@ -354,9 +407,13 @@ def post_flag(request: HttpRequest, post_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why this post needs a moderator's attention."))
     else:
-        _flag, created = flag_services.post_flag(
-            user=_me(request), post=post, reason=form.cleaned_data["reason"]
-        )
+        try:
+            _flag, created = flag_services.post_flag(
+                user=_me(request), post=post, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(f"{post.topic.get_absolute_url()}#post-{post.pk}")
         if created:
             messages.success(request, _("Thank you. A moderator will look at this post."))
         else:

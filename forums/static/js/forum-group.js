@@ -57,10 +57,17 @@ function init(root) {
       if (frame.event === "topic.created") {
         if (!list.querySelector(`li[data-id="${topic.id}"]`)) waiting.set(topic.id, topic);
         update();
+      } else if (frame.event === "topic.moved") {
+        // A moderator moved it to another group: it leaves this list.
+        waiting.delete(topic.id);
+        const li = list.querySelector(`li[data-id="${topic.id}"]`);
+        if (li) li.remove();
+        update();
       } else if (frame.event === "topic.updated") {
         const li = list.querySelector(`li[data-id="${topic.id}"]`);
-        if (topic.hidden && !staff) {
-          // A moderator hid it: it leaves the list (staff keep it, marked, after a reload).
+        if (topic.merged_into || (topic.hidden && !staff)) {
+          // A moderator hid it (staff keep it, marked, after a reload) or merged it into
+          // another topic: it leaves the list.
           waiting.delete(topic.id);
           if (li) li.remove();
           update();

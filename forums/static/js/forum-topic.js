@@ -119,8 +119,11 @@ function init(root) {
       switch (frame.event) {
         case "post.created":
           if (!li) {
+            // Posts merged in from another topic arrive with older ids: keep the id order.
             const added = renderPost(data);
-            list.append(added);
+            const later = [...list.children].find((node) => Number(node.dataset.id) > data.id);
+            if (later) later.before(added);
+            else list.append(added);
             if (data.author && data.author.id !== me) {
               markUnread(added);
               say(interpolate(gettext("New post by %(name)s"), { name: data.author.name }, true));
@@ -154,6 +157,15 @@ function init(root) {
             if (on) flags.append(el("span", "badge", label), " ");
           }
           if (data.locked && replyForm) replyForm.hidden = true;
+          if (data.merged_into) {
+            say(gettext("A moderator merged this topic into another one."));
+            status.append(" ", Object.assign(el("a", null, gettext("Go there")), { href: data.merged_into_url }));
+            if (replyForm) replyForm.hidden = true;
+          }
+          break;
+        case "topic.moved":
+          say(gettext("A moderator moved this topic to another group."));
+          status.append(" ", Object.assign(el("a", null, gettext("Reload the page")), { href: data.url }));
           break;
         default:
           break;
