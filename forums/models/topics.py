@@ -35,6 +35,9 @@ class Topic(models.Model):
     hidden = models.BooleanField(default=False)
     # Posts that are neither deleted nor hidden.
     post_count = models.PositiveIntegerField(default=0)
+    # The id of the last post neither deleted nor hidden (NULL when none), kept by
+    # forums.services.topic_last_post: unread counts compare it with a read position.
+    last_post_id = models.BigIntegerField(null=True, blank=True, editable=False)
     language = content_language_field()
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from forums import events
 from forums.models import ModerationAction, ModerationVerb, Post, ReadState, Topic
 from forums.selectors.forums import user_is_moderator
+from forums.services.topic_last_post import topic_last_post_refresh
 from realtime.services import subscription_revoke
 
 if TYPE_CHECKING:
@@ -114,7 +115,8 @@ def post_moderate(*, moderator: User, post: Post, hidden: bool, reason: str) -> 
                 Topic.objects.filter(pk=topic.pk).update(
                     post_count=F("post_count") + (-1 if hidden else 1)
                 )
-                topic.refresh_from_db(fields=["post_count"])
+                topic_last_post_refresh(topic.pk)
+                topic.refresh_from_db(fields=["post_count", "last_post_id"])
             events.append_post(topic, events.POST_HIDDEN, events.post_payload(post))
             events.append_topic_updated(topic)
     return post
