@@ -85,8 +85,9 @@ class Post(models.Model):
             ),
         ]
         indexes = [
-            # Unread counts: a topic's last visible post by someone else, one backward probe
-            # (forums.selectors.forums.unread_by_group; the author is read from the index).
+            # A topic's visible posts in order: its last one (one backward probe,
+            # forums.services.topic_last_post) and the unread posts by others of a group
+            # page and of a topic (the author is read from the index).
             models.Index(
                 fields=["topic", "id"],
                 include=["author"],
