@@ -10,9 +10,10 @@ postgres://postgres@127.0.0.1:5432/…; `--sqlite`: a SQLite file), migrated, dr
 end. The data (`build`): one FCAN-like forum with 4 groups and `--topics` topics, 1-15 posts
 each (about 7 on average, bodies of a few sentences, 3 % deleted, 1 % hidden, 5 % by the
 person), 200 other people; the person has a ReadState and a TopicSubscription on every topic
-(read to the end 60 %, part-way 25 %, at the first post 15 %; tracking 80 %, watching 15 %,
-muted 5 %), and the others 300 read states each. Queries, interleaved, each timed end to
-end through the ORM (build, compile, execute, fetch):
+(read to the end 60 %, part-way 25 %, at the first post 15 %, and never before their own
+last post, as posting moves it there; tracking 80 %, watching 15 %, muted 5 %), and the
+others 300 read states each. Each topic's `last_post_id` is set as the services keep it.
+Queries, interleaved, each timed end to end through the ORM (build, compile, execute, fetch):
 
 - `pk`: `Topic.objects.filter(pk=…).values_list("pk").first()` — the floor;
 - `by_group`: `unread_by_group(person, forum)` — the forum page's counts (every topic);
@@ -64,6 +65,7 @@ def build(*, topics: int, others: int = 200, reads_each: int = 300, seed: int = 
     """Create the bench's forum and people (Django set up, an empty or any database). Returns
     (person, forum, groups)."""
     from django.db import transaction
+    from django.db.models import Max, OuterRef, Subquery
     from django.utils import timezone
 
     from community.models import User
@@ -146,6 +148,22 @@ def build(*, topics: int, others: int = 200, reads_each: int = 300, seed: int = 
             if len(batch) >= 5000:
                 flush()
         flush()
+        # What the services keep (forums.services.topic_last_post): each topic's last
+        # visible post.
+        visible = Post.objects.filter(deleted_at__isnull=True, hidden=False)
+        Topic.objects.filter(pk__in=[t.pk for t in made]).update(
+            last_post_id=Subquery(
+                visible.filter(topic=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+            )
+        )
+        # Posting moves the author's read position to their post: the person's position is
+        # at or past their own last visible post.
+        own_last = dict(
+            visible.filter(topic__in=made, author=person)
+            .order_by()
+            .values_list("topic_id")
+            .annotate(last=Max("pk"))
+        )
         # Each topic's post ids, in order, to place read positions.
         ids: dict[int, list[int]] = {}
         for topic_id, post_id in (
@@ -162,6 +180,7 @@ def build(*, topics: int, others: int = 200, reads_each: int = 300, seed: int = 
                 position = posts[rng.randrange(len(posts))]
             else:
                 position = posts[0]
+            position = max(position, own_last.get(topic.pk, 0))
             states.append(ReadState(user=person, topic=topic, last_read_post_id=position))
             level = rng.random()
             subs.append(

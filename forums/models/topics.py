@@ -35,6 +35,9 @@ class Topic(models.Model):
     hidden = models.BooleanField(default=False)
     # Posts that are neither deleted nor hidden.
     post_count = models.PositiveIntegerField(default=0)
+    # The id of the last post neither deleted nor hidden (NULL when none), kept by
+    # forums.services.topic_last_post: unread counts compare it with a read position.
+    last_post_id = models.BigIntegerField(null=True, blank=True, editable=False)
     language = content_language_field()
     # Set when a moderator merged this topic into another: its posts live there now, and this
     # topic stays as a redirect (out of the lists).
@@ -87,8 +90,9 @@ class Post(models.Model):
             ),
         ]
         indexes = [
-            # Unread counts: a topic's last visible post by someone else, one backward probe
-            # (forums.selectors.forums.unread_by_group; the author is read from the index).
+            # A topic's visible posts in order: its last one (one backward probe,
+            # forums.services.topic_last_post) and the unread posts by others of a group
+            # page and of a topic (the author is read from the index).
             models.Index(
                 fields=["topic", "id"],
                 include=["author"],

@@ -13,9 +13,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.core.validators import slug_re
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from community.models import OrganisationMembership, Partnership
@@ -164,6 +176,18 @@ def group_can_subscribe(user: Any, key: str) -> bool:
     return True
 
 
+def _read_position(user: Any) -> Coalesce:
+    """The person's read position in the outer topic (0 when never read)."""
+    return Coalesce(
+        Subquery(
+            ReadState.objects.filter(user=user, topic=OuterRef("pk")).values("last_read_post_id")[
+                :1
+            ]
+        ),
+        0,
+    )
+
+
 def _unread_posts(user: Any) -> QuerySet[Post]:
     """Posts of the outer topic, by others, after the person's read position."""
     position = Coalesce(
@@ -185,31 +209,36 @@ def _unread_posts(user: Any) -> QuerySet[Post]:
 
 def topics_of_group(user: Any, group: ForumGroup) -> QuerySet[Topic]:
     """The topics of a group the user may see, pinned first, then by last activity, with
-    `unread`: posts by others after the person's read position (0 for visitors)."""
+    `unread`: posts by others after the person's read position (0 for visitors).
+
+    The posts are counted only where the topic's last visible post (`last_post_id`) comes
+    after the read position; every other topic is read to the end: 0 without a probe."""
     topics = topic_list_visible(user).filter(group=group, merged_into__isnull=True)
     if _active(user):
         counted = _unread_posts(user).values("topic").annotate(n=Count("pk")).values("n")[:1]
-        topics = topics.annotate(unread=Coalesce(Subquery(counted), 0))
+        topics = topics.annotate(
+            unread=Case(
+                When(
+                    last_post_id__gt=_read_position(user),
+                    then=Coalesce(Subquery(counted), 0),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
     return topics.order_by("-pinned", "-last_activity_at", "-pk")
-
-
-def _last_post_by_others(user: Any) -> Subquery:
-    """The id of the outer topic's last visible post by someone else (NULL when none)."""
-    return Subquery(
-        Post.objects.filter(topic=OuterRef("pk"), deleted_at__isnull=True, hidden=False)
-        .exclude(author=user)
-        .order_by("-pk")
-        .values("pk")[:1]
-    )
 
 
 def unread_by_group(user: Any, forum: Forum) -> dict[int, int]:
     """Per group of `forum`: how many topics hold posts the person has not read.
 
-    A topic has unread posts when its last visible post by someone else comes after the
-    person's read position: per topic one backward probe of the index of visible posts
-    (`forum_post_visible`, migration 0004_bench_unread_index) instead of every post of the
-    forum checked against a read state (docs/performance.md, "Forum unread counts")."""
+    A topic has unread posts when its last visible post (`Topic.last_post_id`, kept by
+    forums.services.topic_last_post) comes after the person's read position: one join of
+    the topics with the person's read states, no probe of the posts. It means "posts by
+    others" because posting moves the author's read position to their post
+    (forums.services.topics: topic_open, _post_reply), so one's own last post is never
+    after one's position (docs/decisions.md, "Forum unread counts from the topic's last
+    post")."""
     if not _active(user):
         return {}
     rows = (
@@ -218,8 +247,9 @@ def unread_by_group(user: Any, forum: Forum) -> dict[int, int]:
         .annotate(
             own_state=FilteredRelation("read_states", condition=Q(read_states__user=user)),
         )
-        .annotate(last_other=_last_post_by_others(user))
-        .filter(last_other__gt=Coalesce(F("own_state__last_read_post_id"), 0))
+        # Annotated first, so the join stays LEFT OUTER (a topic never read has no state).
+        .annotate(position=Coalesce(F("own_state__last_read_post_id"), 0))
+        .filter(last_post_id__gt=F("position"))
         .order_by()
         .values("group_id")
         .annotate(n=Count("pk"))

@@ -29,6 +29,7 @@ from forums.models import (
     TopicSubscription,
 )
 from forums.selectors.forums import forum_can_read, user_is_moderator
+from forums.services.topic_last_post import topic_last_post_refresh
 from realtime.events import event_append
 from realtime.services import topic_subscribers_recheck
 
@@ -123,7 +124,8 @@ def post_moderate(*, moderator: User, post: Post, hidden: bool, reason: str) -> 
                 Topic.objects.filter(pk=topic.pk).update(
                     post_count=F("post_count") + (-1 if hidden else 1)
                 )
-                topic.refresh_from_db(fields=["post_count"])
+                topic_last_post_refresh(topic.pk)
+                topic.refresh_from_db(fields=["post_count", "last_post_id"])
             events.append_post(topic, events.POST_HIDDEN, events.post_payload(post))
             events.append_topic_updated(topic)
     return post
@@ -228,6 +230,10 @@ def topic_merge(*, moderator: User, source: Topic, target: Topic, reason: str) -
         source.post_count = 0
         source.save(update_fields=["merged_into", "post_count"])
         _carry_over_reading(source, target)
+        _authors_read_own_posts(target, moved)
+        # Unread counts compare read positions with the topic's last visible post.
+        topic_last_post_refresh(source.pk)
+        topic_last_post_refresh(target.pk)
         ModerationAction.objects.create(
             forum=target.group.forum,
             topic=target,
@@ -265,6 +271,24 @@ def _carry_over_reading(source: Topic, target: Topic) -> None:
     TopicSubscription.objects.filter(topic=source).exclude(user_id__in=has_level).update(
         topic=target
     )
+
+
+def _authors_read_own_posts(target: Topic, moved: list[int]) -> None:
+    """A post of one's own is never unread (docs/decisions.md, "Forum unread counts from the
+    topic's last post"): each author of a moved post reads the target at least up to their
+    last moved post, as replying there would have left them."""
+    last_own = (
+        Post.objects.filter(pk__in=moved, author__isnull=False)
+        .values("author_id")
+        .annotate(last=Max("pk"))
+        .order_by()
+    )
+    for row in last_own:
+        state, created = ReadState.objects.get_or_create(
+            user_id=row["author_id"], topic=target, defaults={"last_read_post_id": row["last"]}
+        )
+        if not created and state.last_read_post_id < row["last"]:
+            ReadState.objects.filter(pk=state.pk).update(last_read_post_id=row["last"])
 
 
 def suspension_create(

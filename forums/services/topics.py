@@ -48,6 +48,7 @@ from forums.selectors.moderation import suspension_check
 from forums.selectors.search import post_search_fields
 from forums.services.attachments import attachments_attach
 from forums.services.cards import post_links_sync
+from forums.services.topic_last_post import topic_last_post_refresh
 from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.events import event_append
@@ -316,7 +317,12 @@ def topic_open(
             title=title,
         )
         attachments_attach(user=author, post=post, ids=attachments)
+        topic_last_post_refresh(topic.pk)
+        topic.last_post_id = post.pk
         _watch(author, topic)
+        # The author has read their own post: unread counts compare the topic's last post
+        # with the read position, so one's own posts must not count (as in _post_reply).
+        ReadState.objects.create(user=author, topic=topic, last_read_post_id=post.pk)
         events.append_post(topic, events.POST_CREATED, events.post_payload(post))
         event_data = dict(events.topic_payload(topic))
         event_append(topic=events.group_topic(group.pk), type=events.TOPIC_CREATED, data=event_data)
@@ -433,13 +439,16 @@ def _post_reply(
         Topic.objects.filter(pk=topic.pk).update(
             post_count=F("post_count") + 1, last_activity_at=post.created_at
         )
+        topic_last_post_refresh(topic.pk)
+        topic.last_post_id = post.pk
         # The locked row is current: no re-read (the readers wait for this commit).
         topic.post_count = locked.post_count + 1
         topic.last_activity_at = post.created_at
         topic.pinned, topic.locked, topic.hidden = locked.pinned, locked.locked, locked.hidden
         _watch(author, topic)
         # One upsert (no savepoint and select): the new post is the topic's last, so this
-        # never moves the author's position back.
+        # never moves the author's position back. Unread counts rely on it: the author's
+        # position is at or past their own last post (forums.selectors.forums).
         ReadState.objects.bulk_create(
             [ReadState(user=author, topic=topic, last_read_post_id=post.pk)],
             update_conflicts=True,
@@ -580,7 +589,8 @@ def post_delete(*, user: User, post: Post) -> Post:
         post.save(update_fields=["deleted_at", "search_title", "search_text"])
         if not post.hidden:
             Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") - 1)
-            topic.refresh_from_db(fields=["post_count"])
+            topic_last_post_refresh(topic.pk)
+            topic.refresh_from_db(fields=["post_count", "last_post_id"])
         events.append_post(
             topic,
             events.POST_DELETED,
