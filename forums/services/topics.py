@@ -22,7 +22,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -686,7 +685,3 @@ def subscription_set(
             user=user, group=group, defaults={"level": level}
         )
     return level
-
-
-def group_slug(name: str) -> str:
-    return slugify(name)[:140] or "group"
