@@ -75,8 +75,8 @@ def topic_read_advance(*, user: User, topic: Topic, post_id: int | None = None) 
 
 def topic_opened(*, user: User, topic: Topic) -> None:
     """Note that the person opened the topic, without reading anything: a read state at
-    position 0 if they had none. Who has a read state is who gets their live subscription
-    re-checked at once when the topic is hidden or their organisation leaves the
-    partnership (forums/receivers.py, forums/services/moderation.py), so opening the page
-    must leave one. Precondition: `topic` came through a gate."""
+    position 0 if they had none (no count changes: no state reads as position 0). Access
+    cuts used to revoke the people with a read state; they now re-check by topic or topic
+    kind (realtime.services), so this write is no longer needed for them
+    (docs/decisions.md). Precondition: `topic` came through a gate."""
     ReadState.objects.get_or_create(user=user, topic=topic)
