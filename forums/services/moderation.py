@@ -28,6 +28,7 @@ from forums.models import (
     Topic,
     TopicSubscription,
 )
+from forums.selectors.cards import post_cards_for
 from forums.selectors.forums import forum_can_read, user_is_moderator
 from forums.services.topic_last_post import topic_last_post_refresh
 from realtime.events import event_append
@@ -242,9 +243,16 @@ def topic_merge(*, moderator: User, source: Topic, target: Topic, reason: str) -
             reason=reason,
             details={"source": source.pk, "source_title": source.title, "posts": len(moved)},
         )
-        posts = Post.objects.filter(pk__in=moved).select_related("author")
-        for post in posts.prefetch_related("reactions").order_by("pk"):
-            events.append_post(target, events.POST_CREATED, events.post_payload(post))
+        posts = list(
+            Post.objects.filter(pk__in=moved)
+            .select_related("author")
+            .prefetch_related("reactions", "attachments")
+            .order_by("pk")
+        )
+        cards = post_cards_for(None, posts)  # one query for every moved post's cards
+        for post in posts:
+            payload = events.post_payload(post, cards=cards.get(post.pk, []))
+            events.append_post(target, events.POST_CREATED, payload)
         events.append_topic_updated(target)
         gone: dict[str, Any] = {
             **events.topic_payload(source),

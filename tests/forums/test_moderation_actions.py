@@ -243,6 +243,26 @@ def test_a_merge_keeps_unread_counts_true(place):
     assert ReadState.objects.get(user=place.marc, topic=target).last_read_post_id == reply.pk
 
 
+@pytest.mark.django_db
+def test_a_merge_costs_its_events_per_moved_post_not_a_payload_lookup_each(place):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def merge_cost(replies):
+        target = _open(place, title="Target")
+        source = _open(place, title="Source", author=place.marc)
+        for n in range(replies):
+            topics.post_reply(author=place.marc, topic=source, body=f"Reply {n}")
+        with CaptureQueriesContext(connection) as queries:
+            moderation.topic_merge(moderator=place.staff, source=source, target=target, reason="x")
+        return len(queries)
+
+    small, large = merge_cost(1), merge_cost(6)
+    # Five more posts: one event each (its row and the topic's counter), nothing per post
+    # for cards, attachments or reactions (loaded for all moved posts at once).
+    assert large - small <= 5 * 2
+
+
 def test_merging_through_the_api_and_the_redirect(api_client, client, place):
     target = _open(place, title="A")
     source = _open(place, title="B")
