@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -56,7 +56,7 @@ PROTOCOL_ERRORS = frozenset({"bad_frame", "frame_too_large", "unknown_type"})
 
 
 class Subscription:
-    __slots__ = ("buffer", "last_seq", "presence", "presence_text", "topic")
+    __slots__ = ("buffer", "joined", "last_seq", "names", "presence", "presence_text", "topic")
 
     def __init__(self, topic: str, last_seq: int, buffer: list[tuple[int, str]] | None) -> None:
         self.topic = topic
@@ -68,6 +68,8 @@ class Subscription:
         # until `subscribed` was sent (nothing reaches a socket before it).
         self.presence: int | None = None
         self.presence_text = ""
+        self.names = True  # presence frames with names (else only the count)
+        self.joined = False  # in the topic's presence roster
 
 
 def public_name(user: Any) -> str:
@@ -242,9 +244,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         user = getattr(self, "user", None)
         if user is None:
             return
-        for topic in list(self.subs):
+        for topic, sub in list(self.subs.items()):
             self.hub.leave(group_for_topic(topic), self)
             self.presence.leave(topic, self.sender_id)
+            if sub.joined:
+                self._presence_hook(topic, "leave")
         self.hub.leave(group_for_user(user.pk), self)
         self.subs.clear()
 
@@ -314,9 +318,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         parsed, roster = parse_topic(topic), None
         with_presence = parsed is not None and parsed[0].presence
         if with_presence:
+            assert parsed is not None
+            kind, key = parsed
+            if kind.presence_names is not None:
+                sub.names = await database_sync_to_async(kind.presence_names)(self.user, key)
             roster = await self.presence.join(
                 topic, self.sender_id, self.user.pk, public_name(self.user)
             )
+            sub.joined = True
+            self._presence_hook(topic, "join")
         try:
             current, frames = await database_sync_to_async(subscribe_snapshot)(topic, since)
         except ResyncRequiredError:
@@ -332,7 +342,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if with_presence:
             sub.presence = 0  # from now on, presence frames reach this socket
             if roster is not None:
-                await self._send_presence(sub, roster.version, roster.frame_text())
+                await self._send_presence(
+                    sub, roster.version, roster.frame_text() if sub.names else roster.count_text()
+                )
         await self._drain(sub)
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
@@ -493,7 +505,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         elif kind == "live.presence":
             sub = self.subs.get(message["topic"])
             if sub is not None:
-                await self._send_presence(sub, message["version"], message["text"])
+                text = message["text"] if sub.names else message.get("count_text", "")
+                await self._send_presence(sub, message["version"], text)
         elif kind == "live.signal":
             sub = self.subs.get(message.get("topic"))  # type: ignore[arg-type]
             # Not while the backlog is read: nothing arrives on a topic before `subscribed`.
@@ -626,10 +639,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.base_send({"type": "websocket.send", "text": text})
 
     async def _drop(self, topic: str) -> None:
-        self.subs.pop(topic, None)
+        sub = self.subs.pop(topic, None)
         self.hub.leave(group_for_topic(topic), self)
         self.presence.leave(topic, self.sender_id)
+        if sub is not None and sub.joined:
+            self._presence_hook(topic, "leave")
         self.last_signal = {key: t for key, t in self.last_signal.items() if key[0] != topic}
+
+    def _presence_hook(self, topic: str, op: str) -> None:
+        """Tell the topic kind's `presence_hook` (if any) of this socket's join or leave, in
+        the background: a leave on disconnect must not wait for the database."""
+        parsed = parse_topic(topic)
+        hook = parsed[0].presence_hook if parsed is not None else None
+        if hook is None or parsed is None:
+            return
+        call = database_sync_to_async(hook)
+        task = self.hub.loop.create_task(
+            call(op, self.user.pk, parsed[1], self.sender_id, timezone.now())
+        )
+        self.hub.tasks.append(task)
+        task.add_done_callback(
+            lambda done: self.hub.tasks.remove(done) if done in self.hub.tasks else None
+        )
 
     async def _topic(self, frame: dict[str, Any]) -> str | None:
         """The frame's `topic`, or None after answering `invalid` (not a string)."""

@@ -109,6 +109,10 @@ class Roster:
             {"type": "presence", "topic": self.topic, "count": self.count, "users": self.users}
         )
 
+    def count_text(self) -> str:
+        """The frame for subscribers who are told only how many (`presence_names`)."""
+        return dumps({"type": "presence", "topic": self.topic, "count": self.count, "users": []})
+
     def message(self) -> dict[str, Any]:
         """What travels on the channel layer (the consumer's `live.presence`)."""
         return {
@@ -116,6 +120,7 @@ class Roster:
             "topic": self.topic,
             "version": self.version,
             "text": self.frame_text(),
+            "count_text": self.count_text(),
         }
 
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Gate = Callable[[Any, str], bool]
+# `(op, user_id, key, socket_id, at)`, op "join" or "leave": a socket's presence on a topic,
+# for an app that records it durably (webinar attendance). Runs in a worker thread.
+PresenceHook = Callable[[str, int, str, str, Any], None]
 
 TOPIC_RE = re.compile(r"^(?P<kind>[a-z][a-z0-9_]{0,30}):(?P<key>[A-Za-z0-9_\-]{1,80})\Z")
 
@@ -32,6 +35,10 @@ class TopicKind:
     signals: frozenset[str] = field(default_factory=frozenset)
     # Subscribers are told who else is subscribed (realtime/presence.py).
     presence: bool = False
+    # Who is told the names in presence frames (`(user, key) -> bool`); others get the count
+    # with an empty `users`. None: every subscriber.
+    presence_names: Gate | None = None
+    presence_hook: PresenceHook | None = None
 
 
 _registry: dict[str, TopicKind] = {}
@@ -43,12 +50,23 @@ def register_topic(
     gate: Gate,
     signals: set[str] | frozenset[str] = frozenset(),
     presence: bool = False,
+    presence_names: Gate | None = None,
+    presence_hook: PresenceHook | None = None,
 ) -> None:
     """Register a topic kind. With `presence`, each subscriber is told who is subscribed to
-    the topic now (`presence` frames, docs/realtime.md)."""
+    the topic now (`presence` frames, docs/realtime.md): by name if `presence_names` is None
+    or answers True for them, otherwise only how many. `presence_hook` is told each socket's
+    join and leave (it must not raise; it runs after the fact, in a worker thread)."""
     if name in _registry and _registry[name].gate is not gate:
         raise ValueError(f"Topic kind {name!r} is already registered.")
-    _registry[name] = TopicKind(name=name, gate=gate, signals=frozenset(signals), presence=presence)
+    _registry[name] = TopicKind(
+        name=name,
+        gate=gate,
+        signals=frozenset(signals),
+        presence=presence,
+        presence_names=presence_names,
+        presence_hook=presence_hook,
+    )
 
 
 def parse_topic(topic: Any) -> tuple[TopicKind, str] | None:
