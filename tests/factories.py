@@ -124,3 +124,39 @@ class ListingFactory(factory.django.DjangoModelFactory):
     description = "What we offer."
     status = "open"
     search_text = factory.LazyAttribute(lambda o: o.title)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published webinar whose room is open now (it started 5 minutes ago)."""
+
+    class Meta:
+        model = "webinars.Event"
+        skip_postgeneration_save = True
+
+    kind = "webinar"
+    title = factory.Sequence(lambda n: f"Webinar {n}")
+    slug = factory.Sequence(lambda n: f"webinar-{n}")
+    summary = "How clusters internationalise."
+    description = "An hour with three speakers."
+    organiser_organisation = factory.SubFactory(OrganisationFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(minutes=5))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timezone.timedelta(hours=1))
+    status = ModerationStatus.PUBLISHED
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webinars.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    status = "registered"
+
+
+class EventPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "webinars.EventPerson"
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "host"
