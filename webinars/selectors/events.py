@@ -286,12 +286,16 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first on the waiting list; None when not waitlisted."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(
+    waiting = Registration.objects.filter(
         event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
-    ).filter(
-        Q(waitlisted_at__lt=registration.waitlisted_at)
-        | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
     )
+    at = registration.waitlisted_at
+    if at is None:  # not stamped (older rows): after everyone stamped, then by id
+        ahead = waiting.filter(Q(waitlisted_at__isnull=False) | Q(pk__lt=registration.pk))
+    else:
+        ahead = waiting.filter(
+            Q(waitlisted_at__lt=at) | Q(waitlisted_at=at, pk__lt=registration.pk)
+        )
     return ahead.count() + 1
 
 
