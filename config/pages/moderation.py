@@ -101,6 +101,8 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
     if kind in ("", "news"):
         sources.append(community_queue.news_queue_rows(status=status, country=country))
     if kind in ("", "event"):
+        if not sources:  # a part that names the columns (see event_moderation_rows)
+            sources.append(community_queue.news_queue_rows().filter(pk__lt=0))
         sources.append(event_queue.event_moderation_rows(status=status, country=country))
     # Reports have no country and no "rejected" state: they leave the queue once resolved.
     if kind in ("", "report") and status == community_queue.WAITING and not country:

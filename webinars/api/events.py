@@ -172,7 +172,7 @@ class EventPublish(APIView):
         event = event_get_for(request.user, event_id)
         if not request.user.is_staff:
             raise Http404
-        return _detail(request, services.event_publish(event=event, user=request.user))  # type: ignore[arg-type]
+        return _detail(request, services.event_publish(event=event, user=request.user))
 
 
 class EventReject(APIView):
@@ -188,7 +188,7 @@ class EventReject(APIView):
         serializer.is_valid(raise_exception=True)
         event = services.event_reject(
             event=event,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             reason=serializer.validated_data["reason"],
         )
         return _detail(request, event)
@@ -225,7 +225,7 @@ class MyRegistration(APIView):
         event = event_get_for(request.user, event_id)
         before = Registration.objects.filter(
             event=event,
-            user=request.user,
+            user_id=request.user.pk or 0,
             status__in=(
                 RegistrationStatus.REGISTERED,
                 RegistrationStatus.PENDING,

@@ -327,13 +327,15 @@ def _cell(value: str) -> str:
 
 def event_moderation_rows(*, status: str = "waiting", country: str = "") -> QuerySet[Event, Any]:
     """The staff queue's rows for events (the four columns of community.selectors.moderation's
-    sources): submitted events waiting for review, or rejected ones."""
+    sources, in their order): submitted events waiting for review, or rejected ones."""
     wanted = ModerationStatus.REJECTED if status == "rejected" else ModerationStatus.NEEDS_REVIEW
     rows = Event.objects.filter(status=wanted)
     if country:
         rows = rows.filter(country=country)
+    # Event has a field called `kind`, so the column is named otherwise: a union takes its
+    # names from its first part, which must not be this one.
     return rows.order_by().values(
-        kind=Value("event", output_field=CharField()),
+        queue_kind=Value("event", output_field=CharField()),
         item_id=F("pk"),
         at=Coalesce(F("submitted_at"), F("created_at")),
         country_code=F("country"),
