@@ -24,6 +24,9 @@ from webinars.selectors.events import event_can_manage, registration_for, waitli
 from webinars.selectors.rooms import room_is_open, room_role
 from webinars.services.events import time_zone_names
 
+REGISTRATION_DECISIONS = [("approve", "approve"), ("decline", "decline")]
+ROOM_ROLES = [("host", "host"), ("speaker", "speaker"), ("attendee", "attendee")]
+PLACE_MODES = [("online", "online"), ("onsite", "onsite")]
 ORGANISER_TYPES = [
     ("organisation", "organisation"),
     ("partnership", "partnership"),
@@ -187,7 +190,7 @@ class EventDetailSerializer(EventListItemSerializer):
 
     @extend_schema_field(
         serializers.ChoiceField(
-            choices=[("host", "host"), ("speaker", "speaker"), ("attendee", "attendee")],
+            choices=ROOM_ROLES,
             allow_null=True,
         )
     )
@@ -350,7 +353,7 @@ class RegistrationSerializer(serializers.ModelSerializer[Registration]):
 
 
 class RegistrationDecisionSerializer(serializers.Serializer[Any]):
-    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("decline", "decline")])
+    decision = serializers.ChoiceField(choices=REGISTRATION_DECISIONS)
 
 
 class EventFilterSerializer(serializers.Serializer[Any]):
@@ -369,9 +372,7 @@ class EventFilterSerializer(serializers.Serializer[Any]):
     )
     date_from = serializers.DateField(required=False, help_text=_("Events ending on or after."))
     date_to = serializers.DateField(required=False, help_text=_("Events starting on or before."))
-    mode = serializers.ChoiceField(
-        choices=[("online", "online"), ("onsite", "onsite")], required=False
-    )
+    mode = serializers.ChoiceField(choices=PLACE_MODES, required=False)
     past = serializers.BooleanField(
         required=False,
         default=False,
