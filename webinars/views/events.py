@@ -170,7 +170,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def event_create(request: HttpRequest) -> HttpResponse:
     if not event_can_create(request.user):
         return render(request, "webinars/cannot_create.html", status=403)
-    form = EventForm(request.POST or None, user=request.user, initial={"online": True})
+    form = EventForm(
+        request.POST or None,
+        user=request.user,
+        initial={"online": True, "time_zone": "Europe/Brussels"},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(
