@@ -273,3 +273,34 @@ def test_the_calendar_shows_events_on_their_days(ecosystems, month):
     assert page.status_code == 200
     assert html.count(event.title) == 2  # on the 14th and the 15th
     assert Client().get("/events/calendar/?month=nope").status_code == 404
+
+
+def test_staff_edit_an_organisations_event_through_the_form_and_it_keeps_its_organiser(
+    ecosystems,
+):
+    from webinars.forms.events import event_initial
+
+    event = _future_event(capacity=5)
+    RegistrationFactory(event=event)
+    staff = StaffFactory()
+    client = Client()
+    client.force_login(staff)
+    assert client.get(f"/events/{event.slug}/edit/").status_code == 200
+    data = {
+        key: value
+        for key, value in event_initial(event).items()
+        if value not in (None, False) and key != "ecosystems"
+    }
+    data.update(
+        title="Renamed",
+        starts_at="2031-05-01T09:00",
+        ends_at="2031-05-01T10:00",
+        online="on",
+        action="save",
+    )
+    response = client.post(f"/events/{event.slug}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event.refresh_from_db()
+    assert event.title == "Renamed"
+    assert event.organiser_organisation is not None
+    assert Notification.objects.filter(kind="event.rescheduled").count() == 1

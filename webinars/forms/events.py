@@ -107,12 +107,21 @@ class EventForm(ErrorsDescribedMixin, forms.Form):
         help_text=_("Email addresses of the people who run the room, one per line."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, event: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
         self.organisations = {f"organisation:{o.pk}": o for o in event_organisations_for(user)}
         self.partnerships = {f"partnership:{p.pk}": p for p in event_partnerships_for(user)}
+        # An event keeps its organiser even when the editor (staff, say) does not manage it.
+        if event is not None and event.organiser_organisation is not None:
+            self.organisations.setdefault(
+                f"organisation:{event.organiser_organisation_id}", event.organiser_organisation
+            )
+        if event is not None and event.organiser_partnership is not None:
+            self.partnerships.setdefault(
+                f"partnership:{event.organiser_partnership_id}", event.organiser_partnership
+            )
         choices: list[tuple[str, Any]] = []
         if user_is_staff(user):
             choices.append(("", _("ClusterHub (staff)")))

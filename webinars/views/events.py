@@ -211,7 +211,9 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if event.is_cancelled:
         messages.error(request, _("A cancelled event cannot be edited."))
         return redirect(event.get_absolute_url())
-    form = EventForm(request.POST or None, user=request.user, initial=event_initial(event))
+    form = EventForm(
+        request.POST or None, user=request.user, event=event, initial=event_initial(event)
+    )
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         if not form.fields["organiser"].required and not form.cleaned_data["organiser"]:
