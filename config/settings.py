@@ -476,3 +476,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- events slice (webinars): names of the events API's choice sets in the OpenAPI schema --
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],  # type: ignore[dict-item]
+    # Keeps the organisations' type set under the name it had before events had a "type".
+    "TypeEnum": "community.models.organisations.OrganisationType",
+    "EventKindEnum": "webinars.models.events.EventKind",
+    "RegistrationStatusEnum": "webinars.models.events.RegistrationStatus",
+    "EventOrganiserTypeEnum": "webinars.serializers.events.ORGANISER_TYPES",
+    "RegistrationDecisionEnum": "webinars.serializers.events.REGISTRATION_DECISIONS",
+    "RoomRoleEnum": "webinars.serializers.events.ROOM_ROLES",
+    "EventPlaceModeEnum": "webinars.serializers.events.PLACE_MODES",
+}

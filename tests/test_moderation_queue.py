@@ -149,8 +149,9 @@ def test_pages_of_twenty_and_short(staff_client, django_assert_max_num_queries):
     for days in range(45):
         _waiting_profile(days + 1)
     # Session, person, the header's two counts (bell, Messages) and its topic: 5 of them.
-    # One count per source of the heading's line (flagged forum posts added the twelfth).
-    with django_assert_max_num_queries(12):
+    # One count per source of the heading's line (flagged forum posts added the twelfth,
+    # events the thirteenth).
+    with django_assert_max_num_queries(13):
         first = staff_client.get("/moderation/").content.decode()
     assert first.count('class="queue-line"') == 20
     assert "Page 1 of 3" in first
@@ -253,3 +254,21 @@ def test_reject_asks_for_a_reason_then_sends_it(
 def test_reject_of_an_unknown_kind_or_item_is_404(staff_client):
     assert staff_client.get("/moderation/report/1/reject/").status_code == 404
     assert staff_client.get("/moderation/profile/999999/reject/").status_code == 404
+
+
+# --- events (events slice) ----------------------------------------------------------------
+
+
+def test_submitted_events_wait_in_the_queue_and_are_published_from_it(staff_client):
+    from tests.factories import EventFactory
+    from webinars.models import EventModerationLogEntry
+
+    event = EventFactory(status=ModerationStatus.NEEDS_REVIEW, title="Port hydrogen day")
+    alone = staff_client.get("/moderation/?kind=event").content.decode()
+    assert "Port hydrogen day" in alone
+    everything = staff_client.get("/moderation/").content.decode()
+    assert "Port hydrogen day" in everything
+    staff_client.post("/moderation/publish/", {"items": [f"event:{event.pk}"]})
+    event.refresh_from_db()
+    assert event.status == ModerationStatus.PUBLISHED
+    assert EventModerationLogEntry.objects.filter(event=event, decision="published").exists()

@@ -28,3 +28,23 @@ class WebinarsConfig(AppConfig):
         # `webinar_backstage:<event id>`: the hosts only (who asked an anonymous question,
         # draft polls, what hosts hid).
         register_topic("webinar_backstage", gate=backstage_can_subscribe)
+
+        # --- events slice: the notifications of registration and of an event's changes ---
+        from notifications.kinds import register_kind
+
+        register_kind("event.registration", _("Your registration for an event"), email=True)
+        register_kind("event.promoted", _("A place for you at an event"), push=True, email=True)
+        register_kind("event.approved", _("The organisers approved your registration"), email=True)
+        register_kind("event.declined", _("The organisers declined your registration"), email=True)
+        register_kind(
+            "event.cancelled", _("An event you registered for is cancelled"), push=True, email=True
+        )
+        register_kind(
+            "event.rescheduled",
+            _("An event you registered for changed its time"),
+            push=True,
+            email=True,
+        )
+        register_kind(
+            "event.reviewed", _("A moderator's decision on an event you submitted"), email=True
+        )

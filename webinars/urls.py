@@ -1,3 +1,7 @@
 """Event pages, mounted at /events/ by config/urls.py. Each module of views/ adds its own."""
 
-urlpatterns: list = []
+from webinars.views import events as event_views  # events slice
+
+urlpatterns: list = [
+    *event_views.urlpatterns,  # events slice
+]

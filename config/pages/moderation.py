@@ -1,4 +1,5 @@
-"""The staff moderation queue: profiles, news, reported messages and flagged forum posts.
+"""The staff moderation queue: profiles, news, events, reported messages and flagged forum
+posts.
 
 One short line per item, paged in the database (the sources are unioned and sorted by age,
 oldest first by default), filtered by kind, status and country. Several items are published
@@ -38,12 +39,15 @@ from forums.selectors import flags as flag_queue
 from forums.selectors.forums import post_get_for
 from forums.services import flags as flag_services
 from messaging.selectors import reports as report_queue
+from webinars.selectors import events as event_queue
+from webinars.services import events as event_services
 
 PAGE_SIZE = 20
 KIND_CHOICES = [
     ("", gettext_lazy("Everything")),
     ("profile", gettext_lazy("Organisation profiles")),
     ("news", gettext_lazy("News and calls")),
+    ("event", gettext_lazy("Events")),
     ("report", gettext_lazy("Reported messages")),
     ("flag", gettext_lazy("Flagged forum posts")),
 ]
@@ -96,6 +100,10 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
         sources.append(community_queue.profile_queue_rows(status=status, country=country))
     if kind in ("", "news"):
         sources.append(community_queue.news_queue_rows(status=status, country=country))
+    if kind in ("", "event"):
+        if not sources:  # a part that names the columns (see event_moderation_rows)
+            sources.append(community_queue.news_queue_rows().filter(pk__lt=0))
+        sources.append(event_queue.event_moderation_rows(status=status, country=country))
     # Reports have no country and no "rejected" state: they leave the queue once resolved.
     if kind in ("", "report") and status == community_queue.WAITING and not country:
         sources.append(report_queue.report_queue_rows())
@@ -108,12 +116,13 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
 
 
 def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
-    ids: dict[str, list[int]] = {"profile": [], "news": [], "report": [], "flag": []}
+    ids: dict[str, list[int]] = {"profile": [], "news": [], "event": [], "report": [], "flag": []}
     for row in rows:
         ids[row["kind"]].append(row["item_id"])
     loaded: dict[str, dict[int, Any]] = {
         "profile": community_queue.profiles_by_id(ids["profile"]) if ids["profile"] else {},
         "news": community_queue.news_by_id(ids["news"]) if ids["news"] else {},
+        "event": event_queue.events_by_id(ids["event"]) if ids["event"] else {},
         "report": report_queue.reports_by_id(ids["report"]) if ids["report"] else {},
         "flag": flag_queue.flags_by_id(ids["flag"]) if ids["flag"] else {},
     }
@@ -134,6 +143,7 @@ def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
 def queue_counts() -> dict[str, int]:
     """What waits, per kind, and the total (for the staff home and the queue's heading)."""
     counts = community_queue.waiting_counts()
+    counts["event"] = event_queue.event_waiting_count()
     counts["report"] = report_queue.open_report_count()
     counts["flag"] = flag_queue.open_flag_count()
     counts["total"] = sum(counts.values())
@@ -195,6 +205,11 @@ def _publish_one(kind: str, item_id: int, user: Any, reason: str) -> str | None:
             if item is None or item.status != ModerationStatus.NEEDS_REVIEW:
                 return _("Only an item waiting for review can be published.")
             news_services.news_publish(item=item, user=user)
+        elif kind == "event":
+            event = event_queue.events_by_id([item_id]).get(item_id)
+            if event is None or event.status != ModerationStatus.NEEDS_REVIEW:
+                return _("Only an item waiting for review can be published.")
+            event_services.event_publish(event=event, user=user)
         else:
             return _("Reports are resolved in the report queue.")
     except (ValidationError, PermissionDenied) as exc:
@@ -204,7 +219,7 @@ def _publish_one(kind: str, item_id: int, user: Any, reason: str) -> str | None:
 
 def _parse_key(key: str) -> tuple[str, int] | None:
     kind, _sep, raw = key.partition(":")
-    if kind not in ("profile", "news", "report") or not raw.isdigit() or len(raw) > 18:
+    if kind not in ("profile", "news", "event", "report") or not raw.isdigit() or len(raw) > 18:
         return None
     return kind, int(raw)
 
@@ -239,6 +254,7 @@ def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResp
     loader: dict[str, Any] = {
         "profile": community_queue.profiles_by_id,
         "news": community_queue.news_by_id,
+        "event": event_queue.events_by_id,
     }
     if kind not in loader:
         raise Http404
@@ -253,6 +269,12 @@ def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResp
                 if kind == "profile":
                     org_services.organisation_reject(
                         organisation=item,
+                        user=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                    )
+                elif kind == "event":
+                    event_services.event_reject(
+                        event=item,
                         user=request.user,  # type: ignore[arg-type]
                         reason=form.cleaned_data["reason"],
                     )

@@ -49,3 +49,8 @@ __all__ = [
     "RoomRemoval",
     "Speaker",
 ]
+
+# events slice: the staff decisions on submitted events.
+from webinars.models.moderation import EventModerationLogEntry
+
+__all__ += ["EventModerationLogEntry"]
