@@ -476,3 +476,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Events: calendar files and feeds (ical slice; webinars/views/calendar.py) ---------
+# Event .ics files, and wrong feed addresses, per client address; each feed per its token.
+ICAL_RATE = os.environ.get("ICAL_RATE", "120/minute")
+ICAL_FEED_RATE = os.environ.get("ICAL_FEED_RATE", "60/hour")

@@ -28,3 +28,17 @@ class WebinarsConfig(AppConfig):
         # `webinar_backstage:<event id>`: the hosts only (who asked an anonymous question,
         # draft polls, what hosts hid).
         register_topic("webinar_backstage", gate=backstage_can_subscribe)
+
+        # --- ical slice: reminders before events (webinars/services/reminders.py) --------
+        from notifications.kinds import register_kind
+        from notifications.outbox import register_drain
+        from webinars.services.reminders import reminders_drain
+
+        register_kind(
+            "event.reminder",
+            _("A reminder the day before an event you take part in"),
+            push=True,
+            email=True,
+        )
+        register_kind("event.starting", _("An event you take part in is about to start"), push=True)
+        register_drain("event.reminders", reminders_drain)

@@ -49,3 +49,13 @@ __all__ = [
     "RoomRemoval",
     "Speaker",
 ]
+
+# Calendars and reminders (the ical slice).
+from webinars.models.calendar import (
+    CalendarFeed,
+    EventReminder,
+    ReminderKind,
+    ReminderSent,
+)
+
+__all__ += ["CalendarFeed", "EventReminder", "ReminderKind", "ReminderSent"]
