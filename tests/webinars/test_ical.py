@@ -68,11 +68,36 @@ def rfc5545_problems(raw: bytes) -> list[str]:
         "VEVENT": {"UID", "DTSTAMP", "DTSTART"},
         "VTIMEZONE": {"TZID"},
     }
+    # Every TZID a time refers to is defined by a VTIMEZONE of the file (3.2.19).
+    used = {m for line in text for m in re.findall(r";TZID=([^;:]+)", line)}
+    defined = {
+        line.split(":", 1)[1]
+        for component, found in components
+        if component == "VTIMEZONE"
+        for line in found.get("TZID", [])
+    }
+    if used - defined:
+        problems.append(f"TZID without a VTIMEZONE: {sorted(used - defined)}")
     for component, found in components:
         for name in required.get(component, set()):
             if len(found.get(name, [])) != 1:
                 problems.append(f"{component} has {len(found.get(name, []))} {name}")
     return problems
+
+
+def test_the_independent_check_finds_what_it_looks_for():
+    good = (
+        b"BEGIN:VCALENDAR\r\nPRODID:-//x//y//EN\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+        b"UID:1@x\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270101T100000Z\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert rfc5545_problems(good) == []
+    assert rfc5545_problems(good.replace(b"\r\n", b"\n"))
+    long_line = b"SUMMARY:" + b"x" * 70 + b"\r\n"
+    assert rfc5545_problems(good.replace(b"END:VEVENT", long_line + b"END:VEVENT", 1))
+    assert rfc5545_problems(good.replace(b"UID:1@x\r\n", b""))
+    assert rfc5545_problems(good.replace(b"DTSTART:", b"DTSTART;TZID=Europe/Paris:"))
+    assert rfc5545_problems(good.replace(b"END:VEVENT\r\n", b""))
 
 
 def parse(raw: bytes) -> icalendar.Calendar:
@@ -266,6 +291,21 @@ def test_feed_holds_hosting_speaking_and_cancelled_events(client, ecosystems):
     assert str(by_uid[uid(registered)]["STATUS"]) == "CONFIRMED"
     for absent in (withdrawn, unpublished, long_ago, someone_elses):
         assert uid(absent) not in by_uid
+
+
+def test_feed_defines_each_time_zone_once(client, ecosystems):
+    person = UserFactory()
+    zones = ["Europe/Paris", "America/New_York", "Europe/Paris", "Asia/Tokyo"]
+    for zone in zones:
+        RegistrationFactory(user=person, event=EventFactory(time_zone=zone))
+    calendar = parse(client.get(feed_url(person)).content)
+    assert sorted(str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")) == sorted(set(zones))
+    assert len(calendar.walk("VEVENT")) == 4
+
+
+def test_feed_answers_head_requests(client, room):
+    assert client.head(feed_url(room.attendee)).status_code == 200
+    assert client.post(feed_url(room.attendee)).status_code == 405
 
 
 def test_feed_needs_no_session_and_wrong_tokens_are_404(client, room):

@@ -304,3 +304,47 @@ def test_two_workers_at_once_remind_each_person_once(ecosystems):
     assert sum(results) == 6
     assert count("event.reminder") == 6
     assert len(reminded("event.reminder")) == 6
+
+
+def test_with_a_process_local_layer_the_worker_leaves_reminders_to_the_server(room, settings):
+    settings.NOTIFICATION_OUTBOX_IN_SERVER = True
+    now = timezone.now()
+    Event.objects.filter(pk=room.event.pk).update(
+        starts_at=now + SOON - timedelta(seconds=5), ends_at=now + timedelta(hours=1)
+    )
+    call_command("run_worker", "--once")
+    assert count("event.starting") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_server_sends_reminders_when_its_layer_is_process_local(ecosystems, settings):
+    """No Redis (the embedded default): the server process's own outbox loop reminds."""
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+
+    from notifications.outbox import OutboxInServer
+
+    settings.NOTIFICATION_OUTBOX_IN_SERVER = True
+    now = timezone.now()
+    event = EventFactory(starts_at=now + SOON - timedelta(seconds=5))
+    person = RegistrationFactory(event=event).user
+
+    async def app(scope, receive, send):
+        return None
+
+    async def serve() -> bool:
+        server = OutboxInServer(app)
+        await server({"type": "http"}, None, None)  # the first request starts the loop
+        try:
+            for _ in range(100):
+                if await sync_to_async(reminded)("event.starting"):
+                    return True
+                await asyncio.sleep(0.05)
+            return False
+        finally:
+            assert server.task is not None
+            server.task.cancel()
+
+    assert asyncio.run(serve())
+    assert reminded("event.starting") == {person.pk}

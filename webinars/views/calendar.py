@@ -22,7 +22,7 @@ from django.urls import path, re_path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from community.services.accounts import language_for
 from community.throttling import client_ip, rate_limit_hit
@@ -48,7 +48,7 @@ def calendar_feed_url(token: str) -> str:
     return settings.SITE_URL + reverse("calendar-feed-ics", kwargs={"token": token})
 
 
-@require_GET
+@require_safe
 def event_calendar_file(request: HttpRequest, slug: str) -> HttpResponse:
     """The event as an .ics file to open in a calendar app; 404 for an event one may not see."""
     wait = rate_limit_hit(f"ical:ip:{client_ip(request)}", settings.ICAL_RATE)
@@ -60,7 +60,7 @@ def event_calendar_file(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def calendar_feed_file(request: HttpRequest, token: str) -> HttpResponse:
     """The person's feed, in their language; 404 for a token that is not (or no longer) one."""
     try:
