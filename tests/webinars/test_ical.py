@@ -417,3 +417,18 @@ def test_api_feed_is_in_the_schema(api_client, db):
         pytest.skip("no schema endpoint")
     paths = schema.json()["paths"]
     assert set(paths["/api/v1/events/calendar-feed/"]) >= {"get", "post"}
+
+
+def test_feed_queries_do_not_grow_with_its_events(client, ecosystems, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = UserFactory()
+    url = feed_url(person)
+    RegistrationFactory(user=person)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(10):
+        RegistrationFactory(user=person)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(vevents(client.get(url).content)) == 11
