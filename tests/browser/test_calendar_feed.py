@@ -33,8 +33,7 @@ def _audit(page: Any, name: str) -> list[str]:
     """Every axe finding (whatever its impact), and any sideways scrolling."""
     page.evaluate(AXE.read_text())
     problems = [
-        f"{name}: {v['impact']} {v['id']} {v['targets']}"
-        for v in page.evaluate(RUN_AXE, WCAG_TAGS)
+        f"{name}: {v['impact']} {v['id']} {v['targets']}" for v in page.evaluate(RUN_AXE, WCAG_TAGS)
     ]
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
