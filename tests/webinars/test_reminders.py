@@ -320,8 +320,10 @@ def test_with_a_process_local_layer_the_worker_leaves_reminders_to_the_server(ro
 def test_the_server_sends_reminders_when_its_layer_is_process_local(ecosystems, settings):
     """No Redis (the embedded default): the server process's own outbox loop reminds."""
     import asyncio
+    import contextlib
 
     from asgiref.sync import sync_to_async
+    from django.db import connections
 
     from notifications.outbox import OutboxInServer
 
@@ -345,6 +347,10 @@ def test_the_server_sends_reminders_when_its_layer_is_process_local(ecosystems, 
         finally:
             assert server.task is not None
             server.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await server.task
+            # The loop's thread keeps a connection: close it, or the test database stays busy.
+            await sync_to_async(connections.close_all)()
 
     assert asyncio.run(serve())
     assert reminded("event.starting") == {person.pk}
