@@ -489,3 +489,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "RoomRoleEnum": "webinars.serializers.events.ROOM_ROLES",
     "EventPlaceModeEnum": "webinars.serializers.events.PLACE_MODES",
 }
+# --- Events: calendar files and feeds (ical slice; webinars/views/calendar.py) ---------
+# Event .ics files, and wrong feed addresses, per client address; each feed per its token.
+ICAL_RATE = os.environ.get("ICAL_RATE", "120/minute")
+ICAL_FEED_RATE = os.environ.get("ICAL_FEED_RATE", "60/hour")

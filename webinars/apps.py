@@ -48,3 +48,16 @@ class WebinarsConfig(AppConfig):
         register_kind(
             "event.reviewed", _("A moderator's decision on an event you submitted"), email=True
         )
+        # --- ical slice: reminders before events (webinars/services/reminders.py) --------
+        from notifications.kinds import register_kind
+        from notifications.outbox import register_drain
+        from webinars.services.reminders import reminders_drain
+
+        register_kind(
+            "event.reminder",
+            _("A reminder the day before an event you take part in"),
+            push=True,
+            email=True,
+        )
+        register_kind("event.starting", _("An event you take part in is about to start"), push=True)
+        register_drain("event.reminders", reminders_drain)

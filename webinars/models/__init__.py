@@ -54,3 +54,12 @@ __all__ = [
 from webinars.models.moderation import EventModerationLogEntry
 
 __all__ += ["EventModerationLogEntry"]
+# Calendars and reminders (the ical slice).
+from webinars.models.calendar import (
+    CalendarFeed,
+    EventReminder,
+    ReminderKind,
+    ReminderSent,
+)
+
+__all__ += ["CalendarFeed", "EventReminder", "ReminderKind", "ReminderSent"]
