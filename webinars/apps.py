@@ -28,3 +28,8 @@ class WebinarsConfig(AppConfig):
         # `webinar_backstage:<event id>`: the hosts only (who asked an anonymous question,
         # draft polls, what hosts hid).
         register_topic("webinar_backstage", gate=backstage_can_subscribe)
+
+        # --- room slice: chat and host controls (webinars/actions/rooms.py) ---
+        from webinars.actions.rooms import register_actions as register_room_actions
+
+        register_room_actions()

@@ -1,3 +1,7 @@
 """REST API v1 of events and rooms, mounted at /api/v1/events/ by config/urls.py."""
 
-urlpatterns: list = []
+from webinars.api import rooms as room_api  # room slice
+
+urlpatterns: list = [
+    *room_api.urlpatterns,  # room slice
+]
