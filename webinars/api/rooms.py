@@ -19,6 +19,7 @@ from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -98,13 +99,15 @@ def chat_snapshot_data(user: Any, event: Event) -> dict[str, Any]:
     return {"seq": seq, "messages": chat_selectors.chat_payloads(event, messages)}
 
 
-def _wait_response(error: chat_services.ChatWaitError) -> Response:
-    response = Response(
-        {"detail": error.message, "retry_after": error.wait},
-        status=status.HTTP_429_TOO_MANY_REQUESTS,
-    )
-    response["Retry-After"] = str(error.wait)
-    return response
+class ChatWait(APIException):
+    """429 `throttled` with Retry-After: slow mode or the per-person rate of the chat."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "throttled"
+
+    def __init__(self, error: chat_services.ChatWaitError) -> None:
+        super().__init__(detail=error.message)
+        self.wait = error.wait  # DRF sends it as Retry-After
 
 
 def _person(event: Event, user_id: int) -> Any:
@@ -197,7 +200,7 @@ class Chat(APIView):
     )
     def post(self, request: Request, event_id: int) -> Response:
         """Send (201); a retry with the same client_id answers 200 with the stored message.
-        Muted chat: 403; slow mode or rate: 429 with `retry_after` (seconds)."""
+        Muted chat: 403; slow mode or rate: 429 with Retry-After (seconds)."""
         event = room_get_for(request.user, event_id)
         serializer = ChatSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -206,7 +209,7 @@ class Chat(APIView):
                 user=request.user, event=event, **serializer.validated_data
             )
         except chat_services.ChatWaitError as error:
-            return _wait_response(error)
+            raise ChatWait(error) from error
         (payload,) = chat_selectors.chat_payloads(event, [message])
         return Response(
             ChatMessageSerializer(payload).data,
