@@ -46,7 +46,7 @@ function init(root) {
   const settingsStatus = $("room-settings-status");
   const endButton = $("room-end");
 
-  const roles = new Map(); // user id -> role (hosts: for the people list)
+  const roles = new Map([[me, role]]); // user id -> role (hosts: for the people list)
   let roster = []; // the last presence frame's users (hosts)
   let settings = null;
   let closed = false;
@@ -81,6 +81,20 @@ function init(root) {
     }
   };
 
+  // --- the phone's jump bar: one link per panel, the other slices' panels included ------
+  const tabs = $("room-tabs");
+  if (tabs) {
+    const linked = new Set([...tabs.querySelectorAll("a")].map((a) => a.hash.slice(1)));
+    const people = tabs.querySelector('a[href="#room-people"]');
+    for (const panel of root.querySelectorAll("section.room-panel[id]")) {
+      const heading = panel.querySelector("h2");
+      if (linked.has(panel.id) || !heading) continue;
+      const link = el("a", null, heading.textContent.trim());
+      link.href = `#${panel.id}`;
+      tabs.insertBefore(link, people);
+    }
+  }
+
   // --- connection status -------------------------------------------------------------
   const STATUS = {
     idle: gettext("Connecting…"),
@@ -106,6 +120,7 @@ function init(root) {
     notice.hidden = false;
     connection.dataset.status = "closed";
     connection.textContent = gettext("You are no longer in the room");
+    if (count) count.textContent = "";
     if (chatForm) for (const field of chatForm.elements) field.disabled = true;
     if (settingsForm) for (const field of settingsForm.elements) field.disabled = true;
     if (endButton) endButton.disabled = true;
@@ -218,8 +233,7 @@ function init(root) {
     if (!peopleList) return;
     peopleList.replaceChildren();
     const known = roster.filter((person) => roles.get(person.id) !== "removed");
-    const unknown = known.some((person) => !roles.has(person.id));
-    if (unknown && Date.now() - lastRoleFetch > 3000) loadState();
+    if (known.some((person) => !roles.has(person.id))) fetchRolesSoon();
     for (const person of known) {
       const personRole = roles.get(person.id) || "attendee";
       const li = el("li", "room-person");
@@ -228,9 +242,10 @@ function init(root) {
       li.append(el("span", `badge badge-${personRole}`, ROLE_LABEL[personRole] || gettext("Attendee")));
       if (person.id !== me && personRole !== "host") {
         const actions = el("span", "room-person-actions");
+        // The visible words start the accessible name (WCAG 2.5.3); the name follows, hidden.
         const promote = el("button", "link-button", personRole === "speaker" ? gettext("Make attendee") : gettext("Make speaker"));
         promote.type = "button";
-        promote.setAttribute("aria-label", interpolate(personRole === "speaker" ? gettext("Make %(name)s an attendee") : gettext("Make %(name)s a speaker"), { name: person.name }, true));
+        promote.append(el("span", "visually-hidden", ` (${person.name})`));
         promote.addEventListener("click", () => setRole(person, personRole === "speaker" ? "attendee" : "speaker"));
         const remove = el("button", "link-button danger", gettext("Remove"));
         remove.type = "button";
@@ -241,6 +256,16 @@ function init(root) {
       }
       peopleList.append(li);
     }
+  }
+  // Someone joined whose role we do not know: read the state again, at most every 3 s.
+  let rolesTimer = null;
+  function fetchRolesSoon() {
+    if (rolesTimer) return;
+    const wait = Math.max(0, 3000 - (Date.now() - lastRoleFetch));
+    rolesTimer = setTimeout(() => {
+      rolesTimer = null;
+      if (!closed) loadState();
+    }, wait);
   }
   async function setRole(person, newRole) {
     const response = await request("POST", `room/people/${person.id}/role/`, { role: newRole });
