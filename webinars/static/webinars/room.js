@@ -49,6 +49,7 @@ function init(root) {
   const roles = new Map([[me, role]]); // user id -> role (hosts: for the people list)
   let roster = []; // the last presence frame's users (hosts)
   let settings = null;
+  let closesAt = null; // ms since the epoch
   let closed = false;
   let lastRoleFetch = 0;
 
@@ -130,6 +131,9 @@ function init(root) {
   }
   const ENDED = gettext("The room has ended. Thank you for taking part.");
   const REMOVED = gettext("A host removed you from this room. You cannot rejoin it.");
+  // Why we are out: the end is announced (`room.updated`, ended) before every socket is cut;
+  // a room also closes by itself some time after the event's end (`closes_at`).
+  const goneText = () => ((settings && settings.ended) || (closesAt && Date.now() >= closesAt) ? ENDED : REMOVED);
 
   // --- chat ---------------------------------------------------------------------------
   const ROLE_LABEL = { host: gettext("Host"), speaker: gettext("Speaker") };
@@ -308,6 +312,7 @@ function init(root) {
   function applyState(state) {
     lastRoleFetch = Date.now();
     settings = state.settings;
+    closesAt = Date.parse(state.event.closes_at) || null;
     for (const person of state.people || []) roles.set(person.id, person.role);
     showMode();
     renderPeople();
@@ -315,7 +320,7 @@ function init(root) {
   async function loadState() {
     lastRoleFetch = Date.now();
     const response = await request("GET", "room/");
-    if (response.status === 404) return shut(REMOVED);
+    if (response.status === 404) return shut(goneText());
     if (response.ok) applyState(await response.json());
   }
   async function loadChat() {
@@ -378,8 +383,7 @@ function init(root) {
       }
     },
     revoked() {
-      // The end is announced (`room.updated`, ended) before every socket is cut.
-      shut(settings && settings.ended ? ENDED : REMOVED);
+      shut(goneText());
     },
   };
 
