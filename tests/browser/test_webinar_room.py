@@ -93,9 +93,9 @@ def test_attendee_chats_and_the_host_removes_them(site_server: LiveServer, brows
     _live(attendee)
     expect(attendee.locator("#room-people-count")).to_have_text("2 people in the room")
 
-    # Anna writes; Hugo sees it live, with her name.
+    # Anna writes (Enter sends, from the keyboard); Hugo sees it live, with her name.
     attendee.get_by_label("Your message").fill("Where can I find the slides?")
-    attendee.get_by_role("button", name="Send", exact=True).click()
+    attendee.get_by_label("Your message").press("Enter")
     expect(attendee.locator("#room-chat-list li", has_text="Where can I find")).to_have_count(1)
     message = host.locator("#room-chat-list li", has_text="Where can I find the slides?")
     expect(message).to_have_count(1)
@@ -170,7 +170,26 @@ def test_the_room_page_is_accessible_in_english_and_french(
                 problems += _audit(page, f"webinar-room-{who}-{size}-{lang}", axe_source)
                 page.context.close()
     other.context.close()
+    # Before it opens, a registered person is told when.
+    later = _room(site_server, hugo, anna)
+    site_server.django(LATER_CODE, id=later["id"])
+    for lang in ("en", "fr"):
+        page = _page(browser, PHONE)
+        log_in_as(page, site_server, anna["email"], lang)
+        page.goto(site_server.url + later["url"])
+        expect(page.locator("#room-closed")).to_be_visible()
+        problems += _audit(page, f"webinar-room-not-yet-phone-{lang}", axe_source)
+        page.context.close()
     assert not problems, "\n".join(problems)
+
+
+LATER_CODE = """
+from datetime import timedelta
+from django.utils import timezone
+from webinars.models import Event
+start = timezone.now() + timedelta(days=1)
+Event.objects.filter(pk=params["id"]).update(starts_at=start, ends_at=start + timedelta(hours=1))
+"""
 
 
 def log_in_as(page: Any, server: LiveServer, email: str, lang: str) -> None:
