@@ -127,3 +127,34 @@ def test_a_stream_of_messages_stops_at_the_removal(transactional_db, room):
     # At most the one send in flight when the removal committed got through, and it was
     # stored (created_at) before the removal.
     assert len(stored_after) <= 1
+
+
+def test_slow_mode_holds_against_concurrent_sends_of_one_person(transactional_db, room):
+    """Eight sends of one person at once under slow mode: exactly one is stored (the pace is
+    counted inside the event row's lock, so they cannot all see an empty history)."""
+    room.event.chat_slow_mode_seconds = 60
+    room.event.save()
+    start = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def send(n: int) -> None:
+        try:
+            start.wait(10)
+            chat_services.chat_send(
+                user=room.attendee, event=room.event, body=f"m{n}", client_id=f"p{n}"
+            )
+            outcomes.append("stored")
+        except chat_services.ChatWaitError:
+            outcomes.append("wait")
+        except BaseException as exc:  # pragma: no cover - reported below
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["stored"] + ["wait"] * 7
+    assert ChatMessage.objects.filter(author=room.attendee).count() == 1
