@@ -493,3 +493,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 # Event .ics files, and wrong feed addresses, per client address; each feed per its token.
 ICAL_RATE = os.environ.get("ICAL_RATE", "120/minute")
 ICAL_FEED_RATE = os.environ.get("ICAL_FEED_RATE", "60/hour")
+# --- Webinar rooms: the stage's player (room slice; webinars/embeds.py) -------------------
+# PeerTube instances whose videos the room's stage may embed (host names, comma-separated).
+# YouTube (as youtube-nocookie.com) and Vimeo are always allowed; any other stream address is
+# shown as a link. The room page's Content-Security-Policy frames only these hosts.
+WEBINAR_PEERTUBE_HOSTS = env_list("WEBINAR_PEERTUBE_HOSTS", ["framatube.org", "peertube.tv"])

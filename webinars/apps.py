@@ -61,3 +61,7 @@ class WebinarsConfig(AppConfig):
         )
         register_kind("event.starting", _("An event you take part in is about to start"), push=True)
         register_drain("event.reminders", reminders_drain)
+        # --- room slice: chat and host controls (webinars/actions/rooms.py) ---
+        from webinars.actions.rooms import register_actions as register_room_actions
+
+        register_room_actions()
