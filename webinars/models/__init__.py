@@ -49,3 +49,8 @@ __all__ = [
     "RoomRemoval",
     "Speaker",
 ]
+
+# --- after the event (report slice) --------------------------------------------------------
+from webinars.models.report import QuestionForumTopic
+
+__all__ += ["QuestionForumTopic"]
