@@ -18,7 +18,7 @@ partnership's forum. Everyone else, and events with no partnership forum, get 40
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -49,8 +49,10 @@ class FollowupForm(forms.Form):
     def __init__(self, *args: Any, questions: list[Question], forum: Forum, **kwargs: Any):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["questions"].choices = [(str(q.pk), q.body) for q in questions]
-        self.fields["group"].choices = [(str(g.pk), g.label) for g in forum.groups.all()]
+        choices: list[tuple[str, str]] = [(str(q.pk), q.body) for q in questions]
+        cast(forms.ChoiceField, self.fields["questions"]).choices = choices
+        groups = [(str(g.pk), g.label) for g in forum.groups.all()]
+        cast(forms.ChoiceField, self.fields["group"]).choices = groups
 
 
 def _followup_get_for(user: Any, slug: str) -> tuple[Event, Forum]:

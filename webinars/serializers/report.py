@@ -33,7 +33,8 @@ class TimelinePointSerializer(serializers.Serializer[Any]):
 
 
 class BreakdownRowSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField()
+    # The body's key is "label"; DRF's metaclass takes it as a field, not Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     merged = serializers.BooleanField(help_text="The row combining groups under the threshold.")
 
