@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -218,3 +219,20 @@ def test_the_breakdowns_count_each_person_once_by_their_first_organisation(room,
     rows = {(r.label, r.count, r.merged) for r in report.breakdowns["country"].rows}
     assert ("Belgium", 6, False) in rows
     assert any(merged and count == 6 for _, count, merged in rows)  # Italy 2 + none 4
+
+
+def test_the_report_page_draws_the_chart_in_any_language(room, client):
+    start = room.event.starts_at - timedelta(minutes=1)
+    _script(room, start, [(0, "join", room.attendee, "a"), (3, "leave", room.attendee, "a")])
+    client.force_login(room.organiser)
+    page = client.get(
+        f"/events/{room.event.slug}/report/", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert 'lang="fr"' in page
+    begin = page.index("<svg viewBox")
+    svg = page[begin : page.index("</svg>", begin)]
+    assert "<title" in svg
+    assert "<desc" in svg
+    # Coordinates are numbers as SVG reads them: never a localised decimal comma.
+    assert re.findall(r'(?:x|y|y1|y2|x1|x2)="[^"]*,', svg) == []
+    assert "Anna Attendee" in page

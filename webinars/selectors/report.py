@@ -49,7 +49,7 @@ from webinars.selectors.rooms import RoomRole, room_closes_at, room_is_host, roo
 # No group of fewer people than this is shown in the breakdowns by organisation.
 MIN_GROUP_SIZE = 5
 # The chart and its table have at most about this many points.
-TIMELINE_POINTS = 120
+TIMELINE_POINTS = 40
 
 
 # --- gates -------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from webinars.services.report import RECORDING_URL_MAX_LENGTH, event_recording_s
 
 # The chart's drawing area, in the SVG's own units (it scales to the page's width).
 CHART_WIDTH, CHART_HEIGHT = 640, 240
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 12, 12, 32
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 12, 16, 40
 # A cell a spreadsheet would read as a formula starts with one of these (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -102,7 +102,7 @@ def attendance_chart(report: selectors.AttendanceReport) -> dict[str, Any] | Non
         "area": area,
         "y_ticks": [{"y": y(n), "label": n} for n in y_ticks],
         "x_ticks": [{"x": x(at), "label": _time(at)} for at in x_ticks],
-        "label_y": bottom + 20,
+        "label_y": bottom + 28,
     }
 
 
@@ -190,6 +190,7 @@ def _report_page(
         "time_zone": timezone.get_current_timezone_name(),
         "recording_form": form or RecordingForm(initial={"url": event.recording_url}),
         "is_over": selectors.event_is_over(event),
+        "any_open": any(p["still_open"] for p in people),
         "has_partnership": event.organiser_partnership_id is not None,
     }
     return render(request, "webinars/report.html", context, status=status)
