@@ -102,7 +102,8 @@ async def test_the_report_matches_a_scripted_hour_of_joins_and_leaves(room, monk
     await anna1.disconnect()
     clock.set(40)
     await anna2.send_json_to({"type": "unsubscribe", "topic": topic, "id": "u"})
-    assert (await anna2.receive_json_from(timeout=5))["type"] == "unsubscribed"
+    while (await anna2.receive_json_from(timeout=5))["type"] != "unsubscribed":
+        pass  # presence frames of the others' comings and goings may come first
     clock.set(45)
     await subscribe(anna2, topic)  # back in the room on the same socket: a new span
     clock.set(50)
