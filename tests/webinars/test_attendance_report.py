@@ -236,3 +236,49 @@ def test_the_report_page_draws_the_chart_in_any_language(room, client):
     # Coordinates are numbers as SVG reads them: never a localised decimal comma.
     assert re.findall(r'(?:x|y|y1|y2|x1|x2)="[^"]*,', svg) == []
     assert "Anna Attendee" in page
+
+
+def test_times_are_in_the_viewers_time_zone_page_and_csv(room, client):
+    from datetime import UTC, datetime
+
+    from notifications.models import DeliverySettings
+
+    DeliverySettings.objects.create(user=room.organiser, timezone="America/New_York")
+    start = datetime(2026, 7, 1, 14, 0, tzinfo=UTC)  # 10:00 in New York (summer time)
+    _script(room, start, [(0, "join", room.attendee, "a"), (30, "leave", room.attendee, "a")])
+    client.force_login(room.organiser)
+    page = client.get(f"/events/{room.event.slug}/report/").content.decode()
+    assert "America/New_York" in page
+    assert "10:00\u201310:30" in page  # an en dash
+    response = client.get(f"/api/v1/events/{room.event.pk}/report/attendance.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][2] == "First joined (America/New_York)"
+    assert rows[1][2] == "2026-07-01 10:00:00"
+    assert rows[1][3] == "2026-07-01 10:30:00"
+
+
+def test_the_report_costs_the_same_queries_for_more_people(
+    room, client, django_assert_max_num_queries
+):
+    start = room.event.starts_at - timedelta(hours=1)
+
+    def add_people(n, tag):
+        for k in range(n):
+            person = UserFactory()
+            MembershipFactory(user=person)
+            _script(
+                room, start, [(k, "join", person, f"{tag}{k}"), (40, "leave", person, f"{tag}{k}")]
+            )
+
+    client.force_login(room.organiser)
+    url = f"/api/v1/events/{room.event.pk}/report/"
+    add_people(2, "a")
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url).status_code == 200
+    add_people(15, "b")
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        assert client.get(url).json()["unique_attendees"] == 17
+    assert len(many.captured_queries) == len(few.captured_queries)
