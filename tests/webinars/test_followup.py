@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
 from forums.models import Topic
 from forums.services.forums import forum_for_partnership
+from forums.services.topics import topic_create
 from tests.factories import (
     EventFactory,
+    EventPersonFactory,
     MembershipFactory,
     PartnershipFactory,
     RegistrationFactory,
@@ -118,3 +124,72 @@ def test_the_report_links_to_the_followup_only_for_a_partnership_event(followup,
         link
         not in _client(room.organiser).get(f"/events/{room.event.slug}/report/").content.decode()
     )
+
+
+def test_a_host_who_does_not_organise_sees_the_report_without_the_followup(followup):
+    event, *_ = followup
+    host = EventPersonFactory(event=event, user=UserFactory()).user
+    client = _client(host)
+    page = client.get(f"/events/{event.slug}/report/").content.decode()
+    assert "Post unanswered questions to the forum" not in page
+    assert client.get(f"/events/{event.slug}/report/forum/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_organisers_posting_at_once_post_a_question_once(followup):
+    """Organiser A's posting holds the question's row lock; B's call waits for it, then
+    finds A's record and posts nothing (PostgreSQL: SQLite serialises whole writes)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks")
+    event, organiser, _asker, group, questions = followup
+    second = MembershipFactory(
+        organisation=event.organiser_partnership.coordinator, user=UserFactory(), role="admin"
+    ).user
+    question_id = questions["open"].pk
+    inside, release = threading.Event(), threading.Event()
+    posted = []
+
+    def post_as(user):
+        def post(question):
+            posted.append(user.pk)
+            if user == organiser:
+                inside.set()
+                assert release.wait(10)
+            topic = topic_create(author=user, group=group, title="Q", body=question.body)
+            return topic.pk, topic.get_absolute_url()
+
+        return post
+
+    results = {}
+
+    def run(user):
+        try:
+            results[user.pk] = questions_post_as_topics(
+                event=event, question_ids=[question_id], by=user, post=post_as(user)
+            )
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=run, args=(organiser,))
+    first.start()
+    assert inside.wait(10)
+    other = threading.Thread(target=run, args=(second,))
+    other.start()
+    # Wait until B is blocked on A's row lock, then let A finish.
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "select count(*) from pg_stat_activity "
+                "where wait_event_type = 'Lock' and datname = current_database()"
+            )
+            if cursor.fetchone()[0] >= 1:
+                break
+            assert time.monotonic() < deadline, "the second organiser never waited"
+            time.sleep(0.01)  # a poll interval: the condition is what we wait for
+    release.set()
+    first.join(10)
+    other.join(10)
+    assert posted == [organiser.pk]
+    assert Topic.objects.filter(group=group).count() == 1
+    assert [r.topic_id for r in results[organiser.pk]] == [r.topic_id for r in results[second.pk]]

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from webinars.selectors import report as selectors
+from webinars.selectors.events import event_can_manage
 from webinars.selectors.rooms import room_is_host
 from webinars.services.report import RECORDING_URL_MAX_LENGTH, event_recording_set
 
@@ -191,7 +192,9 @@ def _report_page(
         "recording_form": form or RecordingForm(initial={"url": event.recording_url}),
         "is_over": selectors.event_is_over(event),
         "any_open": any(p["still_open"] for p in people),
-        "has_partnership": event.organiser_partnership_id is not None,
+        # The follow-up page (config/pages/event_followup.py) checks the forum itself.
+        "offers_followup": event.organiser_partnership_id is not None
+        and event_can_manage(request.user, event),
     }
     return render(request, "webinars/report.html", context, status=status)
 
