@@ -160,3 +160,25 @@ async def test_the_real_clock_records_a_short_visit(room):
     assert before - timedelta(seconds=TOLERANCE) <= joined <= left
     assert left <= after + timedelta(seconds=TOLERANCE)
     assert 0 <= person["seconds"] <= (after - before).total_seconds() + TOLERANCE
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("stop_hub_after")
+async def test_a_removal_from_the_room_ends_the_persons_span(room):
+    from realtime.services import subscription_revoke
+    from webinars.models import RoomRemoval
+
+    anna = await open_socket(room.attendee)
+    await subscribe(anna, room.topic)
+
+    def remove():
+        RoomRemoval.objects.create(event=room.event, user=room.attendee, removed_by=room.host)
+        subscription_revoke(user_ids=[room.attendee.pk], topic=room.topic)
+
+    await sync_to_async(remove)()
+    while (await anna.receive_json_from(timeout=5))["type"] != "unsubscribed":
+        pass
+    await _settled(1)  # closed by the access cut, while the socket stays connected
+    span = await sync_to_async(AttendanceSpan.objects.get)()
+    assert span.left_at is not None
+    await anna.disconnect()
