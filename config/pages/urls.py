@@ -1,3 +1,3 @@
-from config.pages import home, moderation
+from config.pages import event_followup, home, moderation
 
-urlpatterns = [*home.urlpatterns, *moderation.urlpatterns]
+urlpatterns = [*home.urlpatterns, *moderation.urlpatterns, *event_followup.urlpatterns]

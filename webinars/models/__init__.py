@@ -63,3 +63,7 @@ from webinars.models.calendar import (
 )
 
 __all__ += ["CalendarFeed", "EventReminder", "ReminderKind", "ReminderSent"]
+# --- after the event (report slice) --------------------------------------------------------
+from webinars.models.report import QuestionForumTopic
+
+__all__ += ["QuestionForumTopic"]

@@ -203,7 +203,13 @@ class AttendanceSpan(models.Model):
     class Meta:
         ordering = ["event_id", "joined_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "socket"], name="attendance_socket_unique"),
+            # One open span per socket: a repeated join (resubscribe) keeps it, and a socket
+            # that unsubscribes and joins again opens a second span (webinars.services.attendance).
+            models.UniqueConstraint(
+                fields=["event", "socket"],
+                condition=Q(left_at__isnull=True),
+                name="attendance_socket_open_unique",
+            ),
         ]
         indexes = [models.Index(fields=["event", "user"], name="attendance_event_user")]
 
