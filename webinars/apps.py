@@ -29,6 +29,11 @@ class WebinarsConfig(AppConfig):
         # draft polls, what hosts hid).
         register_topic("webinar_backstage", gate=backstage_can_subscribe)
 
+        # --- room slice: chat and host controls (webinars/actions/rooms.py) ---
+        from webinars.actions.rooms import register_actions as register_room_actions
+
+        register_room_actions()
+
         # --- slice "video": the call of a small video room ---------------------------------
         # `webinar_call:<event id>`: a peer-to-peer call of up to WEBINAR_CALL_CAPACITY people
         # in a video room (docs/realtime.md, "Video calls"). Signals are addressed to one
