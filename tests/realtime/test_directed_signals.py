@@ -80,7 +80,7 @@ async def join(users, key: str) -> list[tuple[Any, str]]:
         peer = frames[-1]["peer"]
         for other, _peer in joined:
             hello = await receive(other)
-            assert hello["signal"] == "peer.joined" and hello["from"] == peer, hello
+            assert (hello["signal"], hello["from"]) == ("peer.joined", peer), hello
         joined.append((ws, peer))
     return joined
 
@@ -98,7 +98,8 @@ async def test_subscribed_gives_a_peer_id_and_the_others_hear_of_the_newcomer():
     ana, ben = await people(2)
     key = secrets.token_hex(4)
     (ws_a, peer_a), (ws_b, peer_b) = await join([ana, ben], key)
-    assert peer_a != peer_b and len(peer_a) >= 8
+    assert peer_a != peer_b
+    assert len(peer_a) >= 8
     # (join() checked that ana heard `peer.joined` from ben; ben hears nothing of himself)
     assert await nothing_but_presence(ws_b)
     await close([(ws_a, peer_a), (ws_b, peer_b)])
@@ -158,7 +159,8 @@ async def test_broadcast_signals_still_reach_everyone_and_carry_from_on_such_top
     (ws_a, peer_a), (ws_b, _) = sockets
     await ws_a.send_json_to({"type": "signal", "topic": f"huddle:{key}", "signal": "typing"})
     frame = await receive(ws_b)
-    assert frame["signal"] == "typing" and frame["from"] == peer_a
+    assert frame["signal"] == "typing"
+    assert frame["from"] == peer_a
     await close(sockets)
 
 
@@ -166,7 +168,7 @@ async def test_only_subscribers_may_address_and_only_subscribers_receive():
     ana, ben, eve = await people(3)
     key, other_key = secrets.token_hex(4), secrets.token_hex(4)
     sockets = await join([ana, ben], key)
-    (ws_a, peer_a), (ws_b, peer_b) = sockets
+    (ws_a, _peer_a), (ws_b, peer_b) = sockets
     HUDDLE_ACCESS[other_key] = {eve.pk}
     ws_e = await open_socket(eve)
     await subscribe(ws_e, f"huddle:{other_key}")
@@ -175,7 +177,8 @@ async def test_only_subscribers_may_address_and_only_subscribers_receive():
         {"type": "signal", "topic": f"huddle:{key}", "signal": "offer", "to": peer_b, "data": {}}
     )
     error = await receive(ws_e)
-    assert error["code"] == "not_subscribed" and error["topic"] == f"huddle:{key}"
+    assert error["code"] == "not_subscribed"
+    assert error["topic"] == f"huddle:{key}"
     # Addressing B's peer id on her own topic reaches nobody: B is not subscribed to it.
     await ws_e.send_json_to(
         {
@@ -211,7 +214,7 @@ async def test_malformed_directed_signals_are_refused(extra, code):
     frame.update(extra)
     await ws_a.send_json_to(frame)
     reply = await receive(ws_a)
-    assert reply["type"] == "error" and reply["code"] == code, reply
+    assert (reply["type"], reply["code"]) == ("error", code), reply
     assert await nothing_but_presence(ws_b)
     await close(sockets)
 
@@ -248,8 +251,10 @@ async def test_the_allowance_lets_a_burst_through_then_answers_rate_limited():
     assert [(await receive(ws_b))["data"]["n"] for _ in range(5)] == [0, 1, 2, 3, 4]
     # … the 6th is refused, and the sender is told so and when to send again.
     error = await receive(ws_a)
-    assert error["code"] == "rate_limited" and error["id"] == "s5"
-    assert error["topic"] == f"huddle:{key}" and 1 <= error["retry_after"] <= 10
+    assert error["code"] == "rate_limited"
+    assert error["id"] == "s5"
+    assert error["topic"] == f"huddle:{key}"
+    assert 1 <= error["retry_after"] <= 10
     assert await nothing_but_presence(ws_b)
     await close(sockets)
 
@@ -261,7 +266,7 @@ async def test_the_topic_refuses_one_person_too_many_with_full():
     HUDDLE_ACCESS[key].update(u.pk for u in users)
     fourth = await open_socket(users[3])
     frames = await subscribe(fourth, f"huddle:{key}")
-    assert frames[-1]["type"] == "error" and frames[-1]["code"] == "full", frames
+    assert (frames[-1]["type"], frames[-1]["code"]) == ("error", "full"), frames
     assert "3" in frames[-1]["message"]
     # Nobody heard of the refused one.
     for ws, _peer in sockets:
@@ -280,7 +285,8 @@ async def test_the_topic_refuses_one_person_too_many_with_full():
     await ws_2.disconnect()
     for ws, _peer in sockets:
         left = await receive(ws)
-        assert left["signal"] == "peer.left" and left["from"] == peer_2
+        assert left["signal"] == "peer.left"
+        assert left["from"] == peer_2
     assert (await subscribe(fourth, f"huddle:{key}"))[-1]["type"] == "subscribed"
     await fourth.disconnect()
     await close(sockets)

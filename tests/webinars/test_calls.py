@@ -95,13 +95,13 @@ def test_anonymous_visitors_get_nothing(video_room):
 def test_ice_servers_come_from_settings_with_turn_rest_credentials(video_room, settings):
     settings.WEBRTC_ICE_SERVERS = [{"urls": ["stun:stun.example.org:3478"]}]
     settings.WEBRTC_TURN_URLS = ["turn:turn.example.org:3478?transport=udp"]
-    settings.WEBRTC_TURN_SECRET = "s3cret"  # noqa: S105 - a test value
+    settings.WEBRTC_TURN_SECRET = "s3cret"
     settings.WEBRTC_TURN_TTL = 600
     body = get_call(video_room.attendee, video_room.event).json()
     stun, turn = body["ice_servers"]
     assert stun == {"urls": ["stun:stun.example.org:3478"]}
     assert turn["urls"] == ["turn:turn.example.org:3478?transport=udp"]
-    expiry, user_id = turn["username"].split(":")
+    _expiry, user_id = turn["username"].split(":")
     assert user_id == str(video_room.attendee.pk)
     expected = hmac.new(b"s3cret", turn["username"].encode(), hashlib.sha1).digest()
     assert turn["credential"] == base64.b64encode(expected).decode()
@@ -127,7 +127,6 @@ def test_without_turn_only_the_configured_servers(video_room, settings):
 
 
 # --- through the socket --------------------------------------------------------------------
-
 
 
 async def receive(ws, timeout: float = 2) -> dict[str, Any]:
@@ -158,8 +157,10 @@ async def test_the_ninth_person_is_refused_and_the_rest_api_says_full(video_room
     assert (body["participants"], body["full"]) == (8, True)
     ninth = await open_socket(people[8])
     refusal = (await subscribe(ninth, topic))[-1]
-    assert refusal["type"] == "error" and refusal["code"] == "full"
-    assert refusal["topic"] == topic and "8" in refusal["message"]
+    assert refusal["type"] == "error"
+    assert refusal["code"] == "full"
+    assert refusal["topic"] == topic
+    assert "8" in refusal["message"]
     # The host's second tab is the same person: not refused.
     second_tab = await open_socket(video_room.host)
     assert (await subscribe(second_tab, topic))[-1]["type"] == "subscribed"
@@ -226,8 +227,8 @@ async def test_offer_and_answer_travel_between_two_participants_only(video_room)
         {"type": "signal", "topic": topic, "signal": "answer", "to": got["from"], "data": answer}
     )
     assert (await receive(ws_a))["data"] == answer
-    assert await ws_c.receive_nothing(timeout=0.3) or (await ws_c.receive_json_from())[
-        "type"
-    ] == "presence"
+    # The third participant saw neither (only presence frames, if any).
+    while not await ws_c.receive_nothing(timeout=0.3):
+        assert (await ws_c.receive_json_from())["type"] == "presence"
     for ws in (ws_a, ws_b, ws_c):
         await ws.disconnect()
