@@ -152,5 +152,15 @@ def test_two_browsers_hold_a_call_over_loopback(site_server: LiveServer, media_b
     page_b.locator("#room-video-join").click()
     for page in (page_a, page_b):
         expect(page.locator(CONNECTED)).to_have_count(1)
+
+    # The server restarts (a deploy): both sockets reconnect as new peers and the call is
+    # negotiated afresh, with new peer ids, by itself.
+    before = page_a.locator(CONNECTED).get_attribute("data-peer")
+    site_server.restart()
+    for page in (page_a, page_b):
+        expect(page.locator(".video-tile[data-peer]")).not_to_have_attribute("data-peer", before)
+        expect(page.locator(CONNECTED)).to_have_count(1)
+        expect(page.locator("#room-video")).to_have_attribute("data-call", "joined")
+    assert page_a.locator(CONNECTED).get_attribute("data-peer") != before
     for page in (page_a, page_b):
         page.context.close()

@@ -27,6 +27,7 @@ if (root && panel) init(root, panel);
 function init(root, panel) {
   const $ = (id) => document.getElementById(id);
   const callApi = panel.dataset.callApi;
+  const me = Number(root.dataset.userId);
   const grid = $("room-video-grid");
   const selfTile = $("room-video-self");
   const status = $("room-video-status");
@@ -86,6 +87,7 @@ function init(root, panel) {
       switch (frame.signal) {
         case "peer.joined": {
           const peer = ensurePeer(from, frame.user, false);
+          peer.greeted = true;
           send(from, "hello", mediaState());
           announce(interpolate(gettext("%(name)s joined the call."), { name: peer.name }, true));
           return;
@@ -93,6 +95,11 @@ function init(root, panel) {
         case "hello": {
           const known = peers.has(from);
           const peer = ensurePeer(from, frame.user, true);
+          if (peer.greeted && !peer.polite) {
+            // We both heard the other's `peer.joined` (two joins at the same instant, on
+            // two server processes): both would be impolite. The higher user id yields.
+            peer.polite = me > Number(frame.user && frame.user.id);
+          }
           showMedia(peer, frame.data);
           if (!known) announce(interpolate(gettext("%(name)s is in the call."), { name: peer.name }, true));
           return;
@@ -157,7 +164,9 @@ function init(root, panel) {
     if (peer) return peer;
     const name = (user && user.name) || gettext("Someone");
     const pc = new RTCPeerConnection({ iceServers });
-    peer = { id, name, pc, polite, makingOffer: false, ignoreOffer: false, ice: [], iceTimer: null, tile: null };
+    peer = {
+      id, name, pc, polite, greeted: false, makingOffer: false, ignoreOffer: false, ice: [], iceTimer: null, tile: null,
+    };
     peers.set(id, peer);
     peer.tile = addTile(peer);
     if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
