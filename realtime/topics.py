@@ -90,6 +90,9 @@ def register_topic(
         raise ValueError(f"Topic kind {name!r} is already registered.")
     if max_people is not None and not presence:
         raise ValueError("`max_people` counts people through presence: set `presence=True`.")
+    if max_people is not None and not 1 <= max_people <= 50:
+        # The consumer recognises someone already in by the presence names (50 at most).
+        raise ValueError("`max_people` must be between 1 and 50.")
     if set(signals) & set(directed_signals):
         raise ValueError("A signal is either broadcast or directed, not both.")
     _registry[name] = TopicKind(

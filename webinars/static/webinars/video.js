@@ -20,14 +20,15 @@ const interpolate = window.interpolate
   || ((text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? "")));
 
 const ICE_BATCH_MS = 60; // candidates gathered within this time travel in one signal
-const root = document.getElementById("room");
+// The panel is all it needs (`data-call-api`, `data-user-id`), so a matchmaking meeting's
+// page can hold the same call with its own endpoint and topic.
 const panel = document.getElementById("room-video");
-if (root && panel) init(root, panel);
+if (panel && panel.dataset.callApi) init(panel);
 
-function init(root, panel) {
+function init(panel) {
   const $ = (id) => document.getElementById(id);
   const callApi = panel.dataset.callApi;
-  const me = Number(root.dataset.userId);
+  const me = Number(panel.dataset.userId);
   const grid = $("room-video-grid");
   const selfTile = $("room-video-self");
   const status = $("room-video-status");
