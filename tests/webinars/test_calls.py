@@ -232,3 +232,18 @@ async def test_offer_and_answer_travel_between_two_participants_only(video_room)
         assert (await ws_c.receive_json_from())["type"] == "presence"
     for ws in (ws_a, ws_b, ws_c):
         await ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("stop_hub_after")
+@pytest.mark.parametrize("role", IN_THE_ROOM + NOT_IN_IT)
+async def test_who_may_subscribe_to_the_call_over_the_socket(video_room, role):
+    user = getattr(video_room, role)
+    ws = await open_socket(user)
+    reply = (await subscribe(ws, f"webinar_call:{video_room.event.pk}"))[-1]
+    if role in IN_THE_ROOM:
+        assert reply["type"] == "subscribed"
+        assert len(reply["peer"]) >= 8
+    else:
+        assert (reply["type"], reply["code"]) == ("error", "not_found")
+    await ws.disconnect()
