@@ -43,6 +43,7 @@ for user_id in params["ids"]:
 result = {"id": event.pk, "slug": event.slug}
 """
 
+RECONNECT_MS = 90_000
 CONNECTED = ".video-tile[data-peer][data-state='connected']"
 # Frames decoded from the other side: the fake camera's picture reached us.
 VIDEO_PLAYS = """() => [...document.querySelectorAll('.video-tile[data-peer] video')]
@@ -158,8 +159,11 @@ def test_two_browsers_hold_a_call_over_loopback(site_server: LiveServer, media_b
     before = page_a.locator(CONNECTED).get_attribute("data-peer")
     site_server.restart()
     for page in (page_a, page_b):
-        expect(page.locator(".video-tile[data-peer]")).not_to_have_attribute("data-peer", before)
-        expect(page.locator(CONNECTED)).to_have_count(1)
+        # live.js reconnects with jittered backoff while daphne starts: give it time.
+        expect(page.locator(".video-tile[data-peer]")).not_to_have_attribute(
+            "data-peer", before, timeout=RECONNECT_MS
+        )
+        expect(page.locator(CONNECTED)).to_have_count(1, timeout=RECONNECT_MS)
         expect(page.locator("#room-video")).to_have_attribute("data-call", "joined")
     assert page_a.locator(CONNECTED).get_attribute("data-peer") != before
     for page in (page_a, page_b):

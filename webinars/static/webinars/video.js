@@ -20,6 +20,7 @@ const interpolate = window.interpolate
   || ((text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? "")));
 
 const ICE_BATCH_MS = 60; // candidates gathered within this time travel in one signal
+const OFFER_WAIT_MS = 5000; // the polite side offers itself if no offer came by then
 // The panel is all it needs (`data-call-api`, `data-user-id`), so a matchmaking meeting's
 // page can hold the same call with its own endpoint and topic.
 const panel = document.getElementById("room-video");
@@ -166,17 +167,29 @@ function init(panel) {
     const name = (user && user.name) || gettext("Someone");
     const pc = new RTCPeerConnection({ iceServers });
     peer = {
-      id, name, pc, polite, greeted: false, makingOffer: false, ignoreOffer: false, ice: [], iceTimer: null, tile: null,
+      id,
+      name,
+      pc,
+      polite,
+      greeted: false,
+      makingOffer: false,
+      ignoreOffer: false,
+      ice: [],
+      iceTimer: null,
+      tile: null,
+      tracksAdded: false,
+      fallback: null,
     };
     peers.set(id, peer);
     peer.tile = addTile(peer);
-    if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
-    else {
-      // Without camera or microphone we still receive theirs.
-      pc.addTransceiver("audio", { direction: "recvonly" });
-      pc.addTransceiver("video", { direction: "recvonly" });
+    if (polite) {
+      // The one who was there first offers. Our tracks join its offer's transceivers when
+      // we answer (`addTracks` in onDescription), so the set-up has no offer collision;
+      // should its offer never come, we offer ourselves.
+      peer.fallback = setTimeout(() => addTracks(peer), OFFER_WAIT_MS);
+    } else {
+      addTracks(peer);
     }
-    if (screenTrack) replaceVideo(peer, screenTrack);
 
     pc.onnegotiationneeded = async () => {
       try {
@@ -206,11 +219,27 @@ function init(panel) {
       if (!streams[0]) remote.addTrack(track);
       if (video.srcObject !== remote) video.srcObject = remote;
     };
+    pc.oniceconnectionstatechange = () => { peer.tile.dataset.ice = pc.iceConnectionState; };
+    pc.onsignalingstatechange = () => { peer.tile.dataset.signaling = pc.signalingState; };
     pc.onconnectionstatechange = () => {
       peer.tile.dataset.state = pc.connectionState;
       if (pc.connectionState === "failed") pc.restartIce(); // e.g. the network changed
     };
     return peer;
+  }
+
+  function addTracks(peer) {
+    clearTimeout(peer.fallback);
+    if (peer.tracksAdded || peers.get(peer.id) !== peer) return;
+    peer.tracksAdded = true;
+    const { pc } = peer;
+    if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    else if (!pc.getTransceivers().length) {
+      // Without camera or microphone we still receive theirs.
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      pc.addTransceiver("video", { direction: "recvonly" });
+    }
+    if (screenTrack) replaceVideo(peer, screenTrack);
   }
 
   async function onDescription(peer, description) {
@@ -223,6 +252,7 @@ function init(panel) {
       if (peer.ignoreOffer) return;
       await pc.setRemoteDescription(description); // the polite side rolls back implicitly
       if (description.type === "offer") {
+        addTracks(peer); // before answering: they ride on the offer's transceivers
         await pc.setLocalDescription();
         send(peer.id, "answer", { description: pc.localDescription.toJSON() });
       }
@@ -244,6 +274,7 @@ function init(panel) {
     if (!peer) return;
     peers.delete(id);
     clearTimeout(peer.iceTimer);
+    clearTimeout(peer.fallback);
     peer.pc.close();
     peer.tile.remove();
   }
