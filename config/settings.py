@@ -498,3 +498,27 @@ ICAL_FEED_RATE = os.environ.get("ICAL_FEED_RATE", "60/hour")
 # YouTube (as youtube-nocookie.com) and Vimeo are always allowed; any other stream address is
 # shown as a link. The room page's Content-Security-Policy frames only these hosts.
 WEBINAR_PEERTUBE_HOSTS = env_list("WEBINAR_PEERTUBE_HOSTS", ["framatube.org", "peertube.tv"])
+# --- Video calls of small webinar rooms (webinars, slice "video") ---------------------------
+import json  # noqa: E402 - this block's own, kept together
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+# STUN/TURN servers handed to the browsers of a call (docs/operations.md, "Video calls"):
+# WEBRTC_ICE_SERVERS is a JSON list of RTCIceServer objects, e.g.
+# '[{"urls": ["stun:stun.example.org:3478"]}]'. Empty by default: calls then work between
+# browsers that reach each other directly (the same network, or loopback in the tests).
+WEBRTC_ICE_SERVERS: list[dict[str, Any]] = json.loads(
+    os.environ.get("WEBRTC_ICE_SERVERS", "") or "[]"
+)
+if not isinstance(WEBRTC_ICE_SERVERS, list) or not all(
+    isinstance(server, dict) and "urls" in server for server in WEBRTC_ICE_SERVERS
+):
+    raise ImproperlyConfigured('WEBRTC_ICE_SERVERS must be a JSON list of {"urls": …} objects.')
+# A TURN server with shared-secret authentication (coturn `use-auth-secret`,
+# `static-auth-secret`): comma-separated turn:/turns: URLs and the secret; each participant
+# gets credentials valid WEBRTC_TURN_TTL seconds (webinars/services/calls.py).
+WEBRTC_TURN_URLS = env_list("WEBRTC_TURN_URLS", [])
+WEBRTC_TURN_SECRET = os.environ.get("WEBRTC_TURN_SECRET", "")
+WEBRTC_TURN_TTL = int(os.environ.get("WEBRTC_TURN_TTL", "3600"))
+# People in one call at most: a mesh sends each one's video to every other (docs/decisions.md).
+WEBINAR_CALL_CAPACITY = 8

@@ -14,7 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import re
+import secrets
 import time
+from collections import deque
 from operator import itemgetter
 from typing import Any
 
@@ -39,9 +43,9 @@ from realtime.events import dumps, group_for_topic, group_for_user
 from realtime.frames import FrameError, parse_frame, shown, valid_id
 from realtime.hub import Hub, RepairCheck, get_hub
 from realtime.models import Event, TopicCounter
-from realtime.presence import PresenceTracker, presence_tracker
+from realtime.presence import PresenceTracker, presence_read, presence_tracker
 from realtime.ratelimit import rate_limited
-from realtime.topics import parse_topic, user_may_subscribe
+from realtime.topics import TopicKind, parse_topic, user_may_subscribe
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +57,22 @@ CLOSE_RETRY = 4500  # server side trouble; reconnect with backoff and resubscrib
 PROTOCOL_VERSION = 1
 MAX_BAD_FRAMES = 20  # malformed frames tolerated before the socket is closed
 PROTOCOL_ERRORS = frozenset({"bad_frame", "frame_too_large", "unknown_type"})
+# A socket's peer id on topics with directed signals (`subscribed`'s `peer`, a signal's `to`
+# and `from`): random, so it says nothing about the server or the person.
+PEER_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,32}\Z")
 
 
 class Subscription:
-    __slots__ = ("buffer", "joined", "last_seq", "names", "presence", "presence_text", "topic")
+    __slots__ = (
+        "announced",
+        "buffer",
+        "joined",
+        "last_seq",
+        "names",
+        "presence",
+        "presence_text",
+        "topic",
+    )
 
     def __init__(self, topic: str, last_seq: int, buffer: list[tuple[int, str]] | None) -> None:
         self.topic = topic
@@ -70,6 +86,7 @@ class Subscription:
         self.presence_text = ""
         self.names = True  # presence frames with names (else only the count)
         self.joined = False  # in the topic's presence roster
+        self.announced = False  # `peer.joined` sent (topics with directed signals)
 
 
 def public_name(user: Any) -> str:
@@ -197,6 +214,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.subs = {}
         self.bad_frames = 0
         self.last_signal: dict[tuple[str, str], float] = {}
+        # Directed signals: the times of those sent in the last window, per topic.
+        self.directed_sent: dict[str, deque[float]] = {}
+        self.peer_id = secrets.token_urlsafe(12)
         self.repair_subs: dict[str, Subscription] = {}
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -249,6 +269,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.presence.leave(topic, self.sender_id)
             if sub.joined:
                 self._presence_hook(topic, "leave")
+            if sub.announced:
+                self._announce_soon(topic, "peer.left")
         self.hub.leave(group_for_user(user.pk), self)
         self.subs.clear()
 
@@ -310,12 +332,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
             # Missing and forbidden look the same, so existence does not leak.
             await self.reject(frame, "not_found", _("No such topic, or you may not see it."))
             return
+        parsed = parse_topic(topic)
+        capped = parsed[0] if parsed is not None and parsed[0].max_people else None
+        if capped is not None and topic not in self.subs and await self._full(topic, capped):
+            await self._reject_full(frame, capped)
+            return
         # Join the group before reading the log: events committed from now on are buffered
         # on the subscription, and the snapshot below covers everything before.
         # (Never refused for the layer: while Redis is down the hub joins it later.)
+        previous = self.subs.get(topic)
         sub = self.subs[topic] = Subscription(topic, since or 0, buffer=[])
+        sub.announced = previous is not None and previous.announced
         await self.hub.join(group_for_topic(topic), self)
-        parsed, roster = parse_topic(topic), None
+        roster = None
         with_presence = parsed is not None and parsed[0].presence
         if with_presence:
             assert parsed is not None
@@ -327,6 +356,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
             )
             sub.joined = True
             self._presence_hook(topic, "join")
+            if (
+                capped is not None
+                and previous is None
+                and roster is not None
+                and roster.count > (capped.max_people or 0)
+            ):
+                # Two people took the last place at the same instant: the roster is changed
+                # atomically, so only the one whose join made it too many sees it.
+                await self._drop(topic)
+                await self._reject_full(frame, capped)
+                return
         try:
             current, frames = await database_sync_to_async(subscribe_snapshot)(topic, since)
         except ResyncRequiredError:
@@ -336,9 +376,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
             for text in frames:
                 await self.send(text_data=text)
             sub.last_seq = since + len(frames) if since is not None else current
-        await self.send_frame(
-            {"type": "subscribed", "topic": topic, "seq": sub.last_seq, "id": frame.get("id")}
-        )
+        subscribed: dict[str, Any] = {
+            "type": "subscribed",
+            "topic": topic,
+            "seq": sub.last_seq,
+            "id": frame.get("id"),
+        }
+        directed = parsed is not None and bool(parsed[0].directed_signals)
+        if directed:
+            subscribed["peer"] = self.peer_id
+        await self.send_frame(subscribed)
+        if directed and not sub.announced:
+            sub.announced = True
+            await self._announce(topic, "peer.joined")
         if with_presence:
             sub.presence = 0  # from now on, presence frames reach this socket
             if roster is not None:
@@ -373,6 +423,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 frame, "not_subscribed", _("Subscribe to a topic before signalling on it.")
             )
             return
+        if "to" in frame:
+            await self._directed_signal(frame, topic, parsed[0], name, data)
+            return
         if not isinstance(name, str) or name not in parsed[0].signals:
             await self.reject(
                 frame,
@@ -388,7 +441,90 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if now - self.last_signal.get(key, 0.0) < settings.REALTIME_SIGNAL_INTERVAL:
             return  # throttled silently: signals are best effort by definition
         self.last_signal[key] = now
+        signal: dict[str, Any] = {"type": "signal", "topic": topic, "signal": name}
+        if parsed[0].directed_signals:
+            signal["from"] = self.peer_id  # so that the others may answer this socket
+        signal["user"] = {"id": self.user.pk, "name": public_name(self.user)}
+        signal["data"] = data
         # Best effort: queued for the layer, never waits for it (realtime/hub.py).
+        await self.hub.publish(
+            group_for_topic(topic),
+            {
+                "type": "live.signal",
+                "topic": topic,
+                "sender": self.sender_id,
+                "text": dumps(signal),
+            },
+        )
+
+    async def _directed_signal(
+        self, frame: dict[str, Any], topic: str, kind: TopicKind, name: Any, data: Any
+    ) -> None:
+        """A signal for one other socket of the topic (`to`: its peer id). Not throttled to
+        one per kind like the others: answered `rate_limited` past the kind's allowance."""
+        to = frame.get("to")
+        if not isinstance(name, str) or name not in kind.directed_signals:
+            await self.reject(
+                frame,
+                "invalid",
+                _("Unknown signal %(name)s for this topic.") % {"name": shown(name)},
+            )
+            return
+        if not isinstance(to, str) or not PEER_ID_RE.match(to) or to == self.peer_id:
+            await self.reject(frame, "invalid", _("`to` must be the peer id of another socket."))
+            return
+        if not isinstance(data, dict):
+            await self.reject(frame, "invalid", _("Signal data must be a JSON object."))
+            return
+        count, seconds = kind.signal_rate
+        now = time.monotonic()
+        sent = self.directed_sent.setdefault(topic, deque())
+        while sent and now - sent[0] >= seconds:
+            sent.popleft()
+        if len(sent) >= count:
+            wait = max(1, math.ceil(sent[0] + seconds - now))
+            reply: dict[str, Any] = {
+                "type": "error",
+                "code": "rate_limited",
+                "topic": topic,
+                "message": ngettext(
+                    "Too many signals; try again in %(n)s second.",
+                    "Too many signals; try again in %(n)s seconds.",
+                    wait,
+                )
+                % {"n": wait},
+                "retry_after": wait,
+            }
+            if frame.get("id") is not None:
+                reply["id"] = frame["id"]
+            await self.send_frame(reply)
+            return
+        sent.append(now)
+        # Every process with a subscriber of the topic gets it; only the addressee's socket
+        # writes it (`deliver`). A peer that left meanwhile: nobody, silently.
+        await self.hub.publish(
+            group_for_topic(topic),
+            {
+                "type": "live.signal",
+                "topic": topic,
+                "sender": self.sender_id,
+                "to": to,
+                "text": dumps(
+                    {
+                        "type": "signal",
+                        "topic": topic,
+                        "signal": name,
+                        "from": self.peer_id,
+                        "user": {"id": self.user.pk, "name": public_name(self.user)},
+                        "data": data,
+                    }
+                ),
+            },
+        )
+
+    async def _announce(self, topic: str, name: str) -> None:
+        """Tell the topic's other sockets that this one joined or left (`peer.joined`,
+        `peer.left`): a broadcast signal from the server, with this socket's peer id."""
         await self.hub.publish(
             group_for_topic(topic),
             {
@@ -400,11 +536,44 @@ class LiveConsumer(AsyncWebsocketConsumer):
                         "type": "signal",
                         "topic": topic,
                         "signal": name,
+                        "from": self.peer_id,
                         "user": {"id": self.user.pk, "name": public_name(self.user)},
-                        "data": data,
+                        "data": {},
                     }
                 ),
             },
+        )
+
+    def _announce_soon(self, topic: str, name: str) -> None:
+        """`_announce` from sync code (a disconnect), in the hub's task list."""
+        task = self.hub.loop.create_task(self._announce(topic, name))
+        self.hub.tasks.append(task)
+        task.add_done_callback(
+            lambda done: self.hub.tasks.remove(done) if done in self.hub.tasks else None
+        )
+
+    async def _full(self, topic: str, kind: TopicKind) -> bool:
+        """Whether `kind.max_people` others are in the topic already (not counting this
+        person's other sockets). Best effort: an unreachable roster lets people in."""
+        try:
+            roster = await asyncio.to_thread(presence_read, topic)
+        except Exception:
+            logger.warning("Presence of %s not read; not capping it", topic, exc_info=True)
+            return False
+        present = {user["id"] for user in roster.users}
+        return self.user.pk not in present and roster.count >= (kind.max_people or 0)
+
+    async def _reject_full(self, frame: dict[str, Any], kind: TopicKind) -> None:
+        n = kind.max_people or 0
+        await self.reject(
+            frame,
+            "full",
+            ngettext(
+                "This call is full: at most %(n)s person may take part.",
+                "This call is full: at most %(n)s people may take part.",
+                n,
+            )
+            % {"n": n},
         )
 
     async def on_action(self, frame: dict[str, Any]) -> None:
@@ -510,7 +679,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         elif kind == "live.signal":
             sub = self.subs.get(message.get("topic"))  # type: ignore[arg-type]
             # Not while the backlog is read: nothing arrives on a topic before `subscribed`.
-            if sub is not None and sub.buffer is None and message.get("sender") != self.sender_id:
+            to = message.get("to")
+            if (
+                sub is not None
+                and sub.buffer is None
+                and message.get("sender") != self.sender_id
+                and (to is None or to == self.peer_id)
+            ):
                 await self.base_send({"type": "websocket.send", "text": message["text"]})
         else:  # control messages (recheck, logout) may need the database: dispatch loop
             self.inbox.put_nowait(message)
@@ -576,6 +751,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             topics = [topic for topic in self.subs if topic.startswith(prefixes)]
         else:
             topics = [message["topic"]] if message["topic"] in self.subs else []
+        topics += self._rechecked_with(topics, message)
         if not topics:
             return
         allowed = await database_sync_to_async(
@@ -587,6 +763,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 await self.send_frame(
                     {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
                 )
+
+    def _rechecked_with(self, topics: list[str], message: dict[str, Any]) -> list[str]:
+        """This socket's subscriptions whose kind is re-checked along with the kinds or
+        topics of `message` (`recheck_with`, e.g. a call inside a room)."""
+        kinds = set(message.get("kinds") or ())
+        if "topic" in message and isinstance(message["topic"], str):
+            kinds.add(message["topic"].partition(":")[0])
+        keys = {message["topic"].partition(":")[2]} if "topic" in message else None
+        extra = []
+        for topic in self.subs:
+            parsed = parse_topic(topic)
+            if parsed is None or topic in topics or not (parsed[0].recheck_with & kinds):
+                continue
+            if keys is None or parsed[1] in keys:
+                extra.append(topic)
+        return extra
 
     async def live_logout(self, message: dict[str, Any]) -> None:
         key = message.get("session_key")
@@ -644,7 +836,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.presence.leave(topic, self.sender_id)
         if sub is not None and sub.joined:
             self._presence_hook(topic, "leave")
+        if sub is not None and sub.announced:
+            self._announce_soon(topic, "peer.left")
         self.last_signal = {key: t for key, t in self.last_signal.items() if key[0] != topic}
+        self.directed_sent.pop(topic, None)
 
     def _presence_hook(self, topic: str, op: str) -> None:
         """Tell the topic kind's `presence_hook` (if any) of this socket's join or leave, in

@@ -65,3 +65,21 @@ class WebinarsConfig(AppConfig):
         from webinars.actions.rooms import register_actions as register_room_actions
 
         register_room_actions()
+
+        # --- slice "video": the call of a small video room ---------------------------------
+        # `webinar_call:<event id>`: a peer-to-peer call of up to WEBINAR_CALL_CAPACITY people
+        # in a video room (docs/realtime.md, "Video calls"). Signals are addressed to one
+        # peer (WebRTC offer, answer, ICE candidates); re-checked whenever the room is.
+        from django.conf import settings
+
+        from webinars.selectors.calls import call_can_subscribe
+
+        register_topic(
+            "webinar_call",
+            gate=call_can_subscribe,
+            presence=True,
+            max_people=settings.WEBINAR_CALL_CAPACITY,
+            directed_signals={"hello", "offer", "answer", "ice", "media"},
+            signal_rate=(100, 10.0),
+            recheck_with={"webinar_room"},
+        )
