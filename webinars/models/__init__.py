@@ -1,5 +1,7 @@
-"""Events and their live rooms."""
+"""Events and their live rooms: events and registrations, what happens in a room, calendar
+feeds and reminders, staff decisions, and the follow-up of a room's questions."""
 
+from webinars.models.calendar import CalendarFeed, EventReminder, ReminderKind, ReminderSent
 from webinars.models.events import (
     Event,
     EventKind,
@@ -12,6 +14,8 @@ from webinars.models.events import (
     RoomRemoval,
     Speaker,
 )
+from webinars.models.moderation import EventModerationLogEntry
+from webinars.models.report import QuestionForumTopic
 from webinars.models.rooms import (
     AttendanceSpan,
     ChatMessage,
@@ -28,10 +32,13 @@ from webinars.models.rooms import (
 
 __all__ = [
     "AttendanceSpan",
+    "CalendarFeed",
     "ChatMessage",
     "Event",
     "EventKind",
+    "EventModerationLogEntry",
     "EventPerson",
+    "EventReminder",
     "EventRole",
     "HandRaise",
     "HandStatus",
@@ -41,29 +48,14 @@ __all__ = [
     "PollStatus",
     "PollVote",
     "Question",
+    "QuestionForumTopic",
     "QuestionUpvote",
     "Registration",
     "RegistrationMode",
     "RegistrationStatus",
+    "ReminderKind",
+    "ReminderSent",
     "RoomFormat",
     "RoomRemoval",
     "Speaker",
 ]
-
-# events slice: the staff decisions on submitted events.
-from webinars.models.moderation import EventModerationLogEntry
-
-__all__ += ["EventModerationLogEntry"]
-# Calendars and reminders (the ical slice).
-from webinars.models.calendar import (
-    CalendarFeed,
-    EventReminder,
-    ReminderKind,
-    ReminderSent,
-)
-
-__all__ += ["CalendarFeed", "EventReminder", "ReminderKind", "ReminderSent"]
-# --- after the event (report slice) --------------------------------------------------------
-from webinars.models.report import QuestionForumTopic
-
-__all__ += ["QuestionForumTopic"]
