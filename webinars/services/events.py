@@ -35,6 +35,7 @@ from community.richtext import markdown_clean
 from community.services.accounts import language_for
 from notifications.sentences import Sentence
 from notifications.services import notify
+from realtime.services import topic_subscribers_recheck
 from webinars.models import (
     Event,
     EventKind,
@@ -53,6 +54,7 @@ from webinars.selectors.events import (
     event_partnerships_for,
     user_is_staff,
 )
+from webinars.selectors.rooms import backstage_topic, room_topic
 
 # Marker for "leave this field as it is" in event_update.
 UNCHANGED: Any = object()
@@ -463,9 +465,9 @@ def event_reject(*, event: Event, user: User, reason: str) -> Event:
 @transaction.atomic
 def event_cancel(*, event: Event, user: User, reason: str) -> Event:
     """Cancel the event (its organisers and staff). It stays listed, marked cancelled, and
-    its room never opens. Everyone registered, pending or waitlisted is notified with the
-    reason (`event.cancelled`). Registrations are kept as they were, so people still see
-    theirs. Cancelling twice is refused."""
+    its room closes: every socket in it re-checks and is cut. Everyone registered, pending
+    or waitlisted is notified with the reason (`event.cancelled`). Registrations are kept
+    as they were, so people still see theirs. Cancelling twice is refused."""
     if not event_can_manage(user, event):
         raise PermissionDenied(_("You may not cancel this event."))
     reason = (reason or "").strip()[:REASON_MAX_LENGTH]
@@ -479,6 +481,9 @@ def event_cancel(*, event: Event, user: User, reason: str) -> Event:
     event.cancelled_at = timezone.now()
     event.cancellation_reason = reason
     event.save(update_fields=["cancelled_at", "cancellation_reason", "updated_at"])
+    # Whoever is in its room (it may already be open) is cut, like when a host ends it.
+    topic_subscribers_recheck(topic=room_topic(event.pk))
+    topic_subscribers_recheck(topic=backstage_topic(event.pk))
     if event.is_published:
         notify(
             recipients=_people_to_tell(event),

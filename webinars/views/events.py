@@ -37,6 +37,7 @@ from webinars.selectors.events import (
     registration_list_for_organiser,
     waitlist_position,
 )
+from webinars.selectors.report import archive_can_read
 from webinars.selectors.rooms import room_is_open, room_role
 from webinars.services import events as services
 from webinars.services import registrations as registration_services
@@ -159,6 +160,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 and event.registration_mode != RegistrationMode.CLOSED
             ),
             "room_open": role is not None and room_is_open(event),
+            "archive_open": archive_can_read(user, event),
             "is_over": event.ends_at <= now,
             "speakers": list(event.speakers.all()),
             "ecosystems": list(event.ecosystems.all()),

@@ -80,8 +80,13 @@ export class LiveSocket extends EventTarget {
     };
   }
 
-  signal(topic, signal, data = {}) {
-    this.send({ type: "signal", topic, signal, data });
+  // `to`: a peer id, for a signal addressed to one socket (topics with directed signals);
+  // `id`: echoed by an error frame about this signal (e.g. `rate_limited`), to retry it.
+  signal(topic, signal, data = {}, { to = null, id = null } = {}) {
+    const frame = { type: "signal", topic, signal, data };
+    if (to !== null) frame.to = to;
+    if (id !== null) frame.id = id;
+    this.send(frame);
   }
 
   action(action, data, id = randomId()) {

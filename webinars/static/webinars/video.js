@@ -75,10 +75,9 @@ function init(panel) {
 
   const send = (to, signal, data) => {
     const id = `v${(nextId += 1)}`;
-    const frame = { type: "signal", topic, signal, to, data, id };
-    retries.set(id, frame);
+    retries.set(id, { to, signal, data });
     if (retries.size > 200) retries.delete(retries.keys().next().value);
-    live.send(frame);
+    live.signal(topic, signal, data, { to, id });
   };
   const mediaState = () => ({ ...media });
 
@@ -141,7 +140,8 @@ function init(panel) {
       if (frame.code === "rate_limited" && retries.has(frame.id)) {
         const again = retries.get(frame.id);
         retries.delete(frame.id);
-        setTimeout(() => { if (stop) live.send(again); }, (frame.retry_after || 1) * 1000);
+        const retry = () => live.signal(topic, again.signal, again.data, { to: again.to, id: frame.id });
+        setTimeout(() => { if (stop) retry(); }, (frame.retry_after || 1) * 1000);
         return;
       }
       if (frame.code === "full" || frame.code === "not_found") {
