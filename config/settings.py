@@ -476,3 +476,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Webinar rooms: questions, polls and raised hands (qa slice) ---------------------------
+# A poll's live results go out at most once per this many seconds per poll (the latest
+# counts always: webinars/services/polls.py).
+WEBINAR_POLL_RESULTS_INTERVAL = float(os.environ.get("WEBINAR_POLL_RESULTS_INTERVAL", "1.0"))

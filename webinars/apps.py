@@ -28,3 +28,16 @@ class WebinarsConfig(AppConfig):
         # `webinar_backstage:<event id>`: the hosts only (who asked an anonymous question,
         # draft polls, what hosts hid).
         register_topic("webinar_backstage", gate=backstage_can_subscribe)
+
+        # --- questions, polls and raised hands (qa slice) ---------------------------------
+        from notifications.outbox import register_drain
+        from webinars.actions import hands as hand_actions
+        from webinars.actions import polls as poll_actions
+        from webinars.actions import questions as question_actions
+        from webinars.services.polls import poll_results_drain
+
+        question_actions.register_actions()
+        poll_actions.register_actions()
+        hand_actions.register_actions()
+        # Poll results, coalesced: at most one `poll.results` per poll per interval.
+        register_drain("webinar.poll_results", poll_results_drain)
