@@ -65,7 +65,7 @@ def test_single_choice_one_vote_per_person_that_may_change(room, settings):
     _vote(room, room.speaker, poll, c)
     assert PollVote.objects.filter(user=room.attendee).count() == 1
     outbox_drain()
-    ((kind, data),) = logged(room.topic, "poll.results")
+    ((_kind, data),) = logged(room.topic, "poll.results")
     assert data == {"id": poll["id"], "counts": {str(a): 0, str(b): 2, str(c): 1}, "voters": 3}
     mine = client_for(room.attendee).get(_api(room)).json()["polls"][0]
     assert (mine["my_votes"], mine["counts"][str(b)]) == ([b], 2)
