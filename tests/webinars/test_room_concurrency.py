@@ -89,12 +89,13 @@ def test_one_persons_fifty_concurrent_vote_changes_leave_exactly_one_vote(room):
         open_now=True,
     )
     options = [o.pk for o in poll.options.all()]
+    choices = [options[i % len(options)] for i in range(WRITERS)]
     _at_once(
         [
-            lambda option=options[i % len(options)]: polls.poll_vote(
+            lambda option=option: polls.poll_vote(
                 user=room.attendee, poll=poll, option_ids=[option]
             )
-            for i in range(WRITERS)
+            for option in choices
         ]
     )
     assert PollVote.objects.filter(poll=poll, user=room.attendee).count() == 1
