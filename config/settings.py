@@ -477,6 +477,12 @@ LOGGING = {
     "loggers": {"django.request": {"level": "ERROR"}},
 }
 
+# --- Webinar rooms: the stage's player (room slice; webinars/embeds.py) -------------------
+# PeerTube instances whose videos the room's stage may embed (host names, comma-separated).
+# YouTube (as youtube-nocookie.com) and Vimeo are always allowed; any other stream address is
+# shown as a link. The room page's Content-Security-Policy frames only these hosts.
+WEBINAR_PEERTUBE_HOSTS = env_list("WEBINAR_PEERTUBE_HOSTS", ["framatube.org", "peertube.tv"])
+
 # --- Webinar rooms: questions, polls and raised hands (qa slice) ---------------------------
 # A poll's live results go out at most once per this many seconds per poll (the latest
 # counts always: webinars/services/polls.py).

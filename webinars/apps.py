@@ -29,6 +29,11 @@ class WebinarsConfig(AppConfig):
         # draft polls, what hosts hid).
         register_topic("webinar_backstage", gate=backstage_can_subscribe)
 
+        # --- room slice: chat and host controls (webinars/actions/rooms.py) ---
+        from webinars.actions.rooms import register_actions as register_room_actions
+
+        register_room_actions()
+
         # --- questions, polls and raised hands (qa slice) ---------------------------------
         from notifications.outbox import register_drain
         from webinars.actions import hands as hand_actions

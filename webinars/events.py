@@ -22,6 +22,36 @@ class RoomUpdated(TypedDict):
 # --- chat and host controls (room) -------------------------------------------------------
 
 
+class RoomRoleChanged(TypedDict):
+    """`room.role_changed`: a host promoted or demoted someone, or removed them
+    (`role` "removed": their sockets are cut right after)."""
+
+    user_id: int
+    role: str  # "host" | "speaker" | "attendee" | "removed"
+
+
+class ChatAuthor(TypedDict):
+    id: int
+    name: str
+    role: str  # their room role when they wrote: "host" | "speaker" | "attendee"
+
+
+class ChatMessagePayload(TypedDict):
+    """`chat.message`: a new chat message (REST snapshot items have the same shape)."""
+
+    id: int
+    author: ChatAuthor
+    body: str
+    created_at: str  # ISO 8601
+    hidden: bool  # always False in the event; True in a host's snapshot of a hidden one
+
+
+class ChatHidden(TypedDict):
+    """`chat.hidden`: a host hid a message; everyone drops it (hosts may mark it)."""
+
+    id: int
+
+
 # --- questions, polls and raised hands -----------------------------------------------------
 # (qa slice) docs/realtime.md, "Questions, polls and raised hands". On `webinar_room:<id>`
 # a question's author is null when it is anonymous, a poll's counts are null while its

@@ -1,10 +1,13 @@
 """REST API v1 of events and rooms, mounted at /api/v1/events/ by config/urls.py."""
 
-urlpatterns: list = []
+from webinars.api import hands as hands_api  # qa slice
+from webinars.api import polls as polls_api  # qa slice
+from webinars.api import questions as questions_api  # qa slice
+from webinars.api import rooms as room_api  # room slice
 
-# --- questions, polls and raised hands (qa slice) ----------------------------------------
-from webinars.api import hands as hands_api  # noqa: E402
-from webinars.api import polls as polls_api  # noqa: E402
-from webinars.api import questions as questions_api  # noqa: E402
-
-urlpatterns += [*questions_api.urlpatterns, *polls_api.urlpatterns, *hands_api.urlpatterns]
+urlpatterns: list = [
+    *room_api.urlpatterns,  # room slice
+    *questions_api.urlpatterns,  # qa slice
+    *polls_api.urlpatterns,  # qa slice
+    *hands_api.urlpatterns,  # qa slice
+]

@@ -20,9 +20,14 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from community.models import OrganisationMembership
+from realtime.models import TopicCounter
 from webinars.models import (
     Event,
     EventPerson,
@@ -33,7 +38,13 @@ from webinars.models import (
     RoomRemoval,
     Speaker,
 )
-from webinars.selectors.events import _active, event_can_manage, event_get_for, user_is_staff
+from webinars.selectors.events import (
+    MANAGER_ROLES,
+    _active,
+    event_can_manage,
+    event_get_for,
+    user_is_staff,
+)
 
 ROOM_OPENS_BEFORE = timedelta(minutes=15)
 
@@ -128,3 +139,71 @@ def backstage_can_subscribe(user: Any, key: str) -> bool:
     except Http404:
         return False
     return room_is_host(user, event)
+
+
+def backstage_topic(event_id: int) -> str:
+    return f"webinar_backstage:{event_id}"
+
+
+def room_seq(event_id: int) -> int:
+    """The last seq of `webinar_room:<id>`: read BEFORE the rows of a snapshot, so a client
+    that subscribes `since` it misses nothing written meanwhile (it may see an item twice,
+    and upserts by id)."""
+    return (
+        TopicCounter.objects.filter(topic=room_topic(event_id))
+        .values_list("last_seq", flat=True)
+        .first()
+        or 0
+    )
+
+
+def room_roles_of(event: Event, user_ids: list[int]) -> dict[int, RoomRole]:
+    """The room role of each of `user_ids` (in a few queries, for the hosts' people list);
+    anyone not host or speaker counts as an attendee. Removed people are left out."""
+    ids = {int(i) for i in user_ids}
+    if not ids:
+        return {}
+    roles: dict[int, RoomRole] = dict.fromkeys(ids, RoomRole.ATTENDEE)
+    removed = set(
+        RoomRemoval.objects.filter(event=event, user_id__in=ids).values_list("user_id", flat=True)
+    )
+    speakers = set(
+        Speaker.objects.filter(event=event, user_id__in=ids).values_list("user_id", flat=True)
+    )
+    for user_id in speakers:
+        roles[user_id] = RoomRole.SPEAKER
+    for user_id, role in EventPerson.objects.filter(event=event, user_id__in=ids).values_list(
+        "user_id", "role"
+    ):
+        roles[user_id] = RoomRole.HOST if role == EventRole.HOST else RoomRole.SPEAKER
+    for user_id in removed:
+        roles.pop(user_id, None)
+    managers = set(
+        get_user_model()
+        .objects.filter(pk__in=ids, is_staff=True, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    organisations = [event.organiser_organisation_id]
+    if event.organiser_partnership_id is not None:
+        organisations.append(
+            event.organiser_partnership.coordinator_id  # type: ignore[union-attr]
+        )
+    managers |= set(
+        OrganisationMembership.objects.filter(
+            user_id__in=ids,
+            organisation_id__in=[o for o in organisations if o is not None],
+            role__in=MANAGER_ROLES,
+        ).values_list("user_id", flat=True)
+    )
+    for user_id in managers:
+        roles[user_id] = RoomRole.HOST  # organisers and staff, removed or not
+    return roles
+
+
+def room_host_get_for(user: Any, event_id: int | str) -> Event:
+    """The open room's event if `user` hosts it. Outside the room: Http404; in it but not a
+    host: PermissionDenied (they see the room, so its existence is no secret to them)."""
+    event = room_get_for(user, event_id)
+    if not room_is_host(user, event):
+        raise PermissionDenied(_("Only the room's hosts may do this."))
+    return event
