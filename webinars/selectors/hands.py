@@ -67,10 +67,15 @@ def hand_payload(hand: HandRaise, *, queue_length: int, named: bool = False) -> 
 def hands_snapshot_for(user: Any, event: Event, *, host: bool) -> dict[str, Any]:
     """The queue (hosts: in order, named) or its length, and the caller's own raised hand."""
     queue = hand_queue(event)
-    mine = next((h for h in queue if h.user_id == user.pk), None)
+    position, mine = next(
+        ((i, h) for i, h in enumerate(queue, start=1) if h.user_id == user.pk), (0, None)
+    )
+    own: dict[str, Any] | None = None
+    if mine is not None:
+        own = {**hand_payload(mine, queue_length=len(queue)), "position": position}
     data: dict[str, Any] = {
         "queue_length": len(queue),
-        "mine": None if mine is None else hand_payload(mine, queue_length=len(queue)),
+        "mine": own,
         "queue": [hand_payload(h, queue_length=len(queue), named=True) for h in queue]
         if host
         else None,

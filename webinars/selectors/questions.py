@@ -17,7 +17,7 @@ from community.models import object_id
 from realtime.models import TopicCounter
 from webinars.events import QuestionPayload, QuestionUserRef
 from webinars.models import Event, Question, QuestionUpvote
-from webinars.selectors.rooms import room_is_host, room_topic
+from webinars.selectors.rooms import backstage_topic, room_is_host, room_topic
 
 
 def _iso(value: Any) -> str | None:
@@ -39,7 +39,7 @@ def live_seqs(event: Event, *, host: bool) -> dict[str, Any]:
     """The live topics of the room and their seqs, for a REST snapshot."""
     data: dict[str, Any] = {"topic": room_topic(event.pk), "seq": topic_seq(room_topic(event.pk))}
     if host:
-        backstage = f"webinar_backstage:{event.pk}"
+        backstage = backstage_topic(event.pk)
         data.update(backstage=backstage, backstage_seq=topic_seq(backstage))
     return data
 

@@ -19,6 +19,9 @@ class HandSerializer(serializers.Serializer[Any]):
     lowered_by_host = serializers.BooleanField()
     queue_length = serializers.IntegerField()
     user = UserRefSerializer(required=False, help_text="Hosts only.")
+    position = serializers.IntegerField(
+        required=False, help_text="`mine` only: your place in the queue (1: next)."
+    )
 
 
 class HandsSerializer(LiveSeqSerializer):

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from realtime.events import event_append
 from webinars.models import Event, HandRaise, HandStatus
 from webinars.selectors.hands import hand_mine, hand_payload, hand_queue_length
-from webinars.selectors.rooms import room_topic
-from webinars.services.questions import backstage_topic, require_host
+from webinars.selectors.rooms import backstage_topic, room_topic
+from webinars.services.questions import require_host
 
 
 def _append(hand: HandRaise, type: str) -> None:

@@ -35,8 +35,8 @@ from django.utils.translation import gettext as _
 from realtime.events import event_append
 from webinars.models import Event, Poll, PollOption, PollResults, PollStatus, PollVote
 from webinars.selectors.polls import poll_counts, poll_payload
-from webinars.selectors.rooms import room_topic
-from webinars.services.questions import backstage_topic, clean_client_id, require_host
+from webinars.selectors.rooms import backstage_topic, room_topic
+from webinars.services.questions import clean_client_id, require_host
 
 MAX_QUESTION_LENGTH = 300
 MAX_OPTION_LENGTH = 200

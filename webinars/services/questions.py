@@ -26,15 +26,11 @@ from realtime.events import event_append
 from webinars.events import QuestionPayload
 from webinars.models import Event, Question, QuestionUpvote
 from webinars.selectors.questions import question_payload
-from webinars.selectors.rooms import room_is_host, room_topic
+from webinars.selectors.rooms import backstage_topic, room_is_host, room_topic
 
 MAX_BODY_LENGTH = 1000
 MAX_ANSWER_LENGTH = 5000
 MAX_CLIENT_ID_LENGTH = 64
-
-
-def backstage_topic(event_id: int) -> str:
-    return f"webinar_backstage:{event_id}"
 
 
 def clean_client_id(client_id: str | None) -> str:
