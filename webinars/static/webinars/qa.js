@@ -75,7 +75,7 @@ function init(ctx) {
     if (!q.hidden) {
       // The visible text is the accessible name (the count included); aria-pressed says
       // whether it is yours.
-      const up = button(`▲ ${gettext("Upvote")} · ${q.upvote_count}`, "button button-compact room-question-upvote", () => toggleUpvote(q.id));
+      const up = button(`▲ ${gettext("Upvote")} · ${q.upvote_count}`, "button button-compact button-secondary room-question-upvote", () => toggleUpvote(q.id));
       up.title = count;
       up.setAttribute("aria-pressed", q.upvoted ? "true" : "false");
       up.dataset.focusKey = `up-${q.id}`;
