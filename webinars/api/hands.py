@@ -65,7 +65,11 @@ class HandRaise(APIView):
 class HandLowerMine(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: HandSerializer, 204: None})
+    @extend_schema(
+        request=None,
+        responses={200: HandSerializer, 204: None},
+        operation_id="v1_events_hands_lower_mine",
+    )
     def post(self, request: Request, event_id: int) -> Response:
         """Lower your hand (204 when it was not raised)."""
         event = room_get_for(request.user, event_id)

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from webinars.models import HandStatus
-from webinars.serializers.questions import LiveSeqSerializer, UserRefSerializer
+from webinars.serializers.questions import LiveSeqSerializer, RoomUserRefSerializer
 
 
 class HandSerializer(serializers.Serializer[Any]):
@@ -18,7 +18,7 @@ class HandSerializer(serializers.Serializer[Any]):
     handled_at = serializers.DateTimeField(allow_null=True)
     lowered_by_host = serializers.BooleanField()
     queue_length = serializers.IntegerField()
-    user = UserRefSerializer(required=False, help_text="Hosts only.")
+    user = RoomUserRefSerializer(required=False, help_text="Hosts only.")
     position = serializers.IntegerField(
         required=False, help_text="`mine` only: your place in the queue (1: next)."
     )

@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 
-class UserRefSerializer(serializers.Serializer[Any]):
+class RoomUserRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -18,7 +18,7 @@ class QuestionSerializer(serializers.Serializer[Any]):
     event = serializers.IntegerField()
     body = serializers.CharField()
     anonymous = serializers.BooleanField()
-    author = UserRefSerializer(
+    author = RoomUserRefSerializer(
         allow_null=True,
         help_text="Null for an anonymous question, except for the room's hosts and its author.",
     )
