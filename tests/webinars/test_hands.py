@@ -88,3 +88,14 @@ def test_a_hand_of_another_room_is_not_found(room):
 
     other = HandRaise.objects.create(event=EventFactory(), user=room.attendee)
     assert client_for(room.host).post(_api(room, f"{other.pk}/lower/")).status_code == 404
+
+
+def test_the_queue_costs_a_fixed_number_of_queries(room, django_assert_max_num_queries):
+    from tests.factories import RegistrationFactory, UserFactory
+
+    for _ in range(10):
+        user = RegistrationFactory(event=room.event, user=UserFactory()).user
+        client_for(user).post(_api(room, "raise/"))
+    with django_assert_max_num_queries(20):
+        data = client_for(room.host).get(_api(room)).json()
+    assert len(data["queue"]) == 10

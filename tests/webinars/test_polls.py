@@ -171,3 +171,14 @@ def test_closing_a_poll_with_pending_results_sends_no_late_results(room, setting
     client_for(room.host).post(_api(room, f"{poll['id']}/close/"))
     assert outbox_drain() == 0
     assert [t for t, _ in logged(room.topic)] == ["poll.opened", "poll.closed"]
+
+
+def test_the_list_costs_a_fixed_number_of_queries(room, django_assert_max_num_queries):
+    polls = [_create(room, open=True, question=f"Q{i}?") for i in range(8)]
+    for poll in polls:
+        _vote(room, room.attendee, poll, _ids(poll)[0])
+        _vote(room, room.other_attendee, poll, _ids(poll)[1])
+    with django_assert_max_num_queries(20):
+        rows = client_for(room.speaker).get(_api(room)).json()["polls"]
+    assert [r["voters"] for r in rows] == [2] * 8
+    assert all(sum(r["counts"].values()) == 2 for r in rows)

@@ -43,8 +43,22 @@ def poll_results_visible(poll: Poll) -> bool:
     )
 
 
-def poll_payload(poll: Poll, *, counts: bool) -> PollPayload:
-    """A poll as events and REST show it; `counts`: with its counts (else null)."""
+def polls_counts(polls: list[Poll]) -> dict[int, tuple[dict[str, int], int]]:
+    """`poll_counts` of several polls in two queries (their options prefetched)."""
+    result = {p.pk: ({str(o.pk): 0 for o in p.options.all()}, 0) for p in polls}
+    votes = PollVote.objects.filter(poll__in=[p.pk for p in polls])
+    for poll_id, option_id, n in votes.values_list("poll_id", "option_id").annotate(n=Count("pk")):
+        result[poll_id][0][str(option_id)] = n
+    for poll_id, voters in votes.values_list("poll_id").annotate(v=Count("user_id", distinct=True)):
+        result[poll_id] = (result[poll_id][0], voters)
+    return result
+
+
+def poll_payload(
+    poll: Poll, *, counts: bool, known: tuple[dict[str, int], int] | None = None
+) -> PollPayload:
+    """A poll as events and REST show it; `counts`: with its counts (else null), `known`
+    when they were read already (`polls_counts`)."""
     data: PollPayload = {
         "id": poll.pk,
         "event": poll.event_id,
@@ -59,7 +73,7 @@ def poll_payload(poll: Poll, *, counts: bool) -> PollPayload:
         "closed_at": _iso(poll.closed_at),
     }
     if counts:
-        data["counts"], data["voters"] = poll_counts(poll)
+        data["counts"], data["voters"] = known if known is not None else poll_counts(poll)
     return data
 
 
@@ -94,9 +108,13 @@ def poll_rows_for(user: Any, event: Event) -> list[dict[str, Any]]:
         user=user, poll__in=[p.pk for p in polls]
     ).values_list("poll_id", "option_id"):
         mine.setdefault(poll_id, []).append(option_id)
+    shown = [p for p in polls if host or poll_results_visible(p)]
+    counted = polls_counts(shown) if shown else {}
     rows = []
     for poll in polls:
-        data: dict[str, Any] = dict(poll_payload(poll, counts=host or poll_results_visible(poll)))
+        data: dict[str, Any] = dict(
+            poll_payload(poll, counts=poll.pk in counted, known=counted.get(poll.pk))
+        )
         data["my_votes"] = sorted(mine.get(poll.pk, []))
         rows.append(data)
     return rows
