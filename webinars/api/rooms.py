@@ -32,6 +32,7 @@ from webinars.selectors import chat as chat_selectors
 from webinars.selectors.rooms import (
     RoomRole,
     backstage_topic,
+    room_closes_at,
     room_get_for,
     room_host_get_for,
     room_role,
@@ -81,6 +82,7 @@ def room_state_data(user: Any, event: Event) -> dict[str, Any]:
             "starts_at": event.starts_at,
             "ends_at": event.ends_at,
             "room_format": event.room_format,
+            "closes_at": room_closes_at(event),
         },
         "settings": dict(room_services.room_updated_payload(event)),
         "stage": {

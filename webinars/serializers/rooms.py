@@ -41,6 +41,7 @@ class RoomEventSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     room_format = serializers.CharField()
+    closes_at = serializers.DateTimeField(help_text="When the room closes unless a host ends it.")
 
 
 class RoomStateSerializer(serializers.Serializer):

@@ -46,9 +46,10 @@ function init(root) {
   const settingsStatus = $("room-settings-status");
   const endButton = $("room-end");
 
-  const roles = new Map(); // user id -> role (hosts: for the people list)
+  const roles = new Map([[me, role]]); // user id -> role (hosts: for the people list)
   let roster = []; // the last presence frame's users (hosts)
   let settings = null;
+  let closesAt = null; // ms since the epoch
   let closed = false;
   let lastRoleFetch = 0;
 
@@ -81,6 +82,20 @@ function init(root) {
     }
   };
 
+  // --- the phone's jump bar: one link per panel, the other slices' panels included ------
+  const tabs = $("room-tabs");
+  if (tabs) {
+    const linked = new Set([...tabs.querySelectorAll("a")].map((a) => a.hash.slice(1)));
+    const people = tabs.querySelector('a[href="#room-people"]');
+    for (const panel of root.querySelectorAll("section.room-panel[id]")) {
+      const heading = panel.querySelector("h2");
+      if (linked.has(panel.id) || !heading) continue;
+      const link = el("a", null, heading.textContent.trim());
+      link.href = `#${panel.id}`;
+      tabs.insertBefore(link, people);
+    }
+  }
+
   // --- connection status -------------------------------------------------------------
   const STATUS = {
     idle: gettext("Connecting…"),
@@ -106,6 +121,7 @@ function init(root) {
     notice.hidden = false;
     connection.dataset.status = "closed";
     connection.textContent = gettext("You are no longer in the room");
+    if (count) count.textContent = "";
     if (chatForm) for (const field of chatForm.elements) field.disabled = true;
     if (settingsForm) for (const field of settingsForm.elements) field.disabled = true;
     if (endButton) endButton.disabled = true;
@@ -115,6 +131,9 @@ function init(root) {
   }
   const ENDED = gettext("The room has ended. Thank you for taking part.");
   const REMOVED = gettext("A host removed you from this room. You cannot rejoin it.");
+  // Why we are out: the end is announced (`room.updated`, ended) before every socket is cut;
+  // a room also closes by itself some time after the event's end (`closes_at`).
+  const goneText = () => ((settings && settings.ended) || (closesAt && Date.now() >= closesAt) ? ENDED : REMOVED);
 
   // --- chat ---------------------------------------------------------------------------
   const ROLE_LABEL = { host: gettext("Host"), speaker: gettext("Speaker") };
@@ -218,8 +237,7 @@ function init(root) {
     if (!peopleList) return;
     peopleList.replaceChildren();
     const known = roster.filter((person) => roles.get(person.id) !== "removed");
-    const unknown = known.some((person) => !roles.has(person.id));
-    if (unknown && Date.now() - lastRoleFetch > 3000) loadState();
+    if (known.some((person) => !roles.has(person.id))) fetchRolesSoon();
     for (const person of known) {
       const personRole = roles.get(person.id) || "attendee";
       const li = el("li", "room-person");
@@ -228,9 +246,10 @@ function init(root) {
       li.append(el("span", `badge badge-${personRole}`, ROLE_LABEL[personRole] || gettext("Attendee")));
       if (person.id !== me && personRole !== "host") {
         const actions = el("span", "room-person-actions");
+        // The visible words start the accessible name (WCAG 2.5.3); the name follows, hidden.
         const promote = el("button", "link-button", personRole === "speaker" ? gettext("Make attendee") : gettext("Make speaker"));
         promote.type = "button";
-        promote.setAttribute("aria-label", interpolate(personRole === "speaker" ? gettext("Make %(name)s an attendee") : gettext("Make %(name)s a speaker"), { name: person.name }, true));
+        promote.append(el("span", "visually-hidden", ` (${person.name})`));
         promote.addEventListener("click", () => setRole(person, personRole === "speaker" ? "attendee" : "speaker"));
         const remove = el("button", "link-button danger", gettext("Remove"));
         remove.type = "button";
@@ -241,6 +260,16 @@ function init(root) {
       }
       peopleList.append(li);
     }
+  }
+  // Someone joined whose role we do not know: read the state again, at most every 3 s.
+  let rolesTimer = null;
+  function fetchRolesSoon() {
+    if (rolesTimer) return;
+    const wait = Math.max(0, 3000 - (Date.now() - lastRoleFetch));
+    rolesTimer = setTimeout(() => {
+      rolesTimer = null;
+      if (!closed) loadState();
+    }, wait);
   }
   async function setRole(person, newRole) {
     const response = await request("POST", `room/people/${person.id}/role/`, { role: newRole });
@@ -283,6 +312,7 @@ function init(root) {
   function applyState(state) {
     lastRoleFetch = Date.now();
     settings = state.settings;
+    closesAt = Date.parse(state.event.closes_at) || null;
     for (const person of state.people || []) roles.set(person.id, person.role);
     showMode();
     renderPeople();
@@ -290,7 +320,7 @@ function init(root) {
   async function loadState() {
     lastRoleFetch = Date.now();
     const response = await request("GET", "room/");
-    if (response.status === 404) return shut(REMOVED);
+    if (response.status === 404) return shut(goneText());
     if (response.ok) applyState(await response.json());
   }
   async function loadChat() {
@@ -353,8 +383,7 @@ function init(root) {
       }
     },
     revoked() {
-      // The end is announced (`room.updated`, ended) before every socket is cut.
-      shut(settings && settings.ended ? ENDED : REMOVED);
+      shut(goneText());
     },
   };
 
