@@ -522,3 +522,8 @@ WEBRTC_TURN_SECRET = os.environ.get("WEBRTC_TURN_SECRET", "")
 WEBRTC_TURN_TTL = int(os.environ.get("WEBRTC_TURN_TTL", "3600"))
 # People in one call at most: a mesh sends each one's video to every other (docs/decisions.md).
 WEBINAR_CALL_CAPACITY = 8
+
+# --- Webinar rooms: questions, polls and raised hands (qa slice) ---------------------------
+# A poll's live results go out at most once per this many seconds per poll (the latest
+# counts always: webinars/services/polls.py).
+WEBINAR_POLL_RESULTS_INTERVAL = float(os.environ.get("WEBINAR_POLL_RESULTS_INTERVAL", "1.0"))

@@ -53,6 +53,89 @@ class ChatHidden(TypedDict):
 
 
 # --- questions, polls and raised hands -----------------------------------------------------
+# (qa slice) docs/realtime.md, "Questions, polls and raised hands". On `webinar_room:<id>`
+# a question's author is null when it is anonymous, a poll's counts are null while its
+# results are hidden (`after_close`, not yet closed), and a hand names only a user id; the
+# hosts' `webinar_backstage:<id>` carries the rest.
+
+
+class QuestionUserRef(TypedDict):
+    id: int
+    name: str
+
+
+class QuestionPayload(TypedDict):
+    """`question.created` / `question.updated` on the room (author null when anonymous)."""
+
+    id: int
+    event: int
+    body: str
+    anonymous: bool
+    author: QuestionUserRef | None
+    client_id: str
+    created_at: str
+    upvote_count: int
+    answered: bool
+    answered_at: str | None
+    answer: str
+    pinned: bool
+    hidden: bool
+
+
+class QuestionHidden(TypedDict):
+    """`question.hidden` on the room: a host hid it; attendees drop it."""
+
+    id: int
+    hidden: bool
+
+
+class QuestionAuthor(TypedDict):
+    """`question.author` on the backstage: who asked an anonymous question."""
+
+    id: int
+    author: QuestionUserRef
+
+
+class PollOptionPayload(TypedDict):
+    id: int
+    text: str
+
+
+class PollPayload(TypedDict):
+    """`poll.created` (backstage, a draft), `poll.opened` and `poll.closed` (room)."""
+
+    id: int
+    event: int
+    question: str
+    multiple: bool
+    results: str  # "live" | "after_close"
+    status: str  # "draft" | "open" | "closed"
+    options: list[PollOptionPayload]
+    counts: dict[str, int] | None  # option id -> votes; null while hidden
+    voters: int | None
+    opened_at: str | None
+    closed_at: str | None
+
+
+class PollResultsPayload(TypedDict):
+    """`poll.results`: the counts now (room for live polls, backstage for hidden ones)."""
+
+    id: int
+    counts: dict[str, int]
+    voters: int
+
+
+class HandPayload(TypedDict, total=False):
+    """`hand.raised`, `hand.lowered`, `hand.acknowledged`; `user` on the backstage only."""
+
+    id: int
+    user_id: int
+    status: str  # "raised" | "acknowledged" | "lowered"
+    raised_at: str
+    handled_at: str | None
+    lowered_by_host: bool
+    queue_length: int
+    user: QuestionUserRef
 
 
 # --- video signalling ------------------------------------------------------------------------

@@ -117,9 +117,30 @@ class Poll(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # (qa slice) The creating host's id for this write: a retry finds the stored poll.
+    client_id = models.CharField(max_length=64, blank=True)
+    # (qa slice) Votes changed the counts since the last `poll.results` event; the outbox
+    # drain (webinars/services/polls.py) appends one at most every
+    # WEBINAR_POLL_RESULTS_INTERVAL seconds per poll, with the counts at that moment.
+    results_pending = models.BooleanField(default=False)
+    results_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["event_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=~Q(client_id=""),
+                name="poll_client_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["results_pending"],
+                condition=Q(results_pending=True),
+                name="poll_results_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.question
