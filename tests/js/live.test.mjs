@@ -209,3 +209,30 @@ test("presence frames reach every subscriber of their topic, and only theirs", (
   assert.deepEqual(other, []);
   assert.deepEqual(posts, []); // the handler without `presence` is not called for it
 });
+
+test("a handler that subscribes after a presence frame gets the latest one", async () => {
+  const live = setup();
+  live.subscribe("webinar_room:1", { presence: () => {} });
+  const ws = FakeSocket.instances[0];
+  ws.open();
+  ws.receive({ type: "subscribed", topic: "webinar_room:1", seq: 0 });
+  ws.receive({ type: "presence", topic: "webinar_room:1", count: 2, users: [] });
+  ws.receive({ type: "presence", topic: "webinar_room:1", count: 3, users: [] });
+  const late = [];
+  live.subscribe("webinar_room:1", { presence: (f) => late.push(f.count) });
+  await Promise.resolve();
+  assert.deepEqual(late, [3]);
+  ws.receive({ type: "presence", topic: "webinar_room:1", count: 4, users: [] });
+  assert.deepEqual(late, [3, 4]);
+});
+
+test("a directed signal carries its peer and id", () => {
+  const live = setup();
+  live.subscribe("webinar_call:1", {});
+  const ws = FakeSocket.instances[0];
+  ws.open();
+  live.signal("webinar_call:1", "offer", { sdp: "x" }, { to: "p2", id: "v1" });
+  assert.deepEqual(ws.sent.at(-1), {
+    type: "signal", topic: "webinar_call:1", signal: "offer", data: { sdp: "x" }, to: "p2", id: "v1",
+  });
+});

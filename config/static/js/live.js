@@ -65,6 +65,11 @@ export class LiveSocket extends EventTarget {
       if (this.isOpen()) this.sendSubscribe(topic, state);
     } else {
       state.handlers.set(handlers, cursor);
+      // Presence frames come only on changes: hand the latest one to a late subscriber.
+      if (state.presence) {
+        const frame = state.presence;
+        queueMicrotask(() => state.handlers.has(handlers) && this.call(handlers, "presence", frame));
+      }
       // Joining behind what the topic already delivered: ask for a replay from our cursor.
       if (since !== null && state.last !== null && since < state.last && this.isOpen()) {
         this.sendSubscribe(topic, state);
@@ -159,7 +164,10 @@ export class LiveSocket extends EventTarget {
       }
       case "presence": {
         const state = this.topics.get(frame.topic);
-        if (state) this.dispatchTo(state, "presence", frame);
+        if (state) {
+          state.presence = frame; // the whole state: a handler that joins later gets it too
+          this.dispatchTo(state, "presence", frame);
+        }
         return;
       }
       case "unsubscribed": {

@@ -5,7 +5,7 @@
 // lower hands. The queue lives in the database: a reconnect or reload finds it as it was.
 import { live } from "../js/live.js";
 import {
-  announce, button, clientId, el, failure, gettext, interpolate, keepFocus, ngettext, roomContext, afterRoomSubscribes,
+  announce, button, clientId, el, failure, gettext, interpolate, keepFocus, ngettext, roomContext,
 } from "./room-panel.js";
 
 const ctx = roomContext();
@@ -178,7 +178,6 @@ function init(ctx) {
     renderQueue();
     if (!subscribed) {
       subscribed = true;
-      await afterRoomSubscribes(live, snapshot.topic);
       live.subscribe(snapshot.topic, roomHandlers, { since: snapshot.seq });
       if (ctx.isHost && snapshot.backstage) live.subscribe(snapshot.backstage, backstageHandlers, { since: snapshot.backstage_seq });
     }

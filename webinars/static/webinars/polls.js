@@ -5,7 +5,7 @@
 // close). Upserts by id; `my_votes` is kept locally from the snapshot and the votes' acks.
 import { live } from "../js/live.js";
 import {
-  announce, button, clientId, el, failure, gettext, interpolate, keepFocus, ngettext, roomContext, afterRoomSubscribes,
+  announce, button, clientId, el, failure, gettext, interpolate, keepFocus, ngettext, roomContext,
 } from "./room-panel.js";
 
 const ctx = roomContext();
@@ -283,7 +283,6 @@ function init(ctx) {
     render();
     if (!subscribed) {
       subscribed = true;
-      await afterRoomSubscribes(live, snapshot.topic);
       live.subscribe(snapshot.topic, handlers, { since: snapshot.seq });
       if (ctx.isHost && snapshot.backstage) live.subscribe(snapshot.backstage, handlers, { since: snapshot.backstage_seq });
     }

@@ -5,7 +5,7 @@
 // the hosts' queue: pinned, then unanswered, then the most upvoted, then the oldest.
 import { live } from "../js/live.js";
 import {
-  announce, button, clientId, el, failure, gettext, interpolate, keepFocus, ngettext, roomContext, afterRoomSubscribes,
+  announce, button, clientId, el, failure, gettext, interpolate, keepFocus, ngettext, roomContext,
 } from "./room-panel.js";
 
 const ctx = roomContext();
@@ -262,7 +262,6 @@ function init(ctx) {
     render();
     if (!subscribed) {
       subscribed = true;
-      await afterRoomSubscribes(live, snapshot.topic);
       live.subscribe(snapshot.topic, roomHandlers, { since: snapshot.seq });
       if (ctx.isHost && snapshot.backstage) live.subscribe(snapshot.backstage, backstageHandlers, { since: snapshot.backstage_seq });
     }

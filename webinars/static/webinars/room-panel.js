@@ -85,20 +85,3 @@ export function keepFocus(container, fn) {
   const again = key ? container.querySelector(`[data-focus-key="${key}"]`) : null;
   (again || inside).focus?.();
 }
-
-// live.js hands a topic's `presence` frame only to the handlers subscribed when it arrives,
-// and room.js (the people panel, the count) needs the first one. So these panels join the
-// room's topic once room.js has (or after 5 s, a page without it): joining first would leave
-// room.js subscribing to a live topic whose presence frame was already delivered. Events are
-// not lost meanwhile: each panel subscribes with the `since` of its snapshot.
-export function afterRoomSubscribes(live, topic) {
-  const start = Date.now();
-  return new Promise((resolve) => {
-    const check = () => {
-      const state = live.topics && live.topics.get(topic);
-      if ((state && state.subscribed) || Date.now() - start > 5000) resolve();
-      else setTimeout(check, 100);
-    };
-    check();
-  });
-}

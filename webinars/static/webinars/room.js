@@ -74,6 +74,7 @@ function init(root) {
   const errorText = async (response) => {
     try {
       const body = await response.json();
+      if (body.error && body.error.message) return String(body.error.message);
       if (body.detail) return String(body.detail);
       const first = Object.values(body)[0];
       return Array.isArray(first) ? String(first[0]) : gettext("Something went wrong; try again.");
