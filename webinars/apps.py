@@ -28,3 +28,8 @@ class WebinarsConfig(AppConfig):
         # `webinar_backstage:<event id>`: the hosts only (who asked an anonymous question,
         # draft polls, what hosts hid).
         register_topic("webinar_backstage", gate=backstage_can_subscribe)
+
+        # Demo events on top of `manage.py seed_demo`'s community data (bench slice).
+        from webinars import demo
+
+        demo.connect()
