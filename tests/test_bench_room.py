@@ -54,6 +54,7 @@ def test_the_room_fanout_delivers_every_chat_message_and_poll_result_to_every_at
             hub = RoomAttendees([server], world, "(pubsub)")
             found = asyncio.run(room_fanout(hub, env, sockets=5, rounds=2))
         counts = run_django(COUNTS_CODE, {**env, "ROOM_EVENT": str(world["event"])})
+    assert found["closed"] == 0, found
     for name in ("chat", "poll"):
         assert found[name]["lost"] == 0, found
         assert math.isfinite(found[name]["last"])

@@ -646,7 +646,7 @@ def _fill(cast: Cast, events: dict[str, Event], rng: random.Random, now: dt.date
     for key, size, attended in (
         ("past-webinar", 60, 48),
         ("past-seminar", 32, 26),
-        ("past-conference", 64, 0),
+        ("past-conference", 56, 0),
         ("past-matchmaking", 30, 22),
     ):
         event = events[key]
@@ -715,7 +715,7 @@ def _fill(cast: Cast, events: dict[str, Event], rng: random.Random, now: dt.date
             (attendees[0], LIVE_QUESTIONS[0], False),
             (attendees[1], LIVE_QUESTIONS[1], True),  # anonymous
             (attendees[2], LIVE_QUESTIONS[2], False),
-            (anna, LIVE_QUESTIONS[3], False),
+            (attendees[8], LIVE_QUESTIONS[3], False),
         ],
         answered={0: ((speakers or hosts)[0], "Yes, as long as it has members in two countries.")},
         upvoters={1: attendees[3:11], 2: attendees[5:8], 3: attendees[10:12]},
