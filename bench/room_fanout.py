@@ -278,24 +278,37 @@ class RoomAttendees(ClusterHub):
         return None
 
 
-async def settle(socks: list[Sock], quiet: float = 1.5, limit: float = 30.0) -> None:
-    """Read (and drop) what the sockets receive until none has received anything for `quiet`
-    seconds: the presence frames of everyone's arrival, before the timed rounds."""
-    last = time.monotonic()
+class Drain:
+    """Reads (and drops) what joined sockets receive until the timed rounds start, as a
+    browser reads everything: a socket left unread stops reading from the network once
+    `websockets`' queue is full (16 frames: the presence updates of everyone's arrival),
+    so it no longer answers the server's pings, and daphne closes it after 30 s."""
 
-    async def drain(ws: Sock) -> None:
-        nonlocal last
-        with contextlib.suppress(websockets.ConnectionClosed):
+    def __init__(self) -> None:
+        self.tasks: list[asyncio.Task[None]] = []
+        self.last = time.monotonic()
+        self.closed = 0
+
+    def start(self, ws: Sock) -> None:
+        self.tasks.append(asyncio.ensure_future(self._read(ws)))
+
+    async def _read(self, ws: Sock) -> None:
+        try:
             async for _text in ws:
-                last = time.monotonic()
+                self.last = time.monotonic()
+        except websockets.ConnectionClosed:
+            self.closed += 1
 
-    readers = [asyncio.ensure_future(drain(ws)) for ws in socks]
-    started = time.monotonic()
-    while time.monotonic() - last < quiet and time.monotonic() - started < limit:
-        await asyncio.sleep(0.1)
-    for task in readers:
-        task.cancel()
-    await asyncio.gather(*readers, return_exceptions=True)
+    async def settle(self, quiet: float = 1.5, limit: float = 30.0) -> int:
+        """Until no socket has received anything for `quiet` seconds (the presence frames
+        of everyone's arrival); then stop reading. Returns the sockets closed meanwhile."""
+        started = time.monotonic()
+        while time.monotonic() - self.last < quiet and time.monotonic() - started < limit:
+            await asyncio.sleep(0.1)
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        return self.closed
 
 
 async def room_fanout(
@@ -308,6 +321,7 @@ async def room_fanout(
     topic = f"webinar_room:{world['event']}"
 
     retries = 0
+    drain = Drain()
 
     async def open_one(n: int) -> Sock:
         # As the browser client does (config/static/js/live.js): a connection dropped before
@@ -317,6 +331,7 @@ async def room_fanout(
             try:
                 ws = await system.connect(n)
                 await system.subscribe(ws, topic)
+                drain.start(ws)
                 return ws
             except (OSError, websockets.WebSocketException, TimeoutError):
                 if attempt == JOIN_ATTEMPTS - 1:
@@ -331,9 +346,9 @@ async def room_fanout(
         JOIN_CONCURRENCY,
     )
     joined = time.monotonic() - started
-    await settle(socks)
+    closed = await drain.settle()
     voters = world["users"][:sockets]
-    results: dict[str, Any] = {"joined": joined, "retries": retries}
+    results: dict[str, Any] = {"joined": joined, "retries": retries, "closed": closed}
     for kind in ("chat", "poll"):
         starts: dict[str, float] = {}
 
@@ -467,7 +482,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     retries.setdefault(layer, []).append(found["retries"])
                     print(
                         f"    ({layer}) {args.fanout} in the room after "
-                        f"{found['joined']:.1f} s, {found['retries']} connections retried"
+                        f"{found['joined']:.1f} s, {found['retries']} connections retried, "
+                        f"{found['closed']} closed before the rounds"
                     )
                     keep(f"ClusterHub ({layer}): chat.message", found["chat"])
                     keep(f"ClusterHub ({layer}): poll.results", found["poll"])
