@@ -81,7 +81,10 @@ lint: install-dev
 	$(BIN)/mypy .
 	CLUSTERHUB_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
-## bench: speed figures against in-run baselines (needs PostgreSQL: BENCH_DATABASE_URL)
+## bench: speed figures against in-run baselines (needs PostgreSQL: BENCH_DATABASE_URL): every
+##        bench/*.py, e.g. live.py, forum_fanout.py, and the webinar rooms' room_fanout.py
+##        (a chat message and a poll result to 1,000 attendees) and room_joins.py (1,000
+##        joins in a minute)
 bench: install-dev
 	$(PY) bench/run.py
 

@@ -80,3 +80,7 @@ class WebinarsConfig(AppConfig):
         register_drain("event.reminders", reminders_drain)
         # Poll results, coalesced: at most one `poll.results` per poll per interval.
         register_drain("webinar.poll_results", poll_results_drain)
+        # Demo events on top of `manage.py seed_demo`'s community data.
+        from webinars import demo
+
+        demo.connect()

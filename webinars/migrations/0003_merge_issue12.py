@@ -4,13 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('webinars', '0002_events_moderation_log'),
-        ('webinars', '0002_ical_calendar_reminders'),
-        ('webinars', '0002_qa_poll_client_id_results'),
-        ('webinars', '0002_report_attendance_followup'),
+        ("webinars", "0002_events_moderation_log"),
+        ("webinars", "0002_ical_calendar_reminders"),
+        ("webinars", "0002_qa_poll_client_id_results"),
+        ("webinars", "0002_report_attendance_followup"),
     ]
 
-    operations = [
-    ]
+    operations = []
