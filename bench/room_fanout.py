@@ -89,68 +89,25 @@ from tests.realtime.harness import (  # noqa: E402
 JOIN_CONCURRENCY = 20
 JOIN_ATTEMPTS = 5
 
-# --- the two room events: switch these to the room's services when they exist ---------------
+# --- the two room events, through the room's services -----------------------------------------
 
 
 def publish_chat(*, event: Any, user: Any, body: str) -> None:
-    """INTEGRATOR: replace the body with `webinars.services.chat.chat_message_send(...)`.
+    """A chat message through the room's chat service: the row and its `chat.message` event
+    on `webinar_room:<event id>` in one transaction (the broadcast leaves on commit)."""
+    from webinars.services.chat import chat_send
 
-    Stand-in for the room's chat service: the message row and its `chat.message` event on
-    `webinar_room:<event id>` in one transaction (the broadcast leaves on commit)."""
-    from django.db import transaction
-
-    from realtime.events import event_append
-    from webinars.models import ChatMessage
-    from webinars.selectors.rooms import room_topic
-
-    with transaction.atomic():
-        message = ChatMessage.objects.create(event=event, author=user, body=body)
-        event_append(
-            topic=room_topic(event.pk),
-            type="chat.message",
-            data={
-                "id": message.pk,
-                "author": {"id": user.pk, "name": user.full_name},
-                "body": message.body,
-                "created_at": message.created_at.isoformat(),
-                "client_id": message.client_id,
-            },
-        )
+    chat_send(user=user, event=event, body=body)
 
 
 def publish_poll_result(*, poll: Any, voter: Any) -> None:
-    """INTEGRATOR: replace the body with the polls service's vote
-    (webinars/services/polls.py), which publishes the live results after a vote.
+    """`voter`'s vote on the poll's first option through the polls service, then its
+    results published as the worker's drain does (`poll.results` on the room's topic)."""
+    from webinars.services.polls import poll_results_publish, poll_vote
 
-    Stand-in: under the poll's row lock, `voter`'s vote on the first option, then the
-    poll's counts as a `poll.results` event on `webinar_room:<event id>`, one transaction."""
-    from django.db import transaction
-    from django.db.models import Count
-
-    from realtime.events import event_append
-    from webinars.models import Poll, PollOption, PollVote
-    from webinars.selectors.rooms import room_topic
-
-    with transaction.atomic():
-        poll = Poll.objects.select_for_update().get(pk=poll.pk)
-        options = list(
-            PollOption.objects.filter(poll=poll)
-            .annotate(votes_count=Count("votes"))
-            .order_by("position", "pk")
-        )
-        PollVote.objects.create(poll=poll, option=options[0], user=voter)
-        options[0].votes_count += 1
-        voters = PollVote.objects.filter(poll=poll).values("user").distinct().count()
-        event_append(
-            topic=room_topic(poll.event_id),
-            type="poll.results",
-            data={
-                "poll": poll.pk,
-                "status": poll.status,
-                "voters": voters,
-                "options": [{"id": o.pk, "votes": o.votes_count} for o in options],
-            },
-        )
+    option = poll.options.order_by("position", "pk").first()
+    poll_vote(user=voter, poll=poll, option_ids=[option.pk])
+    poll_results_publish(poll=poll)
 
 
 # --- the room --------------------------------------------------------------------------------
