@@ -100,3 +100,23 @@ def test_a_logged_in_persons_choice_is_saved(browser: Any, site_server: LiveServ
     assert header is not None
     assert header["height"] < 80
     page.context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_the_signed_in_desktop_header_keeps_one_row(
+    browser: Any, site_server: LiveServer, language: str
+) -> None:
+    """Seven sections, a person's links, Messages, the bell and the switcher: one row at
+    1280 px in the languages with the longest words."""
+    [person] = make_people(site_server, "Maximiliane Zimmermann-Schwarz")
+    page = french_page(browser, DESKTOP)
+    page.goto(f"{site_server.url}/")
+    switch_to(page, "Langue", "en")
+    log_in(page, site_server, person["email"])
+    switch_to(page, "Language", language)
+    page.goto(f"{site_server.url}/events/")
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None
+    assert header["height"] < 80, f"{language}: {header['height']}px"
+    shot(page, f"languages-header-{language}")
+    page.context.close()
