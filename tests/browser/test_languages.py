@@ -115,8 +115,8 @@ def test_the_signed_in_desktop_header_keeps_one_row(
     log_in(page, site_server, person["email"])
     switch_to(page, "Language", language)
     page.goto(f"{site_server.url}/events/")
+    shot(page, f"languages-header-{language}")
     header = page.locator(".site-header").bounding_box()
     assert header is not None
     assert header["height"] < 80, f"{language}: {header['height']}px"
-    shot(page, f"languages-header-{language}")
     page.context.close()
