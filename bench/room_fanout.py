@@ -20,8 +20,8 @@ room's presence and attendance run for every socket, as in a real room). Once ev
 is in and the presence frames have settled, a separate process (one long-lived broadcast
 loop, as a server or worker process has) sends, round after round:
 
-- `chat`: one attendee's chat message (`publish_chat`: the message row and its
-  `chat.message` event in one transaction);
+- `chat`: one attendee's chat message (`publish_chat`: the room's chat service, the message
+  row and its `chat.message` event in one transaction);
 - `poll`: one attendee's vote on an open live poll and the poll's `poll.results` event
   (`publish_poll_result`).
 
@@ -32,12 +32,9 @@ printed per repeat (with the load average at its start), then the median and min
 repeats' medians and the ratios. Goal: R1 ≤ 3x the floor, ≥ 2x faster than stock Channels
 (core). Never asserted.
 
-`publish_chat` and `publish_poll_result` below stand in for the room's services
-(webinars/services/chat.py `chat_message_send`, webinars/services/polls.py), which were being
-written alongside this benchmark: they write what those services write (a row, an event on
-the room's topic with the documented payload) with `realtime.events.event_append`, so the
-figure is the live layer's delivery of a room event. Switch each to the real service when it
-exists; nothing else in this file needs to change.
+`publish_chat` and `publish_poll_result` call the room's own services
+(webinars/services/chat.py `chat_send`; webinars/services/polls.py `poll_vote`, then
+`poll_results_publish` as the worker's drain does): the figure includes their transaction.
 """
 
 from __future__ import annotations
@@ -231,7 +228,7 @@ class RoomAttendees(ClusterHub):
         if frame.get("event") == "chat.message":
             return data.get("body")
         if frame.get("event") == "poll.results":
-            return self.poll_keys.get(data.get("poll"))
+            return self.poll_keys.get(data.get("id"))
         return None
 
 
