@@ -1,5 +1,6 @@
 """Questions, polls and raised hands in a live webinar room, in two real browsers: an
-attendee registers on the event's page, joins the room from it and asks, the host sees it live and answers; a poll's results update in both; the
+attendee registers on the event's page, joins the room from it and asks, the host sees it
+live and answers; a poll's results update in both; the
 attendee's network is cut while the host answers another question and closes the poll, and
 once it is back the attendee sees everything missed. Both pages pass axe-core (WCAG 2.1 AA)
 with no CSP violation; screenshots (en and fr, desktop and phone, host and attendee) go to
@@ -97,7 +98,7 @@ def _enter(
     if register:
         page.goto(f"{server.url}/events/{slug}/")
         page.get_by_role("button", name="Register", exact=True).click()
-        page.get_by_text("You are registered.").wait_for()
+        page.locator(".reg-status.reg-registered").wait_for()
         page.get_by_role("link", name="Join the room").click()
         page.wait_for_url(f"**/events/{slug}/room/")
     else:
