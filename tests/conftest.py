@@ -83,3 +83,15 @@ async def stop_hub_after():
     from realtime.hub import stop_hub
 
     await stop_hub()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_database_templates():
+    """The servers' databases (tests/realtime/harness.py's LiveDatabase: browser tests, live
+    stacks, `make run`) are copies of one migrated database instead of each running
+    `migrate` (~5 s each); the copies are dropped with their servers, the template here."""
+    from tests.realtime import harness
+
+    harness.templates_enable()
+    yield
+    harness.templates_drop()

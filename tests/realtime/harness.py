@@ -8,7 +8,8 @@ stopped by the context managers (or `stop()`), never by name.
   same port (the machine's shared Redis on 6379 is never touched).
 - `LiveDatabase`: a fresh PostgreSQL database `clusterhub_live_<random>` when DATABASE_URL is
   set (dropped afterwards), otherwise a temporary SQLite file; migrated by `manage.py migrate`
-  in a subprocess, so that several daphne processes share it.
+  in a subprocess, so that several daphne processes share it (in the test suite: a copy of
+  one database migrated so, `templates_enable`).
 - `Daphne`: `python -m config.server -b 127.0.0.1 -p <port> <app>` (daphne with the graceful
   shutdown, and the deployed message size limit), restartable on the same port; or, given a
   listening socket, `--fd` on it, which a new process takes over while the old one shuts
@@ -31,6 +32,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -143,11 +145,55 @@ class RedisServer:
 # --- Database ------------------------------------------------------------------------------
 
 
-class LiveDatabase:
-    """A database several processes share: fresh PostgreSQL if DATABASE_URL, else SQLite file."""
+# Migrated databases to copy instead of migrating each LiveDatabase (~5 s of `migrate` a
+# time): off unless `templates_enable()` (the test suite's session fixture, tests/conftest.py);
+# keyed by the base url ("" for SQLite), made on first use, dropped by `templates_drop()`.
+_templates: dict[str, LiveDatabase] | None = None
 
-    def __init__(self, base_url: str | None = None) -> None:
+
+def templates_enable() -> None:
+    """From now on each LiveDatabase is a copy of one freshly migrated database per backend
+    (PostgreSQL's CREATE DATABASE … TEMPLATE, a file copy for SQLite): the same contents as
+    running `migrate` on it, without running it again."""
+    global _templates  # one switch for the process
+    if _templates is None:
+        _templates = {}
+
+
+def templates_drop() -> None:
+    """Drop the template databases and go back to migrating each LiveDatabase."""
+    global _templates
+    templates, _templates = _templates, None
+    for template in (templates or {}).values():
+        with contextlib.suppress(Exception):
+            template.drop()
+
+
+def _template_for(base_url: str) -> LiveDatabase | None:
+    if _templates is None:
+        return None
+    template = _templates.get(base_url)
+    if template is None:
+        template = LiveDatabase(base_url, template=False)
+        template.name = f"clusterhub_live_template_{secrets.token_hex(4)}"
+        try:
+            template.create()
+        except BaseException:
+            template.drop()
+            raise
+        _templates[base_url] = template
+    return template
+
+
+class LiveDatabase:
+    """A database several processes share: fresh PostgreSQL if DATABASE_URL, else SQLite file.
+
+    Migrated by `manage.py migrate`, or copied from a migrated template when the templates
+    are on (`templates_enable`; `template=False` always migrates)."""
+
+    def __init__(self, base_url: str | None = None, *, template: bool = True) -> None:
         self.base_url = os.environ.get("DATABASE_URL", "") if base_url is None else base_url
+        self.use_template = template
         self.name = f"clusterhub_live_{secrets.token_hex(4)}"
         self.url = ""
         self.sqlite_path = ""
@@ -170,6 +216,19 @@ class LiveDatabase:
             conn.execute(sql)
 
     def create(self) -> None:
+        template = _template_for(self.base_url) if self.use_template else None
+        if template is not None:
+            if self.base_url:
+                self._admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{template.name}"')
+                parts = urlparse(self.base_url)
+                self.url = urlunparse(parts._replace(path=f"/{self.name}"))
+            else:
+                fd, self.sqlite_path = tempfile.mkstemp(prefix="livebench-", suffix=".sqlite3")
+                os.close(fd)
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(template.sqlite_path + suffix):
+                        shutil.copyfile(template.sqlite_path + suffix, self.sqlite_path + suffix)
+            return
         if self.base_url:
             self._admin(f'CREATE DATABASE "{self.name}"')
             parts = urlparse(self.base_url)
