@@ -22,13 +22,13 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.realtime.harness import ROOT, Daphne, LiveDatabase, base_env, free_port, run_django
+from tests.realtime.harness import ROOT, Daphne, DjangoForks, LiveDatabase, base_env, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
@@ -54,6 +54,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class LiveServer:
     daphne: Daphne
     env: dict[str, str]
+    # Runs `django()` snippets: Django is set up once for the server, each snippet in a
+    # fresh forked child of it (tests/realtime/harness.py); closed with the server.
+    forks: DjangoForks | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
@@ -67,8 +70,17 @@ class LiveServer:
     def django(self, code: str, **params: Any) -> Any:
         """Run `code` with Django set up on the server's database; `params` arrive as the
         dict `params`; returns what the code puts in `result`."""
-        env = {**self.env, "BROWSER_PARAMS": json.dumps(params)}
-        return run_django("params = json.loads(os.environ['BROWSER_PARAMS'])\n" + code, env)
+        if self.forks is None:
+            self.forks = DjangoForks(self.env)
+        return self.forks.run(
+            "params = json.loads(os.environ['BROWSER_PARAMS'])\n" + code,
+            {"BROWSER_PARAMS": json.dumps(params)},
+        )
+
+    def close(self) -> None:
+        """Stop what `django()` started (serve_site does it when the server stops)."""
+        if self.forks is not None:
+            self.forks.close()
 
 
 @contextlib.contextmanager
@@ -86,13 +98,15 @@ def serve_site(port: int, **extra_env: str) -> Iterator[LiveServer]:
                 **extra_env,
             }
             server = Daphne(env, app="asgi:application", port=port)
+            live = LiveServer(daphne=server, env=env)
             try:
                 server.start()
-                yield LiveServer(daphne=server, env=env)
+                yield live
             except BaseException:
                 print(server.log_tail())
                 raise
             finally:
+                live.close()
                 server.stop()
                 with contextlib.suppress(OSError):
                     os.unlink(server.log_path)
