@@ -120,19 +120,70 @@ def site_server() -> Iterator[LiveServer]:
         yield server
 
 
+# One Chromium (with its Playwright driver) for consecutive modules that use `browser`,
+# instead of one launch per module; stopped as soon as the next test does not use it (the
+# sync Playwright marks an event loop as running in this thread while it lives: Django's
+# ORM and asyncio tests must not run beside it).
+_chromium: dict[str, Any] = {}
+
+
+def _chromium_launch() -> Any:
+    if "browser" not in _chromium:
+        from playwright.sync_api import expect, sync_playwright
+
+        expect.set_options(timeout=TIMEOUT_MS)
+        manager = sync_playwright()
+        playwright = manager.start()
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        except BaseException:
+            playwright.stop()
+            raise
+        _chromium.update(playwright=playwright, browser=chromium)
+    return _chromium["browser"]
+
+
+def _chromium_stop() -> None:
+    chromium, playwright = _chromium.pop("browser", None), _chromium.pop("playwright", None)
+    try:
+        if chromium is not None:
+            chromium.close()
+    finally:
+        if playwright is not None:
+            playwright.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    try:
+        return (yield)
+    finally:
+        # Once the module's `browser` is torn down: stop Chromium unless the next test uses it.
+        module = getattr(item, "module", None)
+        same_module = nextitem is not None and getattr(nextitem, "module", None) is module
+        wanted = nextitem is not None and "browser" in getattr(nextitem, "fixturenames", ())
+        if _chromium and not same_module and not wanted:
+            _chromium_stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _chromium_stop()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    """Debian's Chromium, headless, for the module: the contexts the module opened are
+    closed after it (the process itself may serve the next module too)."""
+    chromium = _chromium_launch()
+    before = set(chromium.contexts)
+    try:
+        yield chromium
+    finally:
+        for context in chromium.contexts:
+            if context not in before:
+                context.close()
 
 
 PEOPLE_CODE = """
