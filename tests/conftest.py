@@ -83,3 +83,50 @@ async def stop_hub_after():
     from realtime.hub import stop_hub
 
     await stop_hub()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_database_templates():
+    """The servers' databases (tests/realtime/harness.py's LiveDatabase: browser tests, live
+    stacks, `make run`) are copies of one migrated database instead of each running
+    `migrate` (~5 s each); the copies are dropped with their servers, the template here."""
+    from tests.realtime import harness
+
+    harness.templates_enable()
+    yield
+    harness.templates_drop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_postgresql_by_delete():
+    """Empty the tables after each `transaction=True` test with DELETE, as Django does on
+    SQLite, instead of PostgreSQL's TRUNCATE: TRUNCATE makes new files for each of the ~70
+    tables and syncs them at commit (~0.5 s a test on a quiet machine, 2-3 s on a busy one);
+    DELETE of the few rows a test writes takes milliseconds. The tables end just as empty,
+    sequences untouched as with TRUNCATE; every foreign key is DEFERRABLE INITIALLY DEFERRED
+    (Django makes them so) and Django runs the flush in one transaction, so the order of the
+    DELETEs does not matter. `reset_sequences=True` keeps Django's own statement."""
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # no psycopg: no PostgreSQL to flush
+        yield
+        return
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [
+            "SET CONSTRAINTS ALL DEFERRED;",
+            *(
+                f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
+                for table in tables
+            ),
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.sql_flush = truncate  # type: ignore[method-assign]

@@ -22,13 +22,13 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.realtime.harness import ROOT, Daphne, LiveDatabase, base_env, free_port, run_django
+from tests.realtime.harness import ROOT, Daphne, DjangoForks, LiveDatabase, base_env, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
@@ -54,6 +54,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class LiveServer:
     daphne: Daphne
     env: dict[str, str]
+    # Runs `django()` snippets: Django is set up once for the server, each snippet in a
+    # fresh forked child of it (tests/realtime/harness.py); closed with the server.
+    forks: DjangoForks | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
@@ -67,8 +70,17 @@ class LiveServer:
     def django(self, code: str, **params: Any) -> Any:
         """Run `code` with Django set up on the server's database; `params` arrive as the
         dict `params`; returns what the code puts in `result`."""
-        env = {**self.env, "BROWSER_PARAMS": json.dumps(params)}
-        return run_django("params = json.loads(os.environ['BROWSER_PARAMS'])\n" + code, env)
+        if self.forks is None:
+            self.forks = DjangoForks(self.env)
+        return self.forks.run(
+            "params = json.loads(os.environ['BROWSER_PARAMS'])\n" + code,
+            {"BROWSER_PARAMS": json.dumps(params)},
+        )
+
+    def close(self) -> None:
+        """Stop what `django()` started (serve_site does it when the server stops)."""
+        if self.forks is not None:
+            self.forks.close()
 
 
 @contextlib.contextmanager
@@ -86,13 +98,15 @@ def serve_site(port: int, **extra_env: str) -> Iterator[LiveServer]:
                 **extra_env,
             }
             server = Daphne(env, app="asgi:application", port=port)
+            live = LiveServer(daphne=server, env=env)
             try:
                 server.start()
-                yield LiveServer(daphne=server, env=env)
+                yield live
             except BaseException:
                 print(server.log_tail())
                 raise
             finally:
+                live.close()
                 server.stop()
                 with contextlib.suppress(OSError):
                     os.unlink(server.log_path)
@@ -106,19 +120,70 @@ def site_server() -> Iterator[LiveServer]:
         yield server
 
 
+# One Chromium (with its Playwright driver) for consecutive modules that use `browser`,
+# instead of one launch per module; stopped as soon as the next test does not use it (the
+# sync Playwright marks an event loop as running in this thread while it lives: Django's
+# ORM and asyncio tests must not run beside it).
+_chromium: dict[str, Any] = {}
+
+
+def _chromium_launch() -> Any:
+    if "browser" not in _chromium:
+        from playwright.sync_api import expect, sync_playwright
+
+        expect.set_options(timeout=TIMEOUT_MS)
+        manager = sync_playwright()
+        playwright = manager.start()
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        except BaseException:
+            playwright.stop()
+            raise
+        _chromium.update(playwright=playwright, browser=chromium)
+    return _chromium["browser"]
+
+
+def _chromium_stop() -> None:
+    chromium, playwright = _chromium.pop("browser", None), _chromium.pop("playwright", None)
+    try:
+        if chromium is not None:
+            chromium.close()
+    finally:
+        if playwright is not None:
+            playwright.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    try:
+        return (yield)
+    finally:
+        # Once the module's `browser` is torn down: stop Chromium unless the next test uses it.
+        module = getattr(item, "module", None)
+        same_module = nextitem is not None and getattr(nextitem, "module", None) is module
+        wanted = nextitem is not None and "browser" in getattr(nextitem, "fixturenames", ())
+        if _chromium and not same_module and not wanted:
+            _chromium_stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _chromium_stop()
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    """Debian's Chromium, headless, for the module: the contexts the module opened are
+    closed after it (the process itself may serve the next module too)."""
+    chromium = _chromium_launch()
+    before = set(chromium.contexts)
+    try:
+        yield chromium
+    finally:
+        for context in chromium.contexts:
+            if context not in before:
+                context.close()
 
 
 PEOPLE_CODE = """

