@@ -8,6 +8,7 @@ channel layer, a local-memory cache and the console email backend. Production se
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 # Lets code write the generic types the stubs declare (ModelForm[Organisation], Feed[...]).
@@ -487,6 +489,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "EventOrganiserTypeEnum": "webinars.serializers.events.ORGANISER_TYPES",
     "RegistrationDecisionEnum": "webinars.serializers.events.REGISTRATION_DECISIONS",
     "RoomRoleEnum": "webinars.serializers.events.ROOM_ROLES",
+    "RoomGivenRoleEnum": "webinars.serializers.rooms.GIVEN_ROLES",
+    # A person's role in an organisation keeps the name it had before rooms had roles.
+    "RoleEnum": "community.models.organisations.OrganisationRole",
     "EventPlaceModeEnum": "webinars.serializers.events.PLACE_MODES",
 }
 # --- Events: calendar files and feeds (ical slice; webinars/views/calendar.py) ---------
@@ -498,10 +503,10 @@ ICAL_FEED_RATE = os.environ.get("ICAL_FEED_RATE", "60/hour")
 # YouTube (as youtube-nocookie.com) and Vimeo are always allowed; any other stream address is
 # shown as a link. The room page's Content-Security-Policy frames only these hosts.
 WEBINAR_PEERTUBE_HOSTS = env_list("WEBINAR_PEERTUBE_HOSTS", ["framatube.org", "peertube.tv"])
+# How long after an event's end its room stays open (minutes), unless a host ends it.
+WEBINAR_ROOM_GRACE_MINUTES = int(os.environ.get("WEBINAR_ROOM_GRACE_MINUTES", "30"))
 # --- Video calls of small webinar rooms (webinars, slice "video") ---------------------------
-import json  # noqa: E402 - this block's own, kept together
 
-from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 # STUN/TURN servers handed to the browsers of a call (docs/operations.md, "Video calls"):
 # WEBRTC_ICE_SERVERS is a JSON list of RTCIceServer objects, e.g.

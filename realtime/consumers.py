@@ -386,9 +386,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if directed:
             subscribed["peer"] = self.peer_id
         await self.send_frame(subscribed)
-        if directed and not sub.announced:
-            sub.announced = True
-            await self._announce(topic, "peer.joined")
         if with_presence:
             sub.presence = 0  # from now on, presence frames reach this socket
             if roster is not None:
@@ -396,6 +393,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     sub, roster.version, roster.frame_text() if sub.names else roster.count_text()
                 )
         await self._drain(sub)
+        # Only now: the others answer `peer.joined` at once (a WebRTC offer), and signals
+        # reach this socket once its backlog is drained, not before.
+        if directed and not sub.announced and self.subs.get(topic) is sub:
+            sub.announced = True
+            await self._announce(topic, "peer.joined")
 
     async def on_unsubscribe(self, frame: dict[str, Any]) -> None:
         topic = await self._topic(frame)
@@ -675,6 +677,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
             sub = self.subs.get(message["topic"])
             if sub is not None:
                 text = message["text"] if sub.names else message.get("count_text", "")
+                if not text:  # from a process of an older release: it has no count frame
+                    return
                 await self._send_presence(sub, message["version"], text)
         elif kind == "live.signal":
             sub = self.subs.get(message.get("topic"))  # type: ignore[arg-type]
@@ -754,15 +758,36 @@ class LiveConsumer(AsyncWebsocketConsumer):
         topics += self._rechecked_with(topics, message)
         if not topics:
             return
-        allowed = await database_sync_to_async(
-            lambda: {t for t in topics if user_may_subscribe(self.user, t)}
-        )()
+        allowed, names = await database_sync_to_async(self._recheck)(topics)
         for topic in topics:
             if topic not in allowed and topic in self.subs:
                 await self._drop(topic)
                 await self.send_frame(
                     {"type": "unsubscribed", "topic": topic, "reason": "access_revoked"}
                 )
+        for topic, sees in names.items():
+            sub = self.subs.get(topic)
+            if sub is None or sub.names == sees or sub.presence is None:
+                continue
+            # Whether this socket is told names changed (a host became an attendee): the
+            # current state at once, in the form it may now see.
+            sub.names = sees
+            roster = await asyncio.to_thread(presence_read, topic)
+            text = roster.frame_text() if sees else roster.count_text()
+            sub.presence = max(sub.presence, roster.version)
+            sub.presence_text = text
+            await self.send(text_data=text)
+
+    def _recheck(self, topics: list[str]) -> tuple[set[str], dict[str, bool]]:
+        """The topics this socket may still subscribe to, and for those whose kind tells
+        names to some subscribers only (`presence_names`), whether it is told them now."""
+        allowed = {t for t in topics if user_may_subscribe(self.user, t)}
+        names: dict[str, bool] = {}
+        for topic in allowed:
+            parsed = parse_topic(topic)
+            if parsed is not None and parsed[0].presence_names is not None:
+                names[topic] = bool(parsed[0].presence_names(self.user, parsed[1]))
+        return allowed, names
 
     def _rechecked_with(self, topics: list[str], message: dict[str, Any]) -> list[str]:
         """This socket's subscriptions whose kind is re-checked along with the kinds or

@@ -50,6 +50,7 @@ from community.serializers.directory import (
     directory_items,
     export_row,
 )
+from community.spreadsheets import spreadsheet_cell
 
 DIRECTORY_PARAMETERS = [
     OpenApiParameter(
@@ -162,18 +163,12 @@ def _export_headers(response: HttpResponseBase, total: int, extension: str) -> N
     response["Cache-Control"] = "no-store"
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list):
         value = ";".join(value)
     if value is None:
         return ""
-    # A text cell starting like a formula is run by spreadsheets (CSV injection).
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return spreadsheet_cell(value) if isinstance(value, str) else value
 
 
 class _Line:

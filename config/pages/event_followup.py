@@ -19,6 +19,7 @@ partnership's forum. Everyone else, and events with no partnership forum, get 40
 from __future__ import annotations
 
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -77,7 +78,10 @@ def _markdown_text(text: str) -> str:
 def _topic_body(request: HttpRequest, event: Event, question: Question) -> str:
     archive = request.build_absolute_uri(reverse("webinars-archive", args=[event.slug]))
     quote = "\n".join("> " + _markdown_text(line) for line in question.body.splitlines() or [""])
-    when = formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT")
+    # The event's own date, where it took place: forum readers are in many time zones.
+    when = formats.date_format(
+        timezone.localtime(event.starts_at, ZoneInfo(event.time_zone)), "DATE_FORMAT"
+    )
     asked = ngettext(
         "Asked during %(event)s on %(date)s (%(n)s upvote) and not answered there. "
         "Let us continue here.",

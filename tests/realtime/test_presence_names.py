@@ -115,3 +115,32 @@ async def test_the_webinar_room_tells_names_to_its_hosts_only(room):  # noqa: F8
     ]
     for ws in (a, s, h):
         await ws.disconnect()
+
+
+async def test_a_recheck_stops_the_names_of_someone_no_longer_told_them():
+    """A host who becomes an attendee: the next re-check sends the count-only state at once,
+    and later frames come without names."""
+    from realtime.services import topic_subscribers_recheck
+
+    host, anna = await _people("Hugo Host", "Anna Berg")
+    NAMES_FOR.add(host.pk)
+    topic = f"names_probe:{secrets.token_hex(4)}"
+    h = await open_socket(host)
+    await subscribe(h, topic)
+    assert h.presence["users"] == [{"id": host.pk, "name": "Hugo Host"}]
+    NAMES_FOR.discard(host.pk)
+
+    @sync_to_async
+    def recheck() -> None:
+        from django.db import transaction
+
+        with transaction.atomic():
+            topic_subscribers_recheck(topic=topic)
+
+    await recheck()
+    assert (await _presence_with_count(h, 1))["users"] == []
+    a = await open_socket(anna)
+    await subscribe(a, topic)
+    assert (await _presence_with_count(h, 2))["users"] == []
+    await a.disconnect()
+    await h.disconnect()

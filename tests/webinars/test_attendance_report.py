@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from community.spreadsheets import spreadsheet_cell as csv_cell
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from webinars.models import AttendanceSpan
 from webinars.selectors.report import (
@@ -22,7 +23,7 @@ from webinars.selectors.report import (
     suppress_small_groups,
 )
 from webinars.services.attendance import attendance_record
-from webinars.views.report import attendance_csv, csv_cell
+from webinars.views.report import attendance_csv
 
 pytestmark = pytest.mark.django_db
 

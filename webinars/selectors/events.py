@@ -14,11 +14,13 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from community.models import (
     ModerationStatus,
@@ -27,6 +29,7 @@ from community.models import (
     OrganisationRole,
     Partnership,
 )
+from community.spreadsheets import BYTE_ORDER_MARK, spreadsheet_cell
 from webinars.models import Event, Registration, RegistrationStatus
 
 MANAGER_ROLES = (OrganisationRole.ADMIN, OrganisationRole.EDITOR)
@@ -299,30 +302,38 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
-CSV_HEADER = ("name", "email", "status", "registered on", "waiting since")
-
-
 def registrations_csv(event: Event) -> str:
-    """The registrations of `event` as CSV (the caller checked `event_can_manage`). Cells
-    that a spreadsheet would run as a formula are quoted with a leading apostrophe."""
+    """The registrations of `event` as CSV (the caller checked `event_can_manage`), in the
+    active language, times in the event's own time zone (named in the header), with a byte
+    order mark for spreadsheets; cells that would run as formulas are defused."""
+    zone = ZoneInfo(event.time_zone)
     out = io.StringIO()
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(
+        [
+            _("Name"),
+            _("Email"),
+            _("Status"),
+            _("Registered on (%(zone)s)") % {"zone": event.time_zone},
+            _("Waiting since (%(zone)s)") % {"zone": event.time_zone},
+        ]
+    )
+
+    def local(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else ""
+
     for row in registration_list_for_organiser(event):
         writer.writerow(
             [
-                _cell(row.user.display_name),
-                _cell(row.user.email),
-                row.status,
-                row.created_at.isoformat(),
-                row.waitlisted_at.isoformat() if row.waitlisted_at else "",
+                spreadsheet_cell(row.user.display_name),
+                spreadsheet_cell(row.user.email),
+                row.get_status_display(),
+                local(row.created_at),
+                local(row.waitlisted_at),
             ]
         )
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def event_moderation_rows(*, status: str = "waiting", country: str = "") -> QuerySet[Event, Any]:

@@ -64,7 +64,7 @@ def room_opens_at(event: Event) -> datetime:
 
 
 def room_closes_at(event: Event) -> datetime:
-    grace = timedelta(minutes=getattr(settings, "WEBINAR_ROOM_GRACE_MINUTES", 30))
+    grace = timedelta(minutes=settings.WEBINAR_ROOM_GRACE_MINUTES)
     return event.ends_at + grace
 
 

@@ -84,8 +84,12 @@ class ChatSendSerializer(serializers.Serializer):
     )
 
 
+# The roles a host may give someone in the room (a host is made on the event, not live).
+GIVEN_ROLES = ["speaker", "attendee"]
+
+
 class RoomRoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=["speaker", "attendee"])
+    role = serializers.ChoiceField(choices=GIVEN_ROLES)
 
 
 class RoomRemoveSerializer(serializers.Serializer):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from community.spreadsheets import BYTE_ORDER_MARK, spreadsheet_cell
 from webinars.selectors import report as selectors
 from webinars.selectors.events import event_can_manage
 from webinars.selectors.rooms import room_is_host
@@ -39,7 +40,6 @@ from webinars.services.report import RECORDING_URL_MAX_LENGTH, event_recording_s
 CHART_WIDTH, CHART_HEIGHT = 640, 240
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 12, 16, 40
 # A cell a spreadsheet would read as a formula starts with one of these (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class RecordingForm(forms.Form):
@@ -107,12 +107,6 @@ def attendance_chart(report: selectors.AttendanceReport) -> dict[str, Any] | Non
     }
 
 
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a `'` first."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _local(at: datetime) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -138,12 +132,12 @@ def attendance_csv(report: selectors.AttendanceReport) -> str:
         )
         writer.writerow(
             [
-                csv_cell(person.name),
-                csv_cell(role_label(person.role)),
+                spreadsheet_cell(person.name),
+                spreadsheet_cell(role_label(person.role)),
                 _local(person.first_joined_at),
                 _local(person.last_left_at),
                 person.minutes,
-                csv_cell(intervals),
+                spreadsheet_cell(intervals),
             ]
         )
     return out.getvalue()
@@ -152,7 +146,7 @@ def attendance_csv(report: selectors.AttendanceReport) -> str:
 def attendance_csv_response(report: selectors.AttendanceReport) -> HttpResponse:
     # With a byte order mark, Excel reads the file as UTF-8 (accents in names survive).
     response = HttpResponse(
-        "\ufeff" + attendance_csv(report), content_type="text/csv; charset=utf-8"
+        BYTE_ORDER_MARK + attendance_csv(report), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = (
         f'attachment; filename="attendance-{report.event.slug[:80]}.csv"'
