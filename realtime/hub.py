@@ -287,10 +287,15 @@ class Hub:
     async def stop(self) -> None:
         """Cancel the hub's tasks while the layer still runs (a layer's receive cleans up after
         itself when cancelled, which can hang if the whole loop is being torn down at once)."""
-        for task in self.tasks:
-            task.cancel()
-        if self.tasks:
-            await asyncio.wait(self.tasks, timeout=2)
+        # A task being cancelled may start another (a socket's last presence leave starts a
+        # flush): cancel again until none is left, so none outlives the loop.
+        for _ in range(5):
+            pending = [task for task in self.tasks if not task.done()]
+            if not pending:
+                break
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=2)
 
 
 _hub: Hub | None = None

@@ -242,8 +242,9 @@ def listing_search_params(raw: Mapping[str, Any]) -> ListingSearchParams:
     """Validate raw query parameters; ValidationError naming every bad parameter."""
 
     def get(name: str) -> str:
+        # NUL never belongs in a filter, and PostgreSQL refuses it in a query (a 500).
         value = raw.get(name, "")
-        return str(value).strip() if value is not None else ""
+        return str(value).replace("\x00", "").strip() if value is not None else ""
 
     errors: dict[str, str] = {}
     kind, category = get("kind"), get("category")

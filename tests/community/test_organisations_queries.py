@@ -48,8 +48,9 @@ def test_moderation_queue_queries_are_constant(
     client.force_login(staff)
     api_client.force_authenticate(staff)
     # Session, person, the header's two counts (bell, Messages) and its topic: 5 of them.
-    # One count per source of the heading's line (flagged forum posts added the twelfth).
-    with django_assert_max_num_queries(12):
+    # One count per source of the heading's line (flagged forum posts added the twelfth,
+    # submitted events the thirteenth).
+    with django_assert_max_num_queries(13):
         page = client.get("/moderation/")
     assert page.status_code == 200
     # One line per item, a page of 20 at most (config/pages/moderation.py PAGE_SIZE).

@@ -328,6 +328,13 @@ def test_bad_filter_is_a_400_naming_the_parameter(db, param, value):
     assert param in error["fields"]
 
 
+@pytest.mark.parametrize("param", ["ecosystem", "country", "target_country", "kind", "q"])
+def test_a_nul_character_in_a_filter_is_not_a_server_error(db, param):
+    """Found by schemathesis on PostgreSQL, which refuses NUL in a query: 400 or results."""
+    response = APIClient().get(API, {param: "\tdig\x00ital"})
+    assert response.status_code in (200, 400)
+
+
 def test_pagination_has_a_count(member, organisation):
     for n in range(30):
         ListingFactory(organisation=organisation, author=member, title=f"L{n}")

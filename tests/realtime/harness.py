@@ -404,7 +404,10 @@ class DjangoForks:
             }
             proc.stdin.write(json.dumps(request).encode() + b"\n")
             proc.stdin.flush()
-            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            # poll(), not select(): the suite's process may hold descriptors above 1023.
+            poller = select.poll()
+            poller.register(proc.stdout, select.POLLIN)
+            ready = poller.poll(timeout * 1000)
             line = proc.stdout.readline() if ready else b""
             if not line:
                 self.close()

@@ -10,13 +10,16 @@ says, so a test can cut it.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
 from django.db import transaction
 
+from realtime.presence import presence_read
 from realtime.services import subscription_revoke
 from realtime.topics import register_topic
 from tests.factories import UserFactory
@@ -58,6 +61,14 @@ async def receive(ws, timeout: float = 2) -> dict[str, Any]:
         frame = await ws.receive_json_from(timeout=timeout)
         if frame["type"] != "presence":
             return frame
+
+
+async def roster_count(topic: str, count: int, timeout: float = 5) -> None:
+    """Wait until the topic's presence roster holds `count` people."""
+    deadline = time.monotonic() + timeout
+    while (await asyncio.to_thread(presence_read, topic)).count != count:
+        assert time.monotonic() < deadline, f"{topic} never had {count} people"
+        await asyncio.sleep(0.02)
 
 
 async def nothing_but_presence(ws, timeout: float = 0.4) -> bool:
@@ -287,6 +298,9 @@ async def test_the_topic_refuses_one_person_too_many_with_full():
         left = await receive(ws)
         assert left["signal"] == "peer.left"
         assert left["from"] == peer_2
+    # `peer.left` goes out as the socket leaves; the roster (shared through Redis in CI)
+    # takes the leave a moment later: wait for the place to be free, then it is taken.
+    await roster_count(f"huddle:{key}", 2)
     assert (await subscribe(fourth, f"huddle:{key}"))[-1]["type"] == "subscribed"
     await fourth.disconnect()
     await close(sockets)
