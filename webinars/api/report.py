@@ -3,7 +3,8 @@
 - `GET {event_id}/report/`: the attendance report (the room's hosts: organisers, hosts,
   staff).
 - `GET {event_id}/report/attendance.csv`: its per-person table as CSV (UTF-8 with a BOM).
-- `PUT {event_id}/report/recording/` `{url}`: set or clear the recording's address.
+- `PUT {event_id}/report/recording/` `{url}`: set or clear the recording's address
+  (organisers and staff; the room's other hosts get 403).
 - `GET {event_id}/archive/`: the questions asked in the room and the recording (the room's
   people, once the event is over; hosts at any time).
 
@@ -17,9 +18,10 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -27,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webinars.selectors import report as selectors
+from webinars.selectors.events import event_can_manage
 from webinars.serializers.report import (
     ArchiveSerializer,
     AttendanceReportSerializer,
@@ -124,6 +127,8 @@ class RecordingView(APIView):
     )
     def put(self, request: Request, event_id: int) -> Response:
         event = selectors.report_get_for(request.user, event_id)
+        if not event_can_manage(request.user, event):
+            raise PermissionDenied(_("Only the event's organisers may set the recording."))
         serializer = RecordingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:

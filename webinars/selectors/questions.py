@@ -14,10 +14,15 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from community.models import object_id
-from realtime.models import TopicCounter
 from webinars.events import QuestionPayload, QuestionUserRef
 from webinars.models import Event, Question, QuestionUpvote
-from webinars.selectors.rooms import backstage_topic, room_is_host, room_topic
+from webinars.selectors.rooms import (
+    backstage_topic,
+    room_is_host,
+    room_seq,
+    room_topic,
+    topic_seq,
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -28,16 +33,9 @@ def user_ref(user: Any) -> QuestionUserRef | None:
     return None if user is None else {"id": user.pk, "name": user.display_name}
 
 
-def topic_seq(topic: str) -> int:
-    """The topic's last seq: read it BEFORE the rows, so events between the two are
-    replayed (and upserted by id), never lost."""
-    row = TopicCounter.objects.filter(topic=topic).values_list("last_seq", flat=True).first()
-    return int(row or 0)
-
-
 def live_seqs(event: Event, *, host: bool) -> dict[str, Any]:
     """The live topics of the room and their seqs, for a REST snapshot."""
-    data: dict[str, Any] = {"topic": room_topic(event.pk), "seq": topic_seq(room_topic(event.pk))}
+    data: dict[str, Any] = {"topic": room_topic(event.pk), "seq": room_seq(event.pk)}
     if host:
         backstage = backstage_topic(event.pk)
         data.update(backstage=backstage, backstage_seq=topic_seq(backstage))

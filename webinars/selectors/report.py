@@ -36,15 +36,18 @@ from community.models import ModerationStatus, OrganisationMembership
 from webinars.models import (
     AttendanceSpan,
     Event,
-    EventPerson,
-    EventRole,
     Question,
     Registration,
     RegistrationStatus,
-    Speaker,
 )
 from webinars.selectors.events import event_get_by_slug_for, event_get_for
-from webinars.selectors.rooms import RoomRole, room_closes_at, room_is_host, room_role
+from webinars.selectors.rooms import (
+    RoomRole,
+    room_closes_at,
+    room_is_host,
+    room_role,
+    room_roles_of,
+)
 
 # No group of fewer people than this is shown in the breakdowns by organisation.
 MIN_GROUP_SIZE = 5
@@ -206,27 +209,6 @@ def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
-def _roles(event: Event, user_ids: set[int]) -> dict[int, str]:
-    """Each person's role in the room, in three queries: an EventPerson host is a host; a
-    speaker a speaker; a registered person an attendee; anyone else who got in (organisers,
-    staff) a host."""
-    roles = dict.fromkeys(user_ids, RoomRole.HOST.value)
-    for pk in Registration.objects.filter(
-        event=event, user_id__in=user_ids, status=RegistrationStatus.REGISTERED
-    ).values_list("user_id", flat=True):
-        roles[pk] = RoomRole.ATTENDEE.value
-    for pk in Speaker.objects.filter(event=event, user_id__in=user_ids).values_list(
-        "user_id", flat=True
-    ):
-        if pk is not None:
-            roles[pk] = RoomRole.SPEAKER.value
-    for pk, role in EventPerson.objects.filter(event=event, user_id__in=user_ids).values_list(
-        "user_id", "role"
-    ):
-        roles[pk] = RoomRole.HOST.value if role == EventRole.HOST else RoomRole.SPEAKER.value
-    return roles
-
-
 def attendance_people(event: Event, *, until: datetime) -> list[PersonAttendance]:
     """Each person who was in the room, with their merged intervals, by first join."""
     by_user: dict[int, list[Interval]] = {}
@@ -238,12 +220,15 @@ def attendance_people(event: Event, *, until: datetime) -> list[PersonAttendance
         assert end is not None
         by_user.setdefault(span.user_id, []).append(Interval(span.joined_at, end, is_open))
         names[span.user_id] = span.user.display_name
-    roles = _roles(event, set(by_user))
+    # Their role now, as the room sees it: whoever is not a host or speaker (a person who
+    # cancelled after attending, or was removed) counts as an attendee.
+    roles = room_roles_of(event, list(by_user))
     people = []
     for user_id, intervals in by_user.items():
         merged = merge_intervals(intervals)
         if merged:
-            people.append(PersonAttendance(user_id, names[user_id], roles[user_id], merged))
+            role = roles.get(user_id, RoomRole.ATTENDEE).value
+            people.append(PersonAttendance(user_id, names[user_id], role, merged))
     people.sort(key=lambda p: (p.first_joined_at, p.name.casefold(), p.user_id))
     return people
 

@@ -145,16 +145,17 @@ def backstage_topic(event_id: int) -> str:
     return f"webinar_backstage:{event_id}"
 
 
+def topic_seq(topic: str) -> int:
+    """The last seq of a live topic (the room's, its backstage's): read it BEFORE the rows of
+    a snapshot, so a client that subscribes `since` it misses nothing written meanwhile (it
+    may see an item twice, and upserts by id)."""
+    row = TopicCounter.objects.filter(topic=topic).values_list("last_seq", flat=True).first()
+    return int(row or 0)
+
+
 def room_seq(event_id: int) -> int:
-    """The last seq of `webinar_room:<id>`: read BEFORE the rows of a snapshot, so a client
-    that subscribes `since` it misses nothing written meanwhile (it may see an item twice,
-    and upserts by id)."""
-    return (
-        TopicCounter.objects.filter(topic=room_topic(event_id))
-        .values_list("last_seq", flat=True)
-        .first()
-        or 0
-    )
+    """The last seq of `webinar_room:<id>` (`topic_seq`)."""
+    return topic_seq(room_topic(event_id))
 
 
 def room_roles_of(event: Event, user_ids: list[int]) -> dict[int, RoomRole]:

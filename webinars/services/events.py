@@ -287,6 +287,22 @@ def _people_to_tell(event: Event) -> Any:
     )
 
 
+def _room_access(event: Event) -> tuple[Any, ...]:
+    """What decides who is in the room and as what, besides registrations and removals:
+    compared before and after an edit."""
+    return (
+        event.organiser_organisation_id,
+        event.organiser_partnership_id,
+        event.room_format,
+        sorted(EventPerson.objects.filter(event=event).values_list("user_id", "role")),
+        sorted(
+            Speaker.objects.filter(event=event, user__isnull=False).values_list(
+                "user_id", flat=True
+            )
+        ),
+    )
+
+
 @transaction.atomic
 def event_update(
     *,
@@ -303,7 +319,10 @@ def event_update(
     possibly new `time_zone`). A cancelled event cannot be edited. When the times of a
     published event change, everyone registered, pending or waitlisted is notified
     (`event.rescheduled`). A raised capacity moves people up from the waiting list. The slug
-    never changes, so links keep working. The moderation status does not change.
+    never changes, so links keep working. The moderation status does not change. When the
+    hosts, speakers, organiser or room format change, every socket of the live room and its
+    backstage re-checks its access after commit (`topic_subscribers_recheck`): whoever lost
+    their place is cut (`unsubscribed`, `access_revoked`).
     """
     from webinars.services.registrations import waitlist_promote
 
@@ -322,6 +341,7 @@ def event_update(
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
     before = (event.starts_at, event.ends_at, event.capacity)
+    access_before = _room_access(event)
     if "organiser_organisation" in fields or "organiser_partnership" in fields:
         organisation = fields.get("organiser_organisation", event.organiser_organisation)
         partnership = fields.get("organiser_partnership", event.organiser_partnership)
@@ -350,6 +370,9 @@ def event_update(
     if ecosystems is not None:
         event.ecosystems.set(list(ecosystems))
     _set_people(event, speakers, hosts)
+    if _room_access(event) != access_before:
+        topic_subscribers_recheck(topic=room_topic(event.pk))
+        topic_subscribers_recheck(topic=backstage_topic(event.pk))
     if event.is_published and before[:2] != (event.starts_at, event.ends_at):
         local = timezone.localtime(event.starts_at, zoneinfo.ZoneInfo(event.time_zone))
         notify(

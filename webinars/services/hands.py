@@ -8,7 +8,9 @@ leaves the queue, and its person may raise again.
 Each change appends the same event to both topics, in one transaction: on
 `webinar_room:<id>` without the name (attendees see how long the queue is and their own
 hand, by `user_id`), on `webinar_backstage:<id>` with it (the hosts' queue).
-Lock order: the hand row.
+Lock order: the event row, then the hand row. Raising re-checks the room gate under the
+event row's lock, like the chat (a removal locks the same row, and lowers the removed
+person's hand), and every change counts the queue's length under it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from realtime.events import event_append
 from webinars.models import Event, HandRaise, HandStatus
 from webinars.selectors.hands import hand_mine, hand_payload, hand_queue_length
 from webinars.selectors.rooms import backstage_topic, room_topic
-from webinars.services.questions import require_host
+from webinars.services.questions import require_host, room_lock_for
 
 
 def _append(hand: HandRaise, type: str) -> None:
@@ -45,13 +47,15 @@ def hand_raise(*, user: Any, event: Event) -> tuple[HandRaise, bool]:
     """Raise `user`'s hand in the room of `event` (at the end of the queue). Returns
     (hand, created); a hand already raised is returned as is.
 
-    Precondition: `user` passed the room gate. Side effect: `hand.raised` on both topics.
+    The room gate is checked again under the event row's lock (Http404: removed, not in
+    the room, room closed). Side effect: `hand.raised` on both topics.
     """
-    stored = hand_mine(user, event)
-    if stored is not None:
-        return stored, False
     try:
         with transaction.atomic():
+            event, _role = room_lock_for(user=user, event_id=event.pk)
+            stored = hand_mine(user, event)
+            if stored is not None:
+                return stored, False
             hand = HandRaise.objects.create(event=event, user=user)
             hand.event = event
             _append(hand, "hand.raised")
@@ -66,6 +70,7 @@ def hand_raise(*, user: Any, event: Event) -> tuple[HandRaise, bool]:
 
 def _handle(hand: HandRaise, *, by: Any, status: str, type: str) -> HandRaise:
     with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=hand.event_id).first()
         locked = HandRaise.objects.select_for_update().select_related("user").get(pk=hand.pk)
         if locked.status != HandStatus.RAISED:
             return locked  # already handled: nothing to announce
@@ -86,6 +91,17 @@ def hand_lower_mine(*, user: Any, event: Event) -> HandRaise | None:
         return None
     hand.event = event
     return _handle(hand, by=user, status=HandStatus.LOWERED, type="hand.lowered")
+
+
+def hand_lower_removed(*, host: Any, event: Event, user: Any) -> HandRaise | None:
+    """Lower the raised hand of `user`, whom `host` is removing from the room (called by
+    `room_person_remove` in its transaction, the event row locked); None when none was
+    raised. Side effect: `hand.lowered` (`lowered_by_host` true) on both topics."""
+    hand = hand_mine(user, event)
+    if hand is None:
+        return None
+    hand.event = event
+    return _handle(hand, by=host, status=HandStatus.LOWERED, type="hand.lowered")
 
 
 def hand_acknowledge(*, host: Any, hand: HandRaise) -> HandRaise:

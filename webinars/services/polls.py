@@ -2,7 +2,9 @@
 
 Hosts create, open and close (PermissionDenied otherwise); everyone in the room votes while
 a poll is open. Callers fetch the event through the room gate and the poll through
-`webinars.selectors.polls.poll_get_for`. Lock order: the poll row, then its votes.
+`webinars.selectors.polls.poll_get_for`. Lock order: the event row (a vote only: it
+re-checks the room gate under it, like the chat, so no vote of a removed person is stored
+after the removal committed), then the poll row, then its votes.
 
 Live events (docs/realtime.md, "Questions, polls and raised hands"):
 
@@ -36,7 +38,7 @@ from realtime.events import event_append
 from webinars.models import Event, Poll, PollOption, PollResults, PollStatus, PollVote
 from webinars.selectors.polls import poll_counts, poll_payload
 from webinars.selectors.rooms import backstage_topic, room_topic
-from webinars.services.questions import clean_client_id, require_host
+from webinars.services.questions import clean_client_id, require_host, room_lock_for
 
 MAX_QUESTION_LENGTH = 300
 MAX_OPTION_LENGTH = 200
@@ -189,14 +191,16 @@ def poll_vote(*, user: Any, poll: Poll, option_ids: list[int]) -> list[int]:
     """Replace `user`'s choice in an open poll with `option_ids` (an empty list takes the
     vote back); a single-choice poll takes exactly one. Returns the chosen option ids.
 
-    Locks the poll row, so one person's concurrent votes leave exactly one choice (single
-    choice) and the counts stay exact. Side effect: marks the poll's results pending (see
-    the module docstring); no event of its own.
+    Locks the event row and re-checks the room gate (Http404: removed, not in the room,
+    room closed), then locks the poll row, so one person's concurrent votes leave exactly
+    one choice (single choice) and the counts stay exact. Side effect: marks the poll's
+    results pending (see the module docstring); no event of its own.
     """
     chosen = sorted(set(option_ids))
     if not poll.multiple and len(chosen) > 1:
         raise ValidationError({"options": _("Choose one option.")})
     with transaction.atomic():
+        room_lock_for(user=user, event_id=poll.event_id)
         locked = _locked(poll)
         if locked.status != PollStatus.OPEN:
             raise ValidationError({"poll": _("This poll is not open for votes.")})

@@ -4,12 +4,17 @@ Callers fetch the event through the room gate (`webinars.selectors.rooms.room_ge
 person is in the room and it is open) and the question through
 `webinars.selectors.questions.question_get_for`; host-only services re-check
 `room_is_host` themselves and raise PermissionDenied. Every function runs in one
-transaction, locks the question row first (then its upvotes), and appends its live events
-in that transaction (`realtime.events.event_append`, broadcast after commit):
+transaction and appends its live events in it (`realtime.events.event_append`, broadcast
+after commit). Asking and upvoting lock the event row first and check the room gate again
+under that lock (`room_lock_for`), like the chat: a host's removal and the room's end lock
+the same row, so nothing a removed person sends after the removal committed is stored.
+Lock order: the event row, then the question row (then its upvotes).
 
 - `webinar_room:<event id>`: `question.created`, `question.updated`, `question.hidden`,
-  with the author left out of anonymous questions;
-- `webinar_backstage:<event id>` (hosts): `question.author`, who asked an anonymous one.
+  with the author left out of anonymous questions; `question.updated` of a hidden question
+  goes to the backstage only (attendees dropped it on `question.hidden`);
+- `webinar_backstage:<event id>` (hosts): `question.author`, who asked an anonymous one,
+  and `question.updated` of a hidden question (with its author).
 """
 
 from __future__ import annotations
@@ -19,14 +24,21 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from realtime.events import event_append
-from webinars.events import QuestionPayload
 from webinars.models import Event, Question, QuestionUpvote
 from webinars.selectors.questions import question_payload
-from webinars.selectors.rooms import backstage_topic, room_is_host, room_topic
+from webinars.selectors.rooms import (
+    RoomRole,
+    backstage_topic,
+    room_is_host,
+    room_is_open,
+    room_role,
+    room_topic,
+)
 
 MAX_BODY_LENGTH = 1000
 MAX_ANSWER_LENGTH = 5000
@@ -47,7 +59,30 @@ def require_host(user: Any, event: Event) -> None:
         raise PermissionDenied(_("Only the room's hosts may do this."))
 
 
+def room_lock_for(*, user: Any, event_id: int) -> tuple[Event, RoomRole]:
+    """Lock the event row and return it with `user`'s room role, checked under the lock.
+
+    Must run inside a transaction. A host's removal (`room_person_remove`) and the room's
+    end (`room_end`) lock the same row, so a write that passes this check was ordered
+    before them. Raises Http404 when `user` is not in the room or it is not open.
+    """
+    locked = Event.objects.select_for_update().get(pk=event_id)
+    role = room_role(user, locked)
+    if role is None or not room_is_open(locked):
+        raise Http404
+    return locked, role
+
+
 def _append_updated(question: Question) -> None:
+    """`question.updated` on the room, or on the backstage only (with its author) while the
+    question is hidden: attendees must not see the answer or edits of a hidden question."""
+    if question.hidden_at is not None:
+        event_append(
+            topic=backstage_topic(question.event_id),
+            type="question.updated",
+            data=dict(question_payload(question)),
+        )
+        return
     event_append(
         topic=room_topic(question.event_id),
         type="question.updated",
@@ -61,9 +96,9 @@ def question_ask(
     """Ask a question in the room of `event`; idempotent on (author, client_id): a retry
     answers `(stored question, False)`.
 
-    Precondition: `author` passed the room gate. Side effects: `question.created` on the
-    room (no author when anonymous) and, when anonymous, `question.author` on the
-    backstage.
+    The room gate is checked again under the event row's lock (Http404: removed, not in the
+    room, room closed). Side effects: `question.created` on the room (no author when
+    anonymous) and, when anonymous, `question.author` on the backstage.
     """
     body = (body or "").strip()
     if not body:
@@ -73,12 +108,13 @@ def question_ask(
             {"body": _("A question is limited to %(n)s characters.") % {"n": MAX_BODY_LENGTH}}
         )
     client_id = clean_client_id(client_id)
-    if client_id:
-        stored = Question.objects.filter(author=author, client_id=client_id).first()
-        if stored is not None:
-            return _same_event(stored, event), False
     try:
         with transaction.atomic():
+            event, _role = room_lock_for(user=author, event_id=event.pk)
+            if client_id:
+                stored = Question.objects.filter(author=author, client_id=client_id).first()
+                if stored is not None:
+                    return _same_event(stored, event), False
             question = Question.objects.create(
                 event=event, author=author, body=body, anonymous=anonymous, client_id=client_id
             )
@@ -118,10 +154,12 @@ def question_upvote(*, user: Any, question: Question) -> tuple[Question, bool]:
     """Upvote `question` once; a repeat changes nothing. Returns (question, changed).
 
     Precondition: `question` came through `question_get_for` (visible to `user`). Locks the
-    question row, so concurrent upvotes are counted one by one; the unique
-    (question, user) constraint backs it. Side effect: `question.updated` when it changed.
+    event row and re-checks the room gate (Http404), then locks the question row, so
+    concurrent upvotes are counted one by one; the unique (question, user) constraint backs
+    it. Side effect: `question.updated` when it changed.
     """
     with transaction.atomic():
+        room_lock_for(user=user, event_id=question.event_id)
         question = _locked(question)
         if question.hidden_at is not None:
             raise ValidationError({"question": _("This question was hidden.")})
@@ -136,8 +174,9 @@ def question_upvote(*, user: Any, question: Question) -> tuple[Question, bool]:
 
 def question_unupvote(*, user: Any, question: Question) -> tuple[Question, bool]:
     """Take back one's upvote of `question`; nothing happens without one. Returns
-    (question, changed). Same lock and event as `question_upvote`."""
+    (question, changed). Same locks, gate and event as `question_upvote`."""
     with transaction.atomic():
+        room_lock_for(user=user, event_id=question.event_id)
         question = _locked(question)
         deleted, _rows = QuestionUpvote.objects.filter(question=question, user=user).delete()
         if not deleted:
@@ -210,7 +249,3 @@ def question_hide(*, host: Any, question: Question, hidden: bool = True) -> Ques
         else:
             _append_updated(question)
     return question
-
-
-def public_payload(question: Question) -> QuestionPayload:
-    return question_payload(question, public=True)

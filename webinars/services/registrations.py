@@ -5,6 +5,9 @@ event's row first (SELECT … FOR UPDATE), then the registration rows it changes
 that order, counts the places taken under that lock, and moves the first person of the
 waiting list up in the same transaction as the cancellation that freed the place.
 Notifications go through notifications.services.notify in the same transaction.
+Cancelling or declining a registration also makes the person's sockets re-check the live
+room after commit (`realtime.services.subscription_revoke`): without another role they
+are cut from it (`unsubscribed`, `access_revoked`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from django.utils.translation import gettext_noop
 from community.models import User
 from notifications.sentences import Sentence
 from notifications.services import notify
+from realtime.services import subscription_revoke
 from webinars.models import Event, Registration, RegistrationMode, RegistrationStatus
 from webinars.selectors.events import _active, event_can_manage
+from webinars.selectors.rooms import room_topic
 
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED)
 
@@ -115,7 +120,8 @@ def registration_cancel(*, event: Event, user: User) -> Registration:
     """Cancel `user`'s own registration (registered, pending or waitlisted).
 
     A freed place goes to the first person on the waiting list in the same transaction
-    (`waitlist_promote`). ValidationError when there is nothing to cancel.
+    (`waitlist_promote`). After commit the person's room sockets re-check their access.
+    ValidationError when there is nothing to cancel.
     """
     event = _lock_event(event)
     registration = Registration.objects.select_for_update().filter(event=event, user=user).first()
@@ -125,6 +131,7 @@ def registration_cancel(*, event: Event, user: User) -> Registration:
     registration.status = RegistrationStatus.CANCELLED
     registration.waitlisted_at = None
     registration.save()
+    subscription_revoke(user_ids=[user.pk], topic=room_topic(event.pk))
     if was_registered:
         waitlist_promote(event=event)
     return registration
@@ -197,7 +204,8 @@ def registration_approve(*, registration: Registration, user: User) -> Registrat
 @transaction.atomic
 def registration_decline(*, registration: Registration, user: User) -> Registration:
     """Decline a registration that is pending, waitlisted or registered (organisers and
-    staff). A freed place goes to the waiting list. Notifies the person (`event.declined`)."""
+    staff). A freed place goes to the waiting list. Notifies the person (`event.declined`);
+    after commit their room sockets re-check their access."""
     event = registration.event
     if not event_can_manage(user, event):
         raise PermissionDenied(_("You may not manage this event's registrations."))
@@ -211,6 +219,7 @@ def registration_decline(*, registration: Registration, user: User) -> Registrat
     registration.status = RegistrationStatus.REJECTED
     registration.waitlisted_at = None
     registration.save()
+    subscription_revoke(user_ids=[registration.user_id], topic=room_topic(event.pk))
     registration.event = event
     _tell(
         registration,

@@ -21,6 +21,7 @@ from webinars.events import RoomRoleChanged, RoomUpdated
 from webinars.models import Event, EventPerson, EventRole, RoomRemoval, Speaker
 from webinars.selectors.events import event_can_manage
 from webinars.selectors.rooms import RoomRole, backstage_topic, room_role, room_topic
+from webinars.services.hands import hand_lower_removed
 
 MAX_SLOW_MODE_SECONDS = 600
 MAX_MESSAGES_PER_MINUTE = 60
@@ -88,8 +89,9 @@ def room_settings_update(
 def room_person_remove(*, host: Any, event: Event, user: Any, reason: str = "") -> RoomRemoval:
     """Remove `user` from the room: a RoomRemoval (they cannot rejoin), `room.role_changed`
     with role "removed", and after commit their sockets re-check `webinar_room:<id>` and
-    `webinar_backstage:<id>` and are cut (`unsubscribed`, `access_revoked`). Idempotent.
-    Organisers and staff cannot be removed; nor can a host remove themself."""
+    `webinar_backstage:<id>` and are cut (`unsubscribed`, `access_revoked`). Their raised
+    hand is lowered (`hand.lowered`). Idempotent. Organisers and staff cannot be removed;
+    nor can a host remove themself."""
     if user.pk == host.pk:
         raise ValidationError({"user": [_("You cannot remove yourself.")]})
     with transaction.atomic():
@@ -107,6 +109,7 @@ def room_person_remove(*, host: Any, event: Event, user: Any, reason: str = "") 
         if created:
             payload: RoomRoleChanged = {"user_id": user.pk, "role": "removed"}
             event_append(topic=room_topic(locked.pk), type="room.role_changed", data=dict(payload))
+        hand_lower_removed(host=host, event=locked, user=user)
         subscription_revoke(user_ids=[user.pk], topic=room_topic(locked.pk))
         subscription_revoke(user_ids=[user.pk], topic=backstage_topic(locked.pk))
     return removal

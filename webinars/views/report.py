@@ -5,7 +5,8 @@
   organisation, the recording's address (a small form) and links to the archive and the
   follow-up in the partnership's forum (config/pages/event_followup.py).
 - `/events/<slug>/report/attendance.csv`: the per-person table as CSV for spreadsheets.
-- `POST /events/<slug>/report/recording/`: set or clear the recording's address.
+- `POST /events/<slug>/report/recording/`: set or clear the recording's address
+  (organisers and staff; the room's other hosts get 403).
 - `/events/<slug>/archive/`: the questions asked in the room, their upvotes and answers,
   and the recording.
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -184,6 +185,7 @@ def _report_page(
         "min_group_size": selectors.MIN_GROUP_SIZE,
         "time_zone": timezone.get_current_timezone_name(),
         "recording_form": form or RecordingForm(initial={"url": event.recording_url}),
+        "can_set_recording": event_can_manage(request.user, event),
         "is_over": selectors.event_is_over(event),
         "any_open": any(p["still_open"] for p in people),
         # The follow-up page (config/pages/event_followup.py) checks the forum itself.
@@ -207,7 +209,11 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def report_recording(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organisers and staff set the recording's address; the room's other hosts read the
+    report (404 for whoever may not) but may not set it (403)."""
     event = selectors.report_get_by_slug_for(request.user, slug)
+    if not event_can_manage(request.user, event):
+        raise PermissionDenied(_("Only the event's organisers may set the recording."))
     form = RecordingForm(request.POST)
     if form.is_valid():
         try:

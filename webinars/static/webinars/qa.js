@@ -1,8 +1,9 @@
 // The room's questions panel (webinars/templates/webinars/room/_qa.html; docs/realtime.md,
 // "Questions, polls and raised hands"). Loads GET questions/ (with the topic's seq, read
 // before the rows), follows `webinar_room:<id>` from there, and for hosts
-// `webinar_backstage:<id>` (who asked an anonymous question). Upserts by id; the order is
-// the hosts' queue: pinned, then unanswered, then the most upvoted, then the oldest.
+// `webinar_backstage:<id>` (who asked an anonymous question; a hidden question's changes).
+// Upserts by id; the order is the hosts' queue: pinned, then unanswered, then the most
+// upvoted, then the oldest.
 import { live } from "../js/live.js";
 import {
   announce, button, clientId, el, failure, gettext, interpolate, keepFocus, ngettext, roomContext,
@@ -232,6 +233,12 @@ function init(ctx) {
   };
   const backstageHandlers = {
     event(frame) {
+      if (frame.event === "question.updated") {
+        // A hidden question's changes (answer, pin, upvotes) reach the hosts only, here.
+        merge(frame.data);
+        render();
+        return;
+      }
       if (frame.event !== "question.author") return;
       authors.set(frame.data.id, frame.data.author);
       const q = questions.get(frame.data.id);
