@@ -82,20 +82,6 @@ class QuestionPayload(TypedDict):
     hidden: bool
 
 
-class QuestionHidden(TypedDict):
-    """`question.hidden` on the room: a host hid it; attendees drop it."""
-
-    id: int
-    hidden: bool
-
-
-class QuestionAuthor(TypedDict):
-    """`question.author` on the backstage: who asked an anonymous question."""
-
-    id: int
-    author: QuestionUserRef
-
-
 class PollOptionPayload(TypedDict):
     id: int
     text: str
@@ -115,14 +101,6 @@ class PollPayload(TypedDict):
     voters: int | None
     opened_at: str | None
     closed_at: str | None
-
-
-class PollResultsPayload(TypedDict):
-    """`poll.results`: the counts now (room for live polls, backstage for hidden ones)."""
-
-    id: int
-    counts: dict[str, int]
-    voters: int
 
 
 class HandPayload(TypedDict, total=False):

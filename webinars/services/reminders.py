@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -117,7 +118,7 @@ def _event_url(event: Event, reminder: Reminder) -> str:
         and event.online
         and (event.room_format != RoomFormat.NONE)
     ):
-        return f"{event.get_absolute_url()}room/"
+        return reverse("webinars-room", kwargs={"slug": event.slug})
     return event.get_absolute_url()
 
 

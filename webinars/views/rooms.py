@@ -22,9 +22,9 @@ from webinars.embeds import embed_for, embed_hosts
 from webinars.models import RoomFormat
 from webinars.selectors.events import event_get_by_slug_for
 from webinars.selectors.rooms import (
+    ROOM_OPENS_BEFORE,
     RoomRole,
     backstage_topic,
-    room_closes_at,
     room_is_open,
     room_opens_at,
     room_role,
@@ -52,7 +52,7 @@ def room_page(request: HttpRequest, slug: str) -> HttpResponse:
                     and event.room_ended_at is None
                     and timezone.now() < room_opens_at(event)
                 ),
-                "closed_at": event.room_ended_at or room_closes_at(event),
+                "opens_before_minutes": int(ROOM_OPENS_BEFORE.total_seconds() // 60),
             },
         )
     embed = embed_for(event.stream_url) if event.room_format == RoomFormat.STAGE else None
