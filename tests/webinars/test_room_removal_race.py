@@ -1,22 +1,29 @@
-"""A host's removal while the person sends: nothing from them is stored after the cut.
+"""A host's removal while the person writes: nothing from them is stored after the cut.
 
-The chat service locks the event row and only then checks the sender's role; the removal
-locks the same row first. So a message either commits before the removal (and was sent
-while they were in) or waits for it and is refused. PostgreSQL only: the test needs real
-row locks (SQLite's shared test database locks whole tables).
+Every room write (a chat message, a question, a raised hand…) locks the event row and only
+then checks the writer's role; the removal locks the same row first. So a write either
+commits before the removal (made while they were in) or waits for it and is refused. Also:
+raised hands at once count the queue one by one under that lock. PostgreSQL only: the
+test needs real row locks (SQLite's shared test database locks whole tables).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
 from django.http import Http404
 
-from webinars.models import ChatMessage, RoomRemoval
+from tests.factories import RegistrationFactory
+from tests.webinars.qa_support import logged
+from webinars.models import ChatMessage, HandRaise, Question, RoomRemoval
+from webinars.selectors.rooms import room_get_for
 from webinars.services import chat as chat_services
+from webinars.services import hands as hand_services
+from webinars.services import questions as question_services
 from webinars.services import rooms as room_services
 
 pytestmark = pytest.mark.skipif(
@@ -32,10 +39,12 @@ def _waiting_on_a_lock(pid: int) -> bool:
     return bool(row) and row[0] == "Lock"
 
 
-def test_a_message_sent_during_the_removal_waits_for_it_and_is_refused(transactional_db, room):
+def _during_removal(room, write: Callable[[], object]) -> list[object]:
+    """Run `write` (as the attendee) while a removal of the attendee holds the event row's
+    lock; release the removal once `write` waits on that lock. Returns its outcome."""
     removal_holds_lock = threading.Event()
     release_removal = threading.Event()
-    sender_pid: list[int] = []
+    writer_pid: list[int] = []
     outcome: list[object] = []
 
     def remove() -> None:
@@ -49,14 +58,12 @@ def test_a_message_sent_during_the_removal_waits_for_it_and_is_refused(transacti
         finally:
             connection.close()
 
-    def send() -> None:
+    def run() -> None:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
-                sender_pid.append(cursor.fetchone()[0])
-            chat_services.chat_send(
-                user=room.attendee, event=room.event, body="Sent as I was removed", client_id="r"
-            )
+                writer_pid.append(cursor.fetchone()[0])
+            write()
             outcome.append("stored")
         except Http404:
             outcome.append("refused")
@@ -68,18 +75,28 @@ def test_a_message_sent_during_the_removal_waits_for_it_and_is_refused(transacti
     remover = threading.Thread(target=remove)
     remover.start()
     assert removal_holds_lock.wait(10)
-    sender = threading.Thread(target=send)
-    sender.start()
-    # Wait for the sender to block on the event row the removal holds (not a sleep: a poll
-    # of what PostgreSQL says it is doing, with a deadline).
+    writer = threading.Thread(target=run)
+    writer.start()
+    # Wait for the writer to block on the event row the removal holds (a poll of what
+    # PostgreSQL says it is doing, with a deadline; not a sleep as synchronisation).
     deadline = time.monotonic() + 10
-    while not (sender_pid and _waiting_on_a_lock(sender_pid[0])):
-        assert time.monotonic() < deadline, "the sender never waited for the removal's lock"
+    while not (writer_pid and _waiting_on_a_lock(writer_pid[0])):
+        assert time.monotonic() < deadline, "the writer never waited for the removal's lock"
         assert not outcome, outcome
         time.sleep(0.01)
     release_removal.set()
     remover.join(10)
-    sender.join(10)
+    writer.join(10)
+    return outcome
+
+
+def test_a_message_sent_during_the_removal_waits_for_it_and_is_refused(transactional_db, room):
+    outcome = _during_removal(
+        room,
+        lambda: chat_services.chat_send(
+            user=room.attendee, event=room.event, body="Sent as I was removed", client_id="r"
+        ),
+    )
     assert outcome == ["refused"]
     assert RoomRemoval.objects.filter(event=room.event, user=room.attendee).exists()
     assert not ChatMessage.objects.filter(author=room.attendee).exists()
@@ -158,3 +175,53 @@ def test_slow_mode_holds_against_concurrent_sends_of_one_person(transactional_db
         thread.join(30)
     assert sorted(outcomes) == ["stored"] + ["wait"] * 7
     assert ChatMessage.objects.filter(author=room.attendee).count() == 1
+
+
+def test_a_question_asked_during_the_removal_waits_for_it_and_is_refused(transactional_db, room):
+    event = room_get_for(room.attendee, room.event.pk)  # the gate passed before the removal
+    outcome = _during_removal(
+        room,
+        lambda: question_services.question_ask(
+            author=room.attendee, event=event, body="Asked as I was removed", client_id="q"
+        ),
+    )
+    assert outcome == ["refused"]
+    assert RoomRemoval.objects.filter(event=room.event, user=room.attendee).exists()
+    assert not Question.objects.filter(author=room.attendee).exists()
+    assert not logged(room.topic, "question.created")
+
+
+def test_a_hand_raised_during_the_removal_is_refused(transactional_db, room):
+    event = room_get_for(room.attendee, room.event.pk)
+    outcome = _during_removal(
+        room, lambda: hand_services.hand_raise(user=room.attendee, event=event)
+    )
+    assert outcome == ["refused"]
+    assert not HandRaise.objects.filter(user=room.attendee).exists()
+    assert not logged(room.topic, "hand.raised")
+
+
+def test_hands_raised_at_once_count_the_queue_one_by_one(transactional_db, room):
+    """Eight people raise at the same moment: each `hand.raised` says a different queue
+    length, 1 to 8 (counted under the event row's lock, not each in its own snapshot)."""
+    people = [RegistrationFactory(event=room.event).user for _ in range(8)]
+    start = threading.Barrier(len(people))
+    errors: list[BaseException] = []
+
+    def raise_hand(user) -> None:
+        try:
+            start.wait(10)
+            hand_services.hand_raise(user=user, event=room.event)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=raise_hand, args=(user,)) for user in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    lengths = [data["queue_length"] for _, data in logged(room.topic, "hand.raised")]
+    assert lengths == list(range(1, len(people) + 1))
