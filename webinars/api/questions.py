@@ -15,16 +15,18 @@ ended) gets 404, like for a question they may not see (webinars.selectors.rooms)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webinars.models import Question
 from webinars.selectors import questions as selectors
 from webinars.selectors.rooms import room_get_for, room_is_host
 from webinars.serializers.questions import (
@@ -78,22 +80,41 @@ class Questions(APIView):
         )
 
 
+def _question(request: Request, event_id: int, question_id: int) -> Question:
+    """The question, through the room's gate and the question's (404 otherwise)."""
+    event = room_get_for(request.user, event_id)
+    return selectors.question_get_for(request.user, event, question_id)
+
+
+def _host_change(
+    request: Request,
+    event_id: int,
+    question_id: int,
+    serializer_class: type[serializers.Serializer],
+    service: Callable[..., Question],
+) -> Response:
+    """A host's change to a question (answer, pin, hide): parse, one service, the question."""
+    question = _question(request, event_id, question_id)
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    question = service(host=request.user, question=question, **serializer.validated_data)
+    return Response(question_data(request.user, question))
+
+
 class QuestionUpvote(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=QuestionSerializer)
     def post(self, request: Request, event_id: int, question_id: int) -> Response:
         """Upvote the question (once; a repeat changes nothing)."""
-        event = room_get_for(request.user, event_id)
-        question = selectors.question_get_for(request.user, event, question_id)
+        question = _question(request, event_id, question_id)
         question, _changed = services.question_upvote(user=request.user, question=question)
         return Response(question_data(request.user, question))
 
     @extend_schema(request=None, responses=QuestionSerializer)
     def delete(self, request: Request, event_id: int, question_id: int) -> Response:
         """Take your upvote back."""
-        event = room_get_for(request.user, event_id)
-        question = selectors.question_get_for(request.user, event, question_id)
+        question = _question(request, event_id, question_id)
         question, _changed = services.question_unupvote(user=request.user, question=question)
         return Response(question_data(request.user, question))
 
@@ -104,14 +125,9 @@ class QuestionAnswer(APIView):
     @extend_schema(request=QuestionAnswerSerializer, responses=QuestionSerializer)
     def post(self, request: Request, event_id: int, question_id: int) -> Response:
         """Mark answered, with an optional written answer; `answered: false` reopens it."""
-        event = room_get_for(request.user, event_id)
-        question = selectors.question_get_for(request.user, event, question_id)
-        serializer = QuestionAnswerSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        question = services.question_answer(
-            host=request.user, question=question, **serializer.validated_data
+        return _host_change(
+            request, event_id, question_id, QuestionAnswerSerializer, services.question_answer
         )
-        return Response(question_data(request.user, question))
 
 
 class QuestionPin(APIView):
@@ -120,14 +136,9 @@ class QuestionPin(APIView):
     @extend_schema(request=QuestionPinSerializer, responses=QuestionSerializer)
     def post(self, request: Request, event_id: int, question_id: int) -> Response:
         """Pin the question on top (or unpin it)."""
-        event = room_get_for(request.user, event_id)
-        question = selectors.question_get_for(request.user, event, question_id)
-        serializer = QuestionPinSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        question = services.question_pin(
-            host=request.user, question=question, **serializer.validated_data
+        return _host_change(
+            request, event_id, question_id, QuestionPinSerializer, services.question_pin
         )
-        return Response(question_data(request.user, question))
 
 
 class QuestionHide(APIView):
@@ -136,14 +147,9 @@ class QuestionHide(APIView):
     @extend_schema(request=QuestionHideSerializer, responses=QuestionSerializer)
     def post(self, request: Request, event_id: int, question_id: int) -> Response:
         """Hide the question from everyone but the hosts (or show it again)."""
-        event = room_get_for(request.user, event_id)
-        question = selectors.question_get_for(request.user, event, question_id)
-        serializer = QuestionHideSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        question = services.question_hide(
-            host=request.user, question=question, **serializer.validated_data
+        return _host_change(
+            request, event_id, question_id, QuestionHideSerializer, services.question_hide
         )
-        return Response(question_data(request.user, question))
 
 
 urlpatterns = [
