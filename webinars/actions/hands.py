@@ -14,8 +14,8 @@ from typing import Any
 
 from realtime.actions import register_action
 from webinars.actions.questions import int_field, room_from
-from webinars.api.hands import hand_data
 from webinars.selectors import hands as selectors
+from webinars.selectors.hands import hand_data
 from webinars.services import hands as services
 from webinars.services.questions import require_host
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from realtime.actions import register_action
 from webinars.actions.questions import _is_id, bool_field, int_field, room_from, text_field
-from webinars.api.polls import poll_data
 from webinars.models import PollResults
 from webinars.selectors import polls as selectors
+from webinars.selectors.polls import poll_data
 from webinars.services import polls as services
 
 

@@ -11,8 +11,6 @@ Not in the room: 404; in the room but not a host, for a host's action: 403.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -22,18 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webinars.selectors import hands as selectors
+from webinars.selectors.hands import hand_data
 from webinars.selectors.questions import live_seqs
 from webinars.selectors.rooms import room_get_for, room_is_host
 from webinars.serializers.hands import HandSerializer, HandsSerializer
 from webinars.services import hands as services
 from webinars.services.questions import require_host
-
-
-def hand_data(user: Any, hand: Any) -> dict[str, Any]:
-    length = selectors.hand_queue_length(hand.event)
-    return dict(
-        selectors.hand_payload(hand, queue_length=length, named=room_is_host(user, hand.event))
-    )
 
 
 class Hands(APIView):

@@ -12,8 +12,6 @@ Not in the room: 404; in the room but not a host, for a host's action: 403.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -23,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webinars.selectors import polls as selectors
+from webinars.selectors.polls import poll_data
 from webinars.selectors.questions import live_seqs
 from webinars.selectors.rooms import room_get_for, room_is_host
 from webinars.serializers.polls import (
@@ -33,15 +32,6 @@ from webinars.serializers.polls import (
     PollVoteSerializer,
 )
 from webinars.services import polls as services
-
-
-def poll_data(user: Any, poll: Any) -> dict[str, Any]:
-    host = room_is_host(user, poll.event)
-    data: dict[str, Any] = dict(
-        selectors.poll_payload(poll, counts=host or selectors.poll_results_visible(poll))
-    )
-    data["my_votes"] = selectors.my_votes(user, poll)
-    return data
 
 
 class Polls(APIView):

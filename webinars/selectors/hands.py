@@ -15,6 +15,7 @@ from community.models import object_id
 from webinars.events import HandPayload
 from webinars.models import Event, HandRaise, HandStatus
 from webinars.selectors.questions import user_ref
+from webinars.selectors.rooms import room_is_host
 
 
 def hand_queue(event: Event) -> list[HandRaise]:
@@ -81,3 +82,9 @@ def hands_snapshot_for(user: Any, event: Event, *, host: bool) -> dict[str, Any]
         else None,
     }
     return data
+
+
+def hand_data(user: Any, hand: Any) -> dict[str, Any]:
+    """The hand as `user` sees it (named for hosts), with the queue's length now."""
+    length = hand_queue_length(hand.event)
+    return dict(hand_payload(hand, queue_length=length, named=room_is_host(user, hand.event)))

@@ -118,3 +118,12 @@ def poll_rows_for(user: Any, event: Event) -> list[dict[str, Any]]:
         data["my_votes"] = sorted(mine.get(poll.pk, []))
         rows.append(data)
     return rows
+
+
+def poll_data(user: Any, poll: Any) -> dict[str, Any]:
+    """The poll as `user` sees it: counts for hosts or when its results are shown, and
+    their own votes."""
+    host = room_is_host(user, poll.event)
+    data: dict[str, Any] = dict(poll_payload(poll, counts=host or poll_results_visible(poll)))
+    data["my_votes"] = my_votes(user, poll)
+    return data
