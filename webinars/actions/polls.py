@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | `room.poll.create` (hosts) | event, question, options, multiple?, results?, open? | poll |
 | `room.poll.open` / `room.poll.close` (hosts) | event, poll | poll |
-| `room.poll.vote` | event, poll, options (ids; [] takes the vote back) | poll_id, my_votes |
+| `room.poll.vote` | event, poll, options (ids; [] takes the vote back) | poll, my_votes |
 
 For `room.poll.create` the frame's `id` is the poll's client id: a retry is stored once.
 """
@@ -71,7 +71,7 @@ def vote_action(user: Any, data: dict[str, Any], client_id: str | None) -> dict[
     chosen = services.poll_vote(
         user=user, poll=poll, option_ids=_list(data, "options", _is_id, services.MAX_OPTIONS)
     )
-    return {"poll_id": poll.pk, "my_votes": chosen}
+    return {"poll": poll.pk, "my_votes": chosen}
 
 
 def register_actions() -> None:
