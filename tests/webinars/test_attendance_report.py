@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from community.spreadsheets import spreadsheet_cell as csv_cell
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from webinars.exports import attendance_csv
 from webinars.models import AttendanceSpan
 from webinars.selectors.report import (
     MIN_GROUP_SIZE,
@@ -23,7 +24,6 @@ from webinars.selectors.report import (
     suppress_small_groups,
 )
 from webinars.services.attendance import attendance_record
-from webinars.views.report import attendance_csv
 
 pytestmark = pytest.mark.django_db
 

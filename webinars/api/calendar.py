@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webinars.models import CalendarFeed
+from webinars.selectors.calendar import calendar_feed_url
 from webinars.services.calendar import calendar_feed_get_or_create, calendar_feed_reset
-from webinars.views.calendar import calendar_feed_url
 
 
 class CalendarFeedSerializer(serializers.Serializer[CalendarFeed]):

@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webinars.exports import registrations_csv_response
 from webinars.models import Event, Registration, RegistrationStatus
 from webinars.selectors.events import (
     EventFilters,
@@ -36,7 +37,6 @@ from webinars.selectors.events import (
     event_list_page_for,
     registration_get_for_organiser,
     registration_list_for_organiser,
-    registrations_csv,
 )
 from webinars.serializers.events import (
     EventCancelSerializer,
@@ -272,12 +272,6 @@ class RegistrationExport(APIView):
         """The event's registrations as CSV: name, email, status, dates (organisers)."""
         event = _managed(request, event_id)
         return registrations_csv_response(event)
-
-
-def registrations_csv_response(event: Event) -> HttpResponse:
-    response = HttpResponse(registrations_csv(event), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
-    return response
 
 
 class RegistrationDecide(APIView):

@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webinars.exports import attendance_csv_response
 from webinars.selectors import report as selectors
 from webinars.selectors.events import event_can_manage
 from webinars.serializers.report import (
@@ -36,7 +37,6 @@ from webinars.serializers.report import (
     RecordingSerializer,
 )
 from webinars.services.report import event_recording_set
-from webinars.views.report import archive_questions_for, attendance_csv_response
 
 
 class _AnyAccept(BaseContentNegotiation):
@@ -153,7 +153,7 @@ class ArchiveView(APIView):
         data = {
             "event_id": event.pk,
             "recording_url": event.recording_url,
-            "questions": archive_questions_for(request.user, event),
+            "questions": selectors.archive_questions_for(request.user, event),
         }
         return Response(ArchiveSerializer(data).data)
 

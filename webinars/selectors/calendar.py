@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from webinars.models import (
@@ -61,3 +63,8 @@ def calendar_events_for(user: Any) -> QuerySet[Event]:
         .filter(taking_part, ends_at__gte=since)
         .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
     )
+
+
+def calendar_feed_url(token: str) -> str:
+    """The feed's address to paste into a calendar app (absolute: it leaves the site)."""
+    return settings.SITE_URL + reverse("calendar-feed-ics", kwargs={"token": token})

@@ -367,3 +367,23 @@ def unanswered_questions(event: Event) -> QuerySet[Question]:
         .select_related("forum_topic")
         .order_by("-upvote_count", "created_at", "pk")
     )
+
+
+def archive_questions_for(user: Any, event: Any) -> list[dict[str, Any]]:
+    """The archive's questions as the page and the API show them to `user`."""
+    host = room_is_host(user, event)
+    return [
+        {
+            "id": q.pk,
+            "body": q.body,
+            "author": question_author_shown(user, event, q, host=host),
+            "anonymous": q.anonymous,
+            "created_at": q.created_at,
+            "upvotes": q.upvote_count,
+            "answered": q.answered_at is not None,
+            "answered_at": q.answered_at,
+            "answer": q.answer,
+            "hidden": q.hidden_at is not None,
+        }
+        for q in archive_questions(user, event)
+    ]

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import path, re_path
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,7 +27,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from community.services.accounts import language_for
 from community.throttling import client_ip, rate_limit_hit
 from webinars.ical import calendar_bytes, event_ics
-from webinars.selectors.calendar import calendar_events_for, calendar_feed_get_by_token
+from webinars.selectors.calendar import (
+    calendar_events_for,
+    calendar_feed_get_by_token,
+    calendar_feed_url,
+)
 from webinars.selectors.events import event_get_by_slug_for
 from webinars.services.calendar import calendar_feed_get_or_create, calendar_feed_reset
 
@@ -42,10 +46,6 @@ def _throttled(seconds: int) -> HttpResponse:
     )
     response["Retry-After"] = str(seconds)
     return response
-
-
-def calendar_feed_url(token: str) -> str:
-    return settings.SITE_URL + reverse("calendar-feed-ics", kwargs={"token": token})
 
 
 @require_safe

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.models import ModerationStatus
-from webinars.api.events import registrations_csv_response
+from webinars.exports import registrations_csv_response
 from webinars.forms.events import EventFilterForm, EventForm, ReasonForm, event_initial
 from webinars.models import Event, RegistrationMode, RegistrationStatus
 from webinars.selectors.events import (

@@ -15,8 +15,6 @@ Gates: webinars.selectors.report (404 for whoever may not read them).
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
@@ -28,10 +26,10 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from community.spreadsheets import BYTE_ORDER_MARK, spreadsheet_cell
+from webinars.exports import attendance_csv_response, role_label
 from webinars.selectors import report as selectors
 from webinars.selectors.events import event_can_manage
 from webinars.selectors.rooms import room_is_host
@@ -40,7 +38,6 @@ from webinars.services.report import RECORDING_URL_MAX_LENGTH, event_recording_s
 # The chart's drawing area, in the SVG's own units (it scales to the page's width).
 CHART_WIDTH, CHART_HEIGHT = 640, 240
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 12, 16, 40
-# A cell a spreadsheet would read as a formula starts with one of these (CSV injection).
 
 
 class RecordingForm(forms.Form):
@@ -51,14 +48,6 @@ class RecordingForm(forms.Form):
         help_text=gettext_lazy("Shown on the event's archive page. Leave empty to remove it."),
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-
-
-def role_label(role: str) -> str:
-    return {
-        "host": pgettext("room role", "Host"),
-        "speaker": pgettext("room role", "Speaker"),
-        "attendee": pgettext("room role", "Attendee"),
-    }.get(role, role)
 
 
 def _time(at: datetime) -> str:
@@ -106,53 +95,6 @@ def attendance_chart(report: selectors.AttendanceReport) -> dict[str, Any] | Non
         "x_ticks": [{"x": x(at), "label": _time(at)} for at in x_ticks],
         "label_y": bottom + 28,
     }
-
-
-def _local(at: datetime) -> str:
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def attendance_csv(report: selectors.AttendanceReport) -> str:
-    """The per-person table as CSV, times in the active time zone (named in the header)."""
-    zone = timezone.get_current_timezone_name()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Role"),
-            _("First joined (%(zone)s)") % {"zone": zone},
-            _("Last left (%(zone)s)") % {"zone": zone},
-            _("Minutes present"),
-            _("Times present"),
-        ]
-    )
-    for person in report.people:
-        intervals = "; ".join(
-            f"{_local(i.start)}/{_local(i.end)}{'*' if i.open else ''}" for i in person.intervals
-        )
-        writer.writerow(
-            [
-                spreadsheet_cell(person.name),
-                spreadsheet_cell(role_label(person.role)),
-                _local(person.first_joined_at),
-                _local(person.last_left_at),
-                person.minutes,
-                spreadsheet_cell(intervals),
-            ]
-        )
-    return out.getvalue()
-
-
-def attendance_csv_response(report: selectors.AttendanceReport) -> HttpResponse:
-    # With a byte order mark, Excel reads the file as UTF-8 (accents in names survive).
-    response = HttpResponse(
-        BYTE_ORDER_MARK + attendance_csv(report), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="attendance-{report.event.slug[:80]}.csv"'
-    )
-    return response
 
 
 def _report_page(
@@ -232,30 +174,10 @@ def report_recording(request: HttpRequest, slug: str) -> HttpResponse:
     return _report_page(request, event, form, status=400)
 
 
-def archive_questions_for(user: Any, event: Any) -> list[dict[str, Any]]:
-    """The archive's questions as the page and the API show them to `user`."""
-    host = room_is_host(user, event)
-    return [
-        {
-            "id": q.pk,
-            "body": q.body,
-            "author": selectors.question_author_shown(user, event, q, host=host),
-            "anonymous": q.anonymous,
-            "created_at": q.created_at,
-            "upvotes": q.upvote_count,
-            "answered": q.answered_at is not None,
-            "answered_at": q.answered_at,
-            "answer": q.answer,
-            "hidden": q.hidden_at is not None,
-        }
-        for q in selectors.archive_questions(user, event)
-    ]
-
-
 @require_GET
 def archive_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.archive_get_by_slug_for(request.user, slug)
-    questions = archive_questions_for(request.user, event)
+    questions = selectors.archive_questions_for(request.user, event)
     context = {
         "event": event,
         "questions": questions,
