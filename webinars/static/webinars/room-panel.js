@@ -1,4 +1,4 @@
-// What the room's questions, polls and hands panels share (qa.js, polls.js, hands.js): the
+// What the room's modules share (room.js, qa.js, polls.js, hands.js): the
 // page contract read from #room, REST calls, the API's error shape, announcements.
 export const gettext = window.gettext || ((text) => text);
 export const ngettext = window.ngettext || ((one, other, n) => (n === 1 ? one : other));
@@ -61,6 +61,7 @@ export async function failure(error) {
     try {
       const body = await error.json();
       if (body.error && body.error.message) return String(body.error.message);
+      if (body.detail) return String(body.detail);
     } catch {
       // not JSON
     }

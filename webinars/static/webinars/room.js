@@ -7,11 +7,7 @@
 // follows `webinar_room:<id>` from there and upserts by id. Other panels (qa.js, polls.js,
 // hands.js, video.js) follow the same topic with their own handlers.
 import { live } from "../js/live.js";
-
-const gettext = window.gettext || ((text) => text);
-const ngettext = window.ngettext || ((one, other, n) => (n === 1 ? one : other));
-const interpolate = window.interpolate
-  || ((text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? "")));
+import { announce, el, failure, gettext, interpolate, ngettext, roomContext } from "./room-panel.js";
 
 const root = document.getElementById("room");
 if (root) init(root);
@@ -23,7 +19,7 @@ function init(root) {
   const me = Number(root.dataset.userId);
   let role = root.dataset.role;
   const isHost = role === "host";
-  const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+  const { request } = roomContext();
   const lang = document.documentElement.lang || undefined;
   const timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
@@ -52,36 +48,6 @@ function init(root) {
   let closesAt = null; // ms since the epoch
   let closed = false;
   let lastRoleFetch = 0;
-
-  const el = (tag, className, text) => {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text != null) node.textContent = text;
-    return node;
-  };
-  const request = (method, path, body) => fetch(`${api}${path}`, {
-    method,
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const announce = (region, text) => {
-    if (!region) return;
-    const line = el("p", null, text);
-    region.append(line);
-    while (region.childElementCount > 5) region.firstElementChild.remove();
-  };
-  const errorText = async (response) => {
-    try {
-      const body = await response.json();
-      if (body.error && body.error.message) return String(body.error.message);
-      if (body.detail) return String(body.detail);
-      const first = Object.values(body)[0];
-      return Array.isArray(first) ? String(first[0]) : gettext("Something went wrong; try again.");
-    } catch {
-      return gettext("Something went wrong; try again.");
-    }
-  };
 
   // --- the phone's jump bar: one link per panel, the other slices' panels included ------
   const tabs = $("room-tabs");
@@ -179,7 +145,7 @@ function init(root) {
   }
   async function hideMessage(id) {
     const response = await request("POST", `chat/${id}/hide/`);
-    if (!response.ok) announce(chatLive, await errorText(response));
+    if (!response.ok) announce(chatLive, await failure(response));
   }
   function showChatError(text) {
     chatError.textContent = text;
@@ -274,13 +240,13 @@ function init(root) {
   }
   async function setRole(person, newRole) {
     const response = await request("POST", `room/people/${person.id}/role/`, { role: newRole });
-    if (!response.ok) announce(peopleLive, await errorText(response));
+    if (!response.ok) announce(peopleLive, await failure(response));
   }
   async function removePerson(person) {
     if (!window.confirm(interpolate(gettext("Remove %(name)s from the room? They cannot come back."), { name: person.name }, true))) return;
     const response = await request("POST", `room/people/${person.id}/remove/`, {});
     if (response.ok) announce(peopleLive, interpolate(gettext("%(name)s was removed from the room."), { name: person.name }, true));
-    else announce(peopleLive, await errorText(response));
+    else announce(peopleLive, await failure(response));
   }
   function showCount(n) {
     const text = interpolate(ngettext("%(n)s person in the room", "%(n)s people in the room", n), { n }, true);
@@ -298,14 +264,14 @@ function init(root) {
         chat_slow_mode_seconds: Number(form.chat_slow_mode_seconds.value || 0),
         chat_messages_per_minute: Number(form.chat_messages_per_minute.value || 0),
       });
-      settingsStatus.textContent = response.ok ? gettext("Saved.") : await errorText(response);
+      settingsStatus.textContent = response.ok ? gettext("Saved.") : await failure(response);
     });
   }
   if (endButton) {
     endButton.addEventListener("click", async () => {
       if (!window.confirm(gettext("End the room for everyone? Nobody can come back in."))) return;
       const response = await request("POST", "room/end/");
-      if (!response.ok) announce(stageLive, await errorText(response));
+      if (!response.ok) announce(stageLive, await failure(response));
     });
   }
 
