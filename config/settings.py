@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "messaging",
     "forums",
     "webinars",
+    "matchmaking",
     "notifications",
 ]
 

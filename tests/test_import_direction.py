@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LIVE_APPS = {"messaging", "forums", "webinars"}
-APPS = {"config", "realtime", "community", "notifications", *LIVE_APPS}
+APPS = {"config", "realtime", "community", "notifications", "matchmaking", *LIVE_APPS}
 
 # What each app may import besides itself. `config` wires everything.
 ALLOWED: dict[str, set[str]] = {
@@ -23,6 +23,8 @@ ALLOWED: dict[str, set[str]] = {
     "community": set(),
     "notifications": {"community", "realtime"},
     **{app: {"notifications", "community", "realtime"} for app in LIVE_APPS},
+    # Matchmaking brings events, ClusterXchange listings and the directory together.
+    "matchmaking": {"webinars", "messaging", "notifications", "community", "realtime"},
 }
 
 

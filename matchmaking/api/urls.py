@@ -1,0 +1,3 @@
+"""REST API v1 of matchmaking, mounted at /api/v1/matchmaking/ by config/urls.py."""
+
+urlpatterns: list = []
