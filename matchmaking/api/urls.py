@@ -1,3 +1,8 @@
 """REST API v1 of matchmaking, mounted at /api/v1/matchmaking/ by config/urls.py."""
 
-urlpatterns: list = []
+from matchmaking.api import meetings, requests
+
+urlpatterns: list = [
+    *requests.urlpatterns,
+    *meetings.urlpatterns,
+]
