@@ -23,7 +23,7 @@ class World:
 
 
 def start_of_schedule() -> dt.datetime:
-    return timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=2)
+    return timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=3)
 
 
 def make_world(*, people: int = 3, slots: int = 6, minutes: int = 20, **setup) -> World:
