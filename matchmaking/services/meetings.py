@@ -52,7 +52,7 @@ def meeting_cancel(*, meeting: Meeting, by: Participant, reason: str = "") -> Me
         kind="meeting.cancelled",
         verb=Sentence(
             gettext_noop("%(name)s cancelled your meeting at %(event)s"),
-            {"name": by.user.display_name, "event": by.event.title},
+            {"name": by.user.display_name, "event": meeting.event.title},
         ),
         actor=by.user,
         target=meeting,

@@ -65,7 +65,7 @@ def lock_participants(*participants: Participant) -> dict[int, Participant]:
     ids = sorted({p.pk for p in participants})
     rows = (
         Participant.objects.select_for_update()
-        .select_related("user", "event")
+        .select_related("user")
         .filter(pk__in=ids)
         .order_by("pk")
     )
@@ -99,7 +99,7 @@ def _tell(
     notify(
         recipients=[to.user],
         kind=kind,
-        verb=Sentence(msgid, {"name": other.user.display_name, "event": to.event.title}),
+        verb=Sentence(msgid, {"name": other.user.display_name, "event": request.event.title}),
         actor=by.user if by is not None else None,
         target=request,
         url=request_url(request),

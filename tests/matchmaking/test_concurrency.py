@@ -4,6 +4,7 @@ connection and answers through the services, as 50 server processes would."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -50,11 +51,11 @@ def _run_at_once(jobs):
 
 def _overlaps_of(user_id):
     rows = list(
-        Booking.objects.filter(user_id=user_id).order_by("starts_at").values_list(
-            "starts_at", "ends_at"
-        )
+        Booking.objects.filter(user_id=user_id)
+        .order_by("starts_at")
+        .values_list("starts_at", "ends_at")
     )
-    return [(a, b) for a, b in zip(rows, rows[1:], strict=False) if b[0] < a[1]]
+    return [(a, b) for a, b in itertools.pairwise(rows) if b[0] < a[1]]
 
 
 @POSTGRES_ONLY
@@ -73,9 +74,7 @@ def test_fifty_people_accepting_one_slot_of_one_person_make_exactly_one_meeting(
         # only the accepts' locks and the database's overlap guard stand between the fans.
         ProposedSlot.objects.create(request=request, slot=contested, proposed_by=star)
         requests.append(request)
-    jobs = [
-        lambda r=r: request_accept(request=r, slot=contested, by=r.requester) for r in requests
-    ]
+    jobs = [lambda r=r: request_accept(request=r, slot=contested, by=r.requester) for r in requests]
     done, refused = _run_at_once(jobs)
     assert len(done) == 1
     assert len(refused) == PEOPLE - 1
@@ -95,9 +94,7 @@ def test_fifty_people_accepting_at_once_never_pass_the_cap(transactional_db, eco
         request = request_create(requester=fan, recipient=star, slots=[world.slots[2 * i]])
         request_propose(request=request, slot=world.slots[2 * i + 1], by=star)
         requests.append((request, world.slots[2 * i + 1]))
-    jobs = [
-        lambda r=r, s=s: request_accept(request=r, slot=s, by=r.requester) for r, s in requests
-    ]
+    jobs = [lambda r=r, s=s: request_accept(request=r, slot=s, by=r.requester) for r, s in requests]
     done, refused = _run_at_once(jobs)
     assert len(done) == 1
     assert len(refused) == PEOPLE - 1

@@ -271,8 +271,10 @@ def test_a_withdrawn_participant_cannot_have_a_meeting_accepted(world):
         request_accept(request=request, slot=world.slots[0], by=b)
 
 
-def test_notifications_are_written_in_the_same_transaction(world, django_capture_on_commit_callbacks):
-    a, b, _c = world.people
+def test_notifications_are_written_in_the_same_transaction(
+    world, django_capture_on_commit_callbacks
+):
+    a, _b, _c = world.people
     d = add_participant(world)
     with django_capture_on_commit_callbacks():
         request = request_create(requester=a, recipient=d, slots=[world.slots[0]])

@@ -65,9 +65,9 @@ def test_accept_answers_the_meeting_then_it_can_be_cancelled(api_client, world):
     assert meeting["slot"]["id"] == world.slots[1].pk
     assert meeting["status"] == "confirmed"
     assert meeting["request"] == request_id
-    assert _as(api_client, a).get(f"{API}/requests/{request_id}/").json()["meeting"] == meeting[
-        "id"
-    ]
+    assert (
+        _as(api_client, a).get(f"{API}/requests/{request_id}/").json()["meeting"] == meeting["id"]
+    )
     read = _as(api_client, a).get(f"{API}/meetings/{meeting['id']}/")
     assert read.status_code == 200
     assert read.json()["my_role"] == "requester"
