@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from matchmaking.selectors.meetings import meeting_get_for, meeting_get_for_party
 from matchmaking.serializers.meetings import MeetingSerializer
-from matchmaking.serializers.requests import ReasonSerializer
+from matchmaking.serializers.requests import RequestReasonSerializer
 from matchmaking.services.meetings import meeting_cancel
 
 
@@ -35,12 +35,12 @@ class MeetingDetail(APIView):
 class MeetingCancel(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ReasonSerializer, responses=MeetingSerializer)
+    @extend_schema(request=RequestReasonSerializer, responses=MeetingSerializer)
     def post(self, request: Request, meeting_id: int) -> Response:
         """Cancel a meeting before it starts, with an optional reason; both of you get the
         time back and the other person is told."""
         meeting, me = meeting_get_for_party(request.user, meeting_id)
-        serializer = ReasonSerializer(data=request.data)
+        serializer = RequestReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         meeting_cancel(meeting=meeting, by=me, reason=serializer.validated_data["reason"])
         fresh = meeting_get_for(request.user, meeting.pk)

@@ -37,12 +37,12 @@ from matchmaking.selectors.requests import (
 )
 from matchmaking.serializers.meetings import MeetingSerializer
 from matchmaking.serializers.requests import (
-    MeetingRequestSerializer,
+    MeetingRequestCreateSerializer,
+    MeetingRequestFilterSerializer,
+    MeetingRequestItemSerializer,
     NoThanksSerializer,
-    ReasonSerializer,
-    RequestCreateSerializer,
-    RequestFilterSerializer,
-    SlotChoiceSerializer,
+    RequestReasonSerializer,
+    RequestSlotChoiceSerializer,
 )
 from matchmaking.services import requests as services
 from webinars.models import Event
@@ -64,34 +64,39 @@ def _slot(event_id: int, slot_id: int) -> MeetingSlot:
 
 def request_data(request: Request, row: MeetingRequest, code: int = status.HTTP_200_OK) -> Response:
     fresh = request_get_for(request.user, row.pk)
-    return Response(MeetingRequestSerializer(fresh, context={"request": request}).data, status=code)
+    return Response(
+        MeetingRequestItemSerializer(fresh, context={"request": request}).data, status=code
+    )
 
 
 class EventRequests(generics.GenericAPIView[MeetingRequest]):
     permission_classes = [IsAuthenticated]
-    serializer_class = MeetingRequestSerializer
+    serializer_class = MeetingRequestItemSerializer
     filter_backends: list[Any] = []
 
     @extend_schema(
-        parameters=[RequestFilterSerializer], responses=MeetingRequestSerializer(many=True)
+        parameters=[MeetingRequestFilterSerializer],
+        responses=MeetingRequestItemSerializer(many=True),
     )
     def get(self, request: Request, slug: str) -> Response:
         """The requests I sent and received at the event, newest first."""
         event = matchmaking_event_get_for(request.user, slug)
-        query = RequestFilterSerializer(data=request.query_params)
+        query = MeetingRequestFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         rows = request_list_for(request.user, event, status=query.validated_data.get("status", ""))
         page = self.paginate_queryset(rows)
-        data = MeetingRequestSerializer(page, many=True, context={"request": request}).data
+        data = MeetingRequestItemSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 
-    @extend_schema(request=RequestCreateSerializer, responses={201: MeetingRequestSerializer})
+    @extend_schema(
+        request=MeetingRequestCreateSerializer, responses={201: MeetingRequestItemSerializer}
+    )
     def post(self, request: Request, slug: str) -> Response:
         """Ask a participant for a meeting at one of one to three slots; they are held for
         both of you until the request is answered or expires. 403 when you do not take part;
         404 for a participant who does not (or no longer); 400 when a rule refuses it."""
         event = matchmaking_event_get_for(request.user, slug)
-        serializer = RequestCreateSerializer(data=request.data)
+        serializer = MeetingRequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         me = _me(request.user, event)
         recipient = participant_get_for(request.user, event, serializer.validated_data["recipient"])
@@ -111,23 +116,23 @@ class EventRequests(generics.GenericAPIView[MeetingRequest]):
 class RequestDetail(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=MeetingRequestSerializer)
+    @extend_schema(responses=MeetingRequestItemSerializer)
     def get(self, request: Request, request_id: int) -> Response:
         """One request: its two people, and the event's organisers (read-only)."""
         row = request_get_for(request.user, request_id)
-        return Response(MeetingRequestSerializer(row, context={"request": request}).data)
+        return Response(MeetingRequestItemSerializer(row, context={"request": request}).data)
 
 
 class RequestAccept(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=SlotChoiceSerializer, responses={201: MeetingSerializer})
+    @extend_schema(request=RequestSlotChoiceSerializer, responses={201: MeetingSerializer})
     def post(self, request: Request, request_id: int) -> Response:
         """Accept one of the slots the other person proposed: the meeting is booked for both
         of you. 400 when the slot was taken meanwhile, a cap is reached or the request is no
         longer pending."""
         row, me = request_get_for_party(request.user, request_id)
-        serializer = SlotChoiceSerializer(data=request.data)
+        serializer = RequestSlotChoiceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slot = _slot(row.event_id, serializer.validated_data["slot"])
         meeting = services.request_accept(request=row, slot=slot, by=me)
@@ -138,11 +143,11 @@ class RequestAccept(APIView):
 class RequestDecline(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ReasonSerializer, responses=MeetingRequestSerializer)
+    @extend_schema(request=RequestReasonSerializer, responses=MeetingRequestItemSerializer)
     def post(self, request: Request, request_id: int) -> Response:
         """Decline a request you received, with an optional reason."""
         row, me = request_get_for_party(request.user, request_id)
-        serializer = ReasonSerializer(data=request.data)
+        serializer = RequestReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         row = services.request_decline(
             request=row, by=me, reason=serializer.validated_data["reason"]
@@ -153,11 +158,11 @@ class RequestDecline(APIView):
 class RequestPropose(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=SlotChoiceSerializer, responses=MeetingRequestSerializer)
+    @extend_schema(request=RequestSlotChoiceSerializer, responses=MeetingRequestItemSerializer)
     def post(self, request: Request, request_id: int) -> Response:
         """Propose another slot for a request you received; the requester may accept it."""
         row, me = request_get_for_party(request.user, request_id)
-        serializer = SlotChoiceSerializer(data=request.data)
+        serializer = RequestSlotChoiceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         slot = _slot(row.event_id, serializer.validated_data["slot"])
         row = services.request_propose(request=row, slot=slot, by=me)
@@ -167,7 +172,7 @@ class RequestPropose(APIView):
 class RequestCancel(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=MeetingRequestSerializer)
+    @extend_schema(request=None, responses=MeetingRequestItemSerializer)
     def post(self, request: Request, request_id: int) -> Response:
         """Withdraw a request you sent while it waits for an answer."""
         row, me = request_get_for_party(request.user, request_id)

@@ -8,18 +8,18 @@ from rest_framework import serializers
 from matchmaking.models import Meeting
 from matchmaking.serializers.requests import (
     REQUEST_ROLES,
-    EventBriefSerializer,
-    ParticipantBriefSerializer,
-    SlotSerializer,
+    RequestEventSerializer,
+    RequestParticipantSerializer,
+    RequestSlotSerializer,
 )
 
 
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
-    event = EventBriefSerializer(read_only=True)
-    slot = SlotSerializer(read_only=True)
+    event = RequestEventSerializer(read_only=True)
+    slot = RequestSlotSerializer(read_only=True)
     request = serializers.IntegerField(source="request_id", read_only=True)
-    requester = ParticipantBriefSerializer(read_only=True)
-    recipient = ParticipantBriefSerializer(read_only=True)
+    requester = RequestParticipantSerializer(read_only=True)
+    recipient = RequestParticipantSerializer(read_only=True)
     cancelled_by = serializers.IntegerField(
         source="cancelled_by_id", read_only=True, allow_null=True
     )

@@ -14,13 +14,13 @@ from matchmaking.selectors.requests import request_role
 REQUEST_ROLES = [("requester", "requester"), ("recipient", "recipient"), ("organiser", "organiser")]
 
 
-class EventBriefSerializer(serializers.Serializer[Any]):
+class RequestEventSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     slug = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
 
 
-class ParticipantBriefSerializer(serializers.ModelSerializer[Participant]):
+class RequestParticipantSerializer(serializers.ModelSerializer[Participant]):
     name = serializers.CharField(source="user.display_name", read_only=True)
     organisation = serializers.CharField(
         source="organisation.name", read_only=True, allow_null=True, default=None
@@ -31,7 +31,7 @@ class ParticipantBriefSerializer(serializers.ModelSerializer[Participant]):
         fields = ["id", "name", "organisation", "headline"]
 
 
-class SlotSerializer(serializers.Serializer[Any]):
+class RequestSlotSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     starts_at = serializers.DateTimeField(read_only=True)
     ends_at = serializers.DateTimeField(read_only=True)
@@ -48,10 +48,10 @@ class ProposedSlotSerializer(serializers.ModelSerializer[ProposedSlot]):
         fields = ["id", "starts_at", "ends_at", "proposed_by"]
 
 
-class MeetingRequestSerializer(serializers.ModelSerializer[MeetingRequest]):
-    event = EventBriefSerializer(read_only=True)
-    requester = ParticipantBriefSerializer(read_only=True)
-    recipient = ParticipantBriefSerializer(read_only=True)
+class MeetingRequestItemSerializer(serializers.ModelSerializer[MeetingRequest]):
+    event = RequestEventSerializer(read_only=True)
+    requester = RequestParticipantSerializer(read_only=True)
+    recipient = RequestParticipantSerializer(read_only=True)
     slots = ProposedSlotSerializer(many=True, read_only=True)
     meeting = serializers.SerializerMethodField()
     my_role = serializers.SerializerMethodField()
@@ -84,7 +84,7 @@ class MeetingRequestSerializer(serializers.ModelSerializer[MeetingRequest]):
         return request_role(self.context["request"].user, obj)
 
 
-class RequestCreateSerializer(serializers.Serializer[Any]):
+class MeetingRequestCreateSerializer(serializers.Serializer[Any]):
     recipient = serializers.IntegerField(help_text=_("The participant asked (their id)."))
     slots = serializers.ListField(
         child=serializers.IntegerField(),
@@ -95,11 +95,11 @@ class RequestCreateSerializer(serializers.Serializer[Any]):
     message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class SlotChoiceSerializer(serializers.Serializer[Any]):
+class RequestSlotChoiceSerializer(serializers.Serializer[Any]):
     slot = serializers.IntegerField(help_text=_("The id of a meeting slot of the event."))
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class RequestReasonSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -107,5 +107,5 @@ class NoThanksSerializer(serializers.Serializer[Any]):
     participant = serializers.IntegerField(help_text=_("The participant you will not meet."))
 
 
-class RequestFilterSerializer(serializers.Serializer[Any]):
+class MeetingRequestFilterSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)

@@ -1,7 +1,8 @@
 """A property of the services: whatever people do — ask, accept, decline, propose another
-slot, withdraw, cancel a meeting, in any order — nobody ends up with two meetings, or a
-meeting and a held slot, at overlapping times, and the Booking table matches exactly what
-is pending and confirmed. Checked on the tables themselves after every sequence.
+slot, withdraw, cancel a meeting, let a request expire, in any order — nobody ends up with
+two meetings, or a meeting and a held slot, at overlapping times, and the Booking table
+matches exactly what is pending and confirmed. Checked on the tables themselves after
+every sequence.
 
 10,000 random operations in all (EXAMPLES sequences of OPERATIONS each), on a schedule whose
 slots overlap their neighbours (20 minutes every 10), so most moves meet a conflict."""
@@ -14,6 +15,7 @@ from collections import defaultdict
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +36,7 @@ from matchmaking.services.requests import (
     request_create,
     request_decline,
     request_propose,
+    requests_expire,
 )
 from notifications.models import Notification
 from tests.matchmaking.meet_support import make_world
@@ -45,7 +48,7 @@ OPERATIONS = 100  # EXAMPLES * OPERATIONS == 10,000
 PEOPLE = 5
 SLOTS = 8
 CAP = 3
-VERBS = ["create", "accept", "decline", "propose", "cancel", "cancel_meeting"]
+VERBS = ["create", "accept", "decline", "propose", "cancel", "cancel_meeting", "expire"]
 
 operation = st.tuples(
     st.sampled_from(VERBS),
@@ -88,6 +91,11 @@ def _apply(world, verb, i, j, slot_indexes, pick):
     if not pending:
         return
     request = pending[pick % len(pending)]
+    if verb == "expire":
+        # The request's time is up: the worker's pass expires it and frees its holds.
+        MeetingRequest.objects.filter(pk=request.pk).update(expires_at=timezone.now())
+        assert requests_expire() == 1
+        return
     if verb == "accept":
         proposed = list(request.slots.order_by("pk"))
         request_accept(request=request, slot=proposed[pick % len(proposed)].slot, by=me)

@@ -199,3 +199,14 @@ def test_the_schema_documents_every_endpoint_and_its_errors():
             assert {"401", "404"} <= set(responses), (url, method)
             if method == "post":
                 assert {"400", "403"} <= set(responses), (url, method)
+    # A request's status has its own set of values (not a meeting's: the component names
+    # "MeetingRequest" and Meeting's request body would collide).
+    components = schema["components"]["schemas"]
+    status = components["MeetingRequestItem"]["properties"]["status"]["allOf"][0]["$ref"]
+    assert set(components[status.rsplit("/", 1)[1]]["enum"]) == {
+        "pending",
+        "accepted",
+        "declined",
+        "cancelled",
+        "expired",
+    }
