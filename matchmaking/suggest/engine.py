@@ -483,9 +483,9 @@ def participants_ranking(subject: Subject, me: Participant) -> Ranking:
             pk: Suggestion(
                 kind="participants",
                 id=pk,
-                title=by_id[pk].user.get_full_name() or by_id[pk].headline,
+                title=by_id[pk].user.full_name or by_id[pk].headline,
                 subtitle=by_id[pk].organisation.name if by_id[pk].organisation else "",
-                url=f"/matchmaking/{me.event.slug}/participants/{pk}/",
+                url=me.event.get_absolute_url(),
                 score=0.0,
                 reasons=[],
                 obj=by_id[pk],
