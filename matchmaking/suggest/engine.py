@@ -212,30 +212,40 @@ def _wants_country(ix: text.TextIndex, row: int, subject: Subject) -> str | None
     return min(shared) if shared else None
 
 
+def _org_facts(subject: Subject, ix: text.TextIndex) -> np.ndarray:
+    """Per organisation of the index: shared ecosystems, partnership and region, weighted."""
+    shared = ix.org_ecosystem_matrix @ ix.ecosystem_vector(subject.ecosystems)
+    facts = ECOSYSTEM_WEIGHT * np.minimum(shared, 2).astype(np.float32)
+    partner_rows = [ix.org_row[o] for o in subject.partners if o in ix.org_row]
+    facts[partner_rows] += PARTNERSHIP_WEIGHT
+    if subject.regions:
+        facts += REGION_WEIGHT * np.isin(ix.org_nuts2_array, list(subject.regions))
+    return facts
+
+
+def _wanting_listings(subject: Subject, ix: text.TextIndex) -> np.ndarray:
+    """Per listing of the index: does it look for partners in one of the person's countries."""
+    if not subject.countries or not ix.country_codes:
+        return np.zeros(len(ix.listing_ids), dtype=bool)
+    hits = ix.listing_country_matrix @ ix.country_vector(subject.countries)
+    return np.asarray(hits > 0).ravel()
+
+
 def listings_ranking(subject: Subject) -> Ranking:
     ix = text.index()
     _with_rows(subject, ix)
     m = _listing_matches(subject, ix)
-    org_rows = np.array([ix.org_row.get(int(o), -1) for o in ix.listing_org], dtype=np.int64)
+    org_rows = ix.listing_org_row
+    org_facts = _org_facts(subject, ix)
     scores = m.best + PROFILE_WEIGHT * m.profile
+    known = org_rows >= 0
+    scores[known] += org_facts[org_rows[known]]
+    scores += COUNTRY_WEIGHT * _wanting_listings(subject, ix)
     excluded: dict[int, Reason] = {}
-    own = set(subject.org_ids)
-    blocked_orgs = _blocked_orgs(subject)
-    for n, org in enumerate(ix.listing_org.tolist()):
-        if org in own:
+    for orgs, code in ((subject.org_ids, "own_organisation"), (_blocked_orgs(subject), "blocked")):
+        for n in np.flatnonzero(np.isin(ix.listing_org, list(orgs))):
             scores[n] = -np.inf
-            excluded[int(ix.listing_ids[n])] = Reason("own_organisation")
-        elif org in blocked_orgs:
-            scores[n] = -np.inf
-            excluded[int(ix.listing_ids[n])] = Reason("blocked")
-        else:
-            r = int(org_rows[n])
-            shared = len(ix.org_ecosystems[r] & subject.ecosystems) if r >= 0 else 0
-            scores[n] += ECOSYSTEM_WEIGHT * min(shared, 2)
-            if org in subject.partners:
-                scores[n] += PARTNERSHIP_WEIGHT
-            if ix.listing_countries[n] and _wants_country(ix, n, subject):
-                scores[n] += COUNTRY_WEIGHT
+            excluded[int(ix.listing_ids[n])] = Reason(code)
 
     def reasons(n: int) -> list[Reason]:
         found: list[Reason] = []
@@ -283,7 +293,7 @@ def organisations_ranking(subject: Subject) -> Ranking:
     _with_rows(subject, ix)
     m = _listing_matches(subject, ix)
     n_orgs = len(ix.org_ids)
-    org_of_listing = np.array([ix.org_row.get(int(o), -1) for o in ix.listing_org], dtype=np.int64)
+    org_of_listing = ix.listing_org_row
     known = org_of_listing >= 0
     listing_best = np.zeros(n_orgs, dtype=np.float32)
     np.maximum.at(listing_best, org_of_listing[known], m.best[known])
@@ -292,31 +302,16 @@ def organisations_ranking(subject: Subject) -> Ranking:
         profile = (
             (ix.org_matrix[subject.org_rows] @ ix.org_matrix.T).toarray().max(axis=0)
         ).astype(np.float32)
-    scores = listing_best + PROFILE_WEIGHT * profile
+    scores = listing_best + PROFILE_WEIGHT * profile + _org_facts(subject, ix)
     wanting = np.zeros(n_orgs, dtype=bool)
-    if subject.countries:
-        for n, countries in enumerate(ix.listing_countries):
-            if countries & subject.countries and known[n]:
-                wanting[org_of_listing[n]] = True
+    wanted = _wanting_listings(subject, ix) & known
+    wanting[org_of_listing[wanted]] = True
     scores += COUNTRY_WEIGHT * wanting
     excluded: dict[int, Reason] = {}
-    own = set(subject.org_ids)
-    blocked_orgs = _blocked_orgs(subject)
-    for r, org in enumerate(ix.org_ids.tolist()):
-        if org in own:
+    for orgs, code in ((subject.org_ids, "own_organisation"), (_blocked_orgs(subject), "blocked")):
+        for r in np.flatnonzero(np.isin(ix.org_ids, list(orgs))):
             scores[r] = -np.inf
-            excluded[org] = Reason("own_organisation")
-            continue
-        if org in blocked_orgs:
-            scores[r] = -np.inf
-            excluded[org] = Reason("blocked")
-            continue
-        shared = len(ix.org_ecosystems[r] & subject.ecosystems)
-        scores[r] += ECOSYSTEM_WEIGHT * min(shared, 2)
-        if org in subject.partners:
-            scores[r] += PARTNERSHIP_WEIGHT
-        if ix.org_nuts2[r] and ix.org_nuts2[r] in subject.regions:
-            scores[r] += REGION_WEIGHT
+            excluded[int(ix.org_ids[r])] = Reason(code)
 
     def reasons(r: int) -> list[Reason]:
         found: list[Reason] = []

@@ -84,6 +84,19 @@ class TextIndex:
     listing_countries: list[frozenset[str]]
     org_row: dict[int, int] = field(default_factory=dict)
     listing_row: dict[int, int] = field(default_factory=dict)
+    # Derived once, so a request scores with array operations only.
+    listing_org_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ecosystem_codes: list[str] = field(default_factory=list)
+    org_ecosystem_matrix: sparse.csr_matrix | None = None  # organisations x ecosystems, 0/1
+    country_codes: list[str] = field(default_factory=list)
+    listing_country_matrix: sparse.csr_matrix | None = None  # listings x countries, 0/1
+    org_nuts2_array: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+
+    def ecosystem_vector(self, slugs: set[str]) -> np.ndarray:
+        return np.array([c in slugs for c in self.ecosystem_codes], dtype=np.float32)
+
+    def country_vector(self, codes: set[str]) -> np.ndarray:
+        return np.array([c in codes for c in self.country_codes], dtype=np.float32)
 
     def vectors(self, texts: list[str]) -> sparse.csr_matrix:
         """Rows for texts outside the index (participants' profiles, events), weighted by the
@@ -144,7 +157,26 @@ def build() -> TextIndex:
     )
     index.org_row = {int(pk): n for n, pk in enumerate(index.org_ids)}
     index.listing_row = {int(pk): n for n, pk in enumerate(index.listing_ids)}
+    index.listing_org_row = np.array(
+        [index.org_row.get(int(o), -1) for o in index.listing_org], dtype=np.int64
+    )
+    index.ecosystem_codes = sorted({e for es in index.org_ecosystems for e in es})
+    index.org_ecosystem_matrix = _incidence(index.org_ecosystems, index.ecosystem_codes)
+    index.country_codes = sorted({c for cs in index.listing_countries for c in cs})
+    index.listing_country_matrix = _incidence(index.listing_countries, index.country_codes)
+    index.org_nuts2_array = np.array(index.org_nuts2, dtype=object)
     return index
+
+
+def _incidence(rows: list[frozenset[str]], codes: list[str]) -> sparse.csr_matrix:
+    column = {c: n for n, c in enumerate(codes)}
+    pairs = [(r, column[c]) for r, cs in enumerate(rows) for c in cs]
+    data = np.ones(len(pairs), dtype=np.float32)
+    return sparse.csr_matrix(
+        (data, ([p[0] for p in pairs], [p[1] for p in pairs])),
+        shape=(len(rows), len(codes)),
+        dtype=np.float32,
+    )
 
 
 def _countries(value: Any) -> list[str]:
