@@ -188,7 +188,7 @@ def _listing_matches(subject: Subject, ix: text.TextIndex) -> _Matches:
     mine = np.full(n, -1, dtype=np.int64)
     if subject.listing_rows:
         rows = np.array(subject.listing_rows)
-        sims = (ix.listing_matrix[rows] @ ix.listing_matrix.T).toarray()
+        sims = (ix.listing_matrix[rows] @ ix.listing_matrix_t).toarray()
         complementary = ix.listing_is_offer[rows][:, None] != ix.listing_is_offer[None, :]
         sims = np.where(complementary, sims, 0.0)
         arg = sims.argmax(axis=0)
@@ -197,7 +197,7 @@ def _listing_matches(subject: Subject, ix: text.TextIndex) -> _Matches:
     profile = np.zeros(n, dtype=np.float32)
     if subject.org_rows:
         profile = (
-            (ix.org_matrix[subject.org_rows] @ ix.listing_matrix.T).toarray().max(axis=0)
+            (ix.org_matrix[subject.org_rows] @ ix.listing_matrix_t).toarray().max(axis=0)
         ).astype(np.float32)
     return _Matches(best, mine, profile)
 
@@ -300,7 +300,7 @@ def organisations_ranking(subject: Subject) -> Ranking:
     profile = np.zeros(n_orgs, dtype=np.float32)
     if subject.org_rows:
         profile = (
-            (ix.org_matrix[subject.org_rows] @ ix.org_matrix.T).toarray().max(axis=0)
+            (ix.org_matrix[subject.org_rows] @ ix.org_matrix_t).toarray().max(axis=0)
         ).astype(np.float32)
     scores = listing_best + PROFILE_WEIGHT * profile + _org_facts(subject, ix)
     wanting = np.zeros(n_orgs, dtype=bool)

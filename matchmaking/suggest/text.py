@@ -91,6 +91,9 @@ class TextIndex:
     country_codes: list[str] = field(default_factory=list)
     listing_country_matrix: sparse.csr_matrix | None = None  # listings x countries, 0/1
     org_nuts2_array: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # The transposes, kept in row order: `rows @ org_matrix_t` costs no conversion per request.
+    org_matrix_t: sparse.csr_matrix | None = None
+    listing_matrix_t: sparse.csr_matrix | None = None
 
     def ecosystem_vector(self, slugs: set[str]) -> np.ndarray:
         return np.array([c in slugs for c in self.ecosystem_codes], dtype=np.float32)
@@ -165,6 +168,8 @@ def build() -> TextIndex:
     index.country_codes = sorted({c for cs in index.listing_countries for c in cs})
     index.listing_country_matrix = _incidence(index.listing_countries, index.country_codes)
     index.org_nuts2_array = np.array(index.org_nuts2, dtype=object)
+    index.org_matrix_t = index.org_matrix.T.tocsr()
+    index.listing_matrix_t = index.listing_matrix.T.tocsr()
     return index
 
 
