@@ -279,7 +279,7 @@ def test_participants_to_meet_with_reasons_and_why_not(api_client, world, fair):
     assert (
         _get(
             api_client, anna, WHY, kind="participants", id=other.pk, event=fair["event"].slug
-        ).status_code  # fmt: skip
+        ).status_code
         == 404
     )
 
@@ -312,7 +312,7 @@ def test_events_to_attend_with_reasons(api_client, world):
     past.save()
     draft = EventFactory(organiser_organisation=other_org, status=ModerationStatus.DRAFT)
     results = _get(api_client, world["anna"], API, kind="events").json()["results"]
-    assert [r["id"] for r in results][0] == upcoming.pk
+    assert results[0]["id"] == upcoming.pk
     codes = {r["code"] for r in results[0]["reasons"]}
     assert {"event_ecosystem", "event_country"} <= codes
     assert registered.pk not in [r["id"] for r in results]
