@@ -107,7 +107,7 @@ def build_listings(count: int, *, seed: int = 5) -> tuple[object, object]:
                     title=f"{PREFIX}{title.format(x=x)} {n}",
                     description=text.format(x=x),
                     language=lang,
-                    target_countries=rng.sample(COUNTRIES, k=rng.choice([0, 0, 1, 2])),
+                    target_countries=rng.sample(COUNTRIES, k=rng.choice([0, 0, 1, 2])),  # type: ignore[misc]
                     status="open",
                 )
             )

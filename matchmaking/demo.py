@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from community.demo.builder import DEMO_DOMAIN, DEMO_PASSWORD
 from community.models import (
+    Ecosystem,
     ModerationStatus,
     Organisation,
     OrganisationMembership,
@@ -300,7 +301,7 @@ def _organisation(side: Side, pair: Pair, password: str) -> tuple[Organisation, 
             "members_total": 23,
         },
     )
-    org.ecosystems.set([pair.ecosystem])
+    org.ecosystems.set(Ecosystem.objects.filter(slug=pair.ecosystem))
     org.search_text = organisation_search_text(org)
     org.save(update_fields=["search_text"])
     user, _created = User.objects.get_or_create(
@@ -384,7 +385,11 @@ def _event(now: dt.datetime) -> Event:
         room_format=RoomFormat.VIDEO,
         status=ModerationStatus.PUBLISHED,
     )
-    event.ecosystems.set(["energy-renewables", "digital", "agri-food", "energy-intensive"])
+    event.ecosystems.set(
+        Ecosystem.objects.filter(
+            slug__in=["energy-renewables", "digital", "agri-food", "energy-intensive"]
+        )
+    )
     MatchmakingSetup.objects.create(event=event, meeting_cap=8, request_ttl_hours=24)
     MeetingSlot.objects.bulk_create(
         MeetingSlot(

@@ -383,6 +383,11 @@ def _free_slots(event: Event, user_ids: list[int]) -> dict[int, set[int]]:
     return free
 
 
+def _organisation_name(participant: Participant) -> str:
+    organisation = participant.organisation
+    return organisation.name if organisation is not None else ""
+
+
 def participants_ranking(subject: Subject, me: Participant) -> Ranking:
     ix = text.index()
     others = list(
@@ -479,7 +484,7 @@ def participants_ranking(subject: Subject, me: Participant) -> Ranking:
                 kind="participants",
                 id=pk,
                 title=by_id[pk].user.full_name or by_id[pk].headline,
-                subtitle=by_id[pk].organisation.name if by_id[pk].organisation else "",
+                subtitle=_organisation_name(by_id[pk]),
                 url=me.event.get_absolute_url(),
                 score=0.0,
                 reasons=[],
