@@ -12,3 +12,13 @@ class MatchmakingConfig(AppConfig):
         from matchmaking import demo
 
         demo.connect()
+        # "Suggested for you" on the organisation profile, the listing page and the event
+        # page, through each app's registry (they do not import matchmaking).
+        from community.profile_sections import register_profile_section
+        from matchmaking.views import suggestions
+        from messaging.page_sections import register_listing_section
+        from webinars.page_sections import register_event_section
+
+        register_profile_section("main", suggestions.organisation_section)
+        register_listing_section(suggestions.listing_section)
+        register_event_section(suggestions.event_section)

@@ -3,20 +3,24 @@ small "Suggested for you" section other pages show (`suggestions_section`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from community.models import Organisation
 from matchmaking.selectors.suggestions import (
     KINDS,
+    participation_for,
     suggestion_list_for,
     suggestion_why_not_for,
 )
+from messaging.models import Listing
+from webinars.models import Event, EventKind
 
 TAB_NAMES = {
     "organisations": _("Organisations"),
@@ -25,6 +29,12 @@ TAB_NAMES = {
     "events": _("Events"),
 }
 SECTION_SHOWN = 3
+SECTION_HEADINGS = {
+    "organisations": _("Organisations suggested for you"),
+    "listings": _("Offers and demands suggested for you"),
+    "participants": _("People suggested for you to meet"),
+    "events": _("Events suggested for you"),
+}
 
 
 @login_required
@@ -58,19 +68,45 @@ def why_not(request: HttpRequest) -> HttpResponse:
     )
 
 
-def suggestions_section(request: HttpRequest, kind: str, **context: Any) -> str:
-    """The "Suggested for you" box of other pages: a few suggestions with their reasons,
-    for a signed-in person only (an empty string otherwise or when there is none)."""
+def suggestions_section(request: HttpRequest, kind: str, event_slug: str = "") -> str:
+    """The "Suggested for you" box other pages show, for a signed-in person only: an empty
+    section that matchmaking/suggestions.js fills from the REST API after the page loaded
+    (the page's own queries stay what they were). An empty string for visitors."""
     if not request.user.is_authenticated:
         return ""
-    found = suggestion_list_for(request.user, kind=kind, limit=SECTION_SHOWN)
-    if not found.items:
-        return ""
+    query = {"kind": kind, "limit": SECTION_SHOWN, **({"event": event_slug} if event_slug else {})}
+    # A plain context (the request only for its CSP nonce): the page's context processors
+    # have run already, and running them again would cost their queries again.
     return render_to_string(
-        "matchmaking/suggestions/_section.html",
-        {"found": found, "kind": kind, **context},
-        request=request,
+        "matchmaking/suggestions/_lazy.html",
+        {
+            "request": request,
+            "kind": kind,
+            "heading": SECTION_HEADINGS[kind],
+            "api_url": f"{reverse('api-matchmaking-suggestions')}?{urlencode(query)}",
+            "page_url": f"{reverse('matchmaking-suggestions')}?{urlencode(query)}",
+        },
     )
+
+
+def organisation_section(request: HttpRequest, organisation: Organisation) -> str:
+    return suggestions_section(request, "organisations")
+
+
+def listing_section(request: HttpRequest, listing: Listing) -> str:
+    return suggestions_section(request, "listings")
+
+
+def event_section(request: HttpRequest, event: Event) -> str:
+    """At a matchmaking event the person takes part in: people to meet there; elsewhere,
+    other events."""
+    if (
+        event.kind == EventKind.MATCHMAKING
+        and request.user.is_authenticated
+        and participation_for(request.user, event.slug) is not None
+    ):
+        return suggestions_section(request, "participants", event.slug)
+    return suggestions_section(request, "events")
 
 
 urlpatterns = [
