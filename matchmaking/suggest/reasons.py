@@ -59,7 +59,6 @@ NOT_SUGGESTED: dict[str, Promise] = {
     "not_open": _("It is closed or has expired."),
     "past_event": _("The event is over or has been cancelled."),
     "already_registered": _("You are already registered."),
-    "outside_filters": _("It is outside the filters: %(filter)s."),
     "no_common_ground": _(
         "Nothing in the stored data links you: no listing answers yours, no shared ecosystem, "
         "partnership or target country."
@@ -86,8 +85,6 @@ def _display(params: dict[str, Any]) -> dict[str, Any]:
         shown["ecosystem"] = _ecosystem_label(str(shown["ecosystem"]))
     if "country" in shown:
         shown["country"] = countries.name(str(shown["country"])) or shown["country"]
-    if "filter" in shown:
-        shown["filter"] = gettext(str(shown["filter"]))
     return shown
 
 
