@@ -1,9 +1,10 @@
 """Suggestions over the REST API, mounted at /api/v1/matchmaking/suggestions/.
 
-`GET suggestions/?kind=organisations|listings|participants|events&event=<slug>`: what is
-suggested to the signed-in person, best first, each with its reasons (code, parameters,
-translated text). `GET suggestions/why-not/?kind=…&id=…`: why that one is or is not
-suggested; 404 for what the person may not see.
+`GET suggestions/?kind=organisations|listings|participants|events&event=<slug>` (and
+`ecosystem=<slug>`, `country=<code>` filters): what is suggested to the signed-in person,
+best first, each with its reasons (code, parameters, translated text).
+`GET suggestions/why-not/?kind=…&id=…`: why that one is or is not suggested; 404 for what
+the person may not see.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class SuggestionListView(APIView):
             kind=query.validated_data["kind"],
             event_slug=query.validated_data.get("event"),
             limit=query.validated_data["limit"],
+            filters=query.filters(),
         )
         return Response(SuggestionListSerializer(found).data)
 
@@ -71,6 +73,7 @@ class WhyNotView(APIView):
             kind=query.validated_data["kind"],
             target_id=query.validated_data["id"],
             event_slug=query.validated_data.get("event"),
+            filters=query.filters(),
         )
         return Response(WhyNotSerializer(answer).data)
 

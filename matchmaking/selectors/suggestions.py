@@ -64,10 +64,16 @@ def participation_for(user: Any, event_slug: str | None) -> Participant | None:
 
 
 def suggestion_list_for(
-    user: Any, *, kind: str, event_slug: str | None = None, limit: int = engine.SHOWN
+    user: Any,
+    *,
+    kind: str,
+    event_slug: str | None = None,
+    limit: int = engine.SHOWN,
+    filters: engine.Filters | None = None,
 ) -> SuggestionList:
-    """The suggestions of `kind` for `user`, best first, each with its reasons."""
-    subject = engine.subject_for(user)
+    """The suggestions of `kind` for `user`, best first, each with its reasons; only those
+    inside `filters` (an ecosystem, a country) when given."""
+    subject = engine.subject_for(user, filters)
     if kind == "participants":
         me = participation_for(user, event_slug)
         if me is None:
@@ -84,15 +90,20 @@ def _gone(reason: str, **params: Any) -> engine.WhyNot:
 
 
 def suggestion_why_not_for(
-    user: Any, *, kind: str, target_id: Any, event_slug: str | None = None
+    user: Any,
+    *,
+    kind: str,
+    target_id: Any,
+    event_slug: str | None = None,
+    filters: engine.Filters | None = None,
 ) -> WhyNotAnswer:
-    """Why the `kind` with id `target_id` is (not) suggested to `user`. Http404 when the
-    person may not see it."""
+    """Why the `kind` with id `target_id` is (not) suggested to `user` (with `filters`, as
+    in the list they looked at). Http404 when the person may not see it."""
     try:
         pk = int(target_id)
     except (TypeError, ValueError):
         raise Http404(_("Not found.")) from None
-    subject = engine.subject_for(user)
+    subject = engine.subject_for(user, filters)
     answer: engine.WhyNot | None = None
     if kind == "organisations":
         org = organisation_visible_queryset(user).filter(pk=pk).first()

@@ -7,10 +7,26 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from matchmaking.suggest.engine import KINDS
+from matchmaking.suggest.engine import KINDS, Filters
 
 
-class SuggestionQuerySerializer(serializers.Serializer[Any]):
+class FilterFields(serializers.Serializer[Any]):
+    ecosystem = serializers.SlugField(
+        required=False, default="", help_text="Only in this ecosystem (its slug)."
+    )
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        required=False,
+        default="",
+        help_text="Only in this country (ISO 3166 code).",
+    )
+
+    def filters(self) -> Filters:
+        data = self.validated_data
+        return Filters(ecosystem=data["ecosystem"], country=data["country"].upper())
+
+
+class SuggestionQuerySerializer(FilterFields):
     kind = serializers.ChoiceField(choices=KINDS, default="organisations")
     event = serializers.SlugField(
         required=False, help_text="For kind=participants: the matchmaking event's slug."
@@ -18,7 +34,7 @@ class SuggestionQuerySerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
 
 
-class WhyNotQuerySerializer(serializers.Serializer[Any]):
+class WhyNotQuerySerializer(FilterFields):
     kind = serializers.ChoiceField(choices=KINDS)
     id = serializers.IntegerField(min_value=1, error_messages={"invalid": _("A number is needed.")})
     event = serializers.SlugField(required=False)

@@ -78,6 +78,22 @@ class Suggestion:
     obj: Any = None
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What the person narrowed the suggestions to (empty: everything)."""
+
+    ecosystem: str = ""
+    country: str = ""
+
+    def refusal(self, ecosystems: set[str] | frozenset[str], country: str) -> Reason | None:
+        """The reason something with these ecosystems and country is outside the filters."""
+        if self.ecosystem and self.ecosystem not in ecosystems:
+            return Reason("outside_ecosystem_filter", {"ecosystem": self.ecosystem})
+        if self.country and country != self.country:
+            return Reason("outside_country_filter", {"country": self.country})
+        return None
+
+
 @dataclass
 class Subject:
     """The person and what the engine knows of their organisations."""
@@ -90,6 +106,7 @@ class Subject:
     partners: dict[int, str]  # organisation id -> the name of a partnership shared with it
     partnerships: dict[int, str]  # partnership id -> name, of the person's organisations
     blocked_users: set[int]
+    filters: Filters = field(default_factory=Filters)
     org_rows: list[int] = field(default_factory=list)
     listing_rows: list[int] = field(default_factory=list)
 
@@ -105,7 +122,7 @@ class Ranking:
     fetch: Callable[[list[int]], dict[int, Suggestion]]  # checked against the database
 
 
-def subject_for(user: Any) -> Subject:
+def subject_for(user: Any, filters: Filters | None = None) -> Subject:
     memberships = OrganisationMembership.objects.filter(
         user=user, organisation__status=ModerationStatus.PUBLISHED
     )
@@ -147,6 +164,7 @@ def subject_for(user: Any) -> Subject:
         partners=partners,
         partnerships=partnerships,
         blocked_users=blocked,
+        filters=filters or Filters(),
     )
 
 
@@ -223,6 +241,24 @@ def _org_facts(subject: Subject, ix: text.TextIndex) -> np.ndarray:
     return facts
 
 
+def _org_refusals(subject: Subject, ix: text.TextIndex) -> dict[int, Reason]:
+    """Index row of each organisation outside the person's filters -> the reason."""
+    f = subject.filters
+    if not (f.ecosystem or f.country):
+        return {}
+    refused: dict[int, Reason] = {}
+    inside = np.ones(len(ix.org_ids), dtype=bool)
+    if f.ecosystem:
+        column = ix.ecosystem_vector({f.ecosystem})
+        inside = np.asarray(ix.org_ecosystem_matrix @ column > 0).ravel()
+        for r in np.flatnonzero(~inside):
+            refused[int(r)] = Reason("outside_ecosystem_filter", {"ecosystem": f.ecosystem})
+    if f.country:
+        for r in np.flatnonzero(inside & (np.array(ix.org_country, dtype=object) != f.country)):
+            refused[int(r)] = Reason("outside_country_filter", {"country": f.country})
+    return refused
+
+
 def _wanting_listings(subject: Subject, ix: text.TextIndex) -> np.ndarray:
     """Per listing of the index: does it look for partners in one of the person's countries."""
     if not subject.countries or not ix.country_codes:
@@ -246,6 +282,12 @@ def listings_ranking(subject: Subject) -> Ranking:
         for n in np.flatnonzero(np.isin(ix.listing_org, list(orgs))):
             scores[n] = -np.inf
             excluded[int(ix.listing_ids[n])] = Reason(code)
+    refused = _org_refusals(subject, ix)
+    if refused:
+        for position, row in enumerate(org_rows.tolist()):
+            if row in refused and int(ix.listing_ids[position]) not in excluded:
+                scores[position] = -np.inf
+                excluded[int(ix.listing_ids[position])] = refused[row]
 
     def reasons(n: int) -> list[Reason]:
         found: list[Reason] = []
@@ -312,6 +354,10 @@ def organisations_ranking(subject: Subject) -> Ranking:
         for r in np.flatnonzero(np.isin(ix.org_ids, list(orgs))):
             scores[r] = -np.inf
             excluded[int(ix.org_ids[r])] = Reason(code)
+    for row, why in _org_refusals(subject, ix).items():
+        if int(ix.org_ids[row]) not in excluded:
+            scores[row] = -np.inf
+            excluded[int(ix.org_ids[row])] = why
 
     def reasons(r: int) -> list[Reason]:
         found: list[Reason] = []
@@ -449,6 +495,8 @@ def participants_ranking(subject: Subject, me: Participant) -> Ranking:
             why = Reason("already_in_touch")
         elif not common[n]:
             why = Reason("no_free_slot")
+        else:
+            why = subject.filters.refusal({e.slug for e in p.ecosystems.all()}, str(p.country))
         if why is not None:
             excluded[p.pk] = why
             scores[n] = -np.inf
@@ -547,6 +595,11 @@ def events_ranking(subject: Subject) -> Ranking:
             scores[n] = -np.inf
         elif e.organiser_organisation_id in subject.org_ids:
             excluded[e.pk] = Reason("own_organisation")
+            scores[n] = -np.inf
+        elif refusal := subject.filters.refusal(
+            {x.slug for x in e.ecosystems.all()}, str(e.country or "")
+        ):
+            excluded[e.pk] = refusal
             scores[n] = -np.inf
         else:
             shared, partnership, country = facts(e)

@@ -59,6 +59,8 @@ NOT_SUGGESTED: dict[str, Promise] = {
     "not_open": _("It is closed or has expired."),
     "past_event": _("The event is over or has been cancelled."),
     "already_registered": _("You are already registered."),
+    "outside_ecosystem_filter": _("It is outside your filter: not in the %(ecosystem)s ecosystem."),
+    "outside_country_filter": _("It is outside your filter: not in %(country)s."),
     "no_common_ground": _(
         "Nothing in the stored data links you: no listing answers yours, no shared ecosystem, "
         "partnership or target country."

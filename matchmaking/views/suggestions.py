@@ -11,14 +11,16 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from community.models import Organisation
+from community.models import Ecosystem, Organisation
 from matchmaking.selectors.suggestions import (
     KINDS,
     participation_for,
     suggestion_list_for,
     suggestion_why_not_for,
 )
+from matchmaking.suggest.engine import Filters
 from messaging.models import Listing
 from webinars.models import Event, EventKind
 
@@ -42,10 +44,31 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "organisations")
     if kind not in KINDS:
         kind = "organisations"
-    found = suggestion_list_for(request.user, kind=kind, event_slug=request.GET.get("event"))
+    filters = _filters(request)
+    found = suggestion_list_for(
+        request.user, kind=kind, event_slug=request.GET.get("event"), filters=filters
+    )
     tabs = [(k, TAB_NAMES[k], k == kind) for k in KINDS]
     return render(
-        request, "matchmaking/suggestions/list.html", {"found": found, "tabs": tabs, "kind": kind}
+        request,
+        "matchmaking/suggestions/list.html",
+        {
+            "found": found,
+            "tabs": tabs,
+            "kind": kind,
+            "filters": filters,
+            "ecosystems": Ecosystem.objects.all(),
+            "countries": list(countries),
+        },
+    )
+
+
+def _filters(request: HttpRequest) -> Filters:
+    ecosystem = request.GET.get("ecosystem", "")
+    country = request.GET.get("country", "").upper()
+    return Filters(
+        ecosystem=ecosystem if Ecosystem.objects.filter(slug=ecosystem).exists() else "",
+        country=country if country in countries else "",
     )
 
 
@@ -59,6 +82,7 @@ def why_not(request: HttpRequest) -> HttpResponse:
             kind=kind,
             target_id=request.GET["id"],
             event_slug=request.GET.get("event"),
+            filters=_filters(request),
         )
     tabs = [(k, TAB_NAMES[k]) for k in KINDS]
     return render(

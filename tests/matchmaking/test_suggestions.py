@@ -359,3 +359,41 @@ def test_the_endpoints_are_in_the_openapi_schema(client):
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/v1/matchmaking/suggestions/" in schema["paths"]
     assert "/api/v1/matchmaking/suggestions/why-not/" in schema["paths"]
+
+
+def test_filters_narrow_the_list_and_why_not_names_the_filter(api_client, world, fair):
+    anna = world["anna"]
+    in_spain = _get(api_client, anna, API, kind="organisations", country="es").json()["results"]
+    assert [r["id"] for r in in_spain] == [world["bruno_org"].pk]
+    outside = _get(
+        api_client, anna, WHY, kind="organisations", id=world["carla_org"].pk, country="ES"
+    ).json()
+    assert outside["reasons"][0]["code"] == "outside_country_filter"
+    assert "Spain" in outside["reasons"][0]["text"]
+    textiles = _get(api_client, anna, API, kind="listings", ecosystem="textiles").json()
+    assert [r["id"] for r in textiles["results"]] == [world["unrelated"].pk] or not textiles[
+        "results"
+    ]
+    why = _get(
+        api_client, anna, WHY, kind="listings", id=world["offer"].pk, ecosystem="textiles"
+    ).json()
+    assert why["reasons"] == [
+        {
+            "code": "outside_ecosystem_filter",
+            "params": {"ecosystem": "textiles"},
+            "text": "It is outside your filter: not in the Textiles ecosystem.",
+        }
+    ]
+    # At the event: Bruno's participant has no country, so a country filter leaves him out.
+    people = _get(
+        api_client, anna, API, kind="participants", event=fair["event"].slug, country="ES"
+    ).json()
+    assert people["results"] == []
+    assert _get(api_client, anna, API, kind="organisations", country="Spain").status_code == 400
+
+
+def test_the_page_filters_by_ecosystem(client, world):
+    client.force_login(world["anna"])
+    html = client.get("/matchmaking/suggestions/?kind=listings&ecosystem=textiles").content
+    assert b"Hydrogen test bench" not in html
+    assert b'<option value="textiles" selected>' in html
