@@ -10,7 +10,7 @@ the person may not see.
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,7 +32,10 @@ class SuggestionListView(APIView):
 
     @extend_schema(
         parameters=[SuggestionQuerySerializer],
-        responses=SuggestionListSerializer,
+        responses={
+            200: SuggestionListSerializer,
+            404: OpenApiResponse(description="No such event, or one you may not see."),
+        },
         operation_id="matchmaking_suggestions_list",
     )
     def get(self, request: Request) -> Response:
@@ -61,7 +64,10 @@ class WhyNotView(APIView):
             OpenApiParameter("id", int, description="The organisation, listing, event or "
                              "participant's id."),
         ],
-        responses=WhyNotSerializer,
+        responses={
+            200: WhyNotSerializer,
+            404: OpenApiResponse(description="Nothing of that kind and id that you may see."),
+        },
         operation_id="matchmaking_suggestions_why_not",
     )  # fmt: skip
     def get(self, request: Request) -> Response:

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from community.models import MAX_OBJECT_ID
 from matchmaking.suggest.engine import KINDS, Filters
 
 
@@ -36,7 +37,9 @@ class SuggestionQuerySerializer(FilterFields):
 
 class WhyNotQuerySerializer(FilterFields):
     kind = serializers.ChoiceField(choices=KINDS)
-    id = serializers.IntegerField(min_value=1, error_messages={"invalid": _("A number is needed.")})
+    id = serializers.IntegerField(
+        min_value=1, max_value=MAX_OBJECT_ID, error_messages={"invalid": _("A number is needed.")}
+    )
     event = serializers.SlugField(required=False)
 
 
