@@ -249,6 +249,22 @@ PAIRS: list[Pair] = [
               "processo di depolimerizzazione chimica; ospitiamo prove con i vostri materiali.")),
 ]  # fmt: skip
 
+# What the offering side of each pair looks for at the event (in the pair's order).
+OFFER_SIDE_NEEDS: list[str] = [
+    "Electrolyser and fuel cell makers who need test campaigns before certification.",
+    "Wind farm operators and boatyards with composite waste to recover.",
+    "Manufacturers of connected devices preparing for the Cyber Resilience Act.",
+    "Cantine e consorzi che vogliono certificare l’origine dei loro prodotti.",
+    "Hersteller von Batteriemodulen, die Zellen prüfen lassen müssen.",
+    "Factories that want to test line changes virtually before making them.",
+    "Exporters of fresh and frozen food who ship in refrigerated containers.",
+    "Des délégations de PME étrangères intéressées par le textile technique.",
+    "Digital health companies that need a clinical validation study.",
+    "Fabricantes de drones que necesitan ensayos de vuelo para certificarse.",
+    "Holzbau-Unternehmen, die Fassaden für Hochhäuser zulassen wollen.",
+    "Aziende con rifiuti plastici misti da trasformare in nuova materia prima.",
+]
+
 # What the featured logins offer and look for at the event, in their language.
 FEATURED: dict[str, tuple[str, str, str]] = {
     "anna.schmidt": (
@@ -464,14 +480,14 @@ def demo_matchmaking(*, seed: int, today: dt.date, progress: Callable[[str], Any
         past = [s for s in slots if s.ends_at <= now]
         future = [s for s in slots if s.starts_at > now]
         people: list[Participant] = []
-        for pair, p in zip(PAIRS, planted, strict=True):
+        for pair, p, needs in zip(PAIRS, planted, OFFER_SIDE_NEEDS, strict=True):
             people.append(
                 _participant(event, p.demand_user, p.demand.organisation,
                              (pair.demand.profile, pair.demand.text))
             )  # fmt: skip
             people.append(
                 _participant(event, p.offer_user, p.offer.organisation,
-                             (pair.offer.text, pair.offer.profile))
+                             (pair.offer.text, needs))
             )  # fmt: skip
         for local, (_lang, offer, looking_for) in FEATURED.items():
             user = User.objects.filter(email=f"{local}@{DEMO_DOMAIN}").first()
@@ -520,31 +536,32 @@ def demo_matchmaking(*, seed: int, today: dt.date, progress: Callable[[str], Any
                 )
                 held += outcome == MeetingOutcome.HELD
                 no_show += outcome == MeetingOutcome.NO_SHOW
+        # Mutual requests (both asked each other), for the auto-scheduler: the demand side
+        # of one planted pair and the offer side of the next.
+        for n in range(len(PAIRS) - 1):
+            if mutual >= 4 or len(future) < 2:
+                break
+            a, b = people[2 * n], people[2 * (n + 1) + 1]
+            slot_a, slot_b = rng.sample(future, k=2)
+            first = _request(event, a, b, [slot_a], now, "Let us meet.")
+            second = _request(event, b, a, [slot_b], now, "Gladly!") if first else None
+            mutual += bool(first and second)
         # Pending requests across pairs, holding one or two future slots.
         order = list(range(len(people)))
         rng.shuffle(order)
-        for a, b in zip(order[::2], order[1::2], strict=False):
+        for x, y in zip(order[::2], order[1::2], strict=False):
             if pending >= 10:
                 break
-            picks = rng.sample(future, k=2) if len(future) >= 2 else future
-            if _request(event, people[a], people[b], picks, now, "Would you have 20 minutes?"):
-                pending += 1
-        # Mutual requests (both asked each other), for the auto-scheduler.
-        for a, b in zip(order[1::3], order[2::3], strict=False):
-            if mutual >= 4:
-                break
             if MeetingRequest.objects.filter(
-                requester__in=[people[a], people[b]], recipient__in=[people[a], people[b]]
+                requester__in=[people[x], people[y]], recipient__in=[people[x], people[y]]
             ).exists():
                 continue
-            first = _request(
-                event, people[a], people[b], rng.sample(future, k=1), now, "Let us meet."
-            )
-            second = _request(event, people[b], people[a], rng.sample(future, k=1), now, "Gladly!")
-            mutual += bool(first and second)
+            picks = rng.sample(future, k=2) if len(future) >= 2 else future
+            if _request(event, people[x], people[y], picks, now, "Would you have 20 minutes?"):
+                pending += 1
     progress(
         f"Matchmaking: {len(PAIRS)} planted pairs, {len(people)} participants, {accepted} "
-        f"meetings ({held} held, {no_show} no-show), {pending} pending and {mutual} mutual requests"
+        f"meetings ({held} held, {no_show} no-show), {pending} pending requests and {mutual} mutual pairs"
     )
 
 
