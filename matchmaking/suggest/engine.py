@@ -54,7 +54,7 @@ from matchmaking.models import (
 from matchmaking.suggest import text
 from matchmaking.suggest.reasons import Reason, excerpt
 from messaging.models import Block, ListingKind
-from webinars.models import Event, Registration, RegistrationStatus
+from webinars.models import Event, EventKind, Registration, RegistrationStatus
 
 KINDS = ("organisations", "listings", "participants", "events")
 SHOWN = 10
@@ -548,6 +548,33 @@ def participants_ranking(subject: Subject, me: Participant) -> Ranking:
 # --- Events ------------------------------------------------------------------------------
 
 
+def _answering_participants(
+    subject: Subject, ix: text.TextIndex, events: list[Event]
+) -> dict[int, int]:
+    """Per matchmaking event: how many participants (not of the person's organisations)
+    offer what one of the person's demands asks for (cosine above TEXT_REASON)."""
+    demands = [r for r in subject.listing_rows if not ix.listing_is_offer[r]]
+    matchmaking = [e.pk for e in events if e.kind == EventKind.MATCHMAKING]
+    if not demands or not matchmaking:
+        return {}
+    rows = list(
+        Participant.objects.filter(event_id__in=matchmaking, withdrawn_at__isnull=True)
+        .exclude(user=subject.user)
+        .exclude(organisation_id__in=subject.org_ids)
+        .exclude(offer="")
+        .values_list("event_id", "offer")
+    )
+    if not rows:
+        return {}
+    offers = ix.vectors([offer for _event, offer in rows])
+    best = (offers @ ix.listing_matrix[demands].T).toarray().max(axis=1)
+    counts: dict[int, int] = {}
+    for (event_id, _offer), cosine in zip(rows, best, strict=True):
+        if cosine >= TEXT_REASON:
+            counts[event_id] = counts.get(event_id, 0) + 1
+    return counts
+
+
 def events_ranking(subject: Subject) -> Ranking:
     ix = text.index()
     _with_rows(subject, ix)
@@ -582,6 +609,7 @@ def events_ranking(subject: Subject) -> Ranking:
         ]
         stacked = sparse.vstack(profiles).tocsr()
         topic = (vectors @ stacked.T).toarray().max(axis=1)
+    answering = _answering_participants(subject, ix, events)
 
     def facts(e: Event) -> tuple[set[str], bool, bool]:
         shared = {x.slug for x in e.ecosystems.all()} & subject.ecosystems
@@ -604,7 +632,11 @@ def events_ranking(subject: Subject) -> Ranking:
         else:
             shared, partnership, country = facts(e)
             scores[n] = (
-                0.3 * min(len(shared), 2) + 0.3 * partnership + 0.2 * country + float(topic[n])
+                0.3 * min(len(shared), 2)
+                + 0.3 * partnership
+                + 0.2 * country
+                + float(topic[n])
+                + 0.2 * min(answering.get(e.pk, 0), 3)
             )
 
     def reasons(n: int) -> list[Reason]:
@@ -617,6 +649,8 @@ def events_ranking(subject: Subject) -> Ranking:
             found.append(Reason("event_country", {"country": str(e.country)}))
         if topic[n] >= TEXT_REASON:
             found.append(Reason("event_topic"))
+        if answering.get(e.pk):
+            found.append(Reason("event_matchmaking", {"count": answering[e.pk]}))
         return found
 
     def fetch(wanted: list[int]) -> dict[int, Suggestion]:

@@ -397,3 +397,26 @@ def test_the_page_filters_by_ecosystem(client, world):
     html = client.get("/matchmaking/suggestions/?kind=listings&ecosystem=textiles").content
     assert b"Hydrogen test bench" not in html
     assert b'<option value="textiles" selected>' in html
+
+
+def test_a_matchmaking_event_whose_participants_answer_my_demand_is_suggested(api_client, world):
+    soon = timezone.now() + dt.timedelta(days=5)
+    fair = EventFactory(
+        kind="matchmaking",
+        title="B2B day",
+        summary="Meetings.",
+        description="",
+        organiser_organisation=OrganisationFactory(primary_ecosystem_id="tourism"),
+        starts_at=soon,
+        ends_at=soon + dt.timedelta(hours=4),
+    )
+    Participant.objects.create(
+        event=fair,
+        user=world["bruno"],
+        organisation=world["bruno_org"],
+        offer="Electrolyser test bench: testing capacity and durability runs for PEM stacks.",
+    )
+    results = _get(api_client, world["anna"], API, kind="events").json()["results"]
+    mine = next(r for r in results if r["id"] == fair.pk)
+    reason = next(r for r in mine["reasons"] if r["code"] == "event_matchmaking")
+    assert reason["params"] == {"count": 1}
