@@ -84,7 +84,8 @@ lint: install-dev
 ## bench: speed figures against in-run baselines (needs PostgreSQL: BENCH_DATABASE_URL): every
 ##        bench/*.py, e.g. live.py, forum_fanout.py, and the webinar rooms' room_fanout.py
 ##        (a chat message and a poll result to 1,000 attendees) and room_joins.py (1,000
-##        joins in a minute)
+##        joins in a minute), and matchmaking's suggestions.py (one person's suggestions over
+##        10,000 organisations and 5,000 listings, against the bare ORM read of the candidates)
 bench: install-dev
 	$(PY) bench/run.py
 

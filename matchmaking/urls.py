@@ -1,8 +1,9 @@
 """Matchmaking pages, mounted at /matchmaking/ by config/urls.py. Each module of views/ adds
 its own patterns here; fixed paths come before an event's `<slug>/` ones."""
 
-from matchmaking.views import requests
+from matchmaking.views import requests, suggestions
 
 urlpatterns: list = [
+    *suggestions.urlpatterns,
     *requests.urlpatterns,
 ]

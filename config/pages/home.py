@@ -14,11 +14,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.safestring import mark_safe
 
 from community.models import ModerationStatus, Organisation
 from community.selectors import organisations as org_selectors
 from community.views.home import home as public_home
 from config.pages.moderation import queue_counts
+from matchmaking.views.suggestions import suggestions_section
 from messaging.models import ListingFollow
 from messaging.selectors import conversations as conversation_selectors
 from messaging.views.conversations import conversation_name
@@ -83,6 +85,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisations": _organisations(user),
         "statuses": ModerationStatus,
         "moderation": queue_counts() if user.is_staff else None,
+        # Filled by the browser from the REST API: no query here.
+        "suggested": mark_safe(  # noqa: S308  (rendered templates, which escape)
+            suggestions_section(request, "organisations") + suggestions_section(request, "listings")
+        ),
     }
     return render(request, "home/dashboard.html", context)
 

@@ -1,8 +1,9 @@
 """REST API v1 of matchmaking, mounted at /api/v1/matchmaking/ by config/urls.py."""
 
-from matchmaking.api import meetings, requests
+from matchmaking.api import meetings, requests, suggestions
 
 urlpatterns: list = [
+    *suggestions.urlpatterns,
     *requests.urlpatterns,
     *meetings.urlpatterns,
 ]
