@@ -1,7 +1,8 @@
 """REST API v1 of matchmaking, mounted at /api/v1/matchmaking/ by config/urls.py."""
 
-from matchmaking.api import participants
+from matchmaking.api import agenda, participants
 
 urlpatterns: list = [
     *participants.urlpatterns,
+    *agenda.urlpatterns,
 ]
