@@ -47,6 +47,11 @@ class World:
 
 @pytest.fixture
 def world(db, ecosystems) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The world itself (for async tests, which build it with sync_to_async)."""
     event = EventFactory(
         kind="matchmaking",
         title="Matchmaking days",
