@@ -11,6 +11,9 @@ class MatchmakingConfig(AppConfig):
 
         from matchmaking.selectors.agenda import meeting_call_can_subscribe, meeting_feed_entries
         from matchmaking.services.participants import registration_saved
+        from matchmaking.services.reminders import meeting_reminders_drain
+        from notifications.kinds import register_kind
+        from notifications.outbox import register_drain
         from realtime.topics import register_topic
         from webinars.calendar_sources import register_feed_source
         from webinars.models import Registration
@@ -32,3 +35,8 @@ class MatchmakingConfig(AppConfig):
         )
         # Meetings in each person's calendar feed, beside their events.
         register_feed_source(meeting_feed_entries)
+        # Reminders 15 minutes before each meeting, on every worker pass.
+        register_kind(
+            "meeting.starting", _("A matchmaking meeting of yours is about to start"), push=True
+        )
+        register_drain("matchmaking.meeting_reminders", meeting_reminders_drain)
