@@ -111,7 +111,9 @@ urlpatterns = [
     path("events/<slug:slug>/agenda/", AgendaView.as_view(), name="api-matchmaking-agenda"),
     path("meetings/<int:meeting_id>/", MeetingDetail.as_view(), name="api-matchmaking-meeting"),
     path(
-        "meetings/<int:meeting_id>/call/", MeetingCall.as_view(), name="api-matchmaking-meeting-call"
+        "meetings/<int:meeting_id>/call/",
+        MeetingCall.as_view(),
+        name="api-matchmaking-meeting-call",
     ),
     path(
         "meetings/<int:meeting_id>/outcome/",

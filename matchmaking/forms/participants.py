@@ -29,11 +29,12 @@ class ParticipantFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *list(countries)]
-        self.fields["organisation_type"].choices = [
-            ("", _("All types")),
-            *OrganisationType.choices,
-        ]
+        country = self.fields["country"]
+        kind = self.fields["organisation_type"]
+        assert isinstance(country, forms.ChoiceField)
+        assert isinstance(kind, forms.ChoiceField)
+        country.choices = [("", _("All countries")), *list(countries)]
+        kind.choices = [("", _("All types")), *OrganisationType.choices]
 
     def filters(self) -> dict[str, str]:
         if not self.is_valid():

@@ -75,7 +75,7 @@ def meeting_room_closes_at(meeting: Meeting) -> datetime:
 
 
 def meeting_phase(meeting: Meeting, now: datetime | None = None) -> str:
-    """"cancelled", "before" (the room is not open yet), "room" (open), "after"."""
+    """ "cancelled", "before" (the room is not open yet), "room" (open), "after"."""
     now = now or timezone.now()
     if meeting.status != MeetingStatus.CONFIRMED:
         return "cancelled"

@@ -69,7 +69,9 @@ def _folded_contains(field: str, text: str) -> Q:
     return Q(**{f"{field}__fold__contains": Fold(Value(text))})
 
 
-def participant_list(event: Event, filters: ParticipantFilters | None = None) -> QuerySet[Participant]:
+def participant_list(
+    event: Event, filters: ParticipantFilters | None = None
+) -> QuerySet[Participant]:
     """The event's participants (not withdrawn), filtered. Precondition: the caller passed
     the gate (participants_event_get_for)."""
     filters = filters or ParticipantFilters()

@@ -14,6 +14,7 @@ from matchmaking.selectors.agenda import (
     meeting_room_closes_at,
     meeting_room_opens_at,
 )
+from webinars.models import Event
 
 
 class AgendaItemSerializer(serializers.Serializer[Any]):
@@ -45,7 +46,9 @@ class AgendaSerializer(serializers.Serializer[Any]):
 
 
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event: serializers.SlugRelatedField[Event] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     starts_at = serializers.DateTimeField(source="slot.starts_at", read_only=True)
     ends_at = serializers.DateTimeField(source="slot.ends_at", read_only=True)
     with_participant = serializers.SerializerMethodField()

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from community.models import Ecosystem, OrganisationType
 from matchmaking.models import Participant
 from messaging.models import Listing
+from webinars.models import Event
 
 
 class ParticipantListingSerializer(serializers.ModelSerializer[Listing]):
@@ -21,10 +22,14 @@ class ParticipantListingSerializer(serializers.ModelSerializer[Listing]):
 
 
 class ParticipantSerializer(serializers.ModelSerializer[Participant]):
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event: serializers.SlugRelatedField[Event] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     name = serializers.CharField(source="user.display_name", read_only=True)
     organisation = serializers.SerializerMethodField()
-    ecosystems = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    ecosystems: serializers.SlugRelatedField[Ecosystem] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     country = CountryField(read_only=True)
     listings = ParticipantListingSerializer(many=True, read_only=True)
     is_me = serializers.SerializerMethodField()

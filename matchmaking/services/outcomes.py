@@ -42,9 +42,7 @@ def meeting_outcome_set(
                 _("The outcome of a meeting can be changed for 7 days after it, no longer.")
             )
         meeting.outcome = outcome
-        meeting.follow_up_planned = (
-            None if outcome == MeetingOutcome.NO_SHOW else follow_up_planned
-        )
+        meeting.follow_up_planned = None if outcome == MeetingOutcome.NO_SHOW else follow_up_planned
         meeting.outcome_by = participant
         meeting.outcome_at = now
         meeting.save(update_fields=["outcome", "follow_up_planned", "outcome_by", "outcome_at"])

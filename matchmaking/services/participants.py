@@ -129,9 +129,9 @@ def participant_update(
 ) -> Participant:
     """The person edits their own profile; a field left None is kept.
 
-    Precondition: `participant` is the caller's own (participant_own_get_for). Listings must be
-    open ones of the person's organisations (ValidationError otherwise, nothing stored). Side effect: the
-    search text is refreshed."""
+    Precondition: `participant` is the caller's own (participant_own_get_for). Listings must
+    be open ones of the person's organisations (ValidationError otherwise, nothing stored).
+    Side effect: the search text is refreshed."""
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         if listings is not None:
@@ -145,8 +145,7 @@ def participant_update(
                 raise ValidationError(
                     {
                         "listings": _(
-                            "You can attach only open listings of the organisations you "
-                            "belong to."
+                            "You can attach only open listings of the organisations you belong to."
                         )
                     }
                 )

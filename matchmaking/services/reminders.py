@@ -68,9 +68,9 @@ def meeting_reminder_send(*, meeting_id: int, starts_at: datetime) -> int:
         )
         if meeting is None:
             return 0
-        meeting = Meeting.objects.select_related(
-            "event", "requester__user", "recipient__user"
-        ).get(pk=meeting.pk)
+        meeting = Meeting.objects.select_related("event", "requester__user", "recipient__user").get(
+            pk=meeting.pk
+        )
         sent = set(
             MeetingReminderSent.objects.filter(meeting=meeting, starts_at=starts_at).values_list(
                 "user_id", flat=True
@@ -123,5 +123,3 @@ def meeting_reminders_send_due(*, now: datetime | None = None, limit: int = 50) 
 def meeting_reminders_drain(limit: int) -> int:
     """The worker's pass (notifications.outbox.register_drain)."""
     return meeting_reminders_send_due(limit=limit)
-
-

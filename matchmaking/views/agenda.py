@@ -44,6 +44,10 @@ def agenda_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _follow_up_choice(planned: bool | None) -> str:
+    return "" if planned is None else ("yes" if planned else "no")
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,7 +57,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={
             "outcome": meeting.outcome or "held",
-            "follow_up": {True: "yes", False: "no"}.get(meeting.follow_up_planned, ""),  # type: ignore[call-overload]
+            "follow_up": _follow_up_choice(meeting.follow_up_planned),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,7 @@
 """A matchmaking event with two participants, an organiser, an outsider and staff, shared by
 the participants, agenda, outcomes, meeting room and reminders tests (not a conftest: the
-other matchmaking test modules keep their own fixtures)."""
+other matchmaking test modules keep their own fixtures). A module uses it by importing
+`world_fixture`, which pytest knows as the fixture `world`."""
 
 from __future__ import annotations
 
@@ -45,8 +46,8 @@ class World:
         return Participant.objects.get(event=self.event, user=user)
 
 
-@pytest.fixture
-def world(db, ecosystems) -> World:
+@pytest.fixture(name="world")
+def world_fixture(db: None, ecosystems: None) -> World:
     return make_world()
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from matchmaking.models import MatchmakingSetup
 from tests.factories import EventFactory, RegistrationFactory
-from tests.matchmaking.agenda_world import World, book_meeting, world  # noqa: F401
+from tests.matchmaking.agenda_world import World, book_meeting, world_fixture  # noqa: F401
 from tests.webinars.test_ical import rfc5545_problems
 from webinars.services.calendar import calendar_feed_get_or_create
 
@@ -86,8 +86,10 @@ def test_the_agenda_page_shows_my_zone_beside_the_events(world: World, client, p
     paris = meeting.slot.starts_at.astimezone(ZoneInfo("Europe/Paris"))
     new_york = meeting.slot.starts_at.astimezone(ZoneInfo("America/New_York"))
     assert "Meeting with Marc Weber" in page
-    assert f"{new_york:%H:%M}–" in page
-    assert f"({paris:%H:%M}–" in page and "Europe/Paris, the event" in page
+    dash = "\N{EN DASH}"
+    assert f"{new_york:%H:%M}{dash}" in page
+    assert f"({paris:%H:%M}{dash}" in page
+    assert "Europe/Paris, the event" in page
     assert page.index("Keynote") < page.index("Meeting with Marc Weber")
 
 

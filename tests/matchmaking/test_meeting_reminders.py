@@ -13,7 +13,7 @@ from matchmaking.models import MeetingReminderSent, MeetingSlot
 from matchmaking.services.reminders import meeting_reminders_send_due
 from notifications.models import Notification
 from notifications.outbox import outbox_run
-from tests.matchmaking.agenda_world import World, book_meeting, world  # noqa: F401
+from tests.matchmaking.agenda_world import World, book_meeting, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

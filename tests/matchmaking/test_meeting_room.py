@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from realtime.topics import user_may_subscribe
-from tests.matchmaking.agenda_world import World, book_meeting, make_world, world  # noqa: F401
+from tests.matchmaking.agenda_world import World, book_meeting, make_world, world_fixture  # noqa: F401
 from tests.realtime.conftest import open_socket, subscribe
 
 

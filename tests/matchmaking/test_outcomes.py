@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.matchmaking.agenda_world import World, book_meeting, world  # noqa: F401
+from tests.matchmaking.agenda_world import World, book_meeting, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,9 @@ def _ago(minutes: float) -> dt.datetime:
 
 
 def _post(api_client, meeting, body):
-    return api_client.post(f"/api/v1/matchmaking/meetings/{meeting.pk}/outcome/", body, format="json")
+    return api_client.post(
+        f"/api/v1/matchmaking/meetings/{meeting.pk}/outcome/", body, format="json"
+    )
 
 
 def test_either_person_reports_and_the_last_report_counts(world: World, api_client):

@@ -7,7 +7,7 @@ import pytest
 
 from matchmaking.models import Participant
 from tests.factories import EventFactory, ListingFactory, RegistrationFactory, UserFactory
-from tests.matchmaking.agenda_world import World, world  # noqa: F401
+from tests.matchmaking.agenda_world import World, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,55 @@ def test_only_a_participant_has_a_profile_to_edit(world: World, api_client):
     api_client.force_authenticate(world.organiser)
     assert api_client.get(ME).status_code == 404
     assert api_client.patch(ME, {"offer": "x"}, format="json").status_code == 404
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def test_the_participants_page_lists_and_filters(world: World, client):
+    anna, marc = world.participant(world.anna), world.participant(world.marc)
+    client.force_login(world.organiser)
+    page = client.get("/matchmaking/matchmaking-days/").content.decode()
+    assert f"/participants/{anna.pk}/" in page
+    assert f"/participants/{marc.pk}/" in page
+    page = client.get("/matchmaking/matchmaking-days/?country=DE").content.decode()
+    assert f"/participants/{marc.pk}/" in page
+    assert f"/participants/{anna.pk}/" not in page
+    client.force_login(world.outsider)
+    assert client.get("/matchmaking/matchmaking-days/").status_code == 404
+
+
+def test_the_profile_page_saves_my_edits(world: World, client):
+    client.force_login(world.anna)
+    assert client.get("/matchmaking/matchmaking-days/me/").status_code == 200
+    response = client.post(
+        "/matchmaking/matchmaking-days/me/",
+        {
+            "headline": "Ports",
+            "offer": "Test benches",
+            "looking_for": "",
+            "ecosystems": ["digital"],
+        },
+    )
+    assert response.status_code == 302
+    anna = world.participant(world.anna)
+    assert (anna.headline, anna.offer, anna.looking_for) == ("Ports", "Test benches", "")
+    assert [e.slug for e in anna.ecosystems.all()] == ["digital"]
+    client.force_login(world.outsider)
+    assert client.get("/matchmaking/matchmaking-days/me/").status_code == 404
+
+
+def test_the_detail_page_of_a_participant(world: World, client):
+    marc = world.participant(world.marc)
+    url = f"/matchmaking/matchmaking-days/participants/{marc.pk}/"
+    client.force_login(world.anna)
+    page = client.get(url).content.decode()
+    assert "Marc Weber" in page
+    assert "Agri Nord" in page
+    client.force_login(world.marc)
+    assert "Edit my profile" in client.get(url).content.decode()
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+    # Under another event's address: 404 too.
+    client.force_login(world.anna)
+    assert client.get(f"/matchmaking/other/participants/{marc.pk}/").status_code == 404
