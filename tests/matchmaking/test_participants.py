@@ -215,3 +215,13 @@ def test_the_detail_page_of_a_participant(world: World, client):
     # Under another event's address: 404 too.
     client.force_login(world.anna)
     assert client.get(f"/matchmaking/other/participants/{marc.pk}/").status_code == 404
+
+
+def test_the_event_page_links_to_the_matchmaking_pages(world: World, client):
+    client.force_login(world.anna)
+    page = client.get("/events/matchmaking-days/").content.decode()
+    assert 'href="/matchmaking/matchmaking-days/"' in page
+    assert 'href="/matchmaking/matchmaking-days/agenda/"' in page
+    client.force_login(world.outsider)
+    page = client.get("/events/matchmaking-days/").content.decode()
+    assert "/matchmaking/matchmaking-days/" not in page

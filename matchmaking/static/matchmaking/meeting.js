@@ -1,14 +1,13 @@
 // The meeting page's countdown to its video room (matchmaking/templates/matchmaking/agenda/
 // meeting.html): counts down to `data-opens-at` and reloads the page when the room opens,
 // which then holds the call (webinars/static/webinars/video.js).
-const gettext = window.gettext || ((text) => text);
 const interpolate = window.interpolate
   || ((text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? "")));
 
 const countdown = document.getElementById("meeting-countdown");
 if (countdown) {
   const opensAt = Date.parse(countdown.dataset.opensAt);
-  const template = countdown.dataset.template || gettext("Opens in %(time)s.");
+  const template = countdown.dataset.template; // translated by the template
   const pad = (n) => String(n).padStart(2, "0");
   const tick = () => {
     const left = Math.max(0, Math.round((opensAt - Date.now()) / 1000));
