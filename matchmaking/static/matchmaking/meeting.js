@@ -1,9 +1,6 @@
 // The meeting page's countdown to its video room (matchmaking/templates/matchmaking/agenda/
 // meeting.html): counts down to `data-opens-at` and reloads the page when the room opens,
 // which then holds the call (webinars/static/webinars/video.js).
-const interpolate = window.interpolate
-  || ((text, params) => text.replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? "")));
-
 const countdown = document.getElementById("meeting-countdown");
 if (countdown) {
   const opensAt = Date.parse(countdown.dataset.opensAt);
@@ -18,7 +15,7 @@ if (countdown) {
     const hours = Math.floor(left / 3600);
     const minutes = Math.floor((left % 3600) / 60);
     const time = hours ? `${hours}:${pad(minutes)}:${pad(left % 60)}` : `${minutes}:${pad(left % 60)}`;
-    countdown.textContent = interpolate(template, { time }, true);
+    countdown.textContent = template.replace("{time}", time);
     window.setTimeout(tick, 1000);
   };
   tick();
