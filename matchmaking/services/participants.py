@@ -6,7 +6,8 @@ becomes `registered` (`participant_sync_registration`, a `post_save` receiver of
 their organisation (ecosystems, country, type, cooperation interests as "looking for", a
 headline with the organisation's name). When the registration ends (cancelled, declined,
 back on a waiting list) the participant is withdrawn (hidden from others, history kept);
-when it comes back the withdrawal is cleared and their own edits are kept.
+when it comes back the withdrawal is cleared and their own edits are kept. A withdrawal
+closes the video rooms of the person's meetings (their sockets re-check `meeting_call`).
 
 `participant_update` is the person's own edit. Every write refreshes `search_text`, the
 folded text (community.folding) the participant list searches.
@@ -19,13 +20,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.folding import fold
 from community.models import Ecosystem, Organisation, OrganisationMembership
-from matchmaking.models import Participant
+from matchmaking.models import Meeting, MeetingStatus, Participant
 from messaging.models import Listing, ListingStatus
+from realtime.services import subscriptions_recheck
 from webinars.models import EventKind, Registration, RegistrationStatus
 
 
@@ -101,7 +104,18 @@ def participant_sync_registration(*, registration: Registration) -> Participant 
     if participant is not None and participant.withdrawn_at is None:
         participant.withdrawn_at = timezone.now()
         participant.save(update_fields=["withdrawn_at", "updated_at"])
+        _meeting_rooms_recheck(participant)
     return participant
+
+
+def _meeting_rooms_recheck(participant: Participant) -> None:
+    """After commit, the video rooms of the withdrawn person's meetings close for both people
+    (their gate refuses a withdrawn participant): their sockets re-check `meeting_call`."""
+    others = Meeting.objects.filter(
+        Q(requester=participant) | Q(recipient=participant), status=MeetingStatus.CONFIRMED
+    ).values_list("requester__user_id", "recipient__user_id")
+    user_ids = {participant.user_id} | {user_id for pair in others for user_id in pair}
+    subscriptions_recheck(user_ids=sorted(user_ids), kinds=["meeting_call"])
 
 
 def registration_saved(sender: Any, instance: Registration, **kwargs: Any) -> None:

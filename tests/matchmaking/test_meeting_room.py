@@ -140,3 +140,22 @@ async def test_the_two_people_signal_each_other_and_a_third_is_refused(ecosystem
     assert (refusal["type"], refusal["code"]) == ("error", "not_found")
     for ws in (ws_anna, ws_marc, ws_out):
         await ws.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_makes_both_peoples_sockets_recheck_the_room(
+    world: World, monkeypatch, django_capture_on_commit_callbacks
+):
+    import realtime.services
+
+    book_meeting(world, _in(-1))
+    sent: list[tuple[int, dict]] = []
+    monkeypatch.setattr(realtime.services, "control_send", lambda uid, f: sent.append((uid, f)))
+    registration = world.event.registrations.get(user=world.marc)
+    registration.status = "cancelled"
+    with django_capture_on_commit_callbacks(execute=True):
+        registration.save()
+    frame = {"type": "live.recheck", "kinds": ["meeting_call"]}
+    assert sorted(sent, key=lambda row: row[0]) == sorted(
+        [(world.anna.pk, frame), (world.marc.pk, frame)], key=lambda row: row[0]
+    )
