@@ -9,13 +9,28 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_save
 
+        from community.profile_sections import register_profile_section
+        from matchmaking import demo
         from matchmaking.models import MatchmakingSetup
-        from matchmaking.services import sessions
+        from matchmaking.selectors.agenda import meeting_call_can_subscribe, meeting_feed_entries
+        from matchmaking.services import participants, sessions
+        from matchmaking.services.reminders import meeting_reminders_drain
         from matchmaking.services.requests import requests_expire_drain
+        from matchmaking.views import suggestions
+        from messaging.page_sections import register_listing_section
         from notifications.kinds import register_kind
         from notifications.outbox import register_drain
+        from realtime.topics import register_topic
+        from webinars.calendar_sources import register_feed_source
         from webinars.models import Event, Registration
+        from webinars.page_sections import register_event_section
 
+        # A registration for a matchmaking event makes (or withdraws) a participant.
+        post_save.connect(
+            participants.registration_saved,
+            sender=Registration,
+            dispatch_uid="matchmaking_participant",
+        )
         # Meeting requests and meetings (matchmaking/services/requests.py, meetings.py).
         register_kind(
             "meeting.requested", _("Someone asks you for a meeting"), push=True, email=True
@@ -49,16 +64,27 @@ class MatchmakingConfig(AppConfig):
 
         # Planted pairs and the event in progress on top of `manage.py seed_demo`'s data
         # (after messaging's and webinars' receivers: this app comes after them).
-        from matchmaking import demo
-
         demo.connect()
         # "Suggested for you" on the organisation profile, the listing page and the event
         # page, through each app's registry (they do not import matchmaking).
-        from community.profile_sections import register_profile_section
-        from matchmaking.views import suggestions
-        from messaging.page_sections import register_listing_section
-        from webinars.page_sections import register_event_section
-
         register_profile_section("main", suggestions.organisation_section)
         register_listing_section(suggestions.listing_section)
         register_event_section(suggestions.event_section)
+        # `meeting_call:<meeting id>`: the video room of a confirmed meeting, for its two
+        # people, from 5 minutes before the slot to 15 minutes after it (docs/realtime.md,
+        # "Video calls": the same protocol as `webinar_call`, at most 2 people).
+        register_topic(
+            "meeting_call",
+            gate=meeting_call_can_subscribe,
+            presence=True,
+            max_people=2,
+            directed_signals={"hello", "offer", "answer", "ice", "media"},
+            signal_rate=(100, 10.0),
+        )
+        # Meetings in each person's calendar feed, beside their events.
+        register_feed_source(meeting_feed_entries)
+        # Reminders 15 minutes before each meeting, on every worker pass.
+        register_kind(
+            "meeting.starting", _("A matchmaking meeting of yours is about to start"), push=True
+        )
+        register_drain("matchmaking.meeting_reminders", meeting_reminders_drain)

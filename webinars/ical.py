@@ -21,6 +21,7 @@ import icalendar
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from webinars.calendar_sources import FeedEntry
 from webinars.models import Event
 
 PRODID = "-//ClusterHub//Events//EN"
@@ -44,11 +45,15 @@ def event_sequence(event: Event) -> int:
     return max(0, int((event.updated_at - event.created_at).total_seconds()))
 
 
-def event_zone(event: Event) -> ZoneInfo:
+def zone_named(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(event.time_zone)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def event_zone(event: Event) -> ZoneInfo:
+    return zone_named(event.time_zone)
 
 
 def event_location(event: Event) -> str:
@@ -86,10 +91,34 @@ def event_component(event: Event) -> icalendar.Event:
     return component
 
 
-def calendar_bytes(events: Iterable[Event], *, name: str = "") -> bytes:
-    """A VCALENDAR of `events` with the VTIMEZONE of every zone they use (their years only,
-    to keep the file small)."""
+def entry_component(entry: FeedEntry) -> icalendar.Event:
+    """Another app's entry (webinars.calendar_sources), written like an event."""
+    zone = zone_named(entry.time_zone)
+    url = absolute_url(entry.path)
+    component = icalendar.Event()
+    component.add("uid", entry.uid)
+    component.add("dtstamp", entry.updated_at)
+    component.add("last-modified", entry.updated_at)
+    component.add("created", entry.created_at)
+    component.add("sequence", max(0, int((entry.updated_at - entry.created_at).total_seconds())))
+    component.add("dtstart", entry.starts_at.astimezone(zone))
+    component.add("dtend", entry.ends_at.astimezone(zone))
+    component.add("summary", entry.summary)
+    component.add("description", f"{entry.description}\n\n{url}".strip())
+    component.add("url", url)
+    if entry.location:
+        component.add("location", entry.location)
+    component.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    return component
+
+
+def calendar_bytes(
+    events: Iterable[Event], *, name: str = "", entries: Iterable[FeedEntry] = ()
+) -> bytes:
+    """A VCALENDAR of `events` (and other apps' `entries`) with the VTIMEZONE of every zone
+    they use (their years only, to keep the file small)."""
     rows = list(events)
+    extra = list(entries)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -103,9 +132,12 @@ def calendar_bytes(events: Iterable[Event], *, name: str = "") -> bytes:
         calendar.add("x-published-ttl", "PT1H")
     for event in rows:
         calendar.add_component(event_component(event))
-    if rows:
-        first = min(event.starts_at for event in rows)
-        last = max(event.ends_at for event in rows)
+    for entry in extra:
+        calendar.add_component(entry_component(entry))
+    spans = [(e.starts_at, e.ends_at) for e in rows] + [(e.starts_at, e.ends_at) for e in extra]
+    if spans:
+        first = min(start for start, _end in spans)
+        last = max(end for _start, end in spans)
         calendar.add_missing_timezones(
             first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1)
         )

@@ -1,9 +1,11 @@
 """REST API v1 of matchmaking, mounted at /api/v1/matchmaking/ by config/urls.py."""
 
-from matchmaking.api import meetings, requests, suggestions
+from matchmaking.api import agenda, meetings, participants, requests, suggestions
 
 urlpatterns: list = [
     *suggestions.urlpatterns,
+    *participants.urlpatterns,
+    *agenda.urlpatterns,
     *requests.urlpatterns,
     *meetings.urlpatterns,
 ]

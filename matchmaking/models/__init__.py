@@ -2,6 +2,7 @@
 schedule, requests and meetings, the time each person has given (bookings, guarded by the
 database), and the organiser's scheduling drafts."""
 
+from matchmaking.models.agenda import MeetingReminderSent
 from matchmaking.models.meetings import (
     Booking,
     BookingKind,
@@ -27,6 +28,7 @@ __all__ = [
     "MatchmakingSetup",
     "Meeting",
     "MeetingOutcome",
+    "MeetingReminderSent",
     "MeetingRequest",
     "MeetingSlot",
     "MeetingStatus",

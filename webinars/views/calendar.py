@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from community.services.accounts import language_for
 from community.throttling import client_ip, rate_limit_hit
+from webinars.calendar_sources import feed_entries_for
 from webinars.ical import calendar_bytes, event_ics
 from webinars.selectors.calendar import (
     calendar_events_for,
@@ -76,6 +77,7 @@ def calendar_feed_file(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(language_for(feed.user)):
         body = calendar_bytes(
             calendar_events_for(feed.user),
+            entries=feed_entries_for(feed.user),
             # Translators: the name of a person's calendar feed in their calendar app.
             name=_("ClusterHub events"),
         )
