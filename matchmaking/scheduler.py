@@ -1,0 +1,185 @@
+"""The auto-scheduler's solver: place mutual requests in the event's meeting slots.
+
+Pure: plain data in, plain data out, no ORM, so the service (matchmaking.services.scheduling)
+and the benchmark (bench/matchmaking_scheduler.py) run the same function.
+
+The model, for OR-Tools CP-SAT:
+
+- a boolean x[pair, slot] for each pair and each slot where neither person is busy (a
+  meeting, a slot held by another request, a registered session: the caller leaves out
+  the holds of the pair's own two requests, which the meeting would replace);
+- each pair at most once: sum over slots of x[pair, ·] <= 1;
+- each person at most one meeting per slot: sum over their pairs of x[·, slot] <= 1;
+- each person's cap (what they have left: the cap minus confirmed meetings):
+  sum over their pairs and slots of x <= cap;
+- maximise the number of pairs placed, then prefer earlier slots: the objective is
+  sum of x[pair, slot] * (WEIGHT - index(slot)), with WEIGHT larger than the sum of every
+  possible index penalty, so one more pair always beats any choice of times.
+
+The greedy first-fit placement (`schedule_greedy`) is the benchmark's baseline and the
+solver's starting hint, so a run stopped by its time limit is never worse than greedy.
+Slots are assumed not to overlap one another (matchmaking.services.setup never makes
+overlapping ones).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two people who requested each other; `key` identifies the pair for the caller."""
+
+    key: Hashable
+    a: Hashable
+    b: Hashable
+
+
+@dataclass(frozen=True)
+class Problem:
+    pairs: Sequence[Pair]
+    # In time order: earlier slots first (the tie-break prefers them).
+    slots: Sequence[Hashable]
+    # person → the slots where they already have something.
+    busy: Mapping[Hashable, frozenset[Hashable] | set[Hashable]] = field(default_factory=dict)
+    # person → how many more meetings they may have; a person not listed: no limit.
+    caps: Mapping[Hashable, int] = field(default_factory=dict)
+
+
+@dataclass
+class Solution:
+    # pair key → slot
+    placements: dict[Hashable, Hashable]
+    # "optimal", "feasible" (time limit reached with a placement), "greedy" (the baseline),
+    # "empty" (nothing to place) or "unknown" (the solver found nothing in time: no placement).
+    status: str
+    seconds: float
+    considered: int
+    # The solver's proven upper bound of pairs placeable (None when not known).
+    bound: int | None = None
+
+    @property
+    def placed(self) -> int:
+        return len(self.placements)
+
+
+def _free_slots(problem: Problem, pair: Pair) -> list[int]:
+    busy_a = problem.busy.get(pair.a, ())
+    busy_b = problem.busy.get(pair.b, ())
+    return [
+        index
+        for index, slot in enumerate(problem.slots)
+        if slot not in busy_a and slot not in busy_b
+    ]
+
+
+def _usable(problem: Problem, pair: Pair) -> bool:
+    return (
+        pair.a != pair.b
+        and problem.caps.get(pair.a, 1) > 0
+        and problem.caps.get(pair.b, 1) > 0
+    )
+
+
+def schedule_greedy(problem: Problem) -> Solution:
+    """First fit: pairs in the order given, each at its earliest slot free for both people
+    (and while both have cap left). The baseline the solver is measured against."""
+    started = time.perf_counter()
+    taken: dict[Hashable, set[int]] = defaultdict(set)
+    used: dict[Hashable, int] = defaultdict(int)
+    placements: dict[Hashable, Hashable] = {}
+    for pair in problem.pairs:
+        if not _usable(problem, pair) or pair.key in placements:
+            continue
+        if any(
+            person in problem.caps and used[person] >= problem.caps[person]
+            for person in (pair.a, pair.b)
+        ):
+            continue
+        for index in _free_slots(problem, pair):
+            if index not in taken[pair.a] and index not in taken[pair.b]:
+                taken[pair.a].add(index)
+                taken[pair.b].add(index)
+                used[pair.a] += 1
+                used[pair.b] += 1
+                placements[pair.key] = problem.slots[index]
+                break
+    return Solution(
+        placements=placements,
+        status="greedy",
+        seconds=time.perf_counter() - started,
+        considered=len(problem.pairs),
+    )
+
+
+def schedule_solve(
+    problem: Problem, *, time_limit: float = 10.0, workers: int = 2, seed: int = 0
+) -> Solution:
+    """The most pairs placed (then the earliest slots) within `time_limit` seconds."""
+    started = time.perf_counter()
+    model = cp_model.CpModel()
+    weight = len(problem.slots) * len(problem.pairs) + 1
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    by_person_slot: dict[tuple[Hashable, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_person: dict[Hashable, list[cp_model.IntVar]] = defaultdict(list)
+    objective = []
+    placeable = 0
+    for p, pair in enumerate(problem.pairs):
+        if not _usable(problem, pair):
+            continue
+        choices = []
+        for s in _free_slots(problem, pair):
+            var = model.new_bool_var(f"x{p}_{s}")
+            x[p, s] = var
+            choices.append(var)
+            for person in (pair.a, pair.b):
+                by_person_slot[person, s].append(var)
+                by_person[person].append(var)
+            objective.append(var * (weight - s))
+        placeable += bool(choices)
+        if len(choices) > 1:
+            model.add_at_most_one(choices)
+    if not x:
+        return Solution({}, "empty", time.perf_counter() - started, len(problem.pairs), 0)
+    for variables in by_person_slot.values():
+        if len(variables) > 1:
+            model.add_at_most_one(variables)
+    for person, variables in by_person.items():
+        cap = problem.caps.get(person)
+        if cap is not None and cap < len(variables):
+            model.add(sum(variables) <= cap)
+    model.maximize(sum(objective))
+
+    # Start from the greedy placement: a run cut short by the time limit keeps at least it.
+    hint = schedule_greedy(problem).placements
+    slot_index = {slot: s for s, slot in enumerate(problem.slots)}
+    for (p, s), var in x.items():
+        model.add_hint(var, slot_index.get(hint.get(problem.pairs[p].key)) == s)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
+    solver.parameters.num_workers = max(workers, 1)
+    solver.parameters.random_seed = seed
+    code = solver.solve(model)
+    seconds = time.perf_counter() - started
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Solution({}, "unknown", seconds, len(problem.pairs))
+    placements = {
+        problem.pairs[p].key: problem.slots[s] for (p, s), var in x.items() if solver.value(var)
+    }
+    # Each placed pair is worth between weight - (slots - 1) and weight: the bound on the
+    # objective bounds the count of pairs.
+    bound = int(solver.best_objective_bound // (weight - len(problem.slots) + 1))
+    return Solution(
+        placements=placements,
+        status="optimal" if code == cp_model.OPTIMAL else "feasible",
+        seconds=seconds,
+        considered=len(problem.pairs),
+        bound=min(bound, placeable),
+    )
