@@ -34,11 +34,14 @@ from ortools.sat.python import cp_model
 
 @dataclass(frozen=True)
 class Pair:
-    """Two people who requested each other; `key` identifies the pair for the caller."""
+    """Two people who requested each other; `key` identifies the pair for the caller.
+    `busy`: slots this pair may not use beyond its people's own (e.g. a slot one of them
+    holds for another mutual request, which is free for that request but not for this one)."""
 
     key: Hashable
     a: Hashable
     b: Hashable
+    busy: frozenset[Hashable] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,12 @@ def _free_slots(problem: Problem, pair: Pair) -> list[int]:
     return [
         index
         for index, slot in enumerate(problem.slots)
-        if slot not in busy_a and slot not in busy_b
+        if slot not in busy_a and slot not in busy_b and slot not in pair.busy
     ]
 
 
 def _usable(problem: Problem, pair: Pair) -> bool:
-    return (
-        pair.a != pair.b
-        and problem.caps.get(pair.a, 1) > 0
-        and problem.caps.get(pair.b, 1) > 0
-    )
+    return pair.a != pair.b and problem.caps.get(pair.a, 1) > 0 and problem.caps.get(pair.b, 1) > 0
 
 
 def schedule_greedy(problem: Problem) -> Solution:

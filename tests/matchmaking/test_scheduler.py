@@ -18,14 +18,15 @@ def problems(draw: st.DrawFn) -> Problem:
     slots = [f"s{i}" for i in range(draw(st.integers(min_value=1, max_value=6)))]
     candidates = [(a, b) for a in range(people) for b in range(a + 1, people)]
     chosen = draw(st.lists(st.sampled_from(candidates), unique=True, max_size=25))
-    pairs = [Pair(key=f"p{a}-{b}", a=a, b=b) for a, b in chosen]
+    pairs = [
+        Pair(key=f"p{a}-{b}", a=a, b=b, busy=draw(st.frozensets(st.sampled_from(slots))))
+        for a, b in chosen
+    ]
     busy = {
         person: draw(st.frozensets(st.sampled_from(slots), max_size=len(slots)))
         for person in range(people)
     }
-    caps = draw(
-        st.dictionaries(st.integers(0, people - 1), st.integers(min_value=0, max_value=4))
-    )
+    caps = draw(st.dictionaries(st.integers(0, people - 1), st.integers(min_value=0, max_value=4)))
     return Problem(pairs=pairs, slots=slots, busy=busy, caps=caps)
 
 
@@ -37,6 +38,7 @@ def _check(problem: Problem, placements: dict) -> None:
         assert key in pairs, "only pairs given (mutual requests) are placed"
         assert slot in problem.slots
         pair = pairs[key]
+        assert slot not in pair.busy, "a slot the pair may not use"
         for person in (pair.a, pair.b):
             assert slot not in problem.busy.get(person, ()), "a busy slot used"
             assert (person, slot) not in seen, "a person twice in one slot"
