@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
+
+# The caller's ids of people, pairs and slots: anything hashable (ints, strings).
+Key = Any
 
 
 @dataclass(frozen=True)
@@ -38,27 +42,27 @@ class Pair:
     `busy`: slots this pair may not use beyond its people's own (e.g. a slot one of them
     holds for another mutual request, which is free for that request but not for this one)."""
 
-    key: Hashable
-    a: Hashable
-    b: Hashable
-    busy: frozenset[Hashable] = frozenset()
+    key: Key
+    a: Key
+    b: Key
+    busy: frozenset[Key] = frozenset()
 
 
 @dataclass(frozen=True)
 class Problem:
     pairs: Sequence[Pair]
     # In time order: earlier slots first (the tie-break prefers them).
-    slots: Sequence[Hashable]
+    slots: Sequence[Key]
     # person → the slots where they already have something.
-    busy: Mapping[Hashable, frozenset[Hashable] | set[Hashable]] = field(default_factory=dict)
+    busy: Mapping[Key, frozenset[Key] | set[Key]] = field(default_factory=dict)
     # person → how many more meetings they may have; a person not listed: no limit.
-    caps: Mapping[Hashable, int] = field(default_factory=dict)
+    caps: Mapping[Key, int] = field(default_factory=dict)
 
 
 @dataclass
 class Solution:
     # pair key → slot
-    placements: dict[Hashable, Hashable]
+    placements: dict[Key, Key]
     # "optimal", "feasible" (time limit reached with a placement), "greedy" (the baseline),
     # "empty" (nothing to place) or "unknown" (the solver found nothing in time: no placement).
     status: str
@@ -90,9 +94,9 @@ def schedule_greedy(problem: Problem) -> Solution:
     """First fit: pairs in the order given, each at its earliest slot free for both people
     (and while both have cap left). The baseline the solver is measured against."""
     started = time.perf_counter()
-    taken: dict[Hashable, set[int]] = defaultdict(set)
-    used: dict[Hashable, int] = defaultdict(int)
-    placements: dict[Hashable, Hashable] = {}
+    taken: dict[Key, set[int]] = defaultdict(set)
+    used: dict[Key, int] = defaultdict(int)
+    placements: dict[Key, Key] = {}
     for pair in problem.pairs:
         if not _usable(problem, pair) or pair.key in placements:
             continue
@@ -125,8 +129,8 @@ def schedule_solve(
     model = cp_model.CpModel()
     weight = len(problem.slots) * len(problem.pairs) + 1
     x: dict[tuple[int, int], cp_model.IntVar] = {}
-    by_person_slot: dict[tuple[Hashable, int], list[cp_model.IntVar]] = defaultdict(list)
-    by_person: dict[Hashable, list[cp_model.IntVar]] = defaultdict(list)
+    by_person_slot: dict[tuple[Key, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_person: dict[Key, list[cp_model.IntVar]] = defaultdict(list)
     objective = []
     placeable = 0
     for p, pair in enumerate(problem.pairs):

@@ -19,7 +19,6 @@ Preconditions of every function: the caller checked that the user organises the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,7 +44,7 @@ from matchmaking.models import (
     ScheduleDraft,
     ScheduleDraftStatus,
 )
-from matchmaking.scheduler import Pair, Problem, schedule_solve
+from matchmaking.scheduler import Key, Pair, Problem, schedule_solve
 from matchmaking.services.bookings import SlotTakenError, holds_release, meeting_book
 from matchmaking.services.setup import setup_for
 from notifications.sentences import Sentence
@@ -123,9 +122,9 @@ def scheduling_problem(
     user_of = {pk: p.user_id for pk, p in participants.items()}
     mutual_request_ids = {r.pk for pair in pairs for r in (pair.first, pair.second)}
 
-    busy: dict[Hashable, set[Hashable]] = defaultdict(set)
+    busy: dict[Key, set[Key]] = defaultdict(set)
     # Per person, the slots held by each of their mutual requests: busy for their other pairs.
-    held: dict[tuple[int, int], set[Hashable]] = defaultdict(set)
+    held: dict[tuple[int, int], set[Key]] = defaultdict(set)
     if slots and participants:
         bookings = Booking.objects.filter(
             user_id__in=set(user_of.values()),

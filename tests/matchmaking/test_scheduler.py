@@ -62,8 +62,8 @@ def test_the_solver_keeps_every_rule_and_never_places_fewer_than_greedy(problem:
 
 
 def test_it_prefers_more_pairs_over_earlier_slots_and_then_earlier_slots():
-    # Greedy puts a–b at s0, which then leaves a–c nowhere (c is busy at s1): one pair.
-    # The optimum moves a–b to s1 and a–c to s0: two pairs.
+    # Greedy puts a-b at s0, which then leaves a-c nowhere (c is busy at s1): one pair.
+    # The optimum moves a-b to s1 and a-c to s0: two pairs.
     problem = Problem(
         pairs=[Pair("ab", "a", "b"), Pair("ac", "a", "c")],
         slots=["s0", "s1", "s2"],

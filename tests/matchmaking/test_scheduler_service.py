@@ -57,7 +57,7 @@ def test_a_draft_places_mutual_pairs_around_bookings_and_keeps_its_figures(world
     ask(b, a)
     ac = ask(a, c)
     ask(c, a)
-    # c already meets x at s0 and s1 (confirmed meetings): a–c can only be at s2.
+    # c already meets x at s0 and s1 (confirmed meetings): a-c can only be at s2.
     meet(x, c, s0)
     meet(c, x, s1)
     draft = schedule_draft_run(event=event, user=world.organiser, time_limit=5)
@@ -94,7 +94,7 @@ def test_apply_books_accepts_both_requests_notifies_both_and_skips_what_no_longe
     draft = schedule_draft_run(event=event, user=world.organiser, time_limit=5)
     assert draft.placements.count() == 2
     cd_slot = draft.placements.get(request=cd).slot
-    # Meanwhile c books that very time with someone else: c–d no longer fits there.
+    # Meanwhile c books that very time with someone else: c-d no longer fits there.
     e = participant(event)
     meet(e, c, cd_slot)
 
@@ -132,7 +132,8 @@ def test_apply_skips_a_pair_answered_meanwhile_and_discard_applies_nothing(world
     draft = schedule_draft_run(event=event, user=world.organiser, time_limit=5)
     MeetingRequest.objects.filter(pk=ab.pk).update(status=RequestStatus.DECLINED)
     report = schedule_draft_apply(draft=draft, user=world.organiser)
-    assert report.meetings == [] and len(report.skipped) == 1
+    assert report.meetings == []
+    assert len(report.skipped) == 1
     assert not Meeting.objects.exists()
 
     ask(a, b)  # a asks again (ab was declined; b's request still waits)
