@@ -24,6 +24,7 @@ from matchmaking.models import (
     MeetingRequest,
     MeetingSlot,
     MeetingStatus,
+    ProposedSlot,
     RequestStatus,
     ScheduleDraft,
 )
@@ -54,6 +55,17 @@ def draft_get_for(user: Any, draft_id: int | str) -> ScheduleDraft:
 
 def slot_list(event: Event) -> QuerySet[MeetingSlot]:
     return MeetingSlot.objects.filter(event=event).order_by("starts_at")
+
+
+def slots_in_use(event: Event) -> set[int]:
+    """The event's slots a meeting (of any status) or a pending request uses."""
+    used = set(Meeting.objects.filter(event=event).values_list("slot_id", flat=True))
+    used |= set(
+        ProposedSlot.objects.filter(
+            request__event=event, request__status=RequestStatus.PENDING
+        ).values_list("slot_id", flat=True)
+    )
+    return used
 
 
 def draft_list(event: Event) -> QuerySet[ScheduleDraft]:
