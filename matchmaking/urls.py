@@ -1,4 +1,8 @@
 """Matchmaking pages, mounted at /matchmaking/ by config/urls.py. Each module of views/ adds
 its own patterns here; fixed paths come before an event's `<slug>/` ones."""
 
-urlpatterns: list = []
+from matchmaking.views import organiser
+
+urlpatterns: list = [
+    *organiser.urlpatterns,
+]
