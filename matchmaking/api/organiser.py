@@ -45,7 +45,6 @@ from matchmaking.serializers.organiser import (
 )
 from matchmaking.services import scheduling as scheduling_services
 from matchmaking.services import setup as setup_services
-from webinars.selectors.events import event_list_for
 
 
 def _refused(error: DjangoValidationError) -> ValidationError:
@@ -125,10 +124,10 @@ class SetupView(APIView):
     def put(self, request: Request, slug: str) -> Response:
         event = selectors.organiser_event_get_for(request.user, slug)
         serializer = SetupSerializer(data=request.data)
-        # Only events the organiser may see can be sessions (no probing of others' drafts).
+        # Only events the organiser may see, during the event (no probing of others' drafts).
         sessions = serializer.fields["sessions"]
         assert isinstance(sessions, ManyRelatedField)
-        sessions.child_relation.queryset = event_list_for(request.user)
+        sessions.child_relation.queryset = selectors.session_choices_for(request.user, event)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:

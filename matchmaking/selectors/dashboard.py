@@ -29,7 +29,7 @@ from matchmaking.models import (
     ScheduleDraft,
 )
 from webinars.models import Event, EventKind
-from webinars.selectors.events import event_can_manage, event_get_by_slug_for
+from webinars.selectors.events import event_can_manage, event_get_by_slug_for, event_list_for
 
 PENDING_LIST_SIZE = 50
 
@@ -51,6 +51,17 @@ def draft_get_for(user: Any, draft_id: int | str) -> ScheduleDraft:
     if draft.event.kind != EventKind.MATCHMAKING or not event_can_manage(user, draft.event):
         raise Http404
     return draft
+
+
+def session_choices_for(user: Any, event: Event) -> QuerySet[Event]:
+    """The events `user` may make sessions of `event`'s programme: the ones they may see
+    that take place while it does (others cannot clash with a meeting)."""
+    return (
+        event_list_for(user)
+        .filter(starts_at__lt=event.ends_at, ends_at__gt=event.starts_at)
+        .exclude(pk=event.pk)
+        .order_by("starts_at", "pk")
+    )
 
 
 def slot_list(event: Event) -> QuerySet[MeetingSlot]:

@@ -19,7 +19,6 @@ from matchmaking.forms.organiser import SetupForm, SlotsForm, setup_initial
 from matchmaking.selectors import dashboard as selectors
 from matchmaking.services import scheduling as scheduling_services
 from matchmaking.services import setup as setup_services
-from webinars.selectors.events import event_list_for
 
 
 @login_required
@@ -51,7 +50,7 @@ def _error(request: HttpRequest, form: SetupForm | SlotsForm, error: ValidationE
 def organiser_setup(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.organiser_event_get_for(request.user, slug)
     setup = setup_services.setup_for(event)
-    sessions = event_list_for(request.user).exclude(pk=event.pk).order_by("starts_at")
+    sessions = selectors.session_choices_for(request.user, event)
     setup_form = SetupForm(initial=setup_initial(setup), sessions=sessions)
     slots_form = SlotsForm(initial={"day": event.starts_at.date()})
     action = request.POST.get("action") if request.method == "POST" else None

@@ -43,7 +43,11 @@ def test_the_organiser_sets_the_rules_and_sessions(world):
         "requests_open": True,
         "sessions": [],
     }
-    session = EventFactory(kind="seminar")
+    session = EventFactory(
+        kind="seminar",
+        starts_at=START + dt.timedelta(hours=1),
+        ends_at=START + dt.timedelta(hours=2),
+    )
     response = client.put(
         _url(world, "setup"),
         {"meeting_cap": 6, "requests_open": False, "sessions": [session.pk]},
@@ -58,10 +62,17 @@ def test_the_organiser_sets_the_rules_and_sessions(world):
     assert itself.status_code == 400
     assert "sessions" in itself.json()["error"]["fields"]
     assert client.put(_url(world, "setup"), {"meeting_cap": 0}, format="json").status_code == 400
+    # An event at another time cannot clash with a meeting: not a session.
+    elsewhere = EventFactory(kind="seminar")
+    later = client.put(_url(world, "setup"), {"sessions": [elsewhere.pk]}, format="json")
+    assert later.status_code == 400
+    assert list(MatchmakingSetup.objects.get(event=world.event).sessions.all()) == [session]
 
 
 def test_a_draft_event_of_someone_else_cannot_be_made_a_session(world):
-    hidden = EventFactory(kind="seminar", status="draft")
+    hidden = EventFactory(
+        kind="seminar", status="draft", starts_at=START, ends_at=START + dt.timedelta(hours=1)
+    )
     response = _client(world.organiser).put(
         _url(world, "setup"), {"sessions": [hidden.pk]}, format="json"
     )
