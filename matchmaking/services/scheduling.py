@@ -224,8 +224,10 @@ def _cap_left(request: MeetingRequest, participant: Any, cap: int) -> bool:
 def _place(placement: DraftPlacement, *, cap: int, now: datetime) -> Meeting:
     """One placement, in the caller's transaction: ValidationError (nothing written) when it
     no longer fits."""
+    # Lock the requests only (of=self): locking the joined participants and users too
+    # deadlocked with people writing requests to them at the same time (the FK's KEY SHARE).
     request = (
-        MeetingRequest.objects.select_for_update()
+        MeetingRequest.objects.select_for_update(of=("self",))
         .select_related("requester__user", "recipient__user")
         .get(pk=placement.request_id)
     )
