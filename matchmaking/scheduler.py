@@ -12,6 +12,9 @@ The model, for OR-Tools CP-SAT:
 - each person at most one meeting per slot: sum over their pairs of x[·, slot] <= 1;
 - each person's cap (what they have left: the cap minus confirmed meetings):
   sum over their pairs and slots of x <= cap;
+- a slot one of the pair's people holds for another mutual pair Q (`Pair.held`) is free
+  only if Q is placed too (placing Q accepts its requests and releases their holds):
+  x[pair, slot] <= sum over slots of x[Q, ·];
 - maximise the number of pairs placed, then prefer earlier slots: lexicographically, in
   two phases (the most pairs; then, keeping that many, the least sum of slot indexes).
   One weighted objective would do the same in theory, but CP-SAT proves the plain count
@@ -41,13 +44,15 @@ Key = Any
 @dataclass(frozen=True)
 class Pair:
     """Two people who requested each other; `key` identifies the pair for the caller.
-    `busy`: slots this pair may not use beyond its people's own (e.g. a slot one of them
-    holds for another mutual request, which is free for that request but not for this one)."""
+    `busy`: slots this pair may not use beyond its people's own. `held`: slot → the keys of
+    the other pairs whose requests hold that slot for one of these two people; the slot is
+    free for this pair only if all of those pairs are placed too."""
 
     key: Key
     a: Key
     b: Key
     busy: frozenset[Key] = frozenset()
+    held: Mapping[Key, frozenset[Key]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,9 @@ def schedule_greedy(problem: Problem) -> Solution:
         ):
             continue
         for index in _free_slots(problem, pair):
+            waits_for = pair.held.get(problem.slots[index], ())
+            if any(key not in placements for key in waits_for):
+                continue  # first fit: only pairs placed before release their holds
             if index not in taken[pair.a] and index not in taken[pair.b]:
                 taken[pair.a].add(index)
                 taken[pair.b].add(index)
@@ -139,10 +147,14 @@ def schedule_solve(
     Two phases on one model: first the most pairs (most of the time limit; the count is
     what matters and what the solver proves), then, with that count kept, the earliest
     slots in what time is left. A run cut short keeps the best placement found so far,
-    never fewer pairs than greedy (its hint). The second phase gets a quarter of the limit
-    at most, as the organiser is waiting."""
+    never fewer pairs than greedy (its hint). The second phase gets a fifth of the limit at
+    most, as the organiser is waiting; the whole stays under 95 % of the limit.
+
+    With held slots (`Pair.held`), the count is first solved without them (a relaxation,
+    quick to prove): its optimum bounds the real count, which both helps the solver prune
+    and gives a true bound when the real count cannot be proven in time."""
     started = time.perf_counter()
-    deadline = started + max(time_limit, 0.02)
+    deadline = started + 0.95 * max(time_limit, 0.02)
     model = cp_model.CpModel()
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     by_person_slot: dict[tuple[Key, int], list[cp_model.IntVar]] = defaultdict(list)
@@ -169,21 +181,40 @@ def schedule_solve(
         cap = problem.caps.get(person)
         if cap is not None and cap < len(variables):
             model.add(sum(variables) <= cap)
-
-    # Phase 1: the most pairs, starting from the greedy placement.
+    by_pair: dict[Key, list[cp_model.IntVar]] = defaultdict(list)
+    for (p, _s), var in x.items():
+        by_pair[problem.pairs[p].key].append(var)
     placed = sum(x.values())
     model.maximize(placed)
     hint = schedule_greedy(problem).placements
     slot_index = {slot: s for s, slot in enumerate(problem.slots)}
     for (p, s), var in x.items():
         model.add_hint(var, slot_index.get(hint.get(problem.pairs[p].key)) == s)
-    solver = _solver(0.8 * (deadline - time.perf_counter()), workers, seed)
+
+    upper = len(by_pair)
+    waiting = [
+        (var, key)
+        for (p, s), var in x.items()
+        for key in problem.pairs[p].held.get(problem.slots[s], ())
+    ]
+    if waiting:
+        # Phase 0: the count without the held slots' condition bounds the real count.
+        solver = _solver(0.15 * time_limit, workers, seed)
+        if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            upper = min(upper, int(solver.best_objective_bound + 1e-6))
+        for var, key in waiting:
+            model.add(var <= sum(by_pair.get(key, [])))
+        model.add(placed <= upper)
+
+    # Phase 1: the most pairs, starting from the greedy placement.
+    solver = _solver(deadline - time.perf_counter() - 0.2 * time_limit, workers, seed)
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solution({}, "unknown", time.perf_counter() - started, len(problem.pairs))
     chosen = {key for key, var in x.items() if solver.value(var)}
-    count, bound = len(chosen), int(solver.best_objective_bound + 1e-6)
-    status = "optimal" if code == cp_model.OPTIMAL else "feasible"
+    count = len(chosen)
+    bound = min(upper, int(solver.best_objective_bound + 1e-6))
+    status = "optimal" if code == cp_model.OPTIMAL or count >= bound else "feasible"
 
     # Phase 2: as many pairs, the earliest slots.
     # Written as the weighted form (each pair worth more than any choice of times) with
@@ -195,8 +226,8 @@ def schedule_solve(
     model.clear_hints()
     for key, var in x.items():
         model.add_hint(var, key in chosen)
-    # The order of times is a nicety: a quarter of the limit at most.
-    left = min(deadline - time.perf_counter(), 0.25 * time_limit)
+    # The order of times is a nicety: a fifth of the limit at most.
+    left = min(deadline - time.perf_counter(), 0.2 * time_limit)
     if left > 0.01:
         solver = _solver(left, workers, seed)
         if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -123,8 +123,10 @@ def scheduling_problem(
     mutual_request_ids = {r.pk for pair in pairs for r in (pair.first, pair.second)}
 
     busy: dict[Key, set[Key]] = defaultdict(set)
-    # Per person, the slots held by each of their mutual requests: busy for their other pairs.
+    # Per person, the slots held by each of their mutual requests: free for their other
+    # pairs only if that request's pair is placed too (which releases them).
     held: dict[tuple[int, int], set[Key]] = defaultdict(set)
+    pair_of = {r.pk: pair.first.pk for pair in pairs for r in (pair.first, pair.second)}
     if slots and participants:
         bookings = Booking.objects.filter(
             user_id__in=set(user_of.values()),
@@ -142,15 +144,17 @@ def scheduling_problem(
     for pair in pairs:
         own = {pair.first.pk, pair.second.pk}
         people = (user_of[pair.first.requester_id], user_of[pair.first.recipient_id])
-        others = set().union(
-            *(hit for (user_id, rid), hit in held.items() if user_id in people and rid not in own)
-        )
+        waits: dict[Key, set[Key]] = defaultdict(set)
+        for (user_id, rid), hit in held.items():
+            if user_id in people and rid not in own:
+                for slot_id in hit:
+                    waits[slot_id].add(pair_of[rid])
         problem_pairs.append(
             Pair(
                 key=pair.first.pk,
                 a=pair.first.requester_id,
                 b=pair.first.recipient_id,
-                busy=frozenset(others),
+                held={slot_id: frozenset(keys) for slot_id, keys in waits.items()},
             )
         )
     by_participant = {pk: busy.get(user_id, set()) for pk, user_id in user_of.items()}
@@ -284,14 +288,95 @@ def _tell(meeting: Meeting, request: MeetingRequest, actor: Any) -> None:
         )
 
 
+def _reverse_ids(placements: list[DraftPlacement]) -> dict[int, int]:
+    """placement's request id → the pending request of the other direction."""
+    wanted = {(p.request.recipient_id, p.request.requester_id): p.request_id for p in placements}
+    found = MeetingRequest.objects.filter(
+        requester_id__in={k[0] for k in wanted},
+        recipient_id__in={k[1] for k in wanted},
+        status=RequestStatus.PENDING,
+    ).values_list("pk", "requester_id", "recipient_id")
+    return {
+        wanted[requester, recipient]: pk
+        for pk, requester, recipient in found
+        if (requester, recipient) in wanted
+    }
+
+
+def _apply_order(placements: list[DraftPlacement]) -> list[list[DraftPlacement]]:
+    """The placements in groups to apply in this order: a placement whose time one of its
+    people holds for another placement's request comes after that placement (applying it
+    releases the hold). Placements that wait for each other in a cycle (two pairs swapping
+    times) form one group, applied in one transaction."""
+    reverse = _reverse_ids(placements)
+    owner: dict[int, DraftPlacement] = {}
+    for placement in placements:
+        owner[placement.request_id] = placement
+        if placement.request_id in reverse:
+            owner[reverse[placement.request_id]] = placement
+    holds = Booking.objects.filter(kind=BookingKind.HOLD, request_id__in=owner).values_list(
+        "user_id", "request_id", "starts_at", "ends_at"
+    )
+    by_user: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
+    for user_id, request_id, starts_at, ends_at in holds:
+        by_user[user_id].append((request_id, starts_at, ends_at))
+    waits: dict[int, set[int]] = {}
+    for placement in placements:
+        people = (placement.request.requester.user_id, placement.request.recipient.user_id)
+        slot = placement.slot
+        waits[placement.pk] = {
+            owner[request_id].pk
+            for user_id in people
+            for request_id, starts_at, ends_at in by_user.get(user_id, [])
+            if starts_at < slot.ends_at
+            and ends_at > slot.starts_at
+            and owner[request_id].pk != placement.pk
+        }
+    # Tarjan's strongly connected components: each is emitted after those it waits for.
+    by_pk = {p.pk: p for p in placements}
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    groups: list[list[DraftPlacement]] = []
+
+    def visit(node: int) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for after in sorted(waits[node]):
+            if after not in index:
+                visit(after)
+                low[node] = min(low[node], low[after])
+            elif after in on_stack:
+                low[node] = min(low[node], index[after])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(by_pk[member])
+                if member == node:
+                    break
+            groups.append(sorted(group, key=lambda p: (p.slot.starts_at, p.pk)))
+
+    for placement in placements:  # in slot order
+        if placement.pk not in index:
+            visit(placement.pk)
+    return groups
+
+
 def schedule_draft_apply(*, draft: ScheduleDraft, user: Any) -> ApplyReport:
     """Turn each placement of the draft into a meeting, one transaction per placement: both
     requests of the pair accepted, their holds released, the meeting booked
     (matchmaking.services.bookings.meeting_book) and both people notified
-    (`meeting.scheduled`). A placement that no longer fits (a request answered meanwhile,
-    the time taken, a cap reached, the slot started) is skipped and reported; the rest are
-    applied. The draft is marked applied first, under its row lock, so it is applied once.
-    ValidationError when it is not a draft any more."""
+    (`meeting.scheduled`). A placement whose time one of its people holds for another
+    placement's request is applied after it (which releases the hold); placements waiting
+    for each other in a cycle are applied together, in one transaction, all or none. A
+    placement that no longer fits (a request answered meanwhile, the time taken, a cap
+    reached, the slot started) is skipped and reported; the rest are applied. The draft is
+    marked applied first, under its row lock, so it is applied once. ValidationError when
+    it is not a draft any more."""
     with transaction.atomic():
         draft = _draft_open(draft)
         draft.status = ScheduleDraftStatus.APPLIED
@@ -300,16 +385,31 @@ def schedule_draft_apply(*, draft: ScheduleDraft, user: Any) -> ApplyReport:
     event = draft.event
     cap = setup_for(event).meeting_cap
     report = ApplyReport(draft=draft)
-    placements = draft.placements.select_related("slot").order_by("slot__starts_at", "id")
-    for placement in placements:
+    placements = list(
+        draft.placements.select_related(
+            "slot", "request__requester", "request__recipient"
+        ).order_by("slot__starts_at", "id")
+    )
+    for group in _apply_order(placements):
         try:
             with transaction.atomic():
-                meeting = _place(placement, cap=cap, now=timezone.now())
-                _tell(meeting, meeting.request, user)
+                if len(group) > 1:
+                    # A cycle: free every hold of the group's requests first.
+                    reverse = _reverse_ids(group)
+                    Booking.objects.filter(
+                        kind=BookingKind.HOLD,
+                        request_id__in=[p.request_id for p in group] + list(reverse.values()),
+                    ).delete()
+                booked = []
+                for placement in group:
+                    meeting = _place(placement, cap=cap, now=timezone.now())
+                    _tell(meeting, meeting.request, user)
+                    booked.append(meeting)
         except ValidationError as error:
-            report.skipped.append(Skipped(placement=placement, reason=" ".join(error.messages)))
+            reason = " ".join(error.messages)
+            report.skipped.extend(Skipped(placement=p, reason=reason) for p in group)
             continue
-        report.meetings.append(meeting)
+        report.meetings.extend(booked)
     draft.figures = {
         **draft.figures,
         "applied": len(report.meetings),

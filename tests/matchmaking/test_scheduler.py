@@ -18,8 +18,21 @@ def problems(draw: st.DrawFn) -> Problem:
     slots = [f"s{i}" for i in range(draw(st.integers(min_value=1, max_value=6)))]
     candidates = [(a, b) for a in range(people) for b in range(a + 1, people)]
     chosen = draw(st.lists(st.sampled_from(candidates), unique=True, max_size=25))
+    keys = [f"p{a}-{b}" for a, b in chosen]
     pairs = [
-        Pair(key=f"p{a}-{b}", a=a, b=b, busy=draw(st.frozensets(st.sampled_from(slots))))
+        Pair(
+            key=f"p{a}-{b}",
+            a=a,
+            b=b,
+            busy=draw(st.frozensets(st.sampled_from(slots))),
+            held=draw(
+                st.dictionaries(
+                    st.sampled_from(slots),
+                    st.frozensets(st.sampled_from(keys), min_size=1, max_size=2),
+                    max_size=2,
+                )
+            ),
+        )
         for a, b in chosen
     ]
     busy = {
@@ -39,6 +52,8 @@ def _check(problem: Problem, placements: dict) -> None:
         assert slot in problem.slots
         pair = pairs[key]
         assert slot not in pair.busy, "a slot the pair may not use"
+        for other in pair.held.get(slot, ()):
+            assert other in placements, "a slot held for a pair that is not placed"
         for person in (pair.a, pair.b):
             assert slot not in problem.busy.get(person, ()), "a busy slot used"
             assert (person, slot) not in seen, "a person twice in one slot"
@@ -73,6 +88,24 @@ def test_it_prefers_more_pairs_over_earlier_slots_and_then_earlier_slots():
     solution = schedule_solve(problem, workers=1)
     assert solution.placements == {"ab": "s1", "ac": "s0"}
     assert solution.status == "optimal"
+
+
+def test_a_slot_held_for_another_pair_is_free_only_if_that_pair_is_placed():
+    # a holds s0 for the pair a-c; a-b may take s0 only if a-c is placed (elsewhere).
+    held = {"s0": frozenset({"ac"})}
+    both = Problem(
+        pairs=[Pair("ab", "a", "b", held=held), Pair("ac", "a", "c")],
+        slots=["s0", "s1"],
+        busy={"b": {"s1"}},
+    )
+    assert schedule_solve(both, workers=1).placements == {"ab": "s0", "ac": "s1"}
+    # c is busy all day: a-c cannot be placed, so s0 stays held and a-b has no slot.
+    alone = Problem(
+        pairs=[Pair("ab", "a", "b", held=held), Pair("ac", "a", "c")],
+        slots=["s0", "s1"],
+        busy={"b": {"s1"}, "c": {"s0", "s1"}},
+    )
+    assert schedule_solve(alone, workers=1).placements == {}
 
 
 def test_caps_left_and_an_empty_problem():

@@ -13,10 +13,12 @@ from django.utils import timezone
 from matchmaking.models import (
     Booking,
     BookingKind,
+    DraftPlacement,
     Meeting,
     MeetingRequest,
     NoThanks,
     RequestStatus,
+    ScheduleDraft,
     ScheduleDraftStatus,
 )
 from matchmaking.services.scheduling import (
@@ -143,3 +145,40 @@ def test_apply_skips_a_pair_answered_meanwhile_and_discard_applies_nothing(world
     second.refresh_from_db()
     assert second.status == ScheduleDraftStatus.DISCARDED
     assert not Meeting.objects.exists()
+
+
+def test_a_slot_held_for_another_mutual_pair_is_used_once_that_pair_is_placed(world):
+    event, (s0, s1, s2) = world.event, world.slots
+    a, b, c, x = (participant(event) for _ in range(4))
+    ab = ask(a, b, s0)  # holds s0 for a and b
+    ask(b, a)
+    ac = ask(a, c)
+    ask(c, a)
+    meet(x, c, s1)  # c can only meet at s0 or s2
+    meet(c, x, s2)
+    draft = schedule_draft_run(event=event, user=world.organiser, time_limit=5)
+    # a-c takes s0, which a holds for a-b: fine, as a-b is placed too (at s1).
+    placements = {p.request_id: p.slot_id for p in draft.placements.all()}
+    assert placements == {ab.pk: s1.pk, ac.pk: s0.pk}
+    report = schedule_draft_apply(draft=draft, user=world.organiser)
+    assert report.skipped == []
+    assert set(Meeting.objects.filter(request__in=[ab, ac]).values_list("request", "slot")) == {
+        (ab.pk, s1.pk),
+        (ac.pk, s0.pk),
+    }
+
+
+def test_placements_that_wait_for_each_other_are_applied_together(world):
+    event, (s0, s1, _s2) = world.event, world.slots
+    a, b, c = (participant(event) for _ in range(3))
+    ab = ask(a, b, s1)  # a holds s1 for a-b ...
+    ask(b, a)
+    ac = ask(a, c, s0)  # ... and s0 for a-c: the draft swaps them
+    ask(c, a)
+    draft = ScheduleDraft.objects.create(event=event, created_by=world.organiser)
+    DraftPlacement.objects.create(draft=draft, request=ab, slot=s0)
+    DraftPlacement.objects.create(draft=draft, request=ac, slot=s1)
+    report = schedule_draft_apply(draft=draft, user=world.organiser)
+    assert report.skipped == []
+    assert set(Meeting.objects.values_list("request", "slot")) == {(ab.pk, s0.pk), (ac.pk, s1.pk)}
+    assert not Booking.objects.filter(kind=BookingKind.HOLD).exists()
