@@ -83,9 +83,11 @@ lint: install-dev
 
 ## bench: speed figures against in-run baselines (needs PostgreSQL: BENCH_DATABASE_URL): every
 ##        bench/*.py, e.g. live.py, forum_fanout.py, and the webinar rooms' room_fanout.py
-##        (a chat message and a poll result to 1,000 attendees) and room_joins.py (1,000
+##        (a chat message and a poll result to 1,000 attendees), room_joins.py (1,000
 ##        joins in a minute), and matchmaking's suggestions.py (one person's suggestions over
 ##        10,000 organisations and 5,000 listings, against the bare ORM read of the candidates)
+##        and matchmaking_scheduler.py (the auto-scheduler: 300 participants, 1,500 requests,
+##        12 slots, against greedy first-fit; no PostgreSQL)
 bench: install-dev
 	$(PY) bench/run.py
 

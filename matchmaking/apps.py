@@ -88,3 +88,11 @@ class MatchmakingConfig(AppConfig):
             "meeting.starting", _("A matchmaking meeting of yours is about to start"), push=True
         )
         register_drain("matchmaking.meeting_reminders", meeting_reminders_drain)
+        # The organiser's auto-scheduler placed one of your mutual requests
+        # (matchmaking.services.scheduling.schedule_draft_apply).
+        register_kind(
+            "meeting.scheduled",
+            _("The organisers scheduled a meeting you both asked for"),
+            push=True,
+            email=True,
+        )

@@ -1,6 +1,6 @@
 """REST API v1 of matchmaking, mounted at /api/v1/matchmaking/ by config/urls.py."""
 
-from matchmaking.api import agenda, meetings, participants, requests, suggestions
+from matchmaking.api import agenda, meetings, organiser, participants, requests, suggestions
 
 urlpatterns: list = [
     *suggestions.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns: list = [
     *agenda.urlpatterns,
     *requests.urlpatterns,
     *meetings.urlpatterns,
+    *organiser.urlpatterns,
 ]
