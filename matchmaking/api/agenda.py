@@ -24,11 +24,12 @@ from matchmaking.selectors.agenda import (
     meeting_call_get_for,
     meeting_call_participant_count,
     meeting_call_topic,
-    meeting_get_for,
     meeting_me_and_other,
+    meeting_own_get_for,
 )
 from matchmaking.selectors.participants import participant_own_get_for
-from matchmaking.serializers.agenda import AgendaSerializer, MeetingSerializer, OutcomeSerializer
+from matchmaking.serializers.agenda import AgendaSerializer, OutcomeSerializer
+from matchmaking.serializers.meetings import MeetingSerializer
 from matchmaking.services.outcomes import meeting_outcome_set
 from realtime.topics import parse_topic
 from webinars.api.calls import CallSerializer
@@ -51,15 +52,6 @@ class AgendaView(APIView):
             "items": agenda_for(request.user, event),
         }
         return Response(AgendaSerializer(data).data)
-
-
-class MeetingDetail(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=MeetingSerializer, operation_id="matchmaking_meeting_get")
-    def get(self, request: Request, meeting_id: int) -> Response:
-        meeting = meeting_get_for(request.user, meeting_id)
-        return Response(MeetingSerializer(meeting, context={"request": request}).data)
 
 
 class MeetingCall(APIView):
@@ -98,18 +90,17 @@ class MeetingOutcomeView(APIView):
     )
     def post(self, request: Request, meeting_id: int) -> Response:
         """Say how the meeting went (either person; changeable for 7 days after it)."""
-        meeting = meeting_get_for(request.user, meeting_id)
+        meeting = meeting_own_get_for(request.user, meeting_id)
         serializer = OutcomeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         me, _other = meeting_me_and_other(meeting, request.user)
         meeting_outcome_set(meeting=meeting, participant=me, **serializer.validated_data)
-        meeting = meeting_get_for(request.user, meeting_id)
+        meeting = meeting_own_get_for(request.user, meeting_id)
         return Response(MeetingSerializer(meeting, context={"request": request}).data)
 
 
 urlpatterns = [
     path("events/<slug:slug>/agenda/", AgendaView.as_view(), name="api-matchmaking-agenda"),
-    path("meetings/<int:meeting_id>/", MeetingDetail.as_view(), name="api-matchmaking-meeting"),
     path(
         "meetings/<int:meeting_id>/call/",
         MeetingCall.as_view(),

@@ -2,7 +2,8 @@
 
 - The agenda: their confirmed meetings and the programme's sessions they registered for
   (`MatchmakingSetup.sessions`), in time order.
-- A meeting is seen by its two people only (`meeting_get_for`, 404 for anyone else).
+- Its page, room and outcome are for its two people only (`meeting_own_get_for`, 404 for
+  anyone else; `selectors/meetings.py` lets organisers read it too).
 - Its video room, the topic `meeting_call:<meeting id>`, opens to the two people of a
   confirmed meeting from ROOM_OPENS_BEFORE before the slot to ROOM_CLOSES_AFTER after it.
 - The calendar feed's meetings (`meeting_feed_entries`, registered with
@@ -52,7 +53,7 @@ def meeting_list_for(user: Any) -> QuerySet[Meeting]:
     )  # fmt: skip
 
 
-def meeting_get_for(user: Any, meeting_id: int | str) -> Meeting:
+def meeting_own_get_for(user: Any, meeting_id: int | str) -> Meeting:
     """The meeting if `user` is one of its two people; Http404 otherwise."""
     try:
         return meeting_list_for(user).get(pk=int(meeting_id))
@@ -102,7 +103,7 @@ def meeting_call_topic(meeting_id: int) -> str:
 def meeting_call_get_for(user: Any, meeting_id: int | str, now: datetime | None = None) -> Meeting:
     """The meeting whose video room `user` may be in now: one of its two people, confirmed,
     neither withdrawn, inside the room's time window; Http404 otherwise."""
-    meeting = meeting_get_for(user, meeting_id)
+    meeting = meeting_own_get_for(user, meeting_id)
     if meeting_phase(meeting, now) != "room":
         raise Http404
     if meeting.requester.withdrawn_at is not None or meeting.recipient.withdrawn_at is not None:

@@ -6,15 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from matchmaking.models import Meeting, MeetingOutcome
-from matchmaking.selectors.agenda import (
-    meeting_me_and_other,
-    meeting_outcome_open,
-    meeting_phase,
-    meeting_room_closes_at,
-    meeting_room_opens_at,
-)
-from webinars.models import Event
+from matchmaking.models import MeetingOutcome
 
 
 class AgendaItemSerializer(serializers.Serializer[Any]):
@@ -43,64 +35,6 @@ class AgendaSerializer(serializers.Serializer[Any]):
     event = serializers.CharField(help_text="The event's slug.")
     time_zone = serializers.CharField(help_text="The event's IANA time zone.")
     items = AgendaItemSerializer(many=True)
-
-
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
-    event: serializers.SlugRelatedField[Event] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
-    )
-    starts_at = serializers.DateTimeField(source="slot.starts_at", read_only=True)
-    ends_at = serializers.DateTimeField(source="slot.ends_at", read_only=True)
-    with_participant = serializers.SerializerMethodField()
-    with_name = serializers.SerializerMethodField()
-    phase = serializers.SerializerMethodField(
-        help_text="cancelled, before (room not open), room (open now) or after."
-    )
-    room_opens_at = serializers.SerializerMethodField()
-    room_closes_at = serializers.SerializerMethodField()
-    outcome_open = serializers.SerializerMethodField(
-        help_text="Whether the outcome may be reported or changed now."
-    )
-
-    class Meta:
-        model = Meeting
-        fields = [
-            "id",
-            "event",
-            "status",
-            "starts_at",
-            "ends_at",
-            "with_participant",
-            "with_name",
-            "phase",
-            "room_opens_at",
-            "room_closes_at",
-            "outcome",
-            "follow_up_planned",
-            "outcome_at",
-            "outcome_open",
-        ]
-
-    def _other(self, meeting: Meeting) -> Any:
-        return meeting_me_and_other(meeting, self.context["request"].user)[1]
-
-    def get_with_participant(self, meeting: Meeting) -> int:
-        return int(self._other(meeting).pk)
-
-    def get_with_name(self, meeting: Meeting) -> str:
-        return str(self._other(meeting).user.display_name)
-
-    def get_phase(self, meeting: Meeting) -> str:
-        return meeting_phase(meeting)
-
-    def get_room_opens_at(self, meeting: Meeting) -> str:
-        return meeting_room_opens_at(meeting).isoformat()
-
-    def get_room_closes_at(self, meeting: Meeting) -> str:
-        return meeting_room_closes_at(meeting).isoformat()
-
-    def get_outcome_open(self, meeting: Meeting) -> bool:
-        return meeting_outcome_open(meeting)
 
 
 class OutcomeSerializer(serializers.Serializer[Any]):

@@ -25,7 +25,7 @@ def meeting_outcome_set(
 ) -> Meeting:
     """Record `outcome` ("held" or "no_show") and `follow_up_planned` for `meeting`.
 
-    Preconditions: `participant` is one of the meeting's two people (meeting_get_for).
+    Preconditions: `participant` is one of the meeting's two people (meeting_own_get_for).
     Raises ValidationError (nothing stored) for a cancelled meeting, before the slot starts,
     or once the week after it has passed. A no-show has no follow-up (stored as None)."""
     if outcome not in (MeetingOutcome.HELD, MeetingOutcome.NO_SHOW):

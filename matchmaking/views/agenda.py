@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from matchmaking.forms.agenda import OutcomeForm
 from matchmaking.selectors.agenda import (
     agenda_for,
-    meeting_get_for,
     meeting_me_and_other,
     meeting_outcome_open,
+    meeting_own_get_for,
     meeting_phase,
     meeting_room_closes_at,
     meeting_room_opens_at,
@@ -51,7 +51,7 @@ def _follow_up_choice(planned: bool | None) -> str:
 @require_http_methods(["GET", "POST"])
 @login_required
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_get_for(request.user, pk)
+    meeting = meeting_own_get_for(request.user, pk)
     me, other = meeting_me_and_other(meeting, request.user)
     form = OutcomeForm(
         request.POST or None,
