@@ -137,3 +137,13 @@ def test_adding_a_session_to_the_programme_books_its_registered_people(world):
     assert list(Booking.objects.values_list("user_id", "kind")) == [(a.user_id, "session")]
     world.setup.sessions.remove(talk)
     assert not Booking.objects.exists()
+
+
+def test_the_registration_api_refuses_with_a_400_not_a_500(world, session, api_client):
+    a, b, _c = world.people
+    _meet(world, a, b, world.slots[1])
+    api_client.force_authenticate(b.user)
+    response = api_client.post(f"/api/v1/events/{session.pk}/registration/")
+    assert response.status_code == 400
+    assert "matchmaking meeting" in response.json()["error"]["message"]
+    assert not Registration.objects.filter(user=b.user, event=session).exists()
