@@ -26,6 +26,14 @@ everyone else arrived; whether every socket's last count equals the number of pe
 the room; and how long after the last join the final count reached every socket. Goal:
 none refused; presence updates ≤ 1 a second per socket; the final count right. Never
 asserted.
+
+Observers: one socket in every OBSERVE_EVERY joins (10 of 1,000) is opened, on the same
+schedule, by a process of its own that does nothing else. The main client reads 1,000
+sockets in one event loop, and each presence publication hands it 1,000 frames at once:
+a socket read at the end of one burst and at the start of the next looks as if its frames
+came 0.2 s closer than the server sent them. The observers see the server's pace without
+that; the verdict on "≤ 1 a second" is theirs, and the main client's figures are printed
+beside them.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import multiprocessing
 import os
 import secrets
 import signal
@@ -68,6 +77,8 @@ JOIN_TIMEOUT_S = 30.0
 # machine), so two frames may reach a socket a little under a second apart. The verdict
 # counts frames in windows of 1 s less this allowance; the strict count is printed too.
 JITTER_S = 0.1
+# One socket in this many is an observer (see the docstring).
+OBSERVE_EVERY = 100
 
 
 @dataclass
@@ -119,38 +130,105 @@ async def join(system: RoomAttendees, n: int, topic: str, who: Attendee) -> None
             who.refused = who.refused or type(exc).__name__
 
 
+def schedule(attendees: int, seconds: float, bursts: int) -> list[tuple[float, list[int]]]:
+    """(offset from the start, the people who join then), for every group."""
+    groups = range(0, attendees, bursts)
+    step = seconds / max(1, len(groups))
+    return [
+        (g * step, list(range(first, min(attendees, first + bursts))))
+        for g, first in enumerate(groups)
+    ]
+
+
+async def open_on_schedule(
+    system: RoomAttendees,
+    plan: list[tuple[float, list[int]]],
+    started: float,
+    people: Any,
+    mine: Any,
+) -> list[asyncio.Task[None]]:
+    """Open the sockets of the people `mine(n)` says are ours, each at its time."""
+    topic = f"webinar_room:{system.world['event']}"
+    tasks: list[asyncio.Task[None]] = []
+    for offset, group in plan:
+        group = [n for n in group if mine(n)]
+        if not group:
+            continue
+        await asyncio.sleep(max(0.0, started + offset - time.monotonic()))
+        for n in group:
+            tasks.append(asyncio.ensure_future(join(system, n, topic, people[n])))
+    return tasks
+
+
+def observed(n: int) -> bool:
+    return n % OBSERVE_EVERY == 0
+
+
+def observe(
+    system: RoomAttendees,
+    plan: list[tuple[float, list[int]]],
+    started: float,
+    stop: Any,
+    out: Any,
+) -> None:
+    """The observers' process: their sockets, on the shared schedule, until `stop` is set;
+    then (n, joined, latency, refused, presence) for each down the pipe `out`."""
+
+    async def main() -> None:
+        people = {n: Attendee() for _t, group in plan for n in group if observed(n)}
+        tasks = await open_on_schedule(system, plan, started, people, observed)
+        while not stop.is_set():
+            await asyncio.sleep(0.05)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        closing = (p.ws.close() for p in people.values() if p.ws)
+        await asyncio.gather(*closing, return_exceptions=True)
+        out.send([(n, p.joined, p.latency, p.refused, p.presence) for n, p in people.items()])
+
+    asyncio.run(main())
+
+
 async def room_joins(
-    system: RoomAttendees, *, attendees: int, seconds: float, bursts: int = 1
+    system: RoomAttendees,
+    *,
+    attendees: int,
+    seconds: float,
+    bursts: int = 1,
+    started: float | None = None,
+    observers: Any = None,
 ) -> dict[str, Any]:
     """R2 once: `attendees` people join `system`'s room over `seconds` (in groups of
     `bursts`), then everyone leaves. The figures of this run, with the server's CPU time
     (user + system, psutil) per join from the first join until every join was answered:
-    the figure a busy machine moves least, and what bounds the joins a process takes."""
-    topic = f"webinar_room:{system.world['event']}"
+    the figure a busy machine moves least, and what bounds the joins a process takes.
+    With `observers` (stop event, pipe), every OBSERVE_EVERY-th person is theirs."""
     server = psutil.Process(system.servers[0].pid)
     cpu = sum(server.cpu_times()[:2])
     people = [Attendee() for _ in range(attendees)]
-    tasks: list[asyncio.Task[None]] = []
-    started = time.monotonic()
-    groups = range(0, attendees, bursts)
-    step = seconds / max(1, len(groups))
-    for g, first in enumerate(groups):
-        await asyncio.sleep(max(0.0, started + g * step - time.monotonic()))
-        for n in range(first, min(attendees, first + bursts)):
-            tasks.append(asyncio.ensure_future(join(system, n, topic, people[n])))
+    started = time.monotonic() if started is None else started
+    plan = schedule(attendees, seconds, bursts)
+
+    def mine(n: int) -> bool:
+        return observers is None or not observed(n)
+
+    tasks = await open_on_schedule(system, plan, started, people, mine)
+    elsewhere = [n for n in range(attendees) if not mine(n)]
     # Every join answered (or given up on).
+    ours = [p for n, p in enumerate(people) if mine(n)]
     deadline = time.monotonic() + JOIN_TIMEOUT_S
-    while any(p.joined is None and not p.refused for p in people) and time.monotonic() < deadline:
+    while any(p.joined is None and not p.refused for p in ours) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-    for p in people:
+    for p in ours:
         if p.joined is None and not p.refused:
             p.refused = "timeout"
     cpu = sum(server.cpu_times()[:2]) - cpu
-    inside = [p for p in people if p.joined is not None]
+    inside = [p for p in ours if p.joined is not None]
     last_join = max((p.joined for p in inside), default=started)
     joining = last_join - started
-    # Until every socket in the room holds the final count (or 15 s more).
-    final = len(inside)
+    # Until every socket in the room holds the final count (or 15 s more); the observers'
+    # joins are in the count (a join refused there would show as a wrong count).
+    final = len(inside) + len(elsewhere)
     settled_at = None
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
@@ -163,8 +241,19 @@ async def room_joins(
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await asyncio.gather(*(p.ws.close() for p in people if p.ws), return_exceptions=True)
+    watched: list[Attendee] = []
+    if observers is not None:
+        stop, pipe = observers
+        stop.set()
+        for n, joined, latency, refused, presence in pipe.recv():
+            people[n] = Attendee(None, joined, latency, refused, presence)
+            watched.append(people[n])
+        inside = [p for p in people if p.joined is not None]
+        final = len(inside)
     # Frames after each socket's first (the state sent right after `subscribed`).
     later = [[t for t, _count in p.presence[1:]] for p in inside]
+    seen = [[t for t, _count in p.presence[1:]] for p in watched if p.joined is not None]
+    seen_gaps = [b - a for times in seen for a, b in itertools.pairwise(times)]
     gaps = [b - a for times in later for a, b in itertools.pairwise(times)]
     latencies = [p.latency for p in inside if p.latency is not None]
     refusals: dict[str, int] = {}
@@ -189,8 +278,11 @@ async def room_joins(
         "frames_per_socket": statistics.median(len(p.presence) for p in inside) if inside else 0,
         # The first person in saw every other arrive: without coalescing, a frame for each.
         "first_frames": len(people[0].presence) if people[0].joined else 0,
+        "observers": len(seen),
+        "observed_max_per_second": max((window_max(times) for times in seen), default=0),
+        "observed_min_gap": min(seen_gaps) if seen_gaps else float("nan"),
         "final_count_right": settled_at is not None
-        and all(p.presence[-1][1] == final for p in inside),
+        and all(p.presence and p.presence[-1][1] == final for p in inside),
         "final_count": final,
         "final_after_last_join": (settled_at - last_join) if settled_at else float("nan"),
     }
@@ -206,7 +298,9 @@ def describe(r: dict[str, Any]) -> str:
         f"socket ({r['first_frames']} for the first in), most in 1 s {r['max_per_second']} "
         f"(strictly {r['max_per_second_strict']}, with the first "
         f"{r['max_per_second_with_first']}), shortest gap {r['min_gap'] * 1000:.0f} ms, "
-        f"median gap {r['median_gap'] * 1000:.0f} ms; final count {r['final_count']} "
+        f"median gap {r['median_gap'] * 1000:.0f} ms; {r['observers']} observers: most in 1 s "
+        f"{r['observed_max_per_second']}, shortest gap {r['observed_min_gap'] * 1000:.0f} ms; "
+        f"final count {r['final_count']} "
         f"{'right on every socket' if r['final_count_right'] else 'NOT on every socket'}, "
         f"{r['final_after_last_join'] * 1000:.0f} ms after the last join"
     )
@@ -238,13 +332,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         with Daphne(env, app="asgi:application", extra_args=["-v", "0"]) as server:
             system = RoomAttendees([server], world, f"({args.layer})")
+            fork = multiprocessing.get_context("fork")
             for n in range(args.repeat):
                 load = os.getloadavg()[0]
+                started = time.monotonic() + 2.0  # the observers' process is up by then
+                stop, (receive, send) = fork.Event(), fork.Pipe(duplex=False)
+                plan = schedule(args.attendees, args.seconds, args.bursts)
+                watcher = fork.Process(target=observe, args=(system, plan, started, stop, send))
+                watcher.start()
                 result = asyncio.run(
                     room_joins(
-                        system, attendees=args.attendees, seconds=args.seconds, bursts=args.bursts
+                        system,
+                        attendees=args.attendees,
+                        seconds=args.seconds,
+                        bursts=args.bursts,
+                        started=started,
+                        observers=(stop, receive),
                     )
                 )
+                watcher.join(timeout=30)
                 result["load"] = load
                 runs.append(result)
                 print(f"  repeat {n + 1}/{args.repeat}, load {load:.2f}: {describe(result)}")
@@ -286,6 +392,10 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
             f"{', '.join(str(r['accepted'] - 1) for r in runs)} others arrived",
             f"  gap between two presence frames: shortest {spread('min_gap')}, "
             f"median {spread('median_gap')}",
+            f"  observers ({runs[0]['observers']} sockets in a process of their own): most "
+            f"frames in any 1 s: {max(r['observed_max_per_second'] for r in runs)} (each "
+            f"repeat: {', '.join(str(r['observed_max_per_second']) for r in runs)}); shortest "
+            f"gap {spread('observed_min_gap')}",
             f"  final count right on every socket: "
             f"{'yes' if all(r['final_count_right'] for r in runs) else 'NO'} in "
             f"{sum(r['final_count_right'] for r in runs)}/{len(runs)} repeats; reached every "

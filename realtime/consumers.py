@@ -70,7 +70,11 @@ class Subscription:
         "last_seq",
         "names",
         "presence",
+        "presence_due",
+        "presence_live",
+        "presence_sent_at",
         "presence_text",
+        "presence_timer",
         "topic",
     )
 
@@ -80,10 +84,15 @@ class Subscription:
         # None while live; while the backlog is read or a gap filled, the (seq, frame) pairs
         # that arrive meanwhile, delivered afterwards by `_drain`.
         self.buffer = buffer
-        # Presence topics: the version and text of the last `presence` frame sent; None
-        # until `subscribed` was sent (nothing reaches a socket before it).
-        self.presence: int | None = None
+        # Presence topics: the newest state's version this socket was given (sent or due),
+        # the text of the last frame sent and when, and the newest state not sent yet (it
+        # waits for `subscribed`, or for the interval since the last frame: `_send_presence`).
+        self.presence = 0
         self.presence_text = ""
+        self.presence_sent_at = -math.inf
+        self.presence_due: str | None = None
+        self.presence_live = False  # `subscribed` was sent: frames may go out
+        self.presence_timer: asyncio.TimerHandle | None = None
         self.names = True  # presence frames with names (else only the count)
         self.joined = False  # in the topic's presence roster
         self.announced = False  # `peer.joined` sent (topics with directed signals)
@@ -265,6 +274,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if user is None:
             return
         for topic, sub in list(self.subs.items()):
+            if sub.presence_timer is not None:
+                sub.presence_timer.cancel()
             self.hub.leave(group_for_topic(topic), self)
             self.presence.leave(topic, self.sender_id)
             if sub.joined:
@@ -387,11 +398,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
             subscribed["peer"] = self.peer_id
         await self.send_frame(subscribed)
         if with_presence:
-            sub.presence = 0  # from now on, presence frames reach this socket
-            if roster is not None:
-                await self._send_presence(
-                    sub, roster.version, roster.frame_text() if sub.names else roster.count_text()
-                )
+            if roster is None:
+                await self._presence_live(sub, 0, "")
+            else:
+                text = roster.frame_text() if sub.names else roster.count_text()
+                await self._presence_live(sub, roster.version, text)
         await self._drain(sub)
         # Only now: the others answer `peer.joined` at once (a WebRTC offer), and signals
         # reach this socket once its backlog is drained, not before.
@@ -767,7 +778,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 )
         for topic, sees in names.items():
             sub = self.subs.get(topic)
-            if sub is None or sub.names == sees or sub.presence is None:
+            if sub is None or sub.names == sees or not sub.presence_live:
                 continue
             # Whether this socket is told names changed (a host became an attendee): the
             # current state at once, in the form it may now see.
@@ -775,7 +786,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             roster = await asyncio.to_thread(presence_read, topic)
             text = roster.frame_text() if sees else roster.count_text()
             sub.presence = max(sub.presence, roster.version)
+            sub.presence_due = None
             sub.presence_text = text
+            sub.presence_sent_at = asyncio.get_running_loop().time()
             await self.send(text_data=text)
 
     def _recheck(self, topics: list[str]) -> tuple[set[str], dict[str, bool]]:
@@ -847,16 +860,55 @@ class LiveConsumer(AsyncWebsocketConsumer):
         sub.buffer = None
 
     async def _send_presence(self, sub: Subscription, version: int, text: str) -> None:
-        """Send a presence state unless the socket already has it or a newer one."""
-        if sub.presence is None or version <= sub.presence:
+        """Give the socket a presence state unless it has it or a newer one already. It is
+        sent once `subscribed` has gone and at most one frame per REALTIME_PRESENCE_INTERVAL
+        per socket: publications can reach a socket closer together than they were made (two
+        processes, one delayed on the way), so the pace is kept here too; a state that must
+        wait is replaced by any newer one, and the newest is sent when the interval ends."""
+        if version <= sub.presence:
             return
         sub.presence = version
+        sub.presence_due = text
+        if sub.presence_live:
+            await self._send_due_presence(sub)
+
+    async def _presence_live(self, sub: Subscription, version: int, text: str) -> None:
+        """`subscribed` was sent: from now on presence frames go out, starting with the
+        newest state known (the join's own, or a newer one that arrived meanwhile)."""
+        sub.presence_live = True
+        if text:
+            await self._send_presence(sub, version, text)
+        await self._send_due_presence(sub)
+
+    async def _send_due_presence(self, sub: Subscription) -> None:
+        if sub.presence_due is None or sub.presence_timer is not None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = sub.presence_sent_at + settings.REALTIME_PRESENCE_INTERVAL - loop.time()
+        if wait > 0:
+            sub.presence_timer = loop.call_later(
+                wait,
+                self.inbox.put_nowait,
+                {"type": "live.presence_due", "topic": sub.topic, "sub": id(sub)},
+            )
+            return
+        text, sub.presence_due = sub.presence_due, None
         if text != sub.presence_text:
             sub.presence_text = text
+            sub.presence_sent_at = loop.time()
             await self.base_send({"type": "websocket.send", "text": text})
+
+    async def live_presence_due(self, message: dict[str, Any]) -> None:
+        sub = self.subs.get(message["topic"])
+        if sub is None or id(sub) != message["sub"] or self.closing:
+            return
+        sub.presence_timer = None
+        await self._send_due_presence(sub)
 
     async def _drop(self, topic: str) -> None:
         sub = self.subs.pop(topic, None)
+        if sub is not None and sub.presence_timer is not None:
+            sub.presence_timer.cancel()
         self.hub.leave(group_for_topic(topic), self)
         self.presence.leave(topic, self.sender_id)
         if sub is not None and sub.joined:

@@ -22,8 +22,10 @@ Frames are ephemeral (not logged, never replayed) and coalesced: after a change,
 that made it publishes the topic's whole state to the topic's group, at most once per
 REALTIME_PRESENCE_INTERVAL per topic across all processes (a token in the cache). A change
 made while the token is held is published when it frees, read at that moment, so the latest
-state always arrives. A socket never receives a state older than, or the same as, the last
-one it got (the consumer compares versions and texts).
+state always arrives; the token is taken again for a whole interval after each publication.
+A socket never receives a state older than, or the same as, the last one it got, nor two
+frames within the interval: the consumer compares versions and texts, and holds a state that
+arrives too soon until the interval since its last frame has passed (newer ones replace it).
 """
 
 from __future__ import annotations
@@ -149,6 +151,11 @@ class _RedisStore:
         left = client.pttl(key)
         return max(left, 1) / 1000 if left is not None else interval
 
+    def hold(self, topic: str, interval: float) -> None:
+        """Take the token for a whole interval from now (after a publication)."""
+        key = self.backend.make_and_validate_key(KEY.format(topic) + ":t")
+        redis_client(self.backend, key).set(key, 1, px=max(1, int(interval * 1000)))
+
 
 class _LocalStore:
     """The same, in this process (a cache that is not Redis is not shared anyway)."""
@@ -189,6 +196,10 @@ class _LocalStore:
                 return free_at - now
             self.ticks[topic] = now + interval
             return 0.0
+
+    def hold(self, topic: str, interval: float) -> None:
+        with self.lock:
+            self.ticks[topic] = time.monotonic() + interval
 
 
 _local_store = _LocalStore()
@@ -271,6 +282,9 @@ class PresenceTracker:
                 self.dirty.discard(topic)  # a change from now on is published next time
                 roster = await asyncio.to_thread(presence_read, topic)
                 await self.hub.publish(group_for_topic(topic), roster.message())
+                # The interval counts from the publication, not from taking the token: a
+                # slow read or publish must not bring the next one closer.
+                await asyncio.to_thread(presence_store().hold, topic, interval)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
+from realtime.consumers import LiveConsumer, Subscription
+from realtime.events import group_for_topic
 from realtime.hub import get_hub
 from realtime.models import Event
 from realtime.presence import MAX_NAMES, presence_read, presence_store, presence_tracker
@@ -221,3 +223,52 @@ async def test_a_killed_process_readers_expire_and_the_change_is_published(setti
     seen = await _next_presence(a)
     assert (seen["count"], _names(seen)) == (1, ["Anna Berg"])
     await a.disconnect()
+
+
+async def test_a_socket_gets_at_most_one_frame_per_interval_and_then_the_latest(settings):
+    """Publications that reach a socket closer together than the interval (two processes,
+    or one publication delayed on the way) are paced per socket: the later one waits, and
+    of several waiting only the newest is sent."""
+    (anna,) = await _people("Anna Berg")
+    topic = _room(anna)
+    a = await open_socket(anna)
+    await subscribe(a, topic)
+    subscribed_at = asyncio.get_running_loop().time()
+    version = (await sync_to_async(presence_read)(topic)).version
+    hub = await get_hub()
+    for n in (1, 2, 3):
+        await hub.publish(
+            group_for_topic(topic),
+            {
+                "type": "live.presence",
+                "topic": topic,
+                "version": version + n,
+                "text": f'{{"type":"presence","topic":"{topic}","count":{n + 1},"users":[]}}',
+                "count_text": "",
+            },
+        )
+        await asyncio.sleep(0.02)
+    frame = await _next_presence(a)
+    arrived = asyncio.get_running_loop().time()
+    assert frame["count"] == 4  # the newest; the two before it were never sent
+    assert arrived - subscribed_at >= settings.REALTIME_PRESENCE_INTERVAL * 0.9
+    assert await a.receive_nothing(timeout=settings.REALTIME_PRESENCE_INTERVAL * 2)
+    await a.disconnect()
+
+
+async def test_a_state_published_while_the_socket_subscribes_is_not_lost():
+    """A newer state that reaches the socket between its join and its `subscribed` frame
+    (the join's own state is older) is the one it gets: nothing is dropped there."""
+    sent: list[str] = []
+    consumer = LiveConsumer()
+
+    async def base_send(message):
+        sent.append(message["text"])
+
+    consumer.base_send = base_send
+    consumer.inbox = asyncio.Queue()
+    sub = Subscription("room:x", 0, buffer=None)
+    await consumer._send_presence(sub, 7, "newer")  # arrives before `subscribed`
+    assert sent == []
+    await consumer._presence_live(sub, 5, "joined")  # the join's own, older state
+    assert sent == ["newer"]
