@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from community.folding import fold
 from community.models import Ecosystem, Organisation, OrganisationMembership
 from matchmaking.models import Meeting, MeetingStatus, Participant
+from matchmaking.services.meetings import commitments_end
 from messaging.models import Listing, ListingStatus
 from realtime.services import subscriptions_recheck
 from webinars.models import EventKind, Registration, RegistrationStatus
@@ -105,6 +106,7 @@ def participant_sync_registration(*, registration: Registration) -> Participant 
         participant.withdrawn_at = timezone.now()
         participant.save(update_fields=["withdrawn_at", "updated_at"])
         _meeting_rooms_recheck(participant)
+        commitments_end(participant=participant)
     return participant
 
 

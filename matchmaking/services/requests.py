@@ -64,7 +64,8 @@ def lock_participants(*participants: Participant) -> dict[int, Participant]:
     here); answer them fresh, by id, with their users."""
     ids = sorted({p.pk for p in participants})
     rows = (
-        Participant.objects.select_for_update()
+        # `of=("self",)`: lock the participants, not the users the join reads along.
+        Participant.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(pk__in=ids)
         .order_by("pk")

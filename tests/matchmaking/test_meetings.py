@@ -15,7 +15,7 @@ from matchmaking.services.meetings import meeting_cancel
 from matchmaking.services.requests import request_accept, request_create
 from notifications.models import Notification
 from tests.factories import EventFactory, RegistrationFactory, UserFactory
-from tests.matchmaking.meet_support import make_world
+from tests.matchmaking.meet_support import add_participant, make_world
 from webinars.models import Registration, RegistrationStatus
 from webinars.services.registrations import registration_cancel, registration_create
 
@@ -147,3 +147,26 @@ def test_the_registration_api_refuses_with_a_400_not_a_500(world, session, api_c
     assert response.status_code == 400
     assert "matchmaking meeting" in response.json()["error"]["message"]
     assert not Registration.objects.filter(user=b.user, event=session).exists()
+
+
+def test_withdrawing_from_the_event_ends_what_was_pending_and_planned(world):
+    """A person whose registration ends takes their requests and coming meetings with them:
+    the others are told, and every held slot and booked time goes back."""
+    a, b, c = world.people
+    registration = RegistrationFactory(event=world.event, user=a.user, status="registered")
+    meeting = _meet(world, a, b, world.slots[0])
+    sent = request_create(requester=a, recipient=c, slots=[world.slots[1]])
+    d = add_participant(world)
+    received = request_create(requester=d, recipient=a, slots=[world.slots[2]])
+    before = Notification.objects.count()
+    registration.status = RegistrationStatus.CANCELLED
+    registration.save()  # as webinars' registration_cancel does, in its transaction
+    meeting.refresh_from_db()
+    sent.refresh_from_db()
+    received.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert (sent.status, received.status) == ("cancelled", "declined")
+    assert not Booking.objects.filter(user=a.user).exists()
+    assert not Booking.objects.filter(kind=BookingKind.HOLD).exists()
+    told = Notification.objects.order_by("pk")[before:]
+    assert sorted(n.recipient_id for n in told) == sorted([b.user_id, c.user_id, d.user_id])
