@@ -533,3 +533,8 @@ WEBINAR_CALL_CAPACITY = 8
 # A poll's live results go out at most once per this many seconds per poll (the latest
 # counts always: webinars/services/polls.py).
 WEBINAR_POLL_RESULTS_INTERVAL = float(os.environ.get("WEBINAR_POLL_RESULTS_INTERVAL", "1.0"))
+
+# --- Matchmaking ---------------------------------------------------------------------------
+# The auto-scheduler's time limit in seconds (CP-SAT, matchmaking/services/scheduling.py): it
+# runs inside the organiser's request and answers the best placement found by then.
+MATCHMAKING_SCHEDULER_SECONDS = float(os.environ.get("MATCHMAKING_SCHEDULER_SECONDS", "10"))

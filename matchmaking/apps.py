@@ -13,7 +13,7 @@ class MatchmakingConfig(AppConfig):
         from matchmaking import demo
         from matchmaking.models import MatchmakingSetup
         from matchmaking.selectors.agenda import meeting_call_can_subscribe, meeting_feed_entries
-        from matchmaking.services import participants, sessions
+        from matchmaking.services import meetings, participants, sessions
         from matchmaking.services.reminders import meeting_reminders_drain
         from matchmaking.services.requests import requests_expire_drain
         from matchmaking.views import suggestions
@@ -56,6 +56,8 @@ class MatchmakingConfig(AppConfig):
         post_save.connect(
             sessions.session_event_saved, sender=Event, dispatch_uid="mm_session_event"
         )
+        # A cancelled matchmaking event ends its pending requests and meetings.
+        post_save.connect(meetings.event_saved, sender=Event, dispatch_uid="mm_event_cancelled")
         m2m_changed.connect(
             sessions.sessions_changed,
             sender=MatchmakingSetup.sessions.through,

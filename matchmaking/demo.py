@@ -55,6 +55,7 @@ from matchmaking.models import (
     RequestStatus,
 )
 from matchmaking.services.bookings import SlotTakenError, meeting_book, slot_hold
+from matchmaking.services.participants import participant_search_text
 from messaging.models import Listing, ListingKind
 from messaging.services.listings import listing_create
 from webinars.models import Event, EventKind, Registration, RegistrationStatus, RoomFormat
@@ -424,20 +425,25 @@ def _participant(
     Registration.objects.get_or_create(
         event=event, user=user, defaults={"status": RegistrationStatus.REGISTERED}
     )
-    participant = Participant.objects.create(
+    # The registration made the participant (matchmaking.services.participants); the demo
+    # writes what they offer and look for, as the person would on their profile.
+    participant, _created = Participant.objects.update_or_create(
         event=event,
         user=user,
-        organisation=org,
-        headline=org.name if org else "",
-        offer=texts[0],
-        looking_for=texts[1],
-        country=org.country if org else "",
-        organisation_type=org.type if org else "",
-        search_text=" ".join([org.name if org else "", *texts]),
+        defaults={
+            "organisation": org,
+            "headline": org.name if org else "",
+            "offer": texts[0],
+            "looking_for": texts[1],
+            "country": org.country if org else "",
+            "organisation_type": org.type if org else "",
+        },
     )
     if org is not None:
         participant.ecosystems.set(org.ecosystems.all())
         participant.listings.set(Listing.objects.filter(organisation=org))
+    participant.search_text = participant_search_text(participant)
+    participant.save(update_fields=["search_text"])
     return participant
 
 

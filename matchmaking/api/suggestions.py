@@ -26,7 +26,7 @@ from matchmaking.serializers.suggestions import (
 
 
 class SuggestionListView(APIView):
-    """Suggestions for me and my organisations (docs/matchmaking-suggest.md)."""
+    """Suggestions for me and my organisations (docs/api.md, "Matchmaking")."""
 
     permission_classes = [IsAuthenticated]
 

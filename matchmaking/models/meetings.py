@@ -6,7 +6,7 @@ database, not only by the services: every meeting, every held slot of a pending 
 every registered session of the event's programme is a `Booking` row of the person, and two
 rows of one person may not overlap in time unless both are sessions (two parallel sessions
 of a programme are a choice the attendee makes, not a conflict). On PostgreSQL an exclusion
-constraint says so; on SQLite a trigger does (migration 0001; docs/decisions.md).
+constraint says so; on SQLite a trigger does (migration 0002; docs/decisions.md).
 """
 
 from __future__ import annotations

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from community.folding import Fold, fold
 from matchmaking.models import Participant
+from messaging.models import Listing
+from messaging.selectors.listings import _live_q
 from webinars.models import Event, EventKind
 from webinars.selectors.events import event_can_manage, event_get_by_slug_for, event_list_for
 
@@ -55,6 +57,15 @@ def participants_event_get_for(user: Any, slug: str) -> Event:
     return event
 
 
+def live_listings_prefetch() -> Prefetch:
+    """A participant's listings that anyone may still see (open, not expired, organisation
+    published: messaging's rule): one attached then closed or expired is no longer shown."""
+    return Prefetch(
+        "listings",
+        queryset=Listing.objects.filter(_live_q()).select_related("organisation").order_by("pk"),
+    )
+
+
 @dataclass(frozen=True)
 class ParticipantFilters:
     q: str = ""
@@ -78,7 +89,7 @@ def participant_list(
     rows = (
         Participant.objects.filter(event=event, withdrawn_at__isnull=True)
         .select_related("user", "organisation", "event")
-        .prefetch_related("ecosystems", "listings")
+        .prefetch_related("ecosystems", live_listings_prefetch())
     )
     if filters.q.strip():
         for word in (fold(filters.q) or "").split()[:8]:
@@ -104,7 +115,7 @@ def participant_get_for(user: Any, participant_id: int | str) -> Participant:
     try:
         participant = (
             Participant.objects.select_related("user", "organisation", "event")
-            .prefetch_related("ecosystems", "listings")
+            .prefetch_related("ecosystems", live_listings_prefetch())
             .get(pk=int(participant_id))
         )
     except (Participant.DoesNotExist, ValueError, TypeError, OverflowError):

@@ -18,20 +18,20 @@ from django.utils.translation import gettext as _
 
 from matchmaking.models import (
     Booking,
-    MatchmakingSetup,
     MeetingRequest,
     MeetingSlot,
     Participant,
     RequestStatus,
 )
-from webinars.models import Event
+from webinars.models import Event, EventKind
 from webinars.selectors.events import _active, event_can_manage, event_get_by_slug_for
 
 
 def matchmaking_event_get_for(user: Any, slug: str) -> Event:
-    """The event, if `user` may see it and it has matchmaking; Http404 otherwise."""
+    """The event, if `user` may see it and it is a matchmaking event; Http404 otherwise.
+    (Its rules need not be saved yet: until they are, the defaults apply.)"""
     event = event_get_by_slug_for(user, slug)
-    if not MatchmakingSetup.objects.filter(event=event).exists():
+    if event.kind != EventKind.MATCHMAKING:
         raise Http404
     return event
 

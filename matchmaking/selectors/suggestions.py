@@ -3,10 +3,10 @@ is not (matchmaking/suggest/engine.py computes both).
 
 Gates: suggestions are for a signed-in person and computed from their own organisations,
 listings and participations only. "Why not X?" first fetches X through the gate of its
-app (an organisation, a listing, an event the person may see; a participant of an event the
-person takes part in): what the person may not see answers Http404, so its existence does
-not leak. What they may see but is not suggestable gets its reason (own organisation, not
-published, closed, past, already registered, withdrawn…).
+app (an organisation, a listing, an event the person may see; a participant, not withdrawn,
+of an event the person takes part in): what the person may not see answers Http404, so its
+existence does not leak. What they may see but is not suggestable gets its reason (own
+organisation, not published, closed, past, already registered…).
 """
 
 from __future__ import annotations
@@ -145,7 +145,9 @@ def suggestion_why_not_for(
         if me is None:
             raise Http404(_("You do not take part in this matchmaking event."))
         other = (
-            Participant.objects.filter(event_id=me.event_id, pk=pk).select_related("user").first()
+            Participant.objects.filter(event_id=me.event_id, pk=pk, withdrawn_at__isnull=True)
+            .select_related("user")
+            .first()
         )
         if other is None:
             raise Http404(_("No such participant."))

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from community.serializers.fields import ObjectIdField
 from matchmaking.models import MatchmakingSetup, MeetingSlot, ScheduleDraft, ScheduleDraftStatus
 from webinars.models import Event
 
@@ -24,8 +25,9 @@ class SetupSerializer(serializers.ModelSerializer[MatchmakingSetup]):
         model = MatchmakingSetup
         fields = ["meeting_cap", "request_ttl_hours", "requests_open", "sessions"]
         extra_kwargs = {
-            "meeting_cap": {"min_value": 1, "required": False},
-            "request_ttl_hours": {"min_value": 1, "required": False},
+            # The same bounds as the page's form (forms/organiser.py).
+            "meeting_cap": {"min_value": 1, "max_value": 100, "required": False},
+            "request_ttl_hours": {"min_value": 1, "max_value": 24 * 30, "required": False},
             "requests_open": {"required": False},
         }
 
@@ -67,7 +69,7 @@ class SlotsGeneratedSerializer(serializers.Serializer[Any]):
 
 
 class SlotsDeleteSerializer(serializers.Serializer[Any]):
-    slots = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    slots = serializers.ListField(child=ObjectIdField(), min_length=1, max_length=500)
 
 
 class FiguresSerializer(serializers.Serializer[Any]):

@@ -10,7 +10,17 @@ from rest_framework import serializers
 from community.models import Ecosystem, OrganisationType
 from matchmaking.models import Participant
 from messaging.models import Listing
+from messaging.selectors.listings import listing_is_live
 from webinars.models import Event
+
+
+class LiveListingListSerializer(serializers.ListSerializer[Listing]):
+    """Only the listings anyone may still see: one attached while open and since closed or
+    expired (or whose organisation is no longer published) is left out."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        listings = data.all() if hasattr(data, "all") else data
+        return super().to_representation([li for li in listings if listing_is_live(li)])
 
 
 class ParticipantListingSerializer(serializers.ModelSerializer[Listing]):
@@ -19,6 +29,7 @@ class ParticipantListingSerializer(serializers.ModelSerializer[Listing]):
     class Meta:
         model = Listing
         fields = ["id", "kind", "category", "title", "url"]
+        list_serializer_class = LiveListingListSerializer
 
 
 class ParticipantSerializer(serializers.ModelSerializer[Participant]):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community.serializers.fields import ObjectIdField
 from matchmaking.models import MeetingRequest, Participant, ProposedSlot, RequestStatus
 from matchmaking.selectors.requests import request_role
 
@@ -85,9 +86,9 @@ class MeetingRequestItemSerializer(serializers.ModelSerializer[MeetingRequest]):
 
 
 class MeetingRequestCreateSerializer(serializers.Serializer[Any]):
-    recipient = serializers.IntegerField(help_text=_("The participant asked (their id)."))
+    recipient = ObjectIdField(help_text=_("The participant asked (their id)."))
     slots = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=ObjectIdField(),
         min_length=1,
         max_length=3,
         help_text=_("One to three ids of the event's meeting slots."),
@@ -96,7 +97,7 @@ class MeetingRequestCreateSerializer(serializers.Serializer[Any]):
 
 
 class RequestSlotChoiceSerializer(serializers.Serializer[Any]):
-    slot = serializers.IntegerField(help_text=_("The id of a meeting slot of the event."))
+    slot = ObjectIdField(help_text=_("The id of a meeting slot of the event."))
 
 
 class RequestReasonSerializer(serializers.Serializer[Any]):
@@ -104,7 +105,7 @@ class RequestReasonSerializer(serializers.Serializer[Any]):
 
 
 class NoThanksSerializer(serializers.Serializer[Any]):
-    participant = serializers.IntegerField(help_text=_("The participant you will not meet."))
+    participant = ObjectIdField(help_text=_("The participant you will not meet."))
 
 
 class MeetingRequestFilterSerializer(serializers.Serializer[Any]):

@@ -8,6 +8,8 @@ Locks in the order of matchmaking/services/requests.py: the two participants' ro
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -20,6 +22,8 @@ from matchmaking.services.bookings import meeting_release
 from matchmaking.services.requests import _close, _tell, lock_participants, request_url
 from notifications.sentences import Sentence
 from notifications.services import notify
+from realtime.services import subscription_revoke
+from webinars.models import Event, EventKind
 
 
 def _tell_cancelled(meeting: Meeting, *, by: Participant, to: Participant) -> None:
@@ -66,6 +70,8 @@ def meeting_cancel(*, meeting: Meeting, by: Participant, reason: str = "") -> Me
     meeting.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
     other = people[meeting.recipient_id if by.pk == meeting.requester_id else meeting.requester_id]
     _tell_cancelled(meeting, by=by, to=other)
+    # Its video room closes for both at once (after commit), not at the next periodic check.
+    subscription_revoke(user_ids=[by.user_id, other.user_id], topic=f"meeting_call:{meeting.pk}")
     return meeting
 
 
@@ -87,9 +93,11 @@ def commitments_end(*, participant: Participant) -> tuple[int, int]:
     people = lock_participants(participant, *others)
     me = people[participant.pk]
     ended = 0
-    for request in MeetingRequest.objects.select_for_update().filter(
-        pk__in=[r.pk for r in requests], status=RequestStatus.PENDING
-    ).order_by("pk"):
+    for request in (
+        MeetingRequest.objects.select_for_update()
+        .filter(pk__in=[r.pk for r in requests], status=RequestStatus.PENDING)
+        .order_by("pk")
+    ):
         request.requester = people[request.requester_id]
         request.recipient = people[request.recipient_id]
         sent = request.requester_id == me.pk
@@ -104,9 +112,12 @@ def commitments_end(*, participant: Participant) -> tuple[int, int]:
         )
         ended += 1
     cancelled = 0
-    for meeting in Meeting.objects.select_for_update().filter(
-        pk__in=[m.pk for m in meetings], status=MeetingStatus.CONFIRMED
-    ).select_related("request").order_by("pk"):
+    for meeting in (
+        Meeting.objects.select_for_update()
+        .filter(pk__in=[m.pk for m in meetings], status=MeetingStatus.CONFIRMED)
+        .select_related("request")
+        .order_by("pk")
+    ):
         meeting_release(meeting=meeting)
         meeting.status = MeetingStatus.CANCELLED
         meeting.cancelled_by = me
@@ -116,3 +127,24 @@ def commitments_end(*, participant: Participant) -> tuple[int, int]:
         _tell_cancelled(meeting, by=me, to=people[other_id])
         cancelled += 1
     return ended, cancelled
+
+
+def event_saved(sender: Any, instance: Event, **kwargs: Any) -> None:
+    """`post_save` receiver of `webinars.Event` (matchmaking/apps.py): when a matchmaking
+    event is cancelled, what was pending or planned in it ends with it, in the cancellation's
+    transaction. Its people were told of the cancellation itself (webinars)."""
+    if kwargs.get("raw") or instance.kind != EventKind.MATCHMAKING or not instance.cancelled_at:
+        return
+    now = timezone.now()
+    pending = MeetingRequest.objects.filter(event=instance, status=RequestStatus.PENDING)
+    planned = Meeting.objects.filter(event=instance, status=MeetingStatus.CONFIRMED)
+    if not pending.exists() and not planned.exists():
+        return
+    lock_participants(*Participant.objects.filter(event=instance).only("pk"))
+    for request in pending.select_for_update().order_by("pk"):
+        _close(request, RequestStatus.CANCELLED, now)
+    for meeting in planned.select_for_update().order_by("pk"):
+        meeting_release(meeting=meeting)
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancelled_at = now
+        meeting.save(update_fields=["status", "cancelled_at"])

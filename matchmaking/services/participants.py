@@ -103,10 +103,11 @@ def participant_sync_registration(*, registration: Registration) -> Participant 
             participant.save(update_fields=["withdrawn_at", "updated_at"])
         return participant
     if participant is not None and participant.withdrawn_at is None:
+        _meeting_rooms_recheck(participant)
+        # First (it takes the participants' locks in their one order), then the mark.
+        commitments_end(participant=participant)
         participant.withdrawn_at = timezone.now()
         participant.save(update_fields=["withdrawn_at", "updated_at"])
-        _meeting_rooms_recheck(participant)
-        commitments_end(participant=participant)
     return participant
 
 

@@ -1,10 +1,12 @@
 """Writes for meeting requests: ask, accept a slot, decline, propose another slot, cancel,
 say no thanks, and the worker's expiry of unanswered requests.
 
-The rules (docs/matchmaking-meet.md):
+The rules (docs/api.md, "Matchmaking"):
 
 - Both people are participants of the event, not withdrawn, not the same person; neither
-  said no thanks to the other; the event's `MatchmakingSetup.requests_open`.
+  said no thanks to the other; the event's `MatchmakingSetup.requests_open`. One pending
+  request per direction: two people who asked each other are a mutual pair, which the
+  organisers' auto-scheduler places (services/scheduling.py).
 - A request proposes 1 to 3 slots of the event's schedule, none in the past. Each proposed
   slot is held for both people (`bookings.slot_hold`) until the request is answered or
   expires: the database refuses a slot either person already gave away (SlotTakenError,
@@ -54,6 +56,7 @@ from matchmaking.services.bookings import (
 )
 from notifications.sentences import Sentence
 from notifications.services import notify
+from webinars.models import Event
 
 MAX_SLOTS = 3  # proposed by the requester; the recipient may propose as many more
 EXPIRY_BATCH = 50
@@ -110,13 +113,14 @@ def _tell(
 
 
 def _setup(event_id: int) -> MatchmakingSetup:
+    """The event's rules; the defaults (unsaved) until the organisers saved them."""
     setup = MatchmakingSetup.objects.filter(event_id=event_id).first()
-    if setup is None:
-        raise ValidationError(_("This event has no matchmaking."))
-    return setup
+    return setup if setup is not None else MatchmakingSetup(event_id=event_id)
 
 
 def _check_open(setup: MatchmakingSetup) -> None:
+    if Event.objects.filter(pk=setup.event_id, cancelled_at__isnull=False).exists():
+        raise ValidationError(_("This event is cancelled."))
     if not setup.requests_open:
         raise ValidationError(_("The organisers have closed meeting requests for this event."))
 
@@ -177,11 +181,13 @@ def request_create(
         if slot.event_id != requester.event_id:
             raise ValidationError(_("This slot is not in the event's schedule."))
         _check_future(slot, now)
+    # One pending request per direction. Asking someone who has asked you makes the pair
+    # mutual: either of you may accept the other's request, or the organisers'
+    # auto-scheduler places it (services/scheduling.py).
     if MeetingRequest.objects.filter(
-        Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester),
-        status=RequestStatus.PENDING,
+        requester=requester, recipient=recipient, status=RequestStatus.PENDING
     ).exists():
-        raise ValidationError(_("A request between you is already waiting for an answer."))
+        raise ValidationError(_("You have already asked this person; wait for their answer."))
     request = MeetingRequest.objects.create(
         event_id=requester.event_id,
         requester=requester,
@@ -326,6 +332,9 @@ def request_propose(
     _check_future(slot, now)
     if request.slots.filter(slot_id=slot.pk).exists():
         raise ValidationError(_("This slot is already proposed."))
+    if request.slots.filter(proposed_by=recipient).count() >= MAX_SLOTS:
+        # The recipient cannot hold all of the requester's free time either.
+        raise ValidationError(_("You have already proposed three other times."))
     _hold(request, slot, recipient)
     request.expires_at = _expiry(request, setup, now)
     request.save(update_fields=["expires_at"])

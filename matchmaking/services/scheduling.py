@@ -18,6 +18,7 @@ Preconditions of every function: the caller checked that the user organises the 
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,14 +47,17 @@ from matchmaking.models import (
 )
 from matchmaking.scheduler import Key, Pair, Problem, schedule_solve
 from matchmaking.services.bookings import SlotTakenError, holds_release, meeting_book
+from matchmaking.services.requests import lock_participants
 from matchmaking.services.setup import setup_for
 from notifications.sentences import Sentence
 from notifications.services import notify
 from webinars.models import Event
 
+logger = logging.getLogger(__name__)
+
 
 def _time_limit() -> float:
-    return float(getattr(settings, "MATCHMAKING_SCHEDULER_SECONDS", 10.0))
+    return float(settings.MATCHMAKING_SCHEDULER_SECONDS)
 
 
 @dataclass
@@ -393,6 +397,11 @@ def schedule_draft_apply(*, draft: ScheduleDraft, user: Any) -> ApplyReport:
     for group in _apply_order(placements):
         try:
             with transaction.atomic():
+                # The lock order of every request service (services/requests.py): the
+                # people first, ascending, then their requests. Caps are counted under it.
+                lock_participants(
+                    *(p.request.requester for p in group), *(p.request.recipient for p in group)
+                )
                 if len(group) > 1:
                     # A cycle: free every hold of the group's requests first.
                     reverse = _reverse_ids(group)
@@ -407,6 +416,13 @@ def schedule_draft_apply(*, draft: ScheduleDraft, user: Any) -> ApplyReport:
                     booked.append(meeting)
         except ValidationError as error:
             reason = " ".join(error.messages)
+            report.skipped.extend(Skipped(placement=p, reason=reason) for p in group)
+            continue
+        except DatabaseError:
+            # A deadlock or a serialisation failure with someone answering a request of the
+            # group at that moment: skipped like a placement that no longer fits.
+            logger.warning("Placement group of draft %s not applied", draft.pk, exc_info=True)
+            reason = str(_("The requests changed while the draft was applied."))
             report.skipped.extend(Skipped(placement=p, reason=reason) for p in group)
             continue
         report.meetings.extend(booked)

@@ -51,6 +51,7 @@ from matchmaking.models import (
     Participant,
     RequestStatus,
 )
+from matchmaking.selectors.participants import live_listings_prefetch, participant_can_browse
 from matchmaking.suggest import text
 from matchmaking.suggest.reasons import Reason, excerpt
 from messaging.models import Block, ListingKind
@@ -440,9 +441,13 @@ def participants_ranking(subject: Subject, me: Participant) -> Ranking:
         Participant.objects.filter(event_id=me.event_id)
         .exclude(pk=me.pk)
         .select_related("user", "organisation")
-        .prefetch_related("ecosystems", "listings")
+        .prefetch_related("ecosystems", live_listings_prefetch())
         .order_by("pk")
     )
+    # Listings count as long as they are live: one attached then closed or expired is no
+    # longer part of what a participant offers or looks for (nor quoted in a reason).
+    listings_of: dict[int, list[Any]] = {p.pk: list(p.listings.all()) for p in others}
+    listings_of[me.pk] = list(text.live_listings().filter(participations=me).order_by("pk"))
     ids = np.array([p.pk for p in others], dtype=np.int64)
     scores = np.zeros(len(others), dtype=np.float64)
     excluded: dict[int, Reason] = {}
@@ -462,11 +467,11 @@ def participants_ranking(subject: Subject, me: Participant) -> Ranking:
     my_ecosystems = {e.slug for e in me.ecosystems.all()} | subject.ecosystems
 
     def offer_text(p: Participant) -> str:
-        titles = [li.title for li in p.listings.all() if li.kind == ListingKind.OFFER]
+        titles = [li.title for li in listings_of[p.pk] if li.kind == ListingKind.OFFER]
         return "\n".join([p.offer, *titles])
 
     def need_text(p: Participant) -> str:
-        titles = [li.title for li in p.listings.all() if li.kind == ListingKind.DEMAND]
+        titles = [li.title for li in listings_of[p.pk] if li.kind == ListingKind.DEMAND]
         return "\n".join([p.looking_for, *titles])
 
     vectors = ix.vectors([need_text(me), offer_text(me)] + [
@@ -610,6 +615,14 @@ def events_ranking(subject: Subject) -> Ranking:
         stacked = sparse.vstack(profiles).tocsr()
         topic = (vectors @ stacked.T).toarray().max(axis=1)
     answering = _answering_participants(subject, ix, events)
+    # Who takes part in an event (and what they offer) is for those who may browse its
+    # participants: for anyone else the count neither shows nor weighs.
+    by_pk = {e.pk: e for e in events}
+    answering = {
+        pk: count
+        for pk, count in answering.items()
+        if participant_can_browse(subject.user, by_pk[pk])
+    }
 
     def facts(e: Event) -> tuple[set[str], bool, bool]:
         shared = {x.slug for x in e.ecosystems.all()} & subject.ecosystems

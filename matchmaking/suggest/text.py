@@ -23,26 +23,41 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from community.models import ModerationStatus, Organisation
-from messaging.models import Listing, ListingKind, ListingStatus
+from messaging.models import Listing, ListingKind
+from messaging.selectors.listings import _live_q
 
 N_FEATURES = 2**20
 
 
 def live_listings() -> QuerySet[Listing]:
     """Listings anyone may see and answer: open, not expired, of a published organisation
-    (the rule of messaging.selectors.listings, which keeps it private)."""
-    today = timezone.localdate()
-    return Listing.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
-        status=ListingStatus.OPEN,
-        organisation__status=ModerationStatus.PUBLISHED,
-    )
+    (the rule of messaging.selectors.listings, used as is so the two cannot drift)."""
+    return Listing.objects.filter(_live_q())
+
+
+def _empty(rows: int = 0) -> sparse.csr_matrix:
+    return sparse.csr_matrix((rows, N_FEATURES), dtype=np.float32)
+
+
+def _count(hasher: HashingVectorizer, texts: list[str]) -> sparse.csr_matrix:
+    """Hashed n-gram counts of `texts`; the hasher cannot take an empty list (StopIteration
+    on a fresh installation without organisations or listings), hence the empty matrix."""
+    if not texts:
+        return _empty()
+    return hasher.transform(texts).tocsr()
+
+
+def _weigh(transformer: TfidfTransformer, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """TF-IDF rows of `counts`; no rows gives no rows (the transformer refuses 0 samples)."""
+    if counts.shape[0] == 0:
+        return _empty()
+    return transformer.transform(counts).astype(np.float32).tocsr()
 
 
 def _hasher() -> HashingVectorizer:
@@ -104,10 +119,7 @@ class TextIndex:
     def vectors(self, texts: list[str]) -> sparse.csr_matrix:
         """Rows for texts outside the index (participants' profiles, events), weighted by the
         index's document frequencies."""
-        if not texts:
-            return sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
-        counts = _hasher().transform(texts)
-        return self.transformer.transform(counts).astype(np.float32)
+        return _weigh(self.transformer, _count(_hasher(), texts))
 
 
 _lock = threading.Lock()
@@ -139,20 +151,23 @@ def build() -> TextIndex:
         .values_list("pk", "organisation_id", "kind", "title", "description", "target_countries")
     )
     hasher = _hasher()
-    org_counts = hasher.transform([organisation_text(o[1], o[2], o[3]) for o in orgs])
-    listing_counts = hasher.transform([listing_text(li[3], li[4]) for li in listings])
+    org_counts = _count(hasher, [organisation_text(o[1], o[2], o[3]) for o in orgs])
+    listing_counts = _count(hasher, [listing_text(li[3], li[4]) for li in listings])
+    corpus = sparse.vstack([org_counts, listing_counts]).tocsr()
     transformer = TfidfTransformer(sublinear_tf=True)
-    transformer.fit(sparse.vstack([org_counts, listing_counts]).tocsr())
+    # Without any document (a fresh installation) the weights are fitted on one empty row:
+    # every n-gram then weighs the same, and the texts scored later still get their rows.
+    transformer.fit(corpus if corpus.shape[0] else _empty(1))
     index = TextIndex(
         fingerprint=(),
         transformer=transformer,
         org_ids=np.array([o[0] for o in orgs], dtype=np.int64),
-        org_matrix=transformer.transform(org_counts).astype(np.float32).tocsr(),
+        org_matrix=_weigh(transformer, org_counts),
         org_country=[str(o[4]) for o in orgs],
         org_nuts2=[o[5] for o in orgs],
         org_ecosystems=[frozenset(ecosystems.get(o[0], ())) for o in orgs],
         listing_ids=np.array([li[0] for li in listings], dtype=np.int64),
-        listing_matrix=transformer.transform(listing_counts).astype(np.float32).tocsr(),
+        listing_matrix=_weigh(transformer, listing_counts),
         listing_org=np.array([li[1] for li in listings], dtype=np.int64),
         listing_is_offer=np.array([li[2] == ListingKind.OFFER for li in listings], dtype=bool),
         listing_title=[li[3] for li in listings],

@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from community.models import MAX_OBJECT_ID
 from matchmaking.forms.organiser import SetupForm, SlotsForm, setup_initial
 from matchmaking.selectors import dashboard as selectors
 from matchmaking.services import scheduling as scheduling_services
@@ -101,7 +102,11 @@ def organiser_setup(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 return redirect("matchmaking-organiser-setup", slug=event.slug)
     elif action == "delete":
-        ids = [int(pk) for pk in request.POST.getlist("slot") if pk.isdigit()]
+        ids = [
+            int(pk)
+            for pk in request.POST.getlist("slot")
+            if pk.isdigit() and 0 < int(pk) <= MAX_OBJECT_ID
+        ]
         if not ids:
             messages.error(request, _("Choose the slots to delete."))
         else:

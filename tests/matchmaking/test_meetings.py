@@ -170,3 +170,18 @@ def test_withdrawing_from_the_event_ends_what_was_pending_and_planned(world):
     assert not Booking.objects.filter(kind=BookingKind.HOLD).exists()
     told = Notification.objects.order_by("pk")[before:]
     assert sorted(n.recipient_id for n in told) == sorted([b.user_id, c.user_id, d.user_id])
+
+
+def test_cancelling_the_matchmaking_event_ends_its_requests_and_meetings(world):
+    from webinars.services.events import event_cancel
+
+    a, b, c = world.people
+    meeting = _meet(world, a, b, world.slots[0])
+    pending = request_create(requester=c, recipient=a, slots=[world.slots[1]])
+    event_cancel(event=world.event, user=world.organiser, reason="Venue closed")
+    meeting.refresh_from_db()
+    pending.refresh_from_db()
+    assert (meeting.status, pending.status) == (MeetingStatus.CANCELLED, "cancelled")
+    assert not Booking.objects.filter(event=world.event).exclude(kind=BookingKind.SESSION).exists()
+    with pytest.raises(ValidationError, match="cancelled"):
+        request_create(requester=b, recipient=c, slots=[world.slots[2]])

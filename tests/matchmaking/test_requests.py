@@ -107,11 +107,15 @@ def test_the_rules_of_a_new_request(world):
     assert not Booking.objects.exists()
 
 
-def test_one_pending_request_per_pair_either_way(world):
+def test_one_pending_request_per_direction_and_asking_back_makes_a_mutual_pair(world):
+    from matchmaking.services.scheduling import mutual_pairs
+
     a, b, _c = world.people
     request_create(requester=a, recipient=b, slots=[world.slots[0]])
-    with pytest.raises(ValidationError, match="already waiting"):
-        request_create(requester=b, recipient=a, slots=[world.slots[3]])
+    with pytest.raises(ValidationError, match="already asked"):
+        request_create(requester=a, recipient=b, slots=[world.slots[3]])
+    request_create(requester=b, recipient=a, slots=[world.slots[3]])
+    assert len(mutual_pairs(world.event)) == 1
 
 
 def test_a_held_slot_is_not_offered_twice(world):
@@ -281,3 +285,13 @@ def test_notifications_are_written_in_the_same_transaction(
     note = Notification.objects.get(recipient=d.user)
     assert note.kind == "meeting.requested"
     assert str(request.pk) in note.url
+
+
+def test_the_person_asked_proposes_at_most_three_other_times(world):
+    a, b, _c = world.people
+    request = request_create(requester=a, recipient=b, slots=[world.slots[0]])
+    for slot in world.slots[1:4]:
+        request_propose(request=request, slot=slot, by=b)
+    with pytest.raises(ValidationError, match="three other times"):
+        request_propose(request=request, slot=world.slots[4], by=b)
+    assert request.slots.count() == 4

@@ -416,6 +416,8 @@ def test_a_matchmaking_event_whose_participants_answer_my_demand_is_suggested(ap
         organisation=world["bruno_org"],
         offer="Electrolyser test bench: testing capacity and durability runs for PEM stacks.",
     )
+    # The count is told only to someone who may browse the event's participants.
+    Participant.objects.create(event=fair, user=world["anna"], organisation=world["anna_org"])
     results = _get(api_client, world["anna"], API, kind="events").json()["results"]
     mine = next(r for r in results if r["id"] == fair.pk)
     reason = next(r for r in mine["reasons"] if r["code"] == "event_matchmaking")
