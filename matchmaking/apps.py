@@ -9,6 +9,7 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_save
 
+        from community.page_sections import register_page_section
         from community.profile_sections import register_profile_section
         from matchmaking import demo
         from matchmaking.models import MatchmakingSetup
@@ -17,13 +18,11 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.services.reminders import meeting_reminders_drain
         from matchmaking.services.requests import requests_expire_drain
         from matchmaking.views import suggestions
-        from messaging.page_sections import register_listing_section
         from notifications.kinds import register_kind
         from notifications.outbox import register_drain
         from realtime.topics import register_topic
         from webinars.calendar_sources import register_feed_source
         from webinars.models import Event, Registration
-        from webinars.page_sections import register_event_section
 
         # A registration for a matchmaking event makes (or withdraws) a participant.
         post_save.connect(
@@ -70,8 +69,8 @@ class MatchmakingConfig(AppConfig):
         # "Suggested for you" on the organisation profile, the listing page and the event
         # page, through each app's registry (they do not import matchmaking).
         register_profile_section("main", suggestions.organisation_section)
-        register_listing_section(suggestions.listing_section)
-        register_event_section(suggestions.event_section)
+        register_page_section("listing", suggestions.listing_section)
+        register_page_section("event", suggestions.event_section)
         # `meeting_call:<meeting id>`: the video room of a confirmed meeting, for its two
         # people, from 5 minutes before the slot to 15 minutes after it (docs/realtime.md,
         # "Video calls": the same protocol as `webinar_call`, at most 2 people).

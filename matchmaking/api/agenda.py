@@ -31,9 +31,7 @@ from matchmaking.selectors.participants import participant_own_get_for
 from matchmaking.serializers.agenda import AgendaSerializer, OutcomeSerializer
 from matchmaking.serializers.meetings import MeetingSerializer
 from matchmaking.services.outcomes import meeting_outcome_set
-from realtime.topics import parse_topic
-from webinars.api.calls import CallSerializer
-from webinars.services.calls import call_ice_servers
+from webinars.api.calls import CallSerializer, call_response
 
 MEETING_CALL_CAPACITY = 2
 
@@ -61,23 +59,12 @@ class MeetingCall(APIView):
     def get(self, request: Request, meeting_id: int) -> Response:
         """The meeting's video room: its topic, who is in, the ICE servers (no-store)."""
         meeting = meeting_call_get_for(request.user, meeting_id)
-        topic = meeting_call_topic(meeting.pk)
-        participants = meeting_call_participant_count(meeting.pk)
-        servers, ttl = call_ice_servers(user=request.user)
-        parsed = parse_topic(topic)
-        count, seconds = parsed[0].signal_rate if parsed is not None else (0, 0.0)
-        data = {
-            "topic": topic,
-            "participants": participants,
-            "capacity": MEETING_CALL_CAPACITY,
-            "full": participants >= MEETING_CALL_CAPACITY,
-            "ice_servers": servers,
-            "ice_servers_ttl": ttl,
-            "signal_rate": {"count": count, "seconds": seconds},
-        }
-        response = Response(CallSerializer(data).data)
-        response["Cache-Control"] = "no-store"
-        return response
+        return call_response(
+            request.user,
+            meeting_call_topic(meeting.pk),
+            meeting_call_participant_count(meeting.pk),
+            MEETING_CALL_CAPACITY,
+        )
 
 
 class MeetingOutcomeView(APIView):

@@ -58,24 +58,29 @@ class CallDetail(APIView):
     @extend_schema(responses=CallSerializer, operation_id="events_call_retrieve")
     def get(self, request: Request, event_id: int) -> Response:
         event = call_get_for(request.user, event_id)  # 404 unless in this video room now
-        topic = call_topic(event.pk)
-        participants = call_participant_count(event.pk)
-        capacity = call_capacity()
-        servers, ttl = call_ice_servers(user=request.user)
-        parsed = parse_topic(topic)
-        count, seconds = parsed[0].signal_rate if parsed is not None else (0, 0.0)
-        data = {
-            "topic": topic,
-            "participants": participants,
-            "capacity": capacity,
-            "full": participants >= capacity,
-            "ice_servers": servers,
-            "ice_servers_ttl": ttl,
-            "signal_rate": {"count": count, "seconds": seconds},
-        }
-        response = Response(CallSerializer(data).data)
-        response["Cache-Control"] = "no-store"  # TURN credentials: never in a shared cache
-        return response
+        return call_response(
+            request.user, call_topic(event.pk), call_participant_count(event.pk), call_capacity()
+        )
+
+
+def call_response(user: Any, topic: str, participants: int, capacity: int) -> Response:
+    """The answer about a video call on `topic` (also a matchmaking meeting's): who is in,
+    the capacity, the ICE servers with `user`'s TURN credentials, the signal rate."""
+    servers, ttl = call_ice_servers(user=user)
+    parsed = parse_topic(topic)
+    count, seconds = parsed[0].signal_rate if parsed is not None else (0, 0.0)
+    data = {
+        "topic": topic,
+        "participants": participants,
+        "capacity": capacity,
+        "full": participants >= capacity,
+        "ice_servers": servers,
+        "ice_servers_ttl": ttl,
+        "signal_rate": {"count": count, "seconds": seconds},
+    }
+    response = Response(CallSerializer(data).data)
+    response["Cache-Control"] = "no-store"  # TURN credentials: never in a shared cache
+    return response
 
 
 urlpatterns = [
