@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matchmaking.models import Meeting, MeetingRequest, NoThanks, RequestStatus
-from tests.factories import UserFactory
+from tests.factories import EventFactory, UserFactory
 from tests.matchmaking.meet_support import make_world
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +141,13 @@ def test_refusals_answer_400_403_or_404_with_a_message(api_client, world):
         f"{API}/requests/{request_id}/accept/", {"slot": world.slots[0].pk}, format="json"
     )
     assert own.status_code == 403
-    # An event without matchmaking: 404.
-    plain = make_world(people=0)
-    plain.setup.delete()
-    assert _as(api_client, a).get(f"{API}/events/{plain.event.slug}/requests/").status_code == 404
+    # An event that is not a matchmaking event: 404 (one whose rules are not saved yet
+    # works with the defaults).
+    plain = EventFactory(kind="webinar")
+    assert _as(api_client, a).get(f"{API}/events/{plain.slug}/requests/").status_code == 404
+    unsaved = make_world(people=0)
+    unsaved.setup.delete()
+    assert _as(api_client, a).get(f"{API}/events/{unsaved.event.slug}/requests/").status_code == 200
     assert not Meeting.objects.exists()
 
 
