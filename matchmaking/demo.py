@@ -40,7 +40,6 @@ from community.models import (
     Organisation,
     OrganisationMembership,
     OrganisationRole,
-    OrganisationType,
     User,
 )
 from community.search import organisation_search_text
@@ -300,25 +299,34 @@ def _at(moment: dt.datetime) -> dt.datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def _organisation(side: Side, pair: Pair, password: str) -> tuple[Organisation, User]:
-    org, _created = Organisation.objects.update_or_create(
-        slug=side.slug,
-        defaults={
-            "name": side.name,
-            "type": OrganisationType.CLUSTER,
-            "description": side.profile,
-            "cooperation_interests": side.title,
-            "language": side.language,
-            "country": side.country,
-            "city": side.city,
-            "status": ModerationStatus.PUBLISHED,
-            "primary_ecosystem_id": pair.ecosystem,
-            "members_sme": 20,
-            "members_research": 3,
-            "members_total": 23,
-        },
+def _organisation(
+    side: Side, pair: Pair, password: str, used: set[int]
+) -> tuple[Organisation, User] | None:
+    """The directory's demo organisation that plays `side`: the first published one of its
+    country (any country when there is none) not already playing a side, found the same way
+    on every run. It keeps its name, place, logo and figures (community's demo made them
+    consistent); it takes the side's profile, interests and ecosystem, and its person."""
+    candidates = Organisation.objects.filter(status=ModerationStatus.PUBLISHED).exclude(pk__in=used)
+    org = (
+        candidates.filter(country=side.country, city=side.city).order_by("pk").first()
+        or candidates.filter(country=side.country).order_by("pk").first()
+        or candidates.order_by("pk").first()
     )
-    org.ecosystems.set(Ecosystem.objects.filter(slug=pair.ecosystem))
+    if org is None:
+        return None  # a directory smaller than the planted pairs (a small demo run)
+    used.add(org.pk)
+    # What it does and what it offers or needs, in two paragraphs (the listing says more).
+    org.description = f"**{side.profile}**\n\n{side.text}"
+    org.cooperation_interests = side.title
+    org.language = side.language
+    org.primary_ecosystem_id = pair.ecosystem
+    org.save(
+        update_fields=[
+            "description", "cooperation_interests", "language", "primary_ecosystem", "updated_at"
+        ]
+    )  # fmt: skip
+    others = [e for e in org.ecosystems.all() if e.slug != pair.ecosystem][:2]
+    org.ecosystems.set([*Ecosystem.objects.filter(slug=pair.ecosystem), *others])
     org.search_text = organisation_search_text(org)
     org.save(update_fields=["search_text"])
     user, _created = User.objects.get_or_create(
@@ -330,8 +338,10 @@ def _organisation(side: Side, pair: Pair, password: str) -> tuple[Organisation, 
             "password": password,
         },
     )
+    # A member, not a manager: the events' demo (run before this one) picks hosts among
+    # managers, and must find the same ones when the demo is seeded again.
     OrganisationMembership.objects.get_or_create(
-        organisation=org, user=user, defaults={"role": OrganisationRole.ADMIN}
+        organisation=org, user=user, defaults={"role": OrganisationRole.MEMBER}
     )
     return org, user
 
@@ -364,13 +374,18 @@ class Planted:
 
 
 def plant_pairs(*, today: dt.date) -> list[Planted]:
-    """The planted organisations, their admins and their listings (found again if there)."""
+    """The organisations playing the planted pairs, their people and their listings (found
+    again if there)."""
     password = make_password(DEMO_PASSWORD)
     until = max(today, timezone.localdate()) + dt.timedelta(days=180)
     planted = []
+    used: set[int] = set()
     for pair in PAIRS:
-        d_org, d_user = _organisation(pair.demand, pair, password)
-        o_org, o_user = _organisation(pair.offer, pair, password)
+        demand = _organisation(pair.demand, pair, password, used)
+        offer = _organisation(pair.offer, pair, password, used)
+        if demand is None or offer is None:
+            break
+        (d_org, d_user), (o_org, o_user) = demand, offer
         planted.append(
             Planted(
                 demand=_listing(pair.demand, pair, ListingKind.DEMAND, d_org, d_user, until),
@@ -486,7 +501,8 @@ def demo_matchmaking(*, seed: int, today: dt.date, progress: Callable[[str], Any
         past = [s for s in slots if s.ends_at <= now]
         future = [s for s in slots if s.starts_at > now]
         people: list[Participant] = []
-        for pair, p, needs in zip(PAIRS, planted, OFFER_SIDE_NEEDS, strict=True):
+        # (Fewer planted pairs than PAIRS only in a small demo run: zip stops with them.)
+        for pair, p, needs in zip(PAIRS, planted, OFFER_SIDE_NEEDS, strict=False):
             people.append(
                 _participant(event, p.demand_user, p.demand.organisation,
                              (pair.demand.profile, pair.demand.text))
@@ -508,7 +524,7 @@ def demo_matchmaking(*, seed: int, today: dt.date, progress: Callable[[str], Any
             )  # fmt: skip
         accepted = held = no_show = pending = mutual = 0
         # Each planted pair met, or will meet: the demand side asked, the offer side accepted.
-        for n in range(0, 2 * len(PAIRS), 2):
+        for n in range(0, 2 * len(planted), 2):
             requester, recipient = people[n], people[n + 1]
             in_past = n // 2 < 5 and past
             choices = past if in_past else future
