@@ -462,6 +462,9 @@ SPECTACULAR_SETTINGS = {
         "PartnershipKindEnum": "community.models.partnerships.PartnershipKind",
         "ModerationStatusEnum": "community.models.moderation.ModerationStatus",
         "ListingKindEnum": "messaging.models.ListingKind",
+        "MeetingRequestStatusEnum": "matchmaking.models.meetings.RequestStatus",
+        "MeetingStatusEnum": "matchmaking.models.meetings.MeetingStatus",
+        "ScheduleDraftStatusEnum": "matchmaking.models.scheduling.ScheduleDraftStatus",
         "ListingCategoryEnum": "messaging.models.ListingCategory",
         "ListingStatusEnum": "messaging.models.ListingStatus",
         # The language of a text people wrote (organisations, news, listings).
