@@ -4,6 +4,12 @@ import { live } from "./live.js";
 const bell = document.getElementById("bell");
 const announcer = document.getElementById("live-announcer");
 
+function aboutOpenConversation(notification) {
+  const open = document.getElementById("conversation");
+  const about = notification.data && notification.data.conversation;
+  return Boolean(open && about && Number(open.dataset.conversation) === Number(about));
+}
+
 function show(count) {
   const badge = bell.querySelector(".bell-count");
   badge.textContent = count > 99 ? "99+" : String(count);
@@ -17,7 +23,10 @@ if (bell && bell.dataset.topic) {
     event(frame) {
       if (frame.event === "notification.created") {
         show(frame.data.unread_count);
-        if (announcer) announcer.textContent = frame.data.notification.verb;
+        // The conversation open on this page announces its own messages (conversation.js).
+        if (announcer && !aboutOpenConversation(frame.data.notification)) {
+          announcer.textContent = frame.data.notification.verb;
+        }
       } else if (frame.event === "notifications.unread") {
         show(frame.data.unread_count);
       }
