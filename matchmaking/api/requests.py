@@ -27,8 +27,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from matchmaking.models import MeetingRequest, MeetingSlot, Participant
+from matchmaking.selectors.participants import matchmaking_event_get_for
 from matchmaking.selectors.requests import (
-    matchmaking_event_get_for,
     participant_for,
     participant_get_for,
     request_get_for,

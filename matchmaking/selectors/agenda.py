@@ -27,16 +27,13 @@ from realtime.presence import presence_read
 from webinars.calendar_sources import FeedEntry
 from webinars.ical import site_host
 from webinars.models import Event, Registration, RegistrationStatus
+from webinars.selectors.events import _active
 
 ROOM_OPENS_BEFORE = timedelta(minutes=5)
 ROOM_CLOSES_AFTER = timedelta(minutes=15)
 # The outcome may be reported from the slot's start until this long after its end.
 OUTCOME_CHANGEABLE_FOR = timedelta(days=7)
 FEED_PAST_DAYS = 90
-
-
-def _active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def _of(user: Any) -> Q:

@@ -19,11 +19,12 @@ from matchmaking.models import Participant
 from messaging.models import Listing
 from messaging.selectors.listings import _live_q
 from webinars.models import Event, EventKind
-from webinars.selectors.events import event_can_manage, event_get_by_slug_for, event_list_for
-
-
-def _active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+from webinars.selectors.events import (
+    _active,
+    event_can_manage,
+    event_get_by_slug_for,
+    event_list_for,
+)
 
 
 def matchmaking_event_get_for(user: Any, slug: str) -> Event:

@@ -23,17 +23,8 @@ from matchmaking.models import (
     Participant,
     RequestStatus,
 )
-from webinars.models import Event, EventKind
-from webinars.selectors.events import _active, event_can_manage, event_get_by_slug_for
-
-
-def matchmaking_event_get_for(user: Any, slug: str) -> Event:
-    """The event, if `user` may see it and it is a matchmaking event; Http404 otherwise.
-    (Its rules need not be saved yet: until they are, the defaults apply.)"""
-    event = event_get_by_slug_for(user, slug)
-    if event.kind != EventKind.MATCHMAKING:
-        raise Http404
-    return event
+from webinars.models import Event
+from webinars.selectors.events import _active, event_can_manage
 
 
 def participant_for(user: Any, event: Event | int) -> Participant | None:

@@ -31,7 +31,9 @@ class SlotTakenError(Exception):
     message = _("One of you already has a meeting, a held slot or a session at that time.")
 
 
-def _insert(rows: list[Booking]) -> None:
+def bookings_insert(rows: list[Booking]) -> None:
+    """Write `rows` one by one in a savepoint; SlotTakenError (nothing written) when the
+    overlap guard refuses one."""
     try:
         with transaction.atomic():
             for row in rows:  # one by one: SQLite's trigger sees the rows before it
@@ -48,7 +50,7 @@ def slot_hold(
     """`proposed_by` (either side) proposes `slot` for `request`: it is held for both people
     until the request is answered or expires. SlotTakenError when either has that time already."""
     people = [request.requester.user_id, request.recipient.user_id]
-    _insert(
+    bookings_insert(
         [
             Booking(
                 user_id=user_id,
@@ -83,7 +85,7 @@ def meeting_book(*, request: MeetingRequest, slot: MeetingSlot) -> Meeting:
                 requester_id=request.requester_id,
                 recipient_id=request.recipient_id,
             )
-            _insert(
+            bookings_insert(
                 [
                     Booking(
                         user_id=user_id,

@@ -19,7 +19,12 @@ from django.utils.translation import gettext_noop
 
 from matchmaking.models import Meeting, MeetingRequest, MeetingStatus, Participant, RequestStatus
 from matchmaking.services.bookings import meeting_release
-from matchmaking.services.requests import _close, _tell, lock_participants, request_url
+from matchmaking.services.requests import (
+    lock_participants,
+    request_close,
+    request_tell,
+    request_url,
+)
 from notifications.sentences import Sentence
 from notifications.services import notify
 from realtime.services import subscription_revoke
@@ -101,8 +106,8 @@ def commitments_end(*, participant: Participant) -> tuple[int, int]:
         request.requester = people[request.requester_id]
         request.recipient = people[request.recipient_id]
         sent = request.requester_id == me.pk
-        _close(request, RequestStatus.CANCELLED if sent else RequestStatus.DECLINED, now)
-        _tell(
+        request_close(request, RequestStatus.CANCELLED if sent else RequestStatus.DECLINED, now)
+        request_tell(
             request,
             to=request.recipient if sent else request.requester,
             by=me,
@@ -142,7 +147,7 @@ def event_saved(sender: Any, instance: Event, **kwargs: Any) -> None:
         return
     lock_participants(*Participant.objects.filter(event=instance).only("pk"))
     for request in pending.select_for_update().order_by("pk"):
-        _close(request, RequestStatus.CANCELLED, now)
+        request_close(request, RequestStatus.CANCELLED, now)
     for meeting in planned.select_for_update().order_by("pk"):
         meeting_release(meeting=meeting)
         meeting.status = MeetingStatus.CANCELLED

@@ -90,7 +90,7 @@ def request_url(request: MeetingRequest) -> str:
     return reverse("matchmaking-request", kwargs={"pk": request.pk})
 
 
-def _tell(
+def request_tell(
     request: MeetingRequest,
     *,
     to: Participant,
@@ -199,7 +199,7 @@ def request_create(
         _hold(request, slot, requester)
     request.expires_at = _expiry(request, setup, now)
     request.save(update_fields=["expires_at"])
-    _tell(
+    request_tell(
         request,
         to=recipient,
         by=requester,
@@ -268,7 +268,7 @@ def request_accept(*, request: MeetingRequest, slot: MeetingSlot, by: Participan
     request.answered_at = now
     request.save(update_fields=["status", "answered_at"])
     other = recipient if by.pk == requester.pk else requester
-    _tell(
+    request_tell(
         request,
         to=other,
         by=by,
@@ -279,7 +279,7 @@ def request_accept(*, request: MeetingRequest, slot: MeetingSlot, by: Participan
     return meeting
 
 
-def _close(request: MeetingRequest, status: str, now: datetime, reason: str = "") -> None:
+def request_close(request: MeetingRequest, status: str, now: datetime, reason: str = "") -> None:
     holds_release(request=request)
     request.status = status
     request.answered_at = now
@@ -299,8 +299,8 @@ def request_decline(
         raise PermissionDenied(_("Only the person asked may decline a request."))
     if request.status != RequestStatus.PENDING:
         raise ValidationError(_("This request has already been answered."))
-    _close(request, RequestStatus.DECLINED, timezone.now(), reason)
-    _tell(
+    request_close(request, RequestStatus.DECLINED, timezone.now(), reason)
+    request_tell(
         request,
         to=requester,
         by=recipient,
@@ -338,7 +338,7 @@ def request_propose(
     _hold(request, slot, recipient)
     request.expires_at = _expiry(request, setup, now)
     request.save(update_fields=["expires_at"])
-    _tell(
+    request_tell(
         request,
         to=requester,
         by=recipient,
@@ -358,8 +358,8 @@ def request_cancel(*, request: MeetingRequest, by: Participant) -> MeetingReques
         raise PermissionDenied(_("Only the person who asked may cancel a request."))
     if request.status != RequestStatus.PENDING:
         raise ValidationError(_("This request has already been answered."))
-    _close(request, RequestStatus.CANCELLED, timezone.now())
-    _tell(
+    request_close(request, RequestStatus.CANCELLED, timezone.now())
+    request_tell(
         request,
         to=recipient,
         by=requester,
@@ -398,8 +398,8 @@ def no_thanks(*, participant: Participant, other: Participant) -> NoThanks:
             people[request.recipient_id],
         )
         if request.recipient_id == participant.pk:
-            _close(request, RequestStatus.DECLINED, now)
-            _tell(
+            request_close(request, RequestStatus.DECLINED, now)
+            request_tell(
                 request,
                 to=other,
                 by=participant,
@@ -408,8 +408,8 @@ def no_thanks(*, participant: Participant, other: Participant) -> NoThanks:
                 level="warning",
             )
         else:
-            _close(request, RequestStatus.CANCELLED, now)
-            _tell(
+            request_close(request, RequestStatus.CANCELLED, now)
+            request_tell(
                 request,
                 to=other,
                 by=participant,
@@ -430,9 +430,9 @@ def request_expire(*, request_id: int, now: datetime) -> bool:
         request, requester, recipient = _lock_request(request)
         if request.status != RequestStatus.PENDING or request.expires_at > now:
             return False
-        _close(request, RequestStatus.EXPIRED, now)
+        request_close(request, RequestStatus.EXPIRED, now)
         for person in (requester, recipient):
-            _tell(
+            request_tell(
                 request,
                 to=person,
                 by=None,

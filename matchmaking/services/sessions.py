@@ -34,8 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from matchmaking.models import Booking, BookingKind, MatchmakingSetup
-from matchmaking.services.bookings import SlotTakenError
-from matchmaking.services.bookings import _insert as bookings_insert
+from matchmaking.services.bookings import SlotTakenError, bookings_insert
 from webinars.models import Event, Registration, RegistrationStatus
 
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from matchmaking.forms.requests import ReasonForm, RequestForm, SlotForm, slot_label
 from matchmaking.models import MeetingRequest, MeetingStatus, Participant, RequestStatus
 from matchmaking.selectors.meetings import meeting_get_for_party
+from matchmaking.selectors.participants import matchmaking_event_get_for
 from matchmaking.selectors.requests import (
-    matchmaking_event_get_for,
     participant_for,
     participant_get_for,
     request_get_for,
