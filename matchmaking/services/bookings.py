@@ -74,7 +74,11 @@ def holds_release(*, request: MeetingRequest) -> None:
 def meeting_book(*, request: MeetingRequest, slot: MeetingSlot) -> Meeting:
     """Turn `request` into a meeting at `slot` for both people: its holds are released and
     the meeting booked, in one savepoint. SlotTakenError (and nothing changed) when either
-    person has that time already. The caller sets the request's status."""
+    person has that time already. The caller sets the request's status.
+
+    Precondition: the caller holds both people's row locks (services.requests.
+    lock_participants, the first lock of every booking path); without them two bookings
+    can deadlock on the foreign-key locks of the rows they insert."""
     try:
         with transaction.atomic():
             holds_release(request=request)

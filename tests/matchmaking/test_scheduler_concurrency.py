@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from matchmaking.models import Booking, Meeting, MeetingStatus, ScheduleDraftStatus
 from matchmaking.services.bookings import SlotTakenError
+from matchmaking.services.requests import lock_participants
 from matchmaking.services.scheduling import schedule_draft_apply, schedule_draft_run
 from notifications.models import Notification
 from tests.matchmaking.sched_support import ask, matchmaking_world, meet, participant
@@ -83,9 +84,12 @@ def test_apply_racing_people_who_book_the_same_times_never_double_books(drafted)
     placements = list(draft.placements.select_related("slot", "request"))
 
     def book(i: int) -> Any:
-        # Someone takes the very time the draft gives person i's pair.
+        # Someone takes the very time the draft gives person i's pair, in the lock order of
+        # every booking service (people first, ascending), as request_accept does. Booking
+        # without it is not a path the product has: it can deadlock against the apply.
         placement = placements[i]
         with transaction.atomic():
+            lock_participants(outsiders[i], placement.request.requester)
             return meet(outsiders[i], placement.request.requester, placement.slot)
 
     results = _at_once(
