@@ -18,10 +18,9 @@ A person who has a meeting or a held slot at that time makes the write fail with
 ValidationError that says so (the database's overlap guard, caught in a savepoint): the
 registration, the new times or the programme change is refused, with a message, in the
 caller's transaction — webinars' services and pages already answer a ValidationError as a
-refusal, not a 500. One known consequence: a waiting-list promotion that would overlap a
-meeting of the promoted person refuses the cancellation that freed the place (a post_save
-receiver cannot tell a promotion from another registration, nor keep the person waiting
-without `waitlist_promote` picking them again; that needs a hook in webinars).
+refusal, not a 500. A waiting-list promotion that would overlap a meeting of the promoted
+person is refused the same way, and webinars.services.registrations.waitlist_promote then
+passes that person over (they keep their place in the line) and moves the next one up.
 """
 
 from __future__ import annotations

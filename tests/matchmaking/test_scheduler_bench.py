@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench.matchmaking_scheduler import PEOPLE, REQUESTS, SLOTS, generate
+import pytest
+
+from bench.matchmaking_scheduler import PEOPLE, REQUESTS, SHAPES, SLOTS, generate_product
 from matchmaking.scheduler import schedule_solve
 
 
-def test_the_generated_event_has_the_issues_size_and_no_double_booking():
-    instance = generate(seed=1, mutual=450)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_generated_event_has_the_issues_size_and_no_double_booking(shape):
+    instance = SHAPES[shape](seed=1, mutual=450)
     pairs = instance.problem.pairs
     assert len(pairs) == 450
     assert 2 * len(pairs) + len(instance.one_way) == REQUESTS
@@ -31,9 +34,20 @@ def test_the_generated_event_has_the_issues_size_and_no_double_booking():
     assert instance.problem.slots == list(range(SLOTS))
 
 
-def test_the_solution_measured_keeps_the_rules():
-    instance = generate(seed=2, mutual=300)
-    solution = schedule_solve(instance.problem, time_limit=10, workers=1)
+def test_the_product_shaped_event_keeps_the_products_rules():
+    # Every request holds a slot free for both people (request_create refuses one with
+    # none); a mutual pair holds two, one per request; 100 meetings already confirmed.
+    instance = generate_product(seed=3, mutual=450)
+    directions = {(p.a, p.b) for p in instance.problem.pairs}
+    directions |= {(p.b, p.a) for p in instance.problem.pairs} | set(instance.one_way)
+    assert set(instance.holds) == directions
+    assert len(instance.meetings) == 100
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_solution_measured_keeps_the_rules(shape):
+    instance = SHAPES[shape](seed=2, mutual=300)
+    solution = schedule_solve(instance.problem, time_limit=3, workers=1)
     busy, caps = instance.problem.busy, instance.problem.caps
     seen: set[tuple[int, int]] = set()
     count: Counter[int] = Counter()

@@ -1,17 +1,17 @@
 """Review of matchmaking/services/sessions.py through the services: a cancelled session
 frees everyone's time; a session listed by two programmes is one booking per person; a
-waiting-list promotion that clashes with a meeting (known limitation, xfail)."""
+waiting-list promotion that clashes with a meeting passes over that person."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from matchmaking.models import Booking, BookingKind
 from matchmaking.services.requests import request_accept, request_create
-from tests.factories import EventFactory, MembershipFactory
+from notifications.models import Notification
+from tests.factories import EventFactory, MembershipFactory, UserFactory
 from tests.matchmaking.meet_support import make_world
 from webinars.models import Registration, RegistrationStatus
 from webinars.services.events import event_cancel
@@ -94,20 +94,23 @@ def test_a_session_added_to_a_second_programme_keeps_its_people_booked(world, se
     assert _session_bookings(a.user).count() == 1
 
 
-@pytest.mark.xfail(
-    raises=ValidationError,
-    strict=True,
-    reason="known limitation: a clashing promotion refuses the cancellation that freed the "
-    "place; fixing it needs a hook in webinars.waitlist_promote (sessions.py docstring)",
-)
-def test_a_clashing_promotion_does_not_refuse_the_cancellation(world, session):
+def test_a_clashing_promotion_passes_over_that_person_and_keeps_the_cancellation(world, session):
     a, b, c = world.people
+    d = UserFactory()
     session.capacity = 1
     session.save()
     registration_create(event=session, user=a.user)
-    registration_create(event=session, user=b.user)
-    _meet(b, c, world.slots[1])
+    registration_create(event=session, user=b.user)  # first on the waiting list
+    registration_create(event=session, user=d)  # second
+    _meet(b, c, world.slots[1])  # b has a meeting during the session
     registration_cancel(event=session, user=a.user)
-    assert Registration.objects.get(user=a.user, event=session).status == (
-        RegistrationStatus.CANCELLED
-    )
+    status = dict(Registration.objects.filter(event=session).values_list("user_id", "status"))
+    assert status == {
+        a.user.pk: RegistrationStatus.CANCELLED,
+        b.user.pk: RegistrationStatus.WAITLISTED,  # passed over, still first in line
+        d.pk: RegistrationStatus.REGISTERED,
+    }
+    assert not _session_bookings(b.user).exists()
+    assert _session_bookings(d).count() == 1
+    assert Notification.objects.filter(recipient=d, kind="event.promoted").exists()
+    assert not Notification.objects.filter(recipient=b.user, kind="event.promoted").exists()

@@ -142,25 +142,37 @@ def waitlist_promote(*, event: Event) -> list[Registration]:
 
     Precondition: inside a transaction (the caller's), the event's row locked by it before
     any registration row. Each person moved up is notified (`event.promoted`). Nothing moves
-    for a cancelled or finished event.
+    for a cancelled or finished event. A promotion refused by a rule of another app (a
+    ValidationError from a save receiver: matchmaking refuses a session over a meeting of the
+    person's) leaves that person waiting, in their place, and the next one moves up; the
+    write that freed the place stands.
     """
     event = _lock_event(event)
     moved: list[Registration] = []
     if event.is_cancelled or event.ends_at <= timezone.now():
         return moved
+    passed_over: list[int] = []
     while _has_room(event):
         first = (
             Registration.objects.select_for_update()
             .select_related("user")
             .filter(event=event, status=RegistrationStatus.WAITLISTED)
+            .exclude(pk__in=passed_over)
             .order_by("waitlisted_at", "pk")
             .first()
         )
         if first is None:
             break
+        waitlisted_at = first.waitlisted_at
         first.status = RegistrationStatus.REGISTERED
         first.waitlisted_at = None
-        first.save()
+        try:
+            with transaction.atomic():
+                first.save()
+        except ValidationError:
+            first.status, first.waitlisted_at = RegistrationStatus.WAITLISTED, waitlisted_at
+            passed_over.append(first.pk)
+            continue
         first.event = event
         _tell(
             first,
