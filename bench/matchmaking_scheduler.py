@@ -112,14 +112,33 @@ def build(
     return Instance(problem, len(mutual_pairs), one_way, holds, sessions, meetings, own_caps)
 
 
-def _before(rng: random.Random) -> tuple[dict[int, set[int]], dict[int, int]]:
-    """Sessions (30 % of people, 1 to 3 slots running) and own caps (20 %, 4 to 8)."""
-    sessions: dict[int, set[int]] = {}
-    for person in rng.sample(range(PEOPLE), PEOPLE * 30 // 100):
-        start, length = rng.randrange(SLOTS), rng.randint(1, 3)
-        sessions[person] = set(range(start, min(start + length, SLOTS)))
-    own_caps = {p: rng.randint(4, 8) for p in rng.sample(range(PEOPLE), PEOPLE // 5)}
-    return sessions, own_caps
+@dataclass
+class Start:
+    """What both shapes draw first: who is popular, sessions (30 % of people, 1 to 3 slots
+    running), own caps (20 %, 4 to 8), and each person's time taken so far."""
+
+    rng: random.Random
+    popularity: list[float]
+    sessions: dict[int, set[int]]
+    own_caps: dict[int, int]
+    occupied: dict[int, set[int]]
+
+    @classmethod
+    def draw(cls, seed: int) -> Start:
+        rng = random.Random(seed)
+        popularity = [rng.lognormvariate(0, 0.7) for _ in range(PEOPLE)]
+        sessions: dict[int, set[int]] = {}
+        for person in rng.sample(range(PEOPLE), PEOPLE * 30 // 100):
+            start, length = rng.randrange(SLOTS), rng.randint(1, 3)
+            sessions[person] = set(range(start, min(start + length, SLOTS)))
+        own_caps = {p: rng.randint(4, 8) for p in rng.sample(range(PEOPLE), PEOPLE // 5)}
+        occupied: dict[int, set[int]] = defaultdict(set)
+        for person, in_session in sessions.items():
+            occupied[person] |= in_session
+        return cls(rng, popularity, sessions, own_caps, occupied)
+
+    def free(self, a: int, b: int) -> list[int]:
+        return [s for s in range(SLOTS) if s not in self.occupied[a] and s not in self.occupied[b]]
 
 
 def generate_product(seed: int, mutual: int = 450) -> Instance:
@@ -128,15 +147,8 @@ def generate_product(seed: int, mutual: int = 450) -> Instance:
     request with none, and the database refuses a second booking of a person's time), so
     the requester of a refused request asks someone else; a mutual pair is a request and
     the other person's request back, each holding its own slot."""
-    rng = random.Random(seed)
-    popularity = [rng.lognormvariate(0, 0.7) for _ in range(PEOPLE)]
-    sessions, own_caps = _before(rng)
-    occupied: dict[int, set[int]] = defaultdict(set)
-    for person, in_session in sessions.items():
-        occupied[person] |= in_session
-
-    def free(a: int, b: int) -> list[int]:
-        return [s for s in range(SLOTS) if s not in occupied[a] and s not in occupied[b]]
+    start = Start.draw(seed)
+    rng, popularity, occupied, free = start.rng, start.popularity, start.occupied, start.free
 
     taken: set[frozenset[int]] = set()
     meetings: list[tuple[int, int, int]] = []
@@ -176,22 +188,18 @@ def generate_product(seed: int, mutual: int = 450) -> Instance:
         (mutual_pairs if both_ways else one_way).append((a, b))
         taken.add(key)
         made += len(directions)
-    return build(mutual_pairs, one_way, holds, sessions, meetings, own_caps)
+    return build(mutual_pairs, one_way, holds, start.sessions, meetings, start.own_caps)
 
 
 def generate(seed: int, mutual: int = 450) -> Instance:
     """The stress instance, which the product could not hold: requests chosen without regard
     to time (popular people are asked more often than they have slots), then holds given
     where time is left; half the mutual requests hold nothing."""
-    rng = random.Random(seed)
-    popularity = [rng.lognormvariate(0, 0.7) for _ in range(PEOPLE)]
-    sessions, own_caps = _before(rng)
-    occupied: dict[int, set[int]] = defaultdict(set)
-    for person, taken_slots in sessions.items():
-        occupied[person] |= taken_slots
+    start = Start.draw(seed)
+    rng, popularity, occupied = start.rng, start.popularity, start.occupied
 
     def free_slot(a: int, b: int) -> int | None:
-        free = [s for s in range(SLOTS) if s not in occupied[a] and s not in occupied[b]]
+        free = start.free(a, b)
         return rng.choice(free) if free else None
 
     # Distinct unordered pairs, the person asked chosen by popularity.
@@ -233,7 +241,7 @@ def generate(seed: int, mutual: int = 450) -> Instance:
                     holds[direction] = slot
                     occupied[a].add(slot)
                     occupied[b].add(slot)
-    return build(mutual_pairs, one_way, holds, sessions, meetings, own_caps)
+    return build(mutual_pairs, one_way, holds, start.sessions, meetings, start.own_caps)
 
 
 def pct(part: int, whole: int) -> str:
