@@ -18,6 +18,7 @@ class MatchmakingConfig(AppConfig):
         from matchmaking.services.reminders import meeting_reminders_drain
         from matchmaking.services.requests import requests_expire_drain
         from matchmaking.views import suggestions
+        from messaging.models import Listing
         from notifications.kinds import register_kind
         from notifications.outbox import register_drain
         from realtime.topics import register_topic
@@ -29,6 +30,9 @@ class MatchmakingConfig(AppConfig):
             participants.registration_saved,
             sender=Registration,
             dispatch_uid="matchmaking_participant",
+        )
+        post_save.connect(
+            participants.listing_saved, sender=Listing, dispatch_uid="mm_participant_listing"
         )
         # Meeting requests and meetings (matchmaking/services/requests.py, meetings.py).
         register_kind(

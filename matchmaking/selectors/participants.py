@@ -17,7 +17,7 @@ from django.http import Http404
 from community.folding import Fold, fold
 from matchmaking.models import Participant
 from messaging.models import Listing
-from messaging.selectors.listings import _live_q
+from messaging.selectors.listings import listing_live_q
 from webinars.models import Event, EventKind
 from webinars.selectors.events import (
     _active,
@@ -63,7 +63,9 @@ def live_listings_prefetch() -> Prefetch:
     published: messaging's rule): one attached then closed or expired is no longer shown."""
     return Prefetch(
         "listings",
-        queryset=Listing.objects.filter(_live_q()).select_related("organisation").order_by("pk"),
+        queryset=Listing.objects.filter(listing_live_q())
+        .select_related("organisation")
+        .order_by("pk"),
     )
 
 

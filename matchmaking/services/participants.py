@@ -10,7 +10,8 @@ when it comes back the withdrawal is cleared and their own edits are kept. A wit
 closes the video rooms of the person's meetings (their sockets re-check `meeting_call`).
 
 `participant_update` is the person's own edit. Every write refreshes `search_text`, the
-folded text (community.folding) the participant list searches.
+folded text (community.folding) the participant list searches; so does a change of one of
+their listings (`listing_saved`): a closed listing's title no longer finds them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from community.models import Ecosystem, Organisation, OrganisationMembership
 from matchmaking.models import Meeting, MeetingStatus, Participant
 from matchmaking.services.meetings import commitments_end
 from messaging.models import Listing, ListingStatus
+from messaging.selectors.listings import listing_live_q
 from realtime.services import subscriptions_recheck
 from webinars.models import EventKind, Registration, RegistrationStatus
 
@@ -48,13 +50,24 @@ def participant_search_text(participant: Participant) -> str:
     ]
     if participant.pk:
         parts += [e.name for e in participant.ecosystems.all()]
-        parts += [listing.title for listing in participant.listings.all()]
+        parts += [listing.title for listing in participant.listings.filter(listing_live_q())]
     return fold(" ".join(p for p in parts if p)) or ""
 
 
 def _refresh_search_text(participant: Participant) -> None:
     participant.search_text = participant_search_text(participant)
     Participant.objects.filter(pk=participant.pk).update(search_text=participant.search_text)
+
+
+def listing_saved(sender: Any, instance: Listing, **kwargs: Any) -> None:
+    """A listing changed (closed, expired, retitled): the participants showing it are found
+    by its live title only (post_save of messaging.Listing)."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    for participant in Participant.objects.filter(listings=instance).select_related(
+        "user", "organisation"
+    ):
+        _refresh_search_text(participant)
 
 
 def _home_organisation(user: Any) -> Organisation | None:

@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from community.models import ModerationStatus, Organisation
 from messaging.models import Listing, ListingKind
-from messaging.selectors.listings import _live_q
+from messaging.selectors.listings import listing_live_q
 
 N_FEATURES = 2**20
 
@@ -38,7 +38,7 @@ N_FEATURES = 2**20
 def live_listings() -> QuerySet[Listing]:
     """Listings anyone may see and answer: open, not expired, of a published organisation
     (the rule of messaging.selectors.listings, used as is so the two cannot drift)."""
-    return Listing.objects.filter(_live_q())
+    return Listing.objects.filter(listing_live_q())
 
 
 def _empty(rows: int = 0) -> sparse.csr_matrix:

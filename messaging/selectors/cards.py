@@ -8,7 +8,7 @@ from typing import Any
 
 from community.link_cards import ListingCard, ListingStatusName
 from messaging.models import Listing, ListingStatus
-from messaging.selectors.listings import _live_q, _visible_q, listing_is_live
+from messaging.selectors.listings import _visible_q, listing_is_live, listing_live_q
 
 
 def listing_status_name(listing: Listing) -> ListingStatusName:
@@ -46,5 +46,7 @@ def listing_cards_for(user: Any, listing_ids: Iterable[int]) -> dict[int, Listin
 
 def listing_card_sample(count: int) -> list[ListingCard]:
     """Cards of up to `count` live listings, oldest first (demo posts link to them)."""
-    listings = Listing.objects.filter(_live_q()).select_related("organisation").order_by("pk")
+    listings = (
+        Listing.objects.filter(listing_live_q()).select_related("organisation").order_by("pk")
+    )
     return [listing_card(listing) for listing in listings[:count]]

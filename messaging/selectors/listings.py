@@ -85,7 +85,9 @@ def _role_in(user: AnyUser, organisation_id: int) -> str | None:
     return cache[organisation_id]
 
 
-def _live_q(prefix: str = "") -> Q:
+def listing_live_q(prefix: str = "") -> Q:
+    """The listings that are live (open, not expired, organisation published), as a filter;
+    `prefix` reaches them through a relation ("listing__")."""
     today = timezone.localdate()
     return Q(
         **{
@@ -103,7 +105,7 @@ def listing_is_live(listing: Listing) -> bool:
 def _visible_q(user: AnyUser) -> Q:
     if _is_staff(user):
         return Q()
-    visible = _live_q()
+    visible = listing_live_q()
     if not _is_active(user):
         return visible
     member = Exists(
@@ -316,9 +318,9 @@ def listing_search(
         params = listing_search_params(params)
     queryset = Listing.objects.filter(_visible_q(user))
     if params.status == "open":
-        queryset = queryset.filter(_live_q())
+        queryset = queryset.filter(listing_live_q())
     elif params.status == "closed":
-        queryset = queryset.exclude(_live_q())
+        queryset = queryset.exclude(listing_live_q())
     if params.kind:
         queryset = queryset.filter(kind=params.kind)
     if params.category:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from matchmaking.models import Participant
+from messaging.services.listings import listing_close, listing_reopen
 from tests.factories import EventFactory, ListingFactory, RegistrationFactory, UserFactory
 from tests.matchmaking.agenda_world import World, world_fixture  # noqa: F401
 
@@ -157,6 +158,23 @@ def test_editing_my_profile_and_attaching_listings(world: World, api_client):
         assert response.status_code == 400
         assert "listings" in response.json()["error"]["fields"]
     assert [listing.pk for listing in world.participant(world.anna).listings.all()] == [mine.pk]
+
+
+def test_a_closed_listing_no_longer_finds_its_participant(world: World, api_client):
+    anna = world.participant(world.anna)
+    mine = ListingFactory(
+        organisation=anna.organisation, title="Quokka tidal rig", author=world.anna
+    )
+    api_client.force_authenticate(world.anna)
+    assert api_client.patch(ME, {"listings": [mine.pk]}, format="json").status_code == 200
+    api_client.force_authenticate(world.marc)
+    found = api_client.get(f"{LIST}?q=quokka").json()
+    assert [row["id"] for row in found["results"]] == [anna.pk]
+    listing_close(listing=mine, user=world.anna)
+    assert "quokka" not in world.participant(world.anna).search_text
+    assert api_client.get(f"{LIST}?q=quokka").json()["results"] == []
+    listing_reopen(listing=mine, user=world.anna)
+    assert "quokka tidal rig" in world.participant(world.anna).search_text
 
 
 def test_only_a_participant_has_a_profile_to_edit(world: World, api_client):
