@@ -49,6 +49,7 @@ class SuggestionListView(APIView):
             event_slug=query.validated_data.get("event"),
             limit=query.validated_data["limit"],
             filters=query.filters(),
+            exclude=query.validated_data.get("exclude"),
         )
         return Response(SuggestionListSerializer(found).data)
 

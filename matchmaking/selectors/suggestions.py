@@ -70,19 +70,25 @@ def suggestion_list_for(
     event_slug: str | None = None,
     limit: int = engine.SHOWN,
     filters: engine.Filters | None = None,
+    exclude: int | None = None,
 ) -> SuggestionList:
     """The suggestions of `kind` for `user`, best first, each with its reasons; only those
-    inside `filters` (an ecosystem, a country) when given."""
+    inside `filters` (an ecosystem, a country) when given; never the one with id `exclude`
+    (the page's own organisation, listing or event)."""
+
+    def best(ranking: engine.Ranking) -> list[engine.Suggestion]:
+        found = engine.top(ranking, limit + (exclude is not None))
+        return [s for s in found if s.id != exclude][:limit]
+
     subject = engine.subject_for(user, filters)
     if kind == "participants":
         me = participation_for(user, event_slug)
         if me is None:
             return SuggestionList(kind, [], note=Reason("not_participant"))
-        ranking = engine.ranking_for(kind, subject, me)
-        return SuggestionList(kind, engine.top(ranking, limit), event=me.event)
+        return SuggestionList(kind, best(engine.ranking_for(kind, subject, me)), event=me.event)
     if not subject.org_ids and kind != "events":
         return SuggestionList(kind, [], note=Reason("no_organisation"))
-    return SuggestionList(kind, engine.top(engine.ranking_for(kind, subject), limit))
+    return SuggestionList(kind, best(engine.ranking_for(kind, subject)))
 
 
 def _gone(reason: str, **params: Any) -> engine.WhyNot:

@@ -33,6 +33,12 @@ class SuggestionQuerySerializer(FilterFields):
         required=False, help_text="For kind=participants: the matchmaking event's slug."
     )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
+    exclude = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_OBJECT_ID,
+        help_text="An id of `kind` never suggested: the one the page is about.",
+    )
 
 
 class WhyNotQuerySerializer(FilterFields):

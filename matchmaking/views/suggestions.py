@@ -92,13 +92,20 @@ def why_not(request: HttpRequest) -> HttpResponse:
     )
 
 
-def suggestions_section(request: HttpRequest, kind: str, event_slug: str = "") -> str:
+def suggestions_section(
+    request: HttpRequest, kind: str, event_slug: str = "", exclude: int | None = None
+) -> str:
     """The "Suggested for you" box other pages show, for a signed-in person only: an empty
     section that matchmaking/suggestions.js fills from the REST API after the page loaded
-    (the page's own queries stay what they were). An empty string for visitors."""
+    (the page's own queries stay what they were); never suggesting `exclude`, the page's
+    own object. An empty string for visitors."""
     if not request.user.is_authenticated:
         return ""
-    query = {"kind": kind, "limit": SECTION_SHOWN, **({"event": event_slug} if event_slug else {})}
+    query: dict[str, object] = {"kind": kind, "limit": SECTION_SHOWN}
+    if event_slug:
+        query["event"] = event_slug
+    if exclude is not None:
+        query["exclude"] = exclude
     # A plain context (the request only for its CSP nonce): the page's context processors
     # have run already, and running them again would cost their queries again.
     return render_to_string(
@@ -114,11 +121,11 @@ def suggestions_section(request: HttpRequest, kind: str, event_slug: str = "") -
 
 
 def organisation_section(request: HttpRequest, organisation: Organisation) -> str:
-    return suggestions_section(request, "organisations")
+    return suggestions_section(request, "organisations", exclude=organisation.pk)
 
 
 def listing_section(request: HttpRequest, listing: Listing) -> str:
-    return suggestions_section(request, "listings")
+    return suggestions_section(request, "listings", exclude=listing.pk)
 
 
 def event_section(request: HttpRequest, event: Event) -> str:
@@ -130,7 +137,7 @@ def event_section(request: HttpRequest, event: Event) -> str:
         and participation_for(request.user, event.slug) is not None
     ):
         return suggestions_section(request, "participants", event.slug)
-    return suggestions_section(request, "events")
+    return suggestions_section(request, "events", exclude=event.pk)
 
 
 urlpatterns = [

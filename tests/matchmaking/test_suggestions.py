@@ -134,6 +134,15 @@ def test_organisations_exclude_my_own_and_explain_it(api_client, world):
     assert suggested.json()["rank"] == 1
 
 
+def test_the_page_s_own_object_is_left_out_and_the_list_keeps_its_length(api_client, world):
+    full = _get(api_client, world["anna"], API, kind="organisations", limit=3).json()["results"]
+    assert len(full) >= 2
+    first = full[0]["id"]
+    rest = _get(api_client, world["anna"], API, kind="organisations", limit=2, exclude=first)
+    assert [r["id"] for r in rest.json()["results"]] == [r["id"] for r in full[1:3]]
+    assert _get(api_client, world["anna"], API, exclude="x").status_code == 400
+
+
 def test_shared_partnership_ecosystem_and_target_country_are_reasons(api_client, world):
     partnership = PartnershipFactory(name="Hydrogen Valleys Partnership")
     for org in (world["anna_org"], world["carla_org"]):
