@@ -85,11 +85,16 @@ def dashboard_data(dashboard: selectors.Dashboard) -> dict[str, Any]:
 
 
 def draft_data(draft: ScheduleDraft) -> dict[str, Any]:
+    figures = dict(draft.figures)
+    if "skipped" in figures:  # each with its sentence in the reader's language
+        figures["skipped"] = [
+            {**s, "reason": scheduling_services.skip_reason(s)} for s in figures["skipped"]
+        ]
     return {
         "id": draft.pk,
         "event": draft.event.slug,
         "status": draft.status,
-        "figures": draft.figures,
+        "figures": figures,
         "created_at": draft.created_at,
         "applied_at": draft.applied_at,
         "placements": [

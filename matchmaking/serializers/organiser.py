@@ -129,7 +129,9 @@ class DraftSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ScheduleDraftStatus.choices)
     figures = serializers.DictField(
         help_text="pairs_considered, pairs_placed, slots, solver_status, bound, seconds; "
-        "after applying: applied, skipped [{request, slot, reason}]."
+        "after applying: applied, skipped [{request, slot, code, reason}] (code: answered, "
+        "not_mutual, started, withdrawn, no_meeting_left, slot_taken or changed; reason: "
+        "its sentence in your language)."
     )
     created_at = serializers.DateTimeField()
     applied_at = serializers.DateTimeField(allow_null=True)

@@ -30,7 +30,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from matchmaking.models import (
     Booking,
@@ -199,10 +199,36 @@ def schedule_draft_run(
     return draft
 
 
+# Why a placement was skipped when the draft was applied: the code is stored in the draft's
+# figures, the sentence read in the reader's language (skip_reason).
+SKIP_REASONS = {
+    "answered": gettext_lazy("The request is no longer waiting for an answer."),
+    "not_mutual": gettext_lazy("The requests are no longer mutual."),
+    "started": gettext_lazy("The slot has started."),
+    "withdrawn": gettext_lazy("One of the two people has withdrawn."),
+    "no_meeting_left": gettext_lazy("One of the two people has no meeting left."),
+    "slot_taken": SlotTakenError.message,
+    "changed": gettext_lazy("The requests changed while the draft was applied."),
+}
+
+
+def _skip(code: str) -> ValidationError:
+    return ValidationError(SKIP_REASONS[code], code=code)
+
+
+def skip_reason(skipped: dict[str, Any]) -> str:
+    """The sentence of one entry of a draft's `figures["skipped"]`, in the active language."""
+    return str(SKIP_REASONS.get(skipped.get("code", ""), skipped.get("reason", "")))
+
+
 @dataclass
 class Skipped:
     placement: DraftPlacement
-    reason: str
+    code: str
+
+    @property
+    def reason(self) -> str:
+        return str(SKIP_REASONS[self.code])
 
 
 @dataclass
@@ -250,21 +276,21 @@ def _place(placement: DraftPlacement, *, cap: int, now: datetime) -> Meeting:
         .first()
     )
     if request.status != RequestStatus.PENDING or request.expires_at <= now:
-        raise ValidationError(_("The request is no longer waiting for an answer."))
+        raise _skip("answered")
     if other is None or other.expires_at <= now:
-        raise ValidationError(_("The requests are no longer mutual."))
+        raise _skip("not_mutual")
     if placement.slot.starts_at <= now:
-        raise ValidationError(_("The slot has started."))
+        raise _skip("started")
     for participant in (request.requester, request.recipient):
         if participant.withdrawn_at is not None:
-            raise ValidationError(_("One of the two people has withdrawn."))
+            raise _skip("withdrawn")
         if not _cap_left(request, participant, cap):
-            raise ValidationError(_("One of the two people has no meeting left."))
+            raise _skip("no_meeting_left")
     holds_release(request=other)
     try:
         meeting = meeting_book(request=request, slot=placement.slot)
     except SlotTakenError as error:
-        raise ValidationError(str(SlotTakenError.message)) from error
+        raise _skip("slot_taken") from error
     for accepted in (request, other):
         accepted.status = RequestStatus.ACCEPTED
         accepted.answered_at = now
@@ -415,22 +441,21 @@ def schedule_draft_apply(*, draft: ScheduleDraft, user: Any) -> ApplyReport:
                     _tell(meeting, meeting.request, user)
                     booked.append(meeting)
         except ValidationError as error:
-            reason = " ".join(error.messages)
-            report.skipped.extend(Skipped(placement=p, reason=reason) for p in group)
+            code = error.code if error.code in SKIP_REASONS else "changed"
+            report.skipped.extend(Skipped(placement=p, code=code) for p in group)
             continue
         except DatabaseError:
             # A deadlock or a serialisation failure with someone answering a request of the
             # group at that moment: skipped like a placement that no longer fits.
             logger.warning("Placement group of draft %s not applied", draft.pk, exc_info=True)
-            reason = str(_("The requests changed while the draft was applied."))
-            report.skipped.extend(Skipped(placement=p, reason=reason) for p in group)
+            report.skipped.extend(Skipped(placement=p, code="changed") for p in group)
             continue
         report.meetings.extend(booked)
     draft.figures = {
         **draft.figures,
         "applied": len(report.meetings),
         "skipped": [
-            {"request": s.placement.request_id, "slot": s.placement.slot_id, "reason": s.reason}
+            {"request": s.placement.request_id, "slot": s.placement.slot_id, "code": s.code}
             for s in report.skipped
         ],
     }

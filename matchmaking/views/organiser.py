@@ -167,7 +167,9 @@ def organiser_draft(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("matchmaking-organiser-draft", slug=event.slug, pk=draft.pk)
-    reasons = {s["request"]: s["reason"] for s in draft.figures.get("skipped", [])}
+    reasons = {
+        s["request"]: scheduling_services.skip_reason(s) for s in draft.figures.get("skipped", [])
+    }
     return render(
         request,
         "matchmaking/organiser/draft.html",

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from matchmaking.models import (
     Booking,
@@ -26,6 +26,7 @@ from matchmaking.services.scheduling import (
     schedule_draft_apply,
     schedule_draft_discard,
     schedule_draft_run,
+    skip_reason,
 )
 from matchmaking.services.setup import setup_save
 from notifications.models import Notification
@@ -121,6 +122,12 @@ def test_apply_books_accepts_both_requests_notifies_both_and_skips_what_no_longe
     assert draft.status == ScheduleDraftStatus.APPLIED
     assert draft.figures["applied"] == 1
     assert draft.figures["skipped"][0]["request"] == cd.pk
+    # Stored as a code, read in the reader's language (an organiser team shares drafts).
+    assert draft.figures["skipped"][0]["code"] == "slot_taken"
+    with translation.override("fr"):
+        assert skip_reason(draft.figures["skipped"][0]).startswith("L'un de vous")
+    with translation.override("en"):
+        assert skip_reason(draft.figures["skipped"][0]).startswith("One of you")
     with pytest.raises(ValidationError):
         schedule_draft_apply(draft=draft, user=world.organiser)
     with pytest.raises(ValidationError):
