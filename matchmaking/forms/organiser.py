@@ -52,12 +52,16 @@ def setup_initial(setup: MatchmakingSetup) -> dict[str, Any]:
 class SlotsForm(forms.Form):
     """Wall-clock times in the event's time zone."""
 
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     starts = forms.TimeField(
-        label=_("First meeting starts"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("First meeting starts"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     ends = forms.TimeField(
-        label=_("Last meeting ends by"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Last meeting ends by"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     length_minutes = forms.IntegerField(
         label=_("Minutes per meeting"), min_value=5, max_value=240, initial=20
@@ -66,10 +70,14 @@ class SlotsForm(forms.Form):
         label=_("Minutes between meetings"), min_value=0, max_value=240, initial=5
     )
     break_starts = forms.TimeField(
-        label=_("Break from"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Break from"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     break_ends = forms.TimeField(
-        label=_("Break until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Break until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
     def clean(self) -> dict[str, Any]:

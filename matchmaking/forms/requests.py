@@ -78,8 +78,17 @@ class RequestForm(ErrorsDescribedMixin, forms.Form):
 class SlotForm(forms.Form):
     slot = forms.ChoiceField(label=gettext_lazy("Time"))
 
-    def __init__(self, *args: Any, slots: Iterable[MeetingSlot], event_zone: str, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        slots: Iterable[MeetingSlot],
+        event_zone: str,
+        label: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if label:  # one page shows two of these forms: each says which times it offers
+            self.fields["slot"].label = label
         self.slot_rows = {str(slot.pk): slot for slot in slots}
         self.fields["slot"].choices = slot_choices(self.slot_rows.values(), event_zone)  # type: ignore[attr-defined]
 

@@ -13,13 +13,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from community.models import MAX_OBJECT_ID
 from matchmaking.forms.organiser import SetupForm, SlotsForm, setup_initial
 from matchmaking.selectors import dashboard as selectors
 from matchmaking.services import scheduling as scheduling_services
 from matchmaking.services import setup as setup_services
+
+# How the scheduler's answer was found (matchmaking/scheduler.py), as the draft page says it.
+SOLVER_STATUS = {
+    "optimal": pgettext_lazy("schedule draft solver", "optimal"),
+    "feasible": gettext_lazy("feasible, not proven optimal"),
+    "greedy": gettext_lazy("greedy (fast, not optimal)"),
+}
 
 
 @login_required
@@ -170,6 +177,7 @@ def organiser_draft(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     reasons = {
         s["request"]: scheduling_services.skip_reason(s) for s in draft.figures.get("skipped", [])
     }
+    status = draft.figures.get("solver_status", "")
     return render(
         request,
         "matchmaking/organiser/draft.html",
@@ -178,6 +186,7 @@ def organiser_draft(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "draft": draft,
             "placements": selectors.draft_placements(draft),
             "skipped": reasons,
+            "solver": SOLVER_STATUS.get(status, status),
         },
     )
 

@@ -180,10 +180,20 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposed": [
             {"label": slot_label(p.slot, zone), "by": p.proposed_by_id} for p in row.slots.all()
         ],
-        "accept_form": SlotForm(slots=acceptable, event_zone=zone, prefix="accept")
+        "accept_form": SlotForm(
+            slots=acceptable,
+            event_zone=zone,
+            prefix="accept",
+            label=_("One of the proposed times"),
+        )
         if acceptable
         else None,
-        "propose_form": SlotForm(slots=proposable, event_zone=zone, prefix="propose")
+        "propose_form": SlotForm(
+            slots=proposable,
+            event_zone=zone,
+            prefix="propose",
+            label=_("Another time free for you both"),
+        )
         if proposable
         else None,
         "decline_form": ReasonForm(prefix="decline"),
