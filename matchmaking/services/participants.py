@@ -60,7 +60,7 @@ def _refresh_search_text(participant: Participant) -> None:
 
 
 def listing_saved(sender: Any, instance: Listing, **kwargs: Any) -> None:
-    """A listing changed (closed, expired, retitled): the participants showing it are found
+    """A listing changed (closed, reopened, retitled): the participants showing it are found
     by its live title only (post_save of messaging.Listing)."""
     if kwargs.get("raw") or kwargs.get("created"):
         return
