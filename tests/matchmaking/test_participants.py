@@ -225,7 +225,9 @@ def test_the_detail_page_of_a_participant(world: World, client):
     client.force_login(world.anna)
     page = client.get(url).content.decode()
     assert "Marc Weber" in page
-    assert "Agri Nord" in page
+    # The prefilled headline is the organisation's name: said once, not twice.
+    assert marc.headline == "Agri Nord"
+    assert page.count("Agri Nord") == 1
     client.force_login(world.marc)
     assert "Edit my profile" in client.get(url).content.decode()
     client.force_login(world.outsider)
