@@ -62,7 +62,7 @@ from webinars.models import Event, EventKind, Registration, RegistrationStatus, 
 PEOPLE_DOMAIN = f"matchmaking.{DEMO_DOMAIN}"
 EVENT_SLUG = "b2b-matchmaking-partners-for-the-twin-transition-live-matchmaking"
 SLOT_MINUTES = 20
-SLOTS = 24  # 08:00 to 16:00 in the event's time, two hours of them past at the seed
+SLOTS = 24  # eight hours of 20-minute slots from the hour two hours before the seed
 
 
 @dataclass(frozen=True)
