@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "webinars",
     "matchmaking",
     "notifications",
+    # The information hub imports community, messaging and notifications; nothing imports it.
+    "hub",
 ]
 
 MIDDLEWARE = [
