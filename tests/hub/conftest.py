@@ -30,9 +30,10 @@ def make_call(
     *, status: str, author: Any, organisation: Any, days: float = 20, **extra: Any
 ) -> Call:
     now = timezone.now()
+    n = Call.objects.count()
     defaults: dict[str, Any] = {
-        "title": f"Call {status} {days}",
-        "slug": f"call-{status}-{Call.objects.count()}",
+        "title": f"Call {n} ({status})",
+        "slug": f"call-{status}-{n}",
         "kind": "funding",
         "programme": "Horizon Europe",
         "funder": "European Commission",

@@ -70,7 +70,7 @@ def test_a_late_worker_sends_only_the_reminder_still_due(followed):
 
 
 def test_a_moved_deadline_is_reminded_again(followed):
-    call, follower = followed
+    call, _follower = followed
     call_reminders_send_due(now=call.deadline - timedelta(hours=12))
     call.deadline += timedelta(days=3)
     call.save()
