@@ -495,6 +495,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "EventOrganiserTypeEnum": "webinars.serializers.events.ORGANISER_TYPES",
     "RegistrationDecisionEnum": "webinars.serializers.events.REGISTRATION_DECISIONS",
     "RoomRoleEnum": "webinars.serializers.events.ROOM_ROLES",
+    "CallKindEnum": "hub.models.calls.CallKind",
     "RoomGivenRoleEnum": "webinars.serializers.rooms.GIVEN_ROLES",
     # A person's role in an organisation keeps the name it had before rooms had roles.
     "RoleEnum": "community.models.organisations.OrganisationRole",

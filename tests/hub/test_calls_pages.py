@@ -202,3 +202,17 @@ def test_every_xss_corpus_file_is_harmless_as_a_call_description(world, path: Pa
     body = html.split('class="rich-text"', 1)[1].split("</article>", 1)[0]
     assert "<script" not in body.lower()
     assert " on" not in "".join(part.split(">", 1)[0] for part in body.split("<")[1:]).lower()
+
+
+def test_the_pages_speak_french(world):
+    call = world.calls["published"]
+    client = Client(headers={"accept-language": "fr"})
+    assert "Appels ouverts" in client.get("/calls/").content.decode()
+    html = client.get(call.get_absolute_url()).content.decode()
+    assert "Clôture dans 19 jours et 23 heures" in html
+    assert "Trouver des partenaires pour cet appel" in html
+    catalogue = client.get("/jsi18n/").content.decode()
+    assert (
+        "Cl\\u00f4ture dans %(first)s et %(second)s" in catalogue
+        or "Clôture dans %(first)s" in catalogue
+    )
