@@ -229,8 +229,14 @@ PENDING = "partners-hydrogen-valleys-2027"  # submitted by a member, waiting for
 FOLLOWED = "smp-euroclusters-2027"  # closes within the week: Anna's reminder is due
 
 
-def _body(summary: str, official_url: str) -> str:
-    return f"{summary}\n\n- **Who may apply:** see the eligibility section of the official page.\n- **How:** through the [official page]({official_url}).\n"
+# The description below the summary, in the call's language.
+BODIES = {
+    "en": "- **Who may apply:** see the eligibility section of the official page.\n- **How:** through the [official page]({url}), before the deadline.\n",
+    "fr": "- **Qui peut candidater :** voir les conditions d’éligibilité sur la page officielle.\n- **Comment :** sur la [page officielle]({url}), avant la date limite.\n",
+    "de": "- **Wer kann sich bewerben:** siehe die Förderbedingungen auf der offiziellen Seite.\n- **Wie:** über die [offizielle Seite]({url}), vor Fristende.\n",
+    "es": "- **Quién puede participar:** ver los requisitos en la página oficial.\n- **Cómo:** a través de la [página oficial]({url}), antes del plazo.\n",
+    "it": "- **Chi può partecipare:** vedi i requisiti nella pagina ufficiale.\n- **Come:** tramite la [pagina ufficiale]({url}), entro la scadenza.\n",
+}
 
 
 @transaction.atomic
@@ -275,7 +281,7 @@ def demo_calls(*, today: dt.date, progress: Callable[[str], Any]) -> None:
             programme=programme,
             funder=funder,
             summary=summary,
-            body=_body(summary, url),
+            body=BODIES[language].format(url=url),
             language=language,
             deadline=deadline,
             time_zone=zone,

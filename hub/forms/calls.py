@@ -16,18 +16,9 @@ from community.forms.pickers import CheckboxPicker
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation
 from community.services.accounts import language_for
+from community.time_zones import LOCAL, LocalDateTimeInput, time_zone_names
 from hub.models import Call, CallKind
 from hub.selectors.calls import call_postable_organisations
-from hub.services.calls import time_zone_names
-
-LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format=LOCAL, **kwargs)
 
 
 class CallForm(ErrorsDescribedMixin, forms.Form):

@@ -12,9 +12,9 @@ from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus, Organisation
 from community.serializers.fields import RelatedSlugField, RenderedMarkdownField, TextLanguageField
-from community.serializers.news import OrganisationRefSerializer
+from community.serializers.news import ModeratedDetailFields, OrganisationRefSerializer
+from community.time_zones import LocalDateTimeField, time_zone_names
 from hub.models import Call, CallKind
-from hub.services.calls import time_zone_names
 
 
 class CallListItemSerializer(serializers.ModelSerializer[Call]):
@@ -68,12 +68,10 @@ class CallListItemSerializer(serializers.ModelSerializer[Call]):
         return obj.get_absolute_url()
 
 
-class CallDetailSerializer(CallListItemSerializer):
-    author = serializers.SerializerMethodField()
+class CallDetailSerializer(ModeratedDetailFields, CallListItemSerializer):
     body_html = RenderedMarkdownField(
         source="body", help_text=_("The description (markdown) as safe HTML.")
     )
-    rejection_reason = serializers.SerializerMethodField()
 
     class Meta(CallListItemSerializer.Meta):
         fields = [
@@ -88,22 +86,6 @@ class CallDetailSerializer(CallListItemSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_author(self, obj: Call) -> str | None:
-        return obj.author.display_name if obj.author else None
-
-    @extend_schema_field(serializers.CharField())
-    def get_rejection_reason(self, obj: Call) -> str:
-        return obj.rejection_reason if obj.status == ModerationStatus.REJECTED else ""
-
-
-class LocalDateTimeField(serializers.DateTimeField):
-    """A date and time: with an offset it is that instant; without one it is wall-clock time
-    in the call's `time_zone` (not the server's)."""
-
-    def enforce_timezone(self, value: Any) -> Any:
-        return value
 
 
 class CallWriteSerializer(serializers.Serializer[Call]):

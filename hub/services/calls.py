@@ -33,12 +33,12 @@ from community.models import (
 )
 from community.richtext import markdown_clean
 from community.services.accounts import language_for
+from community.services.news import posting_organisation_check
 from hub.models import Call, CallFollow, CallKind, CallListing, CallModerationLogEntry
 from hub.selectors.calls import (
     call_can_follow,
     call_can_tag,
     call_can_untag,
-    call_postable_organisations,
     user_can_edit_call,
     user_can_moderate_calls,
     user_can_submit_call,
@@ -52,15 +52,6 @@ UNCHANGED: Any = object()
 # Page paths under /calls/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new", "mine", "moderation"})
 REASON_MAX_LENGTH = 2000
-
-
-def time_zone_names() -> list[str]:
-    """The IANA time zone names one may choose, sorted."""
-    return sorted(
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-    )
 
 
 def _unique_slug(title: str) -> str:
@@ -143,16 +134,11 @@ def _clean_countries(codes: Iterable[str]) -> list[str]:
 
 
 def _check_organisation(user: User, organisation: Organisation | None) -> None:
-    if user.is_staff:
-        return
-    if organisation is None:
-        raise ValidationError(
-            {"organisation": _("Choose the organisation on whose behalf you post.")}
-        )
-    if not call_postable_organisations(user).filter(pk=organisation.pk).exists():
-        raise PermissionDenied(
-            _("You may post calls only for a published organisation you belong to.")
-        )
+    posting_organisation_check(
+        user,
+        organisation,
+        refusal=_("You may post calls only for a published organisation you belong to."),
+    )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ and the staff's publish and reject buttons (the queue itself is config/pages/mod
 from __future__ import annotations
 
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
+from community.forms.errors import form_add_service_errors
 from community.models import Ecosystem, ModerationStatus
 from hub.forms.calls import CallForm, CallRejectForm, CallTagForm, call_initial
 from hub.models import Call, CallKind, CallListing
@@ -70,7 +72,11 @@ def call_list(request: HttpRequest) -> HttpResponse:
             "kinds": CallKind.choices,
             "ecosystems": Ecosystem.objects.all(),
             "countries": countries,
-            "states": [(OPEN, _("Open")), (CLOSED, _("Closed")), (ANY, _("Open and closed"))],
+            "states": [
+                (OPEN, _("Still open")),
+                (CLOSED, _("Deadline passed")),
+                (ANY, _("Open and closed")),
+            ],
             "selected": {"kind": kind, "ecosystem": ecosystem, "country": country, "state": state},
             "q": q,
             "filtered": bool(kind or ecosystem or country or q or state != OPEN),
@@ -106,6 +112,10 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "call": call,
             "is_open": call.deadline > timezone.now(),
             "viewer_zone": timezone.get_current_timezone_name(),
+            # The reader's own time only where it differs from the call's (Paris and
+            # Brussels read the same clock).
+            "show_viewer_time": timezone.localtime(call.deadline).utcoffset()
+            != call.deadline.astimezone(ZoneInfo(call.time_zone)).utcoffset(),
             "partner_search_url": _partner_search_url(call),
             "listings": listings,
             "taggable": call_taggable_listings(user, call) if user.is_authenticated else [],
@@ -117,14 +127,6 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "reject_form": CallRejectForm(),
         },
     )
-
-
-def _form_error(form: CallForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -140,7 +142,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
                 **form.service_arguments(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_service_errors(form, exc)
         else:
             if call.status == ModerationStatus.PUBLISHED:
                 messages.success(request, _("The call is published."))
@@ -169,7 +171,7 @@ def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get("action") == "submit" and user_can_submit_call(request.user, call):
                 call_services.call_submit(call=call, user=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The call is saved."))
             return redirect(call.get_absolute_url())

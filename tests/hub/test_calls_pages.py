@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from community.models import Ecosystem
 from hub.models import Call, CallListing, CallModerationLogEntry
@@ -116,6 +116,10 @@ def test_detail_shows_the_deadline_in_the_calls_zone_the_countdown_and_partners(
     html = _client().get(call.get_absolute_url()).content.decode()
     assert "Closes in 3 days, 5 hours" in html
     assert "(America/Sao_Paulo)" in html
+    assert "Your time:" in html  # the visitor's (the site's) zone, Brussels, differs
+    call.time_zone = "Europe/Paris"  # the same clock as Brussels: said once
+    call.save()
+    assert "Your time:" not in _client().get(call.get_absolute_url()).content.decode()
     local = timezone.localtime(call.deadline, timezone=ZoneInfo("America/Sao_Paulo"))
     assert local.strftime("%H:%M") in html
     assert "/directory/?ecosystem=digital&amp;country=BR&amp;country=PT" in html
@@ -205,14 +209,16 @@ def test_every_xss_corpus_file_is_harmless_as_a_call_description(world, path: Pa
 
 
 def test_the_pages_speak_french(world):
-    call = world.calls["published"]
-    client = Client(headers={"accept-language": "fr"})
-    assert "Appels ouverts" in client.get("/calls/").content.decode()
-    html = client.get(call.get_absolute_url()).content.decode()
-    assert "Clôture dans 19 jours et 23 heures" in html
-    assert "Trouver des partenaires pour cet appel" in html
-    catalogue = client.get("/jsi18n/").content.decode()
-    assert (
-        "Cl\\u00f4ture dans %(first)s et %(second)s" in catalogue
-        or "Clôture dans %(first)s" in catalogue
-    )
+    # The request activates French in this thread; the override puts the language back after.
+    with translation.override("en"):
+        call = world.calls["published"]
+        client = Client(headers={"accept-language": "fr"})
+        assert "Appels ouverts" in client.get("/calls/").content.decode()
+        html = client.get(call.get_absolute_url()).content.decode()
+        assert "Clôture dans 19 jours et 23 heures" in html
+        assert "Trouver des partenaires pour cet appel" in html
+        catalogue = client.get("/jsi18n/").content.decode()
+        assert (
+            "Cl\\u00f4ture dans %(first)s et %(second)s" in catalogue
+            or "Clôture dans %(first)s" in catalogue
+        )

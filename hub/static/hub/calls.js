@@ -4,19 +4,18 @@ const gettext = window.gettext || ((text) => text);
 const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
 const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_m, k) => values[k]));
 
-function unit(one, many, n) {
-  return interpolate(ngettext(one, many, n), { n }, true);
-}
+// Literal msgids in each ngettext call, so makemessages finds them.
+const days = (n) => interpolate(ngettext("%(n)s day", "%(n)s days", n), { n }, true);
+const hours = (n) => interpolate(ngettext("%(n)s hour", "%(n)s hours", n), { n }, true);
+const minutes = (n) => interpolate(ngettext("%(n)s minute", "%(n)s minutes", n), { n }, true);
 
 function timeLeft(deadline) {
   const seconds = Math.floor((deadline - Date.now()) / 1000);
   if (seconds <= 0) return gettext("Closed");
-  const days = Math.floor(seconds / 86400);
-  const hours = Math.floor((seconds % 86400) / 3600);
-  const minutes = Math.max(Math.floor((seconds % 3600) / 60), days || hours ? 0 : 1);
-  const parts = days
-    ? [unit("%(n)s day", "%(n)s days", days), unit("%(n)s hour", "%(n)s hours", hours)]
-    : [unit("%(n)s hour", "%(n)s hours", hours), unit("%(n)s minute", "%(n)s minutes", minutes)];
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.max(Math.floor((seconds % 3600) / 60), d || h ? 0 : 1);
+  const parts = d ? [days(d), hours(h)] : [hours(h), minutes(m)];
   return interpolate(gettext("Closes in %(first)s, %(second)s"), { first: parts[0], second: parts[1] }, true);
 }
 
