@@ -222,3 +222,15 @@ def test_the_pages_speak_french(world):
             "Cl\\u00f4ture dans %(first)s et %(second)s" in catalogue
             or "Clôture dans %(first)s" in catalogue
         )
+
+
+def test_staff_see_a_calls_decisions_in_the_admin(world):
+    staff = world.people["staff"]
+    staff.is_superuser = True
+    staff.save()
+    call = world.calls["pending"]
+    client = _client(staff)
+    client.post("/moderation/publish/", {"items": [f"call:{call.pk}"]})
+    html = client.get(f"/admin/hub/call/{call.pk}/change/").content.decode()
+    assert call.title in html
+    assert "Published" in html
