@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from hub.models import Call, CallListing, CallModerationLogEntry
@@ -33,3 +34,5 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "programme", "funder"]
     raw_id_fields = ["organisation", "author", "reviewed_by"]
     inlines = [CallListingInline, CallModerationLogInline]
+    # An official page without a scheme is read as https (Django 6's default), not http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -28,6 +28,7 @@ from community.models import Ecosystem, ModerationStatus, Organisation, User
 from community.signals import demo_seeded
 from hub.models import Call, CallFollow, CallListing
 from messaging.models import Listing
+from messaging.selectors.listings import listing_live_q
 
 # (slug, kind, title, programme, funder, days to the deadline, time zone, amount, note,
 #  countries, ecosystems, language, summary, official page)
@@ -300,8 +301,8 @@ def demo_calls(*, today: dt.date, progress: Callable[[str], Any]) -> None:
         made[slug] = call
     # A few live listings "find partners for this call" shows.
     open_calls = [c for c in made.values() if c.is_open and c.status == ModerationStatus.PUBLISHED]
-    listings = list(Listing.objects.filter(status="open").order_by("pk")[: 2 * len(open_calls)])
-    for index, listing in enumerate(listings[:6]):
+    listings = list(Listing.objects.filter(listing_live_q()).order_by("pk")[:6])
+    for index, listing in enumerate(listings):
         call = open_calls[index % len(open_calls)]
         CallListing.objects.get_or_create(
             call=call, listing=listing, defaults={"tagged_by": listing.author}
@@ -309,7 +310,7 @@ def demo_calls(*, today: dt.date, progress: Callable[[str], Any]) -> None:
     if anna is not None:
         CallFollow.objects.get_or_create(call=made[FOLLOWED], user=anna)
     progress(
-        f"Open calls: {len(made)} calls ({len(open_calls)} open and published), {min(len(listings), 6)} tagged listings"
+        f"Open calls: {len(made)} calls ({len(open_calls)} open and published), {len(listings)} tagged listings"
     )
 
 
