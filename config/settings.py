@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "webinars",
     "matchmaking",
     "notifications",
+    # The information hub imports community, messaging and notifications; nothing imports it.
+    "hub",
 ]
 
 MIDDLEWARE = [
@@ -493,6 +495,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "EventOrganiserTypeEnum": "webinars.serializers.events.ORGANISER_TYPES",
     "RegistrationDecisionEnum": "webinars.serializers.events.REGISTRATION_DECISIONS",
     "RoomRoleEnum": "webinars.serializers.events.ROOM_ROLES",
+    "CallKindEnum": "hub.models.calls.CallKind",
     "RoomGivenRoleEnum": "webinars.serializers.rooms.GIVEN_ROLES",
     # A person's role in an organisation keeps the name it had before rooms had roles.
     "RoleEnum": "community.models.organisations.OrganisationRole",

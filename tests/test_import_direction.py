@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LIVE_APPS = {"messaging", "forums", "webinars"}
-APPS = {"config", "realtime", "community", "notifications", "matchmaking", *LIVE_APPS}
+APPS = {"config", "realtime", "community", "notifications", "matchmaking", "hub", *LIVE_APPS}
 
 # What each app may import besides itself. `config` wires everything.
 ALLOWED: dict[str, set[str]] = {
@@ -25,6 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     **{app: {"notifications", "community", "realtime"} for app in LIVE_APPS},
     # Matchmaking brings events, ClusterXchange listings and the directory together.
     "matchmaking": {"webinars", "messaging", "notifications", "community", "realtime"},
+    # The information hub (open calls: ClusterXchange listings tagged with a call, reminders
+    # through notifications). Nothing but config imports it.
+    "hub": {"community", "notifications", "messaging", "realtime"},
 }
 
 

@@ -55,12 +55,28 @@ class NewsListItemSerializer(serializers.ModelSerializer[NewsItem]):
         return obj.get_absolute_url()
 
 
-class NewsDetailSerializer(NewsListItemSerializer):
+# The author's name and the rejection reason of anything moderated like news (news items,
+# open calls): one place that decides who reads the reason. (A comment, not a docstring: the
+# schema would show it as the description of every serializer that uses it.)
+class ModeratedDetailFields(serializers.Serializer[Any]):
     author = serializers.SerializerMethodField()
+    rejection_reason = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_author(self, obj: Any) -> str | None:
+        return obj.author.display_name if obj.author else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_rejection_reason(self, obj: Any) -> str:
+        # Only people who may see an unpublished item ever get it, but the reason is
+        # moderation detail: published items do not repeat it.
+        return obj.rejection_reason if obj.status == ModerationStatus.REJECTED else ""
+
+
+class NewsDetailSerializer(ModeratedDetailFields, NewsListItemSerializer):
     body_html = RenderedMarkdownField(
         source="body", help_text=_("The body (markdown) as safe HTML.")
     )
-    rejection_reason = serializers.SerializerMethodField()
 
     class Meta(NewsListItemSerializer.Meta):
         fields = [
@@ -75,16 +91,6 @@ class NewsDetailSerializer(NewsListItemSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_author(self, obj: NewsItem) -> str | None:
-        return obj.author.display_name if obj.author else None
-
-    @extend_schema_field(serializers.CharField())
-    def get_rejection_reason(self, obj: NewsItem) -> str:
-        # Only people who may see an unpublished item ever get it, but the reason is
-        # moderation detail: published items do not repeat it.
-        return obj.rejection_reason if obj.status == ModerationStatus.REJECTED else ""
 
 
 class NewsWriteSerializer(serializers.Serializer[NewsItem]):

@@ -75,7 +75,12 @@ def _clean_text(*, title: str, summary: str) -> tuple[str, str]:
     return title, summary
 
 
-def _check_organisation(user: User, organisation: Organisation | None) -> None:
+def posting_organisation_check(
+    user: User, organisation: Organisation | None, *, refusal: str
+) -> None:
+    """Who posts community content (news, open calls) for an organisation: staff for any or
+    none; anyone else for a published organisation they belong to (news_postable_organisations),
+    else PermissionDenied with `refusal`, or ValidationError when none is chosen."""
     if user.is_staff:
         return
     if organisation is None:
@@ -83,9 +88,15 @@ def _check_organisation(user: User, organisation: Organisation | None) -> None:
             {"organisation": _("Choose the organisation on whose behalf you post.")}
         )
     if not news_postable_organisations(user).filter(pk=organisation.pk).exists():
-        raise PermissionDenied(
-            _("You may post news only for a published organisation you belong to.")
-        )
+        raise PermissionDenied(refusal)
+
+
+def _check_organisation(user: User, organisation: Organisation | None) -> None:
+    posting_organisation_check(
+        user,
+        organisation,
+        refusal=_("You may post news only for a published organisation you belong to."),
+    )
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from community.feeds import NewsFeed
+from community.forms.errors import form_add_service_errors
 from community.forms.news import NewsForm, NewsRejectForm
 from community.models import Ecosystem, ModerationStatus, NewsItem
 from community.selectors.news import (
@@ -81,14 +82,6 @@ def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _form_error(form: NewsForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def news_create(request: HttpRequest) -> HttpResponse:
     if not user_can_post_news(request.user):
@@ -110,7 +103,7 @@ def news_create(request: HttpRequest) -> HttpResponse:
                 submit=request.POST.get("action") == "submit",
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_service_errors(form, exc)
         else:
             if item.status == ModerationStatus.PUBLISHED:
                 messages.success(request, _("Your news is published."))
@@ -166,7 +159,7 @@ def news_edit(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get("action") == "submit":
                 item = news_services.news_submit(item=item, user=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_service_errors(form, exc)
         else:
             if item.status == ModerationStatus.NEEDS_REVIEW:
                 messages.success(request, _("Saved and sent to our moderators."))

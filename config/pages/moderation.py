@@ -1,5 +1,5 @@
-"""The staff moderation queue: profiles, news, events, reported messages and flagged forum
-posts.
+"""The staff moderation queue: profiles, news and open calls, events, reported messages and
+flagged forum posts.
 
 One short line per item, paged in the database (the sources are unioned and sorted by age,
 oldest first by default), filtered by kind, status and country. Several items are published
@@ -38,6 +38,8 @@ from community.services.organisations import REASON_MAX_LENGTH
 from forums.selectors import flags as flag_queue
 from forums.selectors.forums import post_get_for
 from forums.services import flags as flag_services
+from hub.selectors import calls as call_queue
+from hub.services import calls as call_services
 from messaging.selectors import reports as report_queue
 from webinars.selectors import events as event_queue
 from webinars.services import events as event_services
@@ -100,6 +102,8 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
         sources.append(community_queue.profile_queue_rows(status=status, country=country))
     if kind in ("", "news"):
         sources.append(community_queue.news_queue_rows(status=status, country=country))
+        # Open calls share the "News and calls" tab (they are moderated like news).
+        sources.append(call_queue.call_moderation_rows(status=status, country=country))
     if kind in ("", "event"):
         if not sources:  # a part that names the columns (see event_moderation_rows)
             sources.append(community_queue.news_queue_rows().filter(pk__lt=0))
@@ -116,12 +120,20 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
 
 
 def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
-    ids: dict[str, list[int]] = {"profile": [], "news": [], "event": [], "report": [], "flag": []}
+    ids: dict[str, list[int]] = {
+        "profile": [],
+        "news": [],
+        "call": [],
+        "event": [],
+        "report": [],
+        "flag": [],
+    }
     for row in rows:
         ids[row["kind"]].append(row["item_id"])
     loaded: dict[str, dict[int, Any]] = {
         "profile": community_queue.profiles_by_id(ids["profile"]) if ids["profile"] else {},
         "news": community_queue.news_by_id(ids["news"]) if ids["news"] else {},
+        "call": call_queue.calls_by_id(ids["call"]) if ids["call"] else {},
         "event": event_queue.events_by_id(ids["event"]) if ids["event"] else {},
         "report": report_queue.reports_by_id(ids["report"]) if ids["report"] else {},
         "flag": flag_queue.flags_by_id(ids["flag"]) if ids["flag"] else {},
@@ -143,6 +155,7 @@ def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
 def queue_counts() -> dict[str, int]:
     """What waits, per kind, and the total (for the staff home and the queue's heading)."""
     counts = community_queue.waiting_counts()
+    counts["news"] += call_queue.call_waiting_count()  # the "News and calls" tab
     counts["event"] = event_queue.event_waiting_count()
     counts["report"] = report_queue.open_report_count()
     counts["flag"] = flag_queue.open_flag_count()
@@ -205,6 +218,11 @@ def _publish_one(kind: str, item_id: int, user: Any, reason: str) -> str | None:
             if item is None or item.status != ModerationStatus.NEEDS_REVIEW:
                 return _("Only an item waiting for review can be published.")
             news_services.news_publish(item=item, user=user)
+        elif kind == "call":
+            call = call_queue.calls_by_id([item_id]).get(item_id)
+            if call is None or call.status != ModerationStatus.NEEDS_REVIEW:
+                return _("Only an item waiting for review can be published.")
+            call_services.call_publish(call=call, user=user)
         elif kind == "event":
             event = event_queue.events_by_id([item_id]).get(item_id)
             if event is None or event.status != ModerationStatus.NEEDS_REVIEW:
@@ -219,7 +237,11 @@ def _publish_one(kind: str, item_id: int, user: Any, reason: str) -> str | None:
 
 def _parse_key(key: str) -> tuple[str, int] | None:
     kind, _sep, raw = key.partition(":")
-    if kind not in ("profile", "news", "event", "report") or not raw.isdigit() or len(raw) > 18:
+    if (
+        kind not in ("profile", "news", "call", "event", "report")
+        or not raw.isdigit()
+        or len(raw) > 18
+    ):
         return None
     return kind, int(raw)
 
@@ -254,6 +276,7 @@ def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResp
     loader: dict[str, Any] = {
         "profile": community_queue.profiles_by_id,
         "news": community_queue.news_by_id,
+        "call": call_queue.calls_by_id,
         "event": event_queue.events_by_id,
     }
     if kind not in loader:
@@ -269,6 +292,12 @@ def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResp
                 if kind == "profile":
                     org_services.organisation_reject(
                         organisation=item,
+                        user=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                    )
+                elif kind == "call":
+                    call_services.call_reject(
+                        call=item,
                         user=request.user,  # type: ignore[arg-type]
                         reason=form.cleaned_data["reason"],
                     )

@@ -12,22 +12,14 @@ from community.forms.languages import text_language_field
 from community.forms.news import ErrorsDescribedMixin
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, User
+from community.time_zones import LOCAL, LocalDateTimeInput, time_zone_names
 from webinars.models import EventKind, RegistrationMode, RoomFormat
 from webinars.selectors.events import (
     event_organisations_for,
     event_partnerships_for,
     user_is_staff,
 )
-from webinars.services.events import SpeakerInput, time_zone_names
-
-LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format=LOCAL, **kwargs)
+from webinars.services.events import SpeakerInput
 
 
 class EventForm(ErrorsDescribedMixin, forms.Form):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -19,10 +18,10 @@ from community.serializers.fields import (
     RenderedMarkdownField,
     TextLanguageField,
 )
+from community.time_zones import LocalDateTimeField, time_zone_names
 from webinars.models import Event, Registration, RegistrationStatus
 from webinars.selectors.events import event_can_manage, registration_for, waitlist_position
 from webinars.selectors.rooms import room_is_open, room_role
-from webinars.services.events import time_zone_names
 
 REGISTRATION_DECISIONS = [("approve", "approve"), ("decline", "decline")]
 ROOM_ROLES = [("host", "host"), ("speaker", "speaker"), ("attendee", "attendee")]
@@ -210,14 +209,6 @@ class EventDetailSerializer(EventListItemSerializer):
     @extend_schema_field(serializers.CharField())
     def get_rejection_reason(self, obj: Event) -> str:
         return obj.rejection_reason if obj.status == ModerationStatus.REJECTED else ""
-
-
-class LocalDateTimeField(serializers.DateTimeField):
-    """A date and time: with an offset it is that instant; without one it is wall-clock time
-    in the event's `time_zone` (not the server's)."""
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        return value
 
 
 class EventWriteSerializer(serializers.Serializer[Event]):

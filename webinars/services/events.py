@@ -71,15 +71,6 @@ class SpeakerInput:
     user: User | None = None
 
 
-def time_zone_names() -> list[str]:
-    """The IANA time zone names one may choose, sorted."""
-    return sorted(
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
-    )
-
-
 def _unique_slug(title: str, *, exclude: int | None = None) -> str:
     base = slugify(title)[:200].strip("-") or "event"
     slug, n = base, 1

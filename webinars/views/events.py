@@ -6,7 +6,6 @@ works without JavaScript; events.js only adds the viewer's own time beside the o
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from community.forms.errors import form_add_service_errors
 from community.models import ModerationStatus
 from webinars.exports import registrations_csv_response
 from webinars.forms.events import EventFilterForm, EventForm, ReasonForm, event_initial
@@ -58,14 +58,6 @@ def _filters(form: EventFilterForm) -> EventFilters:
         mode=data["mode"],
         past=data["past"] == "1",
     )
-
-
-def _form_error(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -185,7 +177,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 **form.service_arguments(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("organiser", str(exc))
         else:
@@ -227,7 +219,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get("action") == "submit":
                 services.event_submit(event=event, user=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("organiser", str(exc))
         else:
@@ -271,7 +263,7 @@ def event_cancel(request: HttpRequest, slug: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("The event is cancelled and everyone registered is told."))
             return redirect(event.get_absolute_url())

@@ -1,0 +1,19 @@
+from hub.models.calls import (
+    Call,
+    CallFollow,
+    CallKind,
+    CallListing,
+    CallModerationLogEntry,
+    CallReminderKind,
+    CallReminderSent,
+)
+
+__all__ = [
+    "Call",
+    "CallFollow",
+    "CallKind",
+    "CallListing",
+    "CallModerationLogEntry",
+    "CallReminderKind",
+    "CallReminderSent",
+]
