@@ -300,8 +300,16 @@ def demo_calls(*, today: dt.date, progress: Callable[[str], Any]) -> None:
         call.ecosystems.set([ecosystems[e] for e in ecos if e in ecosystems])
         made[slug] = call
     # A few live listings "find partners for this call" shows.
-    open_calls = [c for c in made.values() if c.is_open and c.status == ModerationStatus.PUBLISHED]
+    # Open at the seed's date (`--base-date` may lie in the past: tests seed a fixed day).
+    seeded_at = timezone.make_aware(noon, timezone.get_default_timezone())
+    open_calls = [
+        c
+        for c in made.values()
+        if c.deadline > seeded_at and c.status == ModerationStatus.PUBLISHED
+    ]
     listings = list(Listing.objects.filter(listing_live_q()).order_by("pk")[:6])
+    if not open_calls:
+        listings = []
     for index, listing in enumerate(listings):
         call = open_calls[index % len(open_calls)]
         CallListing.objects.get_or_create(

@@ -71,11 +71,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         out = io.StringIO()
         started = time.monotonic()
-        call_command("seed_demo", "--base-date", BASE_DATE, stdout=out)
-        seconds = time.monotonic() - started
-        yield Demo(out.getvalue(), seconds, media)
-        call_command("flush", "--no-input", verbosity=0)
-        ensure_ecosystems()  # rows of a data migration that other tests rely on
+        try:
+            call_command("seed_demo", "--base-date", BASE_DATE, stdout=out)
+            seconds = time.monotonic() - started
+            yield Demo(out.getvalue(), seconds, media)
+        finally:
+            # Also after a failed seed: half a demo left behind breaks every later test.
+            call_command("flush", "--no-input", verbosity=0)
+            ensure_ecosystems()  # rows of a data migration that other tests rely on
 
 
 def reference_city(org: Organisation) -> data.City | None:
