@@ -109,6 +109,14 @@ class CallForm(ErrorsDescribedMixin, forms.Form):
         else:
             field.queryset = call_postable_organisations(user)
         self.fields["language"].initial = language_for(user, fallback=translation.get_language())
+        # The text people wrote carries its language (screen readers, spell checking, and
+        # the markdown editor copies it), whatever the language of the page around it.
+        written = (self.data.get("language") if self.is_bound else None) or self.initial.get(
+            "language"
+        )
+        if written:
+            for name in ("title", "summary", "body"):
+                self.fields[name].widget.attrs["lang"] = written
         zone = self.fields["time_zone"]
         assert isinstance(zone, forms.ChoiceField)
         zone.choices = [(name, name) for name in time_zone_names()]

@@ -95,6 +95,17 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 TAG = re.compile(r"<[^>]+>")
 
 
+def _word(part: str) -> str:
+    """`part` as a pattern that matches only at word boundaries where it starts or ends with
+    a letter or digit."""
+    pattern = re.escape(part)
+    if part[:1].isalnum():
+        pattern = r"\b" + pattern
+    if part[-1:].isalnum():
+        pattern += r"\b"
+    return pattern
+
+
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -135,7 +146,8 @@ class EnglishCatalogue:
             literal = [part for part in parts if part]
             if len(re.findall(r"[A-Za-z]{2,}", " ".join(literal))) < 2:
                 return  # "%(name)s: %(text)s" or "%(label)s label" tells no language
-            pattern = r"\s*.+?\s*".join(re.escape(part) for part in parts)
+            # Words stay whole: "Page %(number)s of %(total)s" is not "Page officielle".
+            pattern = r"\s*.+?\s*".join(_word(part) for part in parts)
             self.patterns.append((english, re.compile(f"^{pattern}$")))
             self.whole.update(part for part in literal if len(part) >= 16 and " " in part)
         else:

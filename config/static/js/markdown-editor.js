@@ -72,6 +72,11 @@ function init(textarea, T, csrf) {
     ],
   });
 
+  // The text's own language, when the form knows it (the page's may differ).
+  if (textarea.lang) {
+    editor.codemirror.getWrapperElement().setAttribute("lang", textarea.lang);
+  }
+
   function togglePreview(mde) {
     EasyMDE.togglePreview(mde);
     // EasyMDE marks the button at once (the preview itself only after a transition).
