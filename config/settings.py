@@ -494,6 +494,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "RegistrationStatusEnum": "webinars.models.events.RegistrationStatus",
     "EventOrganiserTypeEnum": "webinars.serializers.events.ORGANISER_TYPES",
     "RegistrationDecisionEnum": "webinars.serializers.events.REGISTRATION_DECISIONS",
+    # Every country field (organisations, listings, calls' eligible countries) is one set.
+    "CountryEnum": "django_countries.countries",
     "RoomRoleEnum": "webinars.serializers.events.ROOM_ROLES",
     "CallKindEnum": "hub.models.calls.CallKind",
     "RoomGivenRoleEnum": "webinars.serializers.rooms.GIVEN_ROLES",
