@@ -224,11 +224,7 @@ def skip_reason(skipped: dict[str, Any]) -> str:
 @dataclass
 class Skipped:
     placement: DraftPlacement
-    code: str
-
-    @property
-    def reason(self) -> str:
-        return str(SKIP_REASONS[self.code])
+    code: str  # a key of SKIP_REASONS
 
 
 @dataclass

@@ -104,6 +104,7 @@ def suggestions_section(
     query: dict[str, object] = {"kind": kind, "limit": SECTION_SHOWN}
     if event_slug:
         query["event"] = event_slug
+    page_query = {k: v for k, v in query.items() if k in ("kind", "event")}
     if exclude is not None:
         query["exclude"] = exclude
     # A plain context (the request only for its CSP nonce): the page's context processors
@@ -115,7 +116,8 @@ def suggestions_section(
             "kind": kind,
             "heading": SECTION_HEADINGS[kind],
             "api_url": f"{reverse('api-matchmaking-suggestions')}?{urlencode(query)}",
-            "page_url": f"{reverse('matchmaking-suggestions')}?{urlencode(query)}",
+            # The full page: the same kind (and event), all of them, nothing left out.
+            "page_url": f"{reverse('matchmaking-suggestions')}?{urlencode(page_query)}",
         },
     )
 

@@ -5,6 +5,8 @@ people to meet at a matchmaking event the person takes part in."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from matchmaking.models import Participant
@@ -41,6 +43,11 @@ def test_signed_in_people_get_a_box_filled_from_the_api(client, person):
         html = client.get(url).content.decode()
         assert f'data-suggestions="{API}?{query}"' in html, url
         assert "matchmaking/suggestions.js" in html
+        # Its link to the full page asks for that kind, all of them, nothing left out.
+        link = re.search(r'href="(/matchmaking/suggestions/\?[^"]*)"', html)
+        assert link is not None, url
+        assert "limit" not in link[1]
+        assert "exclude" not in link[1]
     home = client.get("/").content.decode()
     assert f'data-suggestions="{API}?kind=listings&amp;limit=3"' in home
 
