@@ -57,9 +57,9 @@ class FocusPageForm(ErrorsDescribedMixin, forms.Form):
         ecosystems.choices = [(e.slug, e.label) for e in Ecosystem.objects.all()]
         tags = self.fields["tags"]
         assert isinstance(tags, forms.MultipleChoiceField)
-        tags.choices = sorted(
-            {(t.slug, t.name) for t in Tag.objects.all()}, key=lambda c: c[1].lower()
-        )
+        names: dict[str, str] = {t.slug: t.name for t in Tag.objects.all()}
+        choices: list[tuple[str, str]] = sorted(names.items(), key=lambda pair: pair[1].lower())
+        tags.choices = choices
 
 
 def focus_initial(page: FocusPage) -> dict[str, Any]:

@@ -14,6 +14,7 @@ calls eligible there (a call listing no country is open to all).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,13 @@ def _page_query() -> QuerySet[CountryPage]:
 def country_page_stored(code: str) -> CountryPage | None:
     """What staff wrote about `code`, or None."""
     return _page_query().filter(country=code).first()
+
+
+def _sort_key(name: str) -> str:
+    """Names sorted as readers expect: "États-Unis" among the E, not after the Z."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+    )
 
 
 @dataclass
@@ -101,7 +109,7 @@ def country_summaries(*, group: str = "", strategic: bool | None = None) -> list
         if strategic is not None and row.strategic != strategic:
             continue
         rows.append(row)
-    return sorted(rows, key=lambda r: r.name)
+    return sorted(rows, key=lambda r: _sort_key(r.name))
 
 
 @dataclass
@@ -118,7 +126,7 @@ def country_index() -> list[CountryIndexGroup]:
     for row in country_summaries():
         groups[row.group].countries.append(row)
     third = groups[CountryGroup.THIRD].countries
-    third.sort(key=lambda r: (not r.strategic, r.name))
+    third.sort(key=lambda r: (not r.strategic, _sort_key(r.name)))
     return [g for g in groups.values() if g.countries]
 
 

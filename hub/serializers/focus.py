@@ -50,7 +50,8 @@ class FocusEntrySerializer(serializers.Serializer[Any]):
 
 class FocusGatheredSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text=_("news, calls, events, organisations, …"))
-    label = serializers.CharField()
+    # A field named like Field.label: DRF takes it off the class, mypy sees the attribute.
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     entries = FocusEntrySerializer(many=True)
     more_url = serializers.CharField(help_text=_("The kind's own list, filtered; may be empty."))

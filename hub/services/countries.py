@@ -43,7 +43,7 @@ def _items_clean(items: Iterable[Mapping[str, Any]]) -> list[CountryPageItem]:
     rows: list[CountryPageItem] = []
     errors: list[str] = []
     for position, item in enumerate(items):
-        kind = item.get("kind")
+        kind = str(item.get("kind") or "")
         name = (item.get("name") or "").strip()
         description = markdown_clean(item.get("description") or "")
         number = position + 1

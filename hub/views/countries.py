@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community.forms.errors import form_add_service_errors
 from hub.forms.countries import (
@@ -24,9 +25,9 @@ from hub.selectors.countries import country_get, country_index, user_can_edit_co
 from hub.services.countries import country_page_save
 
 SECTIONS = [
-    (CountryItemKind.PROGRAMME, "programmes"),
-    (CountryItemKind.SUPPORT, "support"),
-    (CountryItemKind.CONTACT, "contacts"),
+    (CountryItemKind.PROGRAMME, "programmes", gettext_lazy("Cluster programmes")),
+    (CountryItemKind.SUPPORT, "support", gettext_lazy("Support measures")),
+    (CountryItemKind.CONTACT, "contacts", gettext_lazy("Contacts")),
 ]
 
 
@@ -43,8 +44,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != view.code.lower():
         return redirect("countries-detail", code=view.code.lower(), permanent=True)
     sections = [
-        (kind.label, anchor, view.items_of(kind))
-        for kind, anchor in SECTIONS
+        (title, anchor, view.items_of(kind))
+        for kind, anchor, title in SECTIONS
         if view.items_of(kind)
     ]
     return render(
