@@ -24,9 +24,13 @@ from hub.services.focus import focus_page_create, focus_page_update
 
 def focus_list(request: HttpRequest) -> HttpResponse:
     pages = list(focus_pages_for(request.user))
+    headings = {
+        FocusKind.POLICY: _("Policy areas"),
+        FocusKind.ECOSYSTEM: _("Industrial ecosystems"),
+    }
     groups = [
-        (label, [p for p in pages if p.kind == kind])
-        for kind, label in FocusKind.choices
+        (headings[FocusKind(kind)], [p for p in pages if p.kind == kind])
+        for kind, _label in FocusKind.choices
         if any(p.kind == kind for p in pages)
     ]
     return render(
