@@ -213,3 +213,31 @@ def test_every_xss_corpus_file_is_harmless_in_a_country_page(country_world, path
     data = APIClient().get("/api/v1/countries/de/").json()
     assert page_problems(data["overview_html"]) == []
     assert page_problems(data["items"][0]["description_html"]) == []
+
+
+def test_the_lists_and_pages_make_a_bounded_number_of_queries(
+    country_world, django_assert_max_num_queries
+):
+    client = APIClient()
+    with django_assert_max_num_queries(6):
+        client.get("/api/v1/countries/")
+    with django_assert_max_num_queries(20):
+        client.get("/api/v1/countries/de/")
+    with django_assert_max_num_queries(6):
+        client.get("/api/v1/focus/")
+    with django_assert_max_num_queries(20):
+        client.get("/api/v1/focus/digital-transition/")
+    with django_assert_max_num_queries(25):
+        Client().get("/countries/de/")
+
+
+def test_staff_see_country_and_focus_pages_in_the_admin(country_world):
+    staff = country_world.people["staff"]
+    staff.is_superuser = True
+    staff.save()
+    client = Client()
+    client.force_login(staff)
+    page = country_world.germany
+    assert client.get(f"/admin/hub/countrypage/{page.pk}/change/").status_code == 200
+    focus = country_world.focus["digital"]
+    assert client.get(f"/admin/hub/focuspage/{focus.pk}/change/").status_code == 200
