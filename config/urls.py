@@ -49,6 +49,8 @@ urlpatterns = [
     path("api/v1/events/", include("webinars.api.urls")),
     path("api/v1/matchmaking/", include("matchmaking.api.urls")),
     path("api/v1/calls/", include("hub.api.urls")),
+    path("api/v1/countries/", include("hub.api.countries")),
+    path("api/v1/focus/", include("hub.api.focus")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -57,6 +59,8 @@ urlpatterns = [
     path("events/", include("webinars.urls")),
     path("matchmaking/", include("matchmaking.urls")),
     path("calls/", include("hub.urls")),
+    path("countries/", include("hub.views.countries")),
+    path("focus/", include("hub.views.focus")),
     # Pages that gather several apps: the home page and the staff moderation queue.
     path("", include("config.pages.urls")),
     path("", include("community.urls")),

@@ -4,7 +4,14 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from hub.models import Call, CallListing, CallModerationLogEntry
+from hub.models import (
+    Call,
+    CallListing,
+    CallModerationLogEntry,
+    CountryPage,
+    CountryPageItem,
+    FocusPage,
+)
 
 
 class CallModerationLogInline(admin.TabularInline):
@@ -36,3 +43,29 @@ class CallAdmin(admin.ModelAdmin):
     inlines = [CallListingInline, CallModerationLogInline]
     # An official page without a scheme is read as https (Django 6's default), not http.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CountryPageItemInline(admin.TabularInline):
+    model = CountryPageItem
+    extra = 0
+    fields = ("position", "kind", "name", "description", "link")
+
+
+@admin.register(CountryPage)
+class CountryPageAdmin(admin.ModelAdmin):
+    """The staff's pages (/countries/<code>/edit/) check links and clean the text; the admin
+    is for looking and small fixes."""
+
+    list_display = ["country", "strategic", "language", "updated_at", "updated_by"]
+    list_filter = ["strategic"]
+    raw_id_fields = ["updated_by"]
+    inlines = [CountryPageItemInline]
+
+
+@admin.register(FocusPage)
+class FocusPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "position", "published", "updated_at"]
+    list_filter = ["kind", "published"]
+    search_fields = ["title", "slug"]
+    filter_horizontal = ["ecosystems", "tags"]
+    raw_id_fields = ["updated_by"]

@@ -7,7 +7,7 @@ class HubConfig(AppConfig):
     verbose_name = _("Information hub")
 
     def ready(self) -> None:
-        from hub import demo
+        from hub import demo, demo_countries
         from hub.services.reminders import call_reminders_drain
         from notifications.kinds import register_kind
         from notifications.outbox import register_drain
@@ -26,3 +26,5 @@ class HubConfig(AppConfig):
         register_drain("call.reminders", call_reminders_drain)
         # Demo calls on top of `manage.py seed_demo`'s community and ClusterXchange data.
         demo.connect()
+        # Country and In focus pages (hub/demo_countries.py).
+        demo_countries.connect()

@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "matchmaking": {"webinars", "messaging", "notifications", "community", "realtime"},
     # The information hub (open calls: ClusterXchange listings tagged with a call, reminders
     # through notifications). Nothing but config imports it.
-    "hub": {"community", "notifications", "messaging", "realtime"},
+    "hub": {"community", "notifications", "messaging", "realtime", "webinars", "forums"},
 }
 
 

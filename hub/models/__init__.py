@@ -7,6 +7,8 @@ from hub.models.calls import (
     CallReminderKind,
     CallReminderSent,
 )
+from hub.models.countries import CountryGroup, CountryItemKind, CountryPage, CountryPageItem
+from hub.models.focus import FocusKind, FocusPage
 
 __all__ = [
     "Call",
@@ -16,4 +18,10 @@ __all__ = [
     "CallModerationLogEntry",
     "CallReminderKind",
     "CallReminderSent",
+    "CountryGroup",
+    "CountryItemKind",
+    "CountryPage",
+    "CountryPageItem",
+    "FocusKind",
+    "FocusPage",
 ]

@@ -81,3 +81,7 @@ def world(ecosystems) -> World:
         listing=ListingFactory(organisation=organisation, author=author),
         other_listing=ListingFactory(organisation=other, author=people["other"]),
     )
+
+
+# The country and In focus pages' world (tests/hub/countries_world.py).
+from tests.hub.countries_world import country_world  # noqa: E402, F401
