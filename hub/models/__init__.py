@@ -7,6 +7,14 @@ from hub.models.calls import (
     CallReminderKind,
     CallReminderSent,
 )
+from hub.models.library import (
+    LibraryCollection,
+    LibraryCollectionEntry,
+    LibraryItem,
+    LibraryItemType,
+    LibraryModerationLogEntry,
+    PdfTextStatus,
+)
 
 __all__ = [
     "Call",
@@ -16,4 +24,10 @@ __all__ = [
     "CallModerationLogEntry",
     "CallReminderKind",
     "CallReminderSent",
+    "LibraryCollection",
+    "LibraryCollectionEntry",
+    "LibraryItem",
+    "LibraryItemType",
+    "LibraryModerationLogEntry",
+    "PdfTextStatus",
 ]
