@@ -101,7 +101,7 @@ def _form(**extra):
 def test_a_member_suggests_with_an_upload_and_staff_publish_it(library):
     member, staff = library.people["member"], library.people["staff"]
     client = _client(member)
-    assert "enctype=\"multipart/form-data\"" in client.get("/library/new/").content.decode()
+    assert 'enctype="multipart/form-data"' in client.get("/library/new/").content.decode()
     response = client.post("/library/new/", _form(file=pdf_upload(name="twinning guide.pdf")))
     assert response.status_code == 302, response.content.decode()[:3000]
     item = LibraryItem.objects.get(title="Guide to cluster twinning")
@@ -202,7 +202,9 @@ def test_the_schema_documents_the_library(library):
 
 def test_list_queries_are_bounded(library, django_assert_max_num_queries):
     for n in range(10):
-        item_create(user=library.people["staff"], item_type="report", title=f"R{n}", url="https://e.org")
+        item_create(
+            user=library.people["staff"], item_type="report", title=f"R{n}", url="https://e.org"
+        )
     with django_assert_max_num_queries(6):
         _client().get("/api/v1/library/")
 
