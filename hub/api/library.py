@@ -5,7 +5,8 @@
   (staff) or suggest (members), JSON or multipart with a `file` (PDF).
 - `library/{slug}/` GET, PATCH; `library/{slug}/publish|reject/` POST (staff).
 - `library/moderation/` GET the suggestions waiting for review (staff; 404 for others).
-- `library/collections/`, `library/collections/{slug}/` GET the curated collections.
+- `library/collections/` GET the curated collections, POST one (staff);
+  `library/collections/{slug}/` GET, PUT (staff: replace its fields and ordered items).
 
 The PDF itself is downloaded from the item's `file_url` (hub.views.library.library_file),
 with the session or the same `Authorization: Bearer` token. An item the caller may not see
@@ -46,6 +47,7 @@ from hub.selectors.library import (
 from hub.serializers.library import (
     LibraryCollectionDetailSerializer,
     LibraryCollectionSerializer,
+    LibraryCollectionWriteSerializer,
     LibraryItemDetailSerializer,
     LibraryItemListSerializer,
     LibraryItemWriteSerializer,
@@ -202,27 +204,69 @@ class LibraryModerationQueue(generics.ListAPIView[LibraryItem]):
         return items_moderation_queue()
 
 
+def _collection_detail(
+    collection: LibraryCollection, request: Request, code: int = status.HTTP_200_OK
+) -> Response:
+    items = collection_items_for(request.user, collection)
+    return Response(
+        LibraryCollectionDetailSerializer(collection, context={"items": items}).data, code
+    )
+
+
+def _collection_arguments(request: Request) -> dict[str, Any]:
+    serializer = LibraryCollectionWriteSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request=LibraryCollectionWriteSerializer,
+        responses={201: LibraryCollectionDetailSerializer},
+    )
+)
 class LibraryCollectionList(generics.ListAPIView[LibraryCollection]):
-    """The staff-curated collections, in their order."""
+    """GET: the staff-curated collections, in their order. POST: create one (staff)."""
 
     serializer_class = LibraryCollectionSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[LibraryCollection]:
         return collections_list()
 
+    def post(self, request: Request) -> Response:
+        collection = library_services.collection_save(
+            user=request.user,  # type: ignore[arg-type]
+            **_collection_arguments(request),
+        )
+        return _collection_detail(collection, request, status.HTTP_201_CREATED)
 
+
+@extend_schema_view(
+    put=extend_schema(
+        request=LibraryCollectionWriteSerializer, responses=LibraryCollectionDetailSerializer
+    )
+)
 class LibraryCollectionDetail(generics.GenericAPIView[LibraryCollection]):
-    """A collection with the items the caller may see, in order."""
+    """GET: a collection with the items the caller may see, in order. PUT: replace its
+    title, description and items (staff)."""
 
     serializer_class = LibraryCollectionDetailSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends: list[Any] = []
 
     def get(self, request: Request, slug: str) -> Response:
+        return _collection_detail(collection_get(slug), request)
+
+    def put(self, request: Request, slug: str) -> Response:
         collection = collection_get(slug)
-        items = collection_items_for(request.user, collection)
-        data = LibraryCollectionDetailSerializer(collection, context={"items": items}).data
-        return Response(data)
+        collection = library_services.collection_save(
+            user=request.user,  # type: ignore[arg-type]
+            collection=collection,
+            **_collection_arguments(request),
+        )
+        return _collection_detail(collection, request)
 
 
 router = SimpleRouter()

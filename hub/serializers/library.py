@@ -161,3 +161,21 @@ class LibraryCollectionDetailSerializer(LibraryCollectionSerializer):
     def get_items(self, obj: LibraryCollection) -> list[dict[str, Any]]:
         items = self.context.get("items", [])
         return LibraryItemListSerializer(items, many=True).data  # type: ignore[return-value]
+
+
+class LibraryCollectionWriteSerializer(serializers.Serializer[LibraryCollection]):
+    """What staff send to create (POST) or replace (PUT) a collection."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=20_000, help_text=_("Markdown.")
+    )
+    language = TextLanguageField(required=False)
+    position = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
+    items = RelatedSlugField(
+        slug_field="slug",
+        queryset=LibraryItem.objects.all(),
+        many=True,
+        help_text=_("Slugs of the items, in the collection's order."),
+        error_messages={"does_not_exist": _("No library item “{value}”.")},
+    )

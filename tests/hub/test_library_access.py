@@ -182,3 +182,32 @@ def test_collections_list_only_visible_items(library, role):
     assert ("Pending guide to clusters" in titles) == (role in SEES["pending"])
     html = _page(library, role).get(f"/library/collections/{slug}/").content.decode()
     assert ("Pending guide to clusters" in html) == (role in SEES["pending"])
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("visitor", 401), ("member", 403), ("suggester", 403), ("staff", 201)]
+)
+def test_only_staff_curate_collections(library, role, expected):
+    items = [library.items["published"].slug, library.items["with_pdf"].slug]
+    api = _api(library, role)
+    response = api.post(
+        "/api/v1/library/collections/", {"title": "Health", "items": items}, format="json"
+    )
+    assert response.status_code == expected, response.content
+    slug = library.collection.slug
+    response = api.put(
+        f"/api/v1/library/collections/{slug}/",
+        {"title": "Renamed", "items": items[::-1]},
+        format="json",
+    )
+    assert response.status_code == (200 if role == "staff" else expected)
+    library.collection.refresh_from_db()
+    assert (library.collection.title == "Renamed") == (role == "staff")
+    if role == "staff":
+        assert [i["slug"] for i in response.json()["items"]] == items[::-1]
+        bad = api.put(
+            f"/api/v1/library/collections/{slug}/",
+            {"title": "x", "items": ["no-such-item"]},
+            format="json",
+        )
+        assert bad.status_code == 400
