@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from community.files import private_storage
@@ -25,14 +26,14 @@ from community.models.moderation import Moderated
 
 
 class LibraryItemType(models.TextChoices):
-    TOOLKIT = "toolkit", _("Toolkit")
-    STUDY = "study", _("Study")
-    REPORT = "report", _("Report")
-    PUBLICATION = "publication", _("Publication")
-    MAPPING = "mapping", _("Mapping of cluster networks")
-    GUIDE = "guide", _("Guide")
-    POLICY_BRIEF = "policy_brief", _("Policy brief")
-    CASE_STUDY = "case_study", _("Case study")
+    TOOLKIT = "toolkit", pgettext_lazy("type of library document", "Toolkit")
+    STUDY = "study", pgettext_lazy("type of library document", "Study")
+    REPORT = "report", pgettext_lazy("type of library document", "Report")
+    PUBLICATION = "publication", pgettext_lazy("type of library document", "Publication")
+    MAPPING = "mapping", pgettext_lazy("type of library document", "Mapping of cluster networks")
+    GUIDE = "guide", pgettext_lazy("type of library document", "Guide")
+    POLICY_BRIEF = "policy_brief", pgettext_lazy("type of library document", "Policy brief")
+    CASE_STUDY = "case_study", pgettext_lazy("type of library document", "Case study")
 
 
 class PdfTextStatus(models.TextChoices):

@@ -97,19 +97,19 @@ def test_the_library_pages_in_french(
     page.goto(f"{server.url}/library/")
     expect(page.locator("h1")).to_have_text("Bibliothèque de ressources")
     expect(page.get_by_role("link", name="Start here")).to_be_visible()
-    audit.check(page, f"library-list")
+    audit.check(page, "library-list")
 
     page.get_by_label("Rechercher", exact=True).fill("électrolyseurs")
     page.get_by_role("button", name="Filtrer").click()
     results = page.locator(".news-list > li")
     expect(results).to_have_count(1)
     expect(results.first).to_contain_text("European Cluster Panorama 2026")
-    audit.check(page, f"library-search")
+    audit.check(page, "library-search")
 
     page.goto(f"{server.url}/library/{world['panorama']}/")
     link = page.get_by_role("link", name="Télécharger le PDF")
     expect(link).to_be_visible()
-    audit.check(page, f"library-detail")
+    audit.check(page, "library-detail")
     with page.expect_download() as download_info:
         link.click()
     download = download_info.value
@@ -119,7 +119,7 @@ def test_the_library_pages_in_french(
     page.goto(f"{server.url}{world['collection']}")
     expect(page.locator("h1")).to_have_text("Start here")
     expect(page.locator(".news-list > li")).to_have_count(4)
-    audit.check(page, f"library-collection")
+    audit.check(page, "library-collection")
     page.context.close()
 
     # A member suggests a document: a renamed non-PDF is refused, a real PDF accepted.
@@ -136,14 +136,14 @@ def test_the_library_pages_in_french(
     page.get_by_role("button", name="Envoyer la proposition").click()
     expect(page.get_by_role("main")).to_contain_text("Ce fichier n'est pas un document PDF")
     expect(page.get_by_role("textbox", name="Titre")).to_have_value(title)
-    audit.check(page, f"library-form-error")
+    audit.check(page, "library-form-error")
     real = tmp_path / "jumelage.pdf"
     real.write_bytes(simple_pdf("Jumelage", ["Comment jumeler deux clusters."]))
     page.get_by_label("Fichier PDF").set_input_files(str(real))
     page.get_by_role("button", name="Envoyer la proposition").click()
     expect(page.locator("h1")).to_have_text(title)
     expect(page.locator(".status-panel")).to_contain_text("En attente")
-    audit.check(page, f"library-suggested")
+    audit.check(page, "library-suggested")
     suggestion = page.url
     page.context.close()
 
@@ -152,6 +152,6 @@ def test_the_library_pages_in_french(
     _french(page, server)
     page.goto(suggestion)
     expect(page.get_by_role("button", name="Publier")).to_be_visible()
-    audit.check(page, f"library-staff-pending")
+    audit.check(page, "library-staff-pending")
     page.context.close()
     audit.assert_clean()
