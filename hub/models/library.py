@@ -131,7 +131,7 @@ class LibraryCollection(models.Model):
     description = models.TextField(_("description"), blank=True)  # markdown subset
     language = content_language_field()
     position = models.PositiveIntegerField(_("position"), default=0)
-    items = models.ManyToManyField(
+    items: models.ManyToManyField[LibraryItem, LibraryCollectionEntry] = models.ManyToManyField(
         LibraryItem, through="LibraryCollectionEntry", related_name="collections"
     )
     created_by = models.ForeignKey(

@@ -346,7 +346,7 @@ def item_update(
         _attach_pdf(item, file, data)
     elif remove_file and item.file:
         transaction.on_commit(partial(item.file.storage.delete, item.file.name))
-        item.file = None  # type: ignore[assignment]
+        item.file = None
         item.file_name, item.file_size = "", None
         item.text_status, item.extracted_text = PdfTextStatus.NO_FILE, ""
     if not user.is_staff and item.status == ModerationStatus.REJECTED:
@@ -475,7 +475,7 @@ def collection_save(
     collection.save()
     collection.entries.all().delete()
     seen: set[int] = set()
-    entries = []
+    entries: list[LibraryCollectionEntry] = []
     for item in items:
         if item.pk not in seen:
             seen.add(item.pk)
