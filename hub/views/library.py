@@ -28,7 +28,9 @@ from hub.selectors.library import (
     collection_items_for,
     collections_list,
     item_get_for,
+    item_waiting_count,
     items_list_published,
+    items_moderation_queue,
     items_suggested_by,
     user_can_edit_item,
     user_can_moderate_library,
@@ -86,8 +88,16 @@ def library_list(request: HttpRequest) -> HttpResponse:
             "collections": collections_list() if not filtered else [],
             "can_suggest": user_can_suggest_item(request.user),
             "my_unpublished": mine,
+            "waiting": item_waiting_count() if user_can_moderate_library(request.user) else 0,
         },
     )
+
+
+def library_moderation(request: HttpRequest) -> HttpResponse:
+    """The suggestions waiting for review, oldest first (staff; 404 for everyone else)."""
+    if not user_can_moderate_library(request.user):
+        raise Http404
+    return render(request, "hub/library/moderation.html", {"items": items_moderation_queue()[:200]})
 
 
 def library_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -240,6 +250,7 @@ def library_collection(request: HttpRequest, slug: str) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("", library_list, name="library-list"),
     path("new/", library_create, name="library-create"),
+    path("moderation/", library_moderation, name="library-moderation"),
     path("collections/<slug:slug>/", library_collection, name="library-collection"),
     path("<slug:slug>/", library_detail, name="library-detail"),
     path("<slug:slug>/file/", library_file, name="library-file"),

@@ -153,5 +153,8 @@ def test_the_library_pages_in_french(
     page.goto(suggestion)
     expect(page.get_by_role("button", name="Publier")).to_be_visible()
     audit.check(page, "library-staff-pending")
+    page.goto(f"{server.url}/library/moderation/")
+    expect(page.get_by_role("main")).to_contain_text(title)
+    audit.check(page, "library-staff-queue")
     page.context.close()
     audit.assert_clean()

@@ -211,3 +211,13 @@ def test_only_staff_curate_collections(library, role, expected):
             format="json",
         )
         assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_review_page_is_staff_only(library, role):
+    response = _page(library, role).get("/library/moderation/")
+    assert response.status_code == (200 if role == "staff" else 404)
+    listing = _page(library, role).get("/library/").content.decode()
+    assert ("1 suggestion to review" in listing) == (role == "staff")
+    if role == "staff":
+        assert "Pending guide to clusters" in response.content.decode()
