@@ -140,9 +140,8 @@ def library_file(request: HttpRequest, slug: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = (
-        "public, max-age=3600" if item.status == ModerationStatus.PUBLISHED else "private, no-store"
-    )
+    # Not kept by shared caches: an item taken down must stop being served at once.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
