@@ -51,6 +51,7 @@ urlpatterns = [
     path("api/v1/calls/", include("hub.api.urls")),
     path("api/v1/countries/", include("hub.api.countries")),
     path("api/v1/focus/", include("hub.api.focus")),
+    path("api/v1/library/", include("hub.api.library")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -61,6 +62,7 @@ urlpatterns = [
     path("calls/", include("hub.urls")),
     path("countries/", include("hub.views.countries")),
     path("focus/", include("hub.views.focus")),
+    path("library/", include("hub.views.library")),
     # Pages that gather several apps: the home page and the staff moderation queue.
     path("", include("config.pages.urls")),
     path("", include("community.urls")),

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from community.richtext import markdown_clean
 from hub.models import (
     Call,
     CallListing,
@@ -11,7 +12,12 @@ from hub.models import (
     CountryPage,
     CountryPageItem,
     FocusPage,
+    LibraryCollection,
+    LibraryCollectionEntry,
+    LibraryItem,
+    LibraryModerationLogEntry,
 )
+from hub.services.library import item_search_text
 
 
 class CallModerationLogInline(admin.TabularInline):
@@ -69,3 +75,60 @@ class FocusPageAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     filter_horizontal = ["ecosystems", "tags"]
     raw_id_fields = ["updated_by"]
+
+
+class LibraryModerationLogInline(admin.TabularInline):
+    """Staff decisions on the item, as logged by the services (read only)."""
+
+    model = LibraryModerationLogEntry
+    extra = 0
+    fields = ("created_at", "decision", "moderator", "reason")
+    readonly_fields = ("created_at", "decision", "moderator", "reason")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LibraryItem)
+class LibraryItemAdmin(admin.ModelAdmin):
+    """Items are added and their PDFs uploaded on the site (/library/new/), where the file is
+    checked and its text extracted; here staff correct descriptions."""
+
+    list_display = ["title", "item_type", "year", "language", "status", "text_status"]
+    list_filter = ["item_type", "status", "language", "text_status"]
+    search_fields = ["title", "slug", "authors", "publisher"]
+    raw_id_fields = ["suggested_by", "reviewed_by"]
+    readonly_fields = ["file", "file_name", "file_size", "text_status", "search_text"]
+    exclude = ["extracted_text"]
+    inlines = [LibraryModerationLogInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        item = form.instance
+        item.abstract = markdown_clean(item.abstract)
+        item.search_text = item_search_text(item)
+        item.save(update_fields=["abstract", "search_text"])
+
+
+class LibraryCollectionEntryInline(admin.TabularInline):
+    model = LibraryCollectionEntry
+    extra = 1
+    raw_id_fields = ["item"]
+    fields = ["position", "item"]
+
+
+@admin.register(LibraryCollection)
+class LibraryCollectionAdmin(admin.ModelAdmin):
+    """Staff curate collections here: the items in the order of their position."""
+
+    list_display = ["title", "position", "language"]
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [LibraryCollectionEntryInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.description = markdown_clean(obj.description)
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

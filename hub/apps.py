@@ -24,7 +24,16 @@ class HubConfig(AppConfig):
             email=True,
         )
         register_drain("call.reminders", call_reminders_drain)
+        register_kind(
+            "library.reviewed",
+            _("A moderator's decision on a document you suggested for the library"),
+            email=True,
+        )
         # Demo calls on top of `manage.py seed_demo`'s community and ClusterXchange data.
         demo.connect()
         # Country and In focus pages (hub/demo_countries.py).
         demo_countries.connect()
+        # Demo library (about 100 items, collections, a pending suggestion).
+        from hub import demo_library
+
+        demo_library.connect()

@@ -9,6 +9,14 @@ from hub.models.calls import (
 )
 from hub.models.countries import CountryGroup, CountryItemKind, CountryPage, CountryPageItem
 from hub.models.focus import FocusKind, FocusPage
+from hub.models.library import (
+    LibraryCollection,
+    LibraryCollectionEntry,
+    LibraryItem,
+    LibraryItemType,
+    LibraryModerationLogEntry,
+    PdfTextStatus,
+)
 
 __all__ = [
     "Call",
@@ -24,4 +32,10 @@ __all__ = [
     "CountryPageItem",
     "FocusKind",
     "FocusPage",
+    "LibraryCollection",
+    "LibraryCollectionEntry",
+    "LibraryItem",
+    "LibraryItemType",
+    "LibraryModerationLogEntry",
+    "PdfTextStatus",
 ]

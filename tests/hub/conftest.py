@@ -14,6 +14,7 @@ from django.utils import timezone
 from community.models import ModerationStatus
 from hub.models import Call
 from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory, StaffFactory
+from tests.hub.library_world import library  # noqa: F401  (the library tests' fixture)
 
 
 @dataclass
