@@ -240,6 +240,10 @@ LOGIN_SLOWDOWN_MAX = int(os.environ.get("LOGIN_SLOWDOWN_MAX", "60"))
 LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", "30"))
 # Registrations (account created or not: the answer is the same) per client address.
 REGISTER_RATE = os.environ.get("REGISTER_RATE", "5/3600")
+# Enquiries to the SMEs Go International desk per client address (visitors) or per member.
+DESK_ENQUIRY_RATE = os.environ.get("DESK_ENQUIRY_RATE", "5/3600")
+# An enquiry waiting for the desk longer than this many days is overdue in the staff queue.
+DESK_ANSWER_DAYS = int(os.environ.get("DESK_ANSWER_DAYS", "5"))
 # How many reverse proxies stand in front of daphne; each must overwrite or append one
 # X-Forwarded-For entry (deploy/nginx.conf). 0: the address is REMOTE_ADDR, no header is read.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -24,5 +24,20 @@ class HubConfig(AppConfig):
             email=True,
         )
         register_drain("call.reminders", call_reminders_drain)
+        # The SMEs Go International desk (hub/services/enquiries.py): each step of an enquiry
+        # to its asker (a visitor without an account is e-mailed directly), and new
+        # enquiries and the askers' replies to the desk's staff.
+        register_kind(
+            "enquiry.update",
+            _("News of an enquiry you sent to the international desk"),
+            push=True,
+            email=True,
+        )
+        register_kind(
+            "enquiry.staff",
+            _("A new enquiry or an asker's reply at the international desk (staff)"),
+            push=True,
+            email=True,
+        )
         # Demo calls on top of `manage.py seed_demo`'s community and ClusterXchange data.
         demo.connect()

@@ -7,8 +7,21 @@ from hub.models.calls import (
     CallReminderKind,
     CallReminderSent,
 )
+from hub.models.enquiries import (
+    ASKER_VISIBLE_KINDS,
+    DESK_FOCUS_COUNTRIES,
+    OPEN_STATES,
+    Enquiry,
+    EnquiryCloseReason,
+    EnquiryMessage,
+    EnquiryMessageKind,
+    EnquiryState,
+)
 
 __all__ = [
+    "ASKER_VISIBLE_KINDS",
+    "DESK_FOCUS_COUNTRIES",
+    "OPEN_STATES",
     "Call",
     "CallFollow",
     "CallKind",
@@ -16,4 +29,9 @@ __all__ = [
     "CallModerationLogEntry",
     "CallReminderKind",
     "CallReminderSent",
+    "Enquiry",
+    "EnquiryCloseReason",
+    "EnquiryMessage",
+    "EnquiryMessageKind",
+    "EnquiryState",
 ]
