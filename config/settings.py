@@ -506,6 +506,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     # A person's role in an organisation keeps the name it had before rooms had roles.
     "RoleEnum": "community.models.organisations.OrganisationRole",
     "EventPlaceModeEnum": "webinars.serializers.events.PLACE_MODES",
+    # The interface languages (a profile's language, an enquiry's): one set, one name.
+    "LanguageEnum": "config.settings.LANGUAGES",
+    "EnquiryStateEnum": "hub.models.enquiries.EnquiryState",
+    "EnquiryCloseReasonEnum": "hub.models.enquiries.EnquiryCloseReason",
+    "EnquiryMessageKindEnum": "hub.models.enquiries.EnquiryMessageKind",
 }
 # --- Events: calendar files and feeds (ical slice; webinars/views/calendar.py) ---------
 # Event .ics files, and wrong feed addresses, per client address; each feed per its token.

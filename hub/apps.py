@@ -7,7 +7,7 @@ class HubConfig(AppConfig):
     verbose_name = _("Information hub")
 
     def ready(self) -> None:
-        from hub import demo
+        from hub import demo, demo_enquiries
         from hub.services.reminders import call_reminders_drain
         from notifications.kinds import register_kind
         from notifications.outbox import register_drain
@@ -41,3 +41,5 @@ class HubConfig(AppConfig):
         )
         # Demo calls on top of `manage.py seed_demo`'s community and ClusterXchange data.
         demo.connect()
+        # Demo enquiries in every state at the international desk.
+        demo_enquiries.connect()

@@ -88,6 +88,7 @@ def _staff_gate(request: Request, pk: int) -> Enquiry:
 class EnquiryViewSet(viewsets.GenericViewSet[Enquiry]):
     serializer_class = EnquiryDetailSerializer
     filter_backends: list[Any] = []
+    lookup_value_regex = r"[0-9]+"
 
     def get_permissions(self) -> list[Any]:
         if self.action == "create":

@@ -84,6 +84,7 @@ class EnquiryListItemSerializer(serializers.ModelSerializer[Enquiry]):
     ecosystem: RelatedSlugField[Ecosystem] = RelatedSlugField(
         slug_field="slug", read_only=True, allow_null=True
     )
+    close_reason = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -102,6 +103,13 @@ class EnquiryListItemSerializer(serializers.ModelSerializer[Enquiry]):
             "url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=EnquiryCloseReason.choices, allow_null=True)
+    )
+    def get_close_reason(self, obj: Enquiry) -> str | None:
+        """Why it was closed; null while it is not."""
+        return obj.close_reason or None
 
 
 class EnquiryDetailSerializer(EnquiryListItemSerializer):
