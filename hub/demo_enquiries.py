@@ -219,17 +219,14 @@ def demo_enquiries(*, today: dt.date, progress: Callable[[str], Any]) -> None:
     made: list[Enquiry] = []
     for row in ENQUIRIES:
         member = _member(row["member"])
+        membership = member.memberships.select_related("organisation").first() if member else None
         received = noon - dt.timedelta(days=row["days_ago"])
         enquiry = Enquiry(
             asker=member,
             name=member.display_name if member else row.get("name", ""),
             email=member.email if member else row.get("email", ""),
             organisation=row.get("organisation", "")
-            or (
-                member.memberships.select_related("organisation").first().organisation.name
-                if member and member.memberships.exists()
-                else ""
-            ),
+            or (membership.organisation.name if membership else ""),
             language=row["language"],
             country=row["country"],
             ecosystem=ecosystems.get(row["ecosystem"]),

@@ -16,7 +16,7 @@ from hub.models import DESK_FOCUS_COUNTRIES, EnquiryCloseReason, EnquiryState
 from hub.selectors.enquiries import desk_staff
 
 
-def country_choices() -> list[tuple[str, Any]]:
+def country_choices() -> list[tuple[Any, Any]]:
     """The strategic third countries first, then every country (names in the reader's
     language)."""
     focus = sorted(
@@ -70,7 +70,9 @@ class EnquiryForm(ErrorsDescribedMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = country_choices()
         if user is not None and user.is_authenticated:
             # A member writes as themselves: their account gives the name and address.
             del self.fields["name"]
@@ -130,10 +132,14 @@ class EnquiryQueueForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)
+        assignee.choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody yet")),
             *[(str(user.pk), user.display_name) for user in desk_staff()],
         ]
-        self.fields["country"].choices = [("", _("Any country")), *list(countries)]
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)
+        country.choices = [("", _("Any country")), *list(countries)]

@@ -164,7 +164,7 @@ def desk_median_first_answer(days: int = 90) -> timedelta | None:
     rows = Enquiry.objects.filter(
         Q(received_at__gte=since), first_answered_at__isnull=False
     ).values_list("received_at", "first_answered_at")
-    durations = [(answered - received).total_seconds() for received, answered in rows]
+    durations = [(answered - received).total_seconds() for received, answered in rows if answered]
     if not durations:
         return None
     return timedelta(seconds=statistics.median(durations))

@@ -50,7 +50,7 @@ from notifications.services import notify
 
 # The same msgids as EnquiryCloseReason's labels, kept so a notification can say the reason
 # again in its reader's language.
-CLOSE_REASON_MSGIDS = {
+CLOSE_REASON_MSGIDS: dict[str, str] = {
     EnquiryCloseReason.RESOLVED: gettext_noop("Answered and resolved"),
     EnquiryCloseReason.NO_REPLY: gettext_noop("No reply from the asker"),
     EnquiryCloseReason.OUT_OF_SCOPE: gettext_noop("Outside the desk's scope"),
