@@ -240,6 +240,10 @@ LOGIN_SLOWDOWN_MAX = int(os.environ.get("LOGIN_SLOWDOWN_MAX", "60"))
 LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", "30"))
 # Registrations (account created or not: the answer is the same) per client address.
 REGISTER_RATE = os.environ.get("REGISTER_RATE", "5/3600")
+# Enquiries to the SMEs Go International desk per client address (visitors) or per member.
+DESK_ENQUIRY_RATE = os.environ.get("DESK_ENQUIRY_RATE", "5/3600")
+# An enquiry waiting for the desk longer than this many days is overdue in the staff queue.
+DESK_ANSWER_DAYS = int(os.environ.get("DESK_ANSWER_DAYS", "5"))
 # How many reverse proxies stand in front of daphne; each must overwrite or append one
 # X-Forwarded-For entry (deploy/nginx.conf). 0: the address is REMOTE_ADDR, no header is read.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -502,6 +506,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     # A person's role in an organisation keeps the name it had before rooms had roles.
     "RoleEnum": "community.models.organisations.OrganisationRole",
     "EventPlaceModeEnum": "webinars.serializers.events.PLACE_MODES",
+    # The interface languages (a profile's language, an enquiry's): one set, one name.
+    "LanguageEnum": "config.settings.LANGUAGES",
+    "EnquiryStateEnum": "hub.models.enquiries.EnquiryState",
+    "EnquiryCloseReasonEnum": "hub.models.enquiries.EnquiryCloseReason",
+    "EnquiryMessageKindEnum": "hub.models.enquiries.EnquiryMessageKind",
 }
 # --- Events: calendar files and feeds (ical slice; webinars/views/calendar.py) ---------
 # Event .ics files, and wrong feed addresses, per client address; each feed per its token.

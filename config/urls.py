@@ -52,6 +52,7 @@ urlpatterns = [
     path("api/v1/countries/", include("hub.api.countries")),
     path("api/v1/focus/", include("hub.api.focus")),
     path("api/v1/library/", include("hub.api.library")),
+    path("api/v1/desk/", include("hub.api.enquiries")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -63,6 +64,7 @@ urlpatterns = [
     path("countries/", include("hub.views.countries")),
     path("focus/", include("hub.views.focus")),
     path("library/", include("hub.views.library")),
+    path("desk/", include("hub.views.enquiries")),
     # Pages that gather several apps: the home page and the staff moderation queue.
     path("", include("config.pages.urls")),
     path("", include("community.urls")),

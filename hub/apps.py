@@ -8,6 +8,7 @@ class HubConfig(AppConfig):
 
     def ready(self) -> None:
         from hub import demo, demo_countries
+        from hub import demo, demo_enquiries
         from hub.services.reminders import call_reminders_drain
         from notifications.kinds import register_kind
         from notifications.outbox import register_drain
@@ -27,6 +28,19 @@ class HubConfig(AppConfig):
         register_kind(
             "library.reviewed",
             _("A moderator's decision on a document you suggested for the library"),
+        # The SMEs Go International desk (hub/services/enquiries.py): each step of an enquiry
+        # to its asker (a visitor without an account is e-mailed directly), and new
+        # enquiries and the askers' replies to the desk's staff.
+        register_kind(
+            "enquiry.update",
+            _("News of an enquiry you sent to the international desk"),
+            push=True,
+            email=True,
+        )
+        register_kind(
+            "enquiry.staff",
+            _("A new enquiry or an asker's reply at the international desk (staff)"),
+            push=True,
             email=True,
         )
         # Demo calls on top of `manage.py seed_demo`'s community and ClusterXchange data.
@@ -37,3 +51,5 @@ class HubConfig(AppConfig):
         from hub import demo_library
 
         demo_library.connect()
+        # Demo enquiries in every state at the international desk.
+        demo_enquiries.connect()

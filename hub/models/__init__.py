@@ -16,9 +16,21 @@ from hub.models.library import (
     LibraryItemType,
     LibraryModerationLogEntry,
     PdfTextStatus,
+from hub.models.enquiries import (
+    ASKER_VISIBLE_KINDS,
+    DESK_FOCUS_COUNTRIES,
+    OPEN_STATES,
+    Enquiry,
+    EnquiryCloseReason,
+    EnquiryMessage,
+    EnquiryMessageKind,
+    EnquiryState,
 )
 
 __all__ = [
+    "ASKER_VISIBLE_KINDS",
+    "DESK_FOCUS_COUNTRIES",
+    "OPEN_STATES",
     "Call",
     "CallFollow",
     "CallKind",
@@ -38,4 +50,9 @@ __all__ = [
     "LibraryItemType",
     "LibraryModerationLogEntry",
     "PdfTextStatus",
+    "Enquiry",
+    "EnquiryCloseReason",
+    "EnquiryMessage",
+    "EnquiryMessageKind",
+    "EnquiryState",
 ]
