@@ -26,3 +26,7 @@ class HubConfig(AppConfig):
         register_drain("call.reminders", call_reminders_drain)
         # Demo calls on top of `manage.py seed_demo`'s community and ClusterXchange data.
         demo.connect()
+        # The trend universe's demo (hub/demo_trends.py).
+        from hub import demo_trends
+
+        demo_trends.connect()

@@ -17,3 +17,6 @@ __all__ = [
     "CallReminderKind",
     "CallReminderSent",
 ]
+from hub.models.trends import IMPACT_MAX, Horizon, Trend, TrendEngagement, TrendScore
+
+__all__ += ["IMPACT_MAX", "Horizon", "Trend", "TrendEngagement", "TrendScore"]
