@@ -4,12 +4,17 @@ organisations working on the same trends."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +40,14 @@ from hub.selectors.trends import (
 from hub.services import trends as trend_services
 
 HORIZONS = {ALL_HORIZONS, *Horizon.values}
+# What json_script escapes, so no text in the data can close the element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _json_for_script(data: Any) -> SafeString:
+    """The data as JSON for a <script type="application/json"> element that carries the
+    page's CSP nonce (json_script's element has none, and our pages allow no other script)."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES))  # noqa: S308
 
 
 def trend_universe(request: HttpRequest) -> HttpResponse:
@@ -57,7 +70,7 @@ def trend_universe(request: HttpRequest) -> HttpResponse:
             "ecosystems": ecosystems,
             "horizons": [(ALL_HORIZONS, _("Highest of the three horizons")), *Horizon.choices],
             "selected": {"horizon": horizon, "ecosystem": ecosystem},
-            "matrix": trend_matrix_data(rows, ecosystems),
+            "matrix": _json_for_script(trend_matrix_data(rows, ecosystems)),
             "impact_max": IMPACT_MAX,
             "impact_scale": range(IMPACT_MAX + 1),
             "can_edit": user_can_edit_trends(request.user),
