@@ -5,7 +5,7 @@
 // reload, and rebuilds the table so both always show the same numbers.
 //
 // Keyboard: the grid is one tab stop (roving tabindex); arrow keys move between cells,
-// Home/End go to the row's ends, Enter opens the trend. The focused or pointed cell's
+// Home/End go to the row's ends (with Ctrl: the grid's), Enter opens the trend. The focused or pointed cell's
 // details show in the panel below the chart (aria-live) and in a tooltip beside it.
 const gettext = window.gettext || ((text) => text);
 const interpolate = window.interpolate || ((text, values) => text.replace(/%\((\w+)\)s/g, (_m, k) => values[k]));
@@ -116,21 +116,17 @@ class TrendChart {
   }
 
   draw() {
+    // Two drawings side by side: the trends' names stay put while the grid scrolls
+    // sideways (a phone shows four or five ecosystems at a time).
     const left = this.labelWidth();
-    const width = left + this.columns.length * CELL + 8;
+    // Room on the right for the last slanted ecosystem names.
+    const width = this.columns.length * CELL + 96;
     const height = HEAD + this.rows.length * ROW + 4;
-    const root = svg("svg", {
-      width,
-      height,
-      viewBox: `0 0 ${width} ${height}`,
-      class: "trend-chart",
-      role: "group",
-      "aria-labelledby": "chart-title",
-      "aria-describedby": "chart-help",
-    });
+    const labels = svg("svg", { width: left, height, viewBox: `0 0 ${left} ${height}`, class: "trend-chart-labels" });
+    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "trend-chart" });
     // Column heads: ecosystem names, slanted.
     this.columns.forEach((ecosystem, column) => {
-      const x = left + column * CELL + CELL / 2;
+      const x = column * CELL + CELL / 2;
       const text = svg("text", { x: 0, y: 0, class: "column-label", transform: `translate(${x + 4} ${HEAD - 8}) rotate(-50)` }, root);
       text.textContent = ecosystem.label.length > 26 ? `${ecosystem.label.slice(0, 25)}…` : ecosystem.label;
       svg("title", {}, text).textContent = ecosystem.label;
@@ -138,17 +134,19 @@ class TrendChart {
     this.cells = [];
     this.rows.forEach((trend, row) => {
       const y = HEAD + row * ROW;
-      svg("rect", { x: 0, y, width, height: ROW, class: row % 2 ? "stripe odd" : "stripe" }, root);
-      const link = svg("a", { href: trend.url, class: "row-label" }, root);
+      const stripe = row % 2 ? "stripe odd" : "stripe";
+      svg("rect", { x: 0, y, width: left, height: ROW, class: stripe }, labels);
+      svg("rect", { x: 0, y, width, height: ROW, class: stripe }, root);
+      const link = svg("a", { href: trend.url, class: "row-label" }, labels);
       const text = svg("text", { x: 4, y: y + ROW / 2 + 5 }, link);
-      const room = Math.floor((left - 12) / 7.2);
+      const room = Math.floor((left - 12) / 7.8);
       text.textContent = trend.title.length > room ? `${trend.title.slice(0, room - 1)}…` : trend.title;
       if (trend.language) link.setAttribute("lang", trend.language);
       svg("title", {}, link).textContent = trend.title;
       const cells = [];
       this.columns.forEach((ecosystem, column) => {
         const impact = impactOf(trend, ecosystem.slug, this.horizon);
-        const x = left + column * CELL;
+        const x = column * CELL;
         const cell = svg("g", {
           class: "cell",
           role: "button",
@@ -180,7 +178,9 @@ class TrendChart {
       });
       this.cells.push(cells);
     });
-    this.container.replaceChildren(root);
+    const scroller = html("div", { class: "trend-chart-cells" });
+    scroller.append(root);
+    this.container.replaceChildren(labels, scroller);
     const first = this.cells[this.active.row]?.[this.active.column];
     if (first) first.setAttribute("tabindex", "0");
   }
@@ -201,8 +201,8 @@ class TrendChart {
       ArrowLeft: [row, Math.max(column - 1, 0)],
       ArrowDown: [Math.min(row + 1, this.rows.length - 1), column],
       ArrowUp: [Math.max(row - 1, 0), column],
-      Home: [row, 0],
-      End: [row, last],
+      Home: event.ctrlKey ? [0, 0] : [row, 0],
+      End: event.ctrlKey ? [this.rows.length - 1, last] : [row, last],
     };
     if (event.key in moves) {
       event.preventDefault();
