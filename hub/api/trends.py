@@ -22,7 +22,12 @@ from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -205,7 +210,13 @@ class TrendPeers(generics.GenericAPIView[Trend]):
     pagination_class = None
     serializer_class = TrendPeerSerializer
 
-    @extend_schema(parameters=[ORGANISATION], responses=TrendPeerSerializer(many=True))
+    @extend_schema(
+        parameters=[ORGANISATION],
+        responses={
+            200: TrendPeerSerializer(many=True),
+            404: OpenApiResponse(description=_("No published organisation with this slug.")),
+        },
+    )
     def get(self, request: Request) -> Response:
         slug = request.query_params.get("organisation", "")
         field = serializers.SlugField(max_length=220)

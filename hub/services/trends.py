@@ -29,10 +29,10 @@ MIN_KEYWORD_LENGTH = 3
 MAX_KEYWORD_LENGTH = 60
 
 
-def _unique_slug(title: str, *, exclude: int | None = None) -> str:
+def _unique_slug(title: str) -> str:
     base = slugify(title)[:120].strip("-") or "trend"
     slug, n = base, 1
-    while slug in RESERVED_SLUGS or Trend.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    while slug in RESERVED_SLUGS or Trend.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -102,7 +102,7 @@ def trend_create(
     language: str = "",
     keywords: Iterable[str] = (),
     tags: Iterable[Tag] = (),
-    scores: Mapping[tuple[str, str], int] | None = None,
+    scores: Mapping[tuple[str, str], int | None] | None = None,
 ) -> Trend:
     """Create a trend (staff), with its scores if given (see trend_set_scores)."""
     _check_staff(user)
