@@ -55,6 +55,12 @@ if not Trend.objects.exists():
 result = None
 """
 
+STAFF_CODE = """
+from community.models import User
+User.objects.filter(pk=params["id"]).update(is_staff=True)
+result = None
+"""
+
 READ_TABLE = """() => {
   const table = document.querySelector("[data-trend-table]");
   const heads = [...table.tHead.rows[0].cells].slice(1).map((c) => c.dataset.ecosystem);
@@ -84,7 +90,8 @@ def test_the_chart_is_drawn_keyboard_operable_and_matches_the_table(
 ):
     from playwright.sync_api import expect
 
-    (manager,) = make_people(site_server, "Lucia Ortega")
+    manager, analyst = make_people(site_server, "Lucia Ortega", "Ines Varga")
+    site_server.django(STAFF_CODE, id=analyst["id"])
     world = site_server.django(WORLD_CODE, manager=manager["id"], tag=manager["email"][6:12])
     audit = Audit("desktop")
     page = audit.page(browser)
@@ -167,6 +174,20 @@ def test_the_chart_is_drawn_keyboard_operable_and_matches_the_table(
     page.goto(f"{site_server.url}/trends/mine/")
     expect(page.get_by_role("heading", name="Hydrogen valleys")).to_be_visible()
     audit.check(page, "trends-mine")
+    page.context.close()
+
+    # Staff edit a trend's scores in the form.
+    page = audit.page(browser)
+    log_in(page, site_server, analyst["email"])
+    set_language(page, site_server, "fr")
+    page.goto(f"{site_server.url}/trends/circular-textiles/edit/")
+    textiles = page.locator("select[name='score__textiles__short']")
+    expect(textiles).to_have_value("3")
+    textiles.select_option("4")
+    audit.check(page, "trend-form")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"{site_server.url}/trends/circular-textiles/")
+    expect(page.locator(".trend-score-table")).to_contain_text("Textile")
     page.context.close()
     audit.assert_clean()
 
