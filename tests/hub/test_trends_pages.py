@@ -313,3 +313,18 @@ def test_every_xss_corpus_file_is_harmless_as_a_trend_description(tw, path: Path
     assert " on" not in "".join(part.split(">", 1)[0] for part in body.split("<")[1:]).lower()
     api = _api().get("/api/v1/trends/hydrogen-valleys/").json()
     assert "<script" not in api["description_html"].lower()
+
+
+def test_the_pages_take_a_bounded_number_of_queries(tw, django_assert_max_num_queries):
+    from hub.models import Horizon
+
+    for n in range(20):
+        trend = Trend.objects.create(slug=f"trend-{n}", title=f"Trend {n}", summary="s")
+        TrendScore.objects.create(
+            trend=trend, ecosystem_id="digital", horizon=Horizon.SHORT, impact=n % 6
+        )
+    client = _client()
+    with django_assert_max_num_queries(12):
+        assert client.get("/trends/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get("/trends/hydrogen-valleys/").status_code == 200
