@@ -53,3 +53,7 @@ class HubConfig(AppConfig):
         demo_library.connect()
         # Demo enquiries in every state at the international desk.
         demo_enquiries.connect()
+        # The trend universe's demo (hub/demo_trends.py).
+        from hub import demo_trends
+
+        demo_trends.connect()

@@ -56,3 +56,6 @@ __all__ = [
     "EnquiryMessageKind",
     "EnquiryState",
 ]
+from hub.models.trends import IMPACT_MAX, Horizon, Trend, TrendEngagement, TrendScore
+
+__all__ += ["IMPACT_MAX", "Horizon", "Trend", "TrendEngagement", "TrendScore"]
