@@ -511,6 +511,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "EnquiryStateEnum": "hub.models.enquiries.EnquiryState",
     "EnquiryCloseReasonEnum": "hub.models.enquiries.EnquiryCloseReason",
     "EnquiryMessageKindEnum": "hub.models.enquiries.EnquiryMessageKind",
+    "CountryGroupEnum": "hub.models.countries.CountryGroup",
+    "CountryItemKindEnum": "hub.models.countries.CountryItemKind",
+    "FocusKindEnum": "hub.models.focus.FocusKind",
 }
 # --- Events: calendar files and feeds (ical slice; webinars/views/calendar.py) ---------
 # Event .ics files, and wrong feed addresses, per client address; each feed per its token.
@@ -555,10 +558,3 @@ WEBINAR_POLL_RESULTS_INTERVAL = float(os.environ.get("WEBINAR_POLL_RESULTS_INTER
 # The auto-scheduler's time limit in seconds (CP-SAT, matchmaking/services/scheduling.py): it
 # runs inside the organiser's request and answers the best placement found by then.
 MATCHMAKING_SCHEDULER_SECONDS = float(os.environ.get("MATCHMAKING_SCHEDULER_SECONDS", "10"))
-# --- Country and In focus pages (hub): names of their choice sets in the OpenAPI schema ----
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],  # type: ignore[dict-item]
-    "CountryGroupEnum": "hub.models.countries.CountryGroup",
-    "CountryItemKindEnum": "hub.models.countries.CountryItemKind",
-    "FocusKindEnum": "hub.models.focus.FocusKind",
-}

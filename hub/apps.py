@@ -7,8 +7,7 @@ class HubConfig(AppConfig):
     verbose_name = _("Information hub")
 
     def ready(self) -> None:
-        from hub import demo, demo_countries
-        from hub import demo, demo_enquiries
+        from hub import demo, demo_countries, demo_enquiries, demo_library, demo_trends
         from hub.services.reminders import call_reminders_drain
         from notifications.kinds import register_kind
         from notifications.outbox import register_drain
@@ -28,6 +27,8 @@ class HubConfig(AppConfig):
         register_kind(
             "library.reviewed",
             _("A moderator's decision on a document you suggested for the library"),
+            email=True,
+        )
         # The SMEs Go International desk (hub/services/enquiries.py): each step of an enquiry
         # to its asker (a visitor without an account is e-mailed directly), and new
         # enquiries and the askers' replies to the desk's staff.
@@ -48,12 +49,8 @@ class HubConfig(AppConfig):
         # Country and In focus pages (hub/demo_countries.py).
         demo_countries.connect()
         # Demo library (about 100 items, collections, a pending suggestion).
-        from hub import demo_library
-
         demo_library.connect()
         # Demo enquiries in every state at the international desk.
         demo_enquiries.connect()
         # The trend universe's demo (hub/demo_trends.py).
-        from hub import demo_trends
-
         demo_trends.connect()

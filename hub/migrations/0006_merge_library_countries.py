@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0002_library'),
-        ('hub', '0004_countries_focus'),
+        ("hub", "0002_library"),
+        ("hub", "0004_countries_focus"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -8,14 +8,6 @@ from hub.models.calls import (
     CallReminderSent,
 )
 from hub.models.countries import CountryGroup, CountryItemKind, CountryPage, CountryPageItem
-from hub.models.focus import FocusKind, FocusPage
-from hub.models.library import (
-    LibraryCollection,
-    LibraryCollectionEntry,
-    LibraryItem,
-    LibraryItemType,
-    LibraryModerationLogEntry,
-    PdfTextStatus,
 from hub.models.enquiries import (
     ASKER_VISIBLE_KINDS,
     DESK_FOCUS_COUNTRIES,
@@ -26,10 +18,20 @@ from hub.models.enquiries import (
     EnquiryMessageKind,
     EnquiryState,
 )
+from hub.models.focus import FocusKind, FocusPage
+from hub.models.library import (
+    LibraryCollection,
+    LibraryCollectionEntry,
+    LibraryItem,
+    LibraryItemType,
+    LibraryModerationLogEntry,
+    PdfTextStatus,
+)
 
 __all__ = [
     "ASKER_VISIBLE_KINDS",
     "DESK_FOCUS_COUNTRIES",
+    "IMPACT_MAX",
     "OPEN_STATES",
     "Call",
     "CallFollow",
@@ -42,20 +44,22 @@ __all__ = [
     "CountryItemKind",
     "CountryPage",
     "CountryPageItem",
+    "Enquiry",
+    "EnquiryCloseReason",
+    "EnquiryMessage",
+    "EnquiryMessageKind",
+    "EnquiryState",
     "FocusKind",
     "FocusPage",
+    "Horizon",
     "LibraryCollection",
     "LibraryCollectionEntry",
     "LibraryItem",
     "LibraryItemType",
     "LibraryModerationLogEntry",
     "PdfTextStatus",
-    "Enquiry",
-    "EnquiryCloseReason",
-    "EnquiryMessage",
-    "EnquiryMessageKind",
-    "EnquiryState",
+    "Trend",
+    "TrendEngagement",
+    "TrendScore",
 ]
 from hub.models.trends import IMPACT_MAX, Horizon, Trend, TrendEngagement, TrendScore
-
-__all__ += ["IMPACT_MAX", "Horizon", "Trend", "TrendEngagement", "TrendScore"]
