@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0003_enquiries'),
-        ('hub', '0005_trends'),
-        ('hub', '0006_merge_library_countries'),
+        ("hub", "0003_enquiries"),
+        ("hub", "0005_trends"),
+        ("hub", "0006_merge_library_countries"),
     ]
 
-    operations = [
-    ]
+    operations = []
