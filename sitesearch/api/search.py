@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,14 +23,14 @@ from rest_framework.views import APIView
 
 from sitesearch.selectors.registry import Hit, provider_for
 from sitesearch.selectors.registry import kinds as registered_kinds
+from sitesearch.selectors import search
 from sitesearch.selectors.search import (
     GROUP_SIZE,
     MAX_QUERY_LENGTH,
     MAX_RESULTS,
-    PAGE_SIZE,
     Group,
     SearchParams,
-    kind_matches,
+    kind_paginator,
     search_overview,
     search_params,
 )
@@ -56,7 +56,7 @@ def _parameters() -> list[OpenApiParameter]:
         OpenApiParameter(
             "page",
             OpenApiTypes.INT,
-            description=f"With `kind`: a page of {PAGE_SIZE} results, from 1 (a page past the "
+            description=f"With `kind`: a page of {search.PAGE_SIZE} results, from 1 (a page past the "
             "last is a 404).",
         ),
     ]
@@ -138,7 +138,7 @@ class SiteSearch(APIView):
     def _kind_group(self, request: Request, params: SearchParams, number: int) -> dict[str, Any]:
         provider = provider_for(params.kind)
         assert provider is not None
-        paginator = Paginator(kind_matches(request.user, params), PAGE_SIZE)
+        paginator = kind_paginator(request.user, params)
         try:
             page = paginator.page(number)
         except EmptyPage as exc:

@@ -22,7 +22,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -80,11 +79,11 @@ def search_params(raw: Mapping[str, Any]) -> SearchParams:
     return SearchParams(query=Query(text=q, words=tuple(query_words(q))), kind=kind)
 
 
-def kind_matches(user: Any, params: SearchParams) -> QuerySet[Any]:
-    """The matches of one kind, best first, cut at MAX_RESULTS (a page of them is read)."""
+def kind_paginator(user: Any, params: SearchParams) -> Paginator[Any]:
+    """The pages of one kind's matches, best first, at most MAX_RESULTS of them."""
     provider = provider_for(params.kind)
     assert provider is not None, "search_params checks the kind"
-    return provider.matches(user, params.query)[:MAX_RESULTS]
+    return Paginator(provider.matches(user, params.query)[:MAX_RESULTS], PAGE_SIZE)
 
 
 def _group(user: Any, provider: Provider, query: Query) -> Group:
@@ -120,5 +119,5 @@ def search_kind_page(user: Any, params: SearchParams, number: Any) -> tuple[Page
     last page), and its hits."""
     provider = provider_for(params.kind)
     assert provider is not None, "search_params checks the kind"
-    page = Paginator(kind_matches(user, params), PAGE_SIZE).get_page(number)
+    page = kind_paginator(user, params).get_page(number)
     return page, [provider.hit(row, params.query) for row in page]
