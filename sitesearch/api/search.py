@@ -21,9 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from sitesearch.selectors import search
 from sitesearch.selectors.registry import Hit, provider_for
 from sitesearch.selectors.registry import kinds as registered_kinds
-from sitesearch.selectors import search
 from sitesearch.selectors.search import (
     GROUP_SIZE,
     MAX_QUERY_LENGTH,
@@ -56,8 +56,8 @@ def _parameters() -> list[OpenApiParameter]:
         OpenApiParameter(
             "page",
             OpenApiTypes.INT,
-            description=f"With `kind`: a page of {search.PAGE_SIZE} results, from 1 (a page past the "
-            "last is a 404).",
+            description=f"With `kind`: a page of {search.PAGE_SIZE} results, from 1 (a page "
+            "past the last is a 404).",
         ),
     ]
 
