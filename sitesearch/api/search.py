@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community.api.schema import ErrorSerializer
 from sitesearch.selectors import search
 from sitesearch.selectors.registry import Hit, provider_for
 from sitesearch.selectors.registry import kinds as registered_kinds
@@ -91,7 +92,7 @@ class SiteSearch(APIView):
                 description="`q` blank or missing, an unknown `kind`, a bad "
                 "`page`, or `page` without `kind`; `fields` names each."
             ),
-            404: OpenApiResponse(description="A page past the last."),
+            404: OpenApiResponse(ErrorSerializer, description="A page past the last."),
         },
     )
     def get(self, request: Request) -> Response:

@@ -19,13 +19,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db.models import QuerySet
-from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 from forums.selectors.search import highlight
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # A snippet is about this many characters around the first marked word.
 SNIPPET_LENGTH = 200
@@ -60,9 +62,18 @@ class Hit:
 
 
 class Provider(Protocol):
-    kind: str  # the stable name used by `?kind=` and in the API
-    label: Promise  # the group's heading ("Organisations")
-    priority: int  # lower first among groups that rank the same (see sitesearch.selectors.search)
+    # Read-only, so a provider may declare them as plain class attributes.
+    @property
+    def kind(self) -> str:
+        """The stable name used by `?kind=` and in the API."""
+
+    @property
+    def label(self) -> StrOrPromise:
+        """The group's heading ("Organisations")."""
+
+    @property
+    def priority(self) -> int:
+        """Lower first among groups that rank the same (sitesearch.selectors.search)."""
 
     def matches(self, user: Any, query: Query) -> QuerySet[Any]: ...
 

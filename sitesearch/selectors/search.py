@@ -18,16 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from community.folding import fold
 from forums.selectors.search import query_words
 from sitesearch.selectors.registry import Hit, Provider, Query, kinds, provider_for, providers
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_QUERY_LENGTH = 200
 # Results of each kind on the overview, and on a page of one kind.
@@ -46,7 +48,7 @@ class SearchParams:
 @dataclass(frozen=True)
 class Group:
     kind: str
-    label: Promise
+    label: StrOrPromise
     count: int  # at most MAX_RESULTS
     capped: bool  # more than MAX_RESULTS matched
     hits: list[Hit]

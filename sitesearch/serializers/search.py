@@ -26,7 +26,8 @@ class SearchHitSerializer(serializers.Serializer[Any]):
         help_text="Its date: last update (organisation), publication (news), deadline "
         "(call), start (event), posting (listing, post, message).",
     )
-    context = serializers.CharField(
+    # DRF's metaclass takes declared fields off the class: Serializer.context stays.
+    context = serializers.CharField(  # type: ignore[assignment]
         allow_blank=True, help_text="Where it is: organisation, forum and group, sender."
     )
     status = serializers.CharField(
@@ -38,7 +39,9 @@ class SearchHitSerializer(serializers.Serializer[Any]):
 
 class SearchGroupSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
-    label = serializers.CharField(help_text="The kind's name in the request's language.")
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The kind's name in the request's language."
+    )
     count = serializers.IntegerField(help_text="Matches of this kind, at most 500.")
     capped = serializers.BooleanField(
         help_text="Counting stopped at 500: there may be more matches than `count`."
