@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
@@ -85,7 +86,12 @@ def kind_paginator(user: Any, params: SearchParams) -> Paginator[Any]:
     """The pages of one kind's matches, best first, at most MAX_RESULTS of them."""
     provider = provider_for(params.kind)
     assert provider is not None, "search_params checks the kind"
-    return Paginator(provider.matches(user, params.query)[:MAX_RESULTS], PAGE_SIZE)
+    return Paginator(provider.matches(_person(user), params.query)[:MAX_RESULTS], PAGE_SIZE)
+
+
+def _person(user: Any) -> Any:
+    """`user`, or a visitor for None: some gates read `user.is_authenticated`."""
+    return AnonymousUser() if user is None else user
 
 
 def _group(user: Any, provider: Provider, query: Query) -> Group:
@@ -110,7 +116,7 @@ def _title_has_query(hit: Hit, query: Query) -> bool:
 
 def search_overview(user: Any, params: SearchParams) -> list[Group]:
     """The groups of every kind with a match, in rank order (the module's docstring)."""
-    groups = [_group(user, provider, params.query) for provider in providers()]
+    groups = [_group(_person(user), provider, params.query) for provider in providers()]
     found = [g for g in groups if g.hits]
     # sorted() is stable: equal groups keep the providers' priority order.
     return sorted(found, key=lambda g: not _title_has_query(g.hits[0], params.query))
