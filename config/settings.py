@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "notifications",
     # The information hub imports community, messaging and notifications; nothing imports it.
     "hub",
+    # One search across every app (sitesearch/): it imports them all; only config imports it.
+    "sitesearch",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,7 @@ urlpatterns = [
     path("api/v1/library/", include("hub.api.library")),
     path("api/v1/desk/", include("hub.api.enquiries")),
     path("api/v1/trends/", include("hub.api.trends")),
+    path("api/v1/search/", include("sitesearch.api.search")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -67,6 +68,7 @@ urlpatterns = [
     path("library/", include("hub.views.library")),
     path("desk/", include("hub.views.enquiries")),
     path("trends/", include("hub.views.trends")),
+    path("search/", include("sitesearch.urls")),
     # Pages that gather several apps: the home page and the staff moderation queue.
     path("", include("config.pages.urls")),
     path("", include("community.urls")),

@@ -96,6 +96,12 @@ def _visible_filter(user: Any) -> Q:
     return published | Q(author=user) | Q(member)
 
 
+def news_list_visible_to(user: Any) -> QuerySet[NewsItem]:
+    """Every item `user` may open, in any status: the rule of `news_get_for` (the site
+    search lists what this gives)."""
+    return _with_relations(NewsItem.objects.filter(_visible_filter(user)))
+
+
 def news_get_for(user: Any, slug: str) -> NewsItem:
     """The news item `slug` if `user` may see it, else Http404.
 

@@ -138,6 +138,12 @@ def _visible_filter(user: Any) -> Q:
     return published | Q(author=user) | Q(member)
 
 
+def calls_visible_to(user: Any) -> QuerySet[Call]:
+    """Every call `user` may open, in any status: the rule of `call_get_for` (the site
+    search lists what this gives)."""
+    return _with_relations(Call.objects.filter(_visible_filter(user)))
+
+
 def call_get_for(user: Any, slug: str) -> Call:
     """The call `slug` if `user` may see it, else Http404 (see the module's docstring)."""
     call = _with_relations(Call.objects.filter(_visible_filter(user), slug=slug)).first()

@@ -221,7 +221,7 @@ def _visitor_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[st
     audit.check(page, "register-sent")
 
     page.goto(f"{server.url}/news/?q=hydrogen")
-    expect(page.get_by_role("searchbox")).to_have_value("hydrogen")
+    expect(page.get_by_role("main").get_by_role("searchbox")).to_have_value("hydrogen")
     audit.check(page, "news")
     page.goto(f"{server.url}/organisations/{cast['organisation']}/")
     expect(page.locator("img.org-logo")).to_be_visible()

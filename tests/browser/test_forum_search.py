@@ -75,11 +75,11 @@ def test_a_person_searches_from_the_forums_index(
     expect(page.get_by_role("status")).to_have_text("1 post found")
     # Accents typed or not, the French reply; then a date filter that leaves nothing.
     page.get_by_label("Words").fill("evenement hydrogene")
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     expect(results).to_have_count(1)
     expect(results.first).to_contain_text("événement")
     page.get_by_label("From").fill("2099-01-01")
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("0 posts found")
     page.context.close()
 
@@ -99,7 +99,7 @@ def test_the_search_pages_pass_axe_in_english_and_french(
         audit.check(page, f"forums-index-{language}")
         page.goto(f"{site_server.url}/forums/{forum['forum']}/")
         page.locator(".group-list a").first.click()
-        expect(page.get_by_role("search")).to_be_visible()
+        expect(page.get_by_role("main").get_by_role("search")).to_be_visible()
         audit.check(page, f"forum-group-{language}")
         page.goto(f"{site_server.url}/forums/search/?q=hydrogen&page_size=2")
         expect(page.locator(".search-results mark").first).to_be_visible()
