@@ -6,10 +6,10 @@ Who may do what (tests/hub/test_focus_access.py is the matrix):
 - create, edit: staff.
 
 What a page gathers: every kind registered with `focus_gatherer_register` — news, open
-calls, upcoming events and organisations here; the knowledge library adds its items the same
-way. A gatherer takes the page and gives how many items match and the first few, as
-`FocusEntry` rows that one template shows whatever their kind. Each gatherer reads its
-domain's public reads only (published items), so nothing a visitor may not open is shown.
+calls, library items, upcoming events and organisations. A gatherer takes the page and
+gives how many items match and the first few, as `FocusEntry` rows that one template shows
+whatever their kind. Each gatherer reads its domain's public reads only (published items),
+so nothing a visitor may not open is shown.
 
 Matching (docs/decisions.md, "In focus"): an item matches when one of its ecosystems is one
 of the page's; an organisation also matches when it carries one of the page's tags.
@@ -31,10 +31,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from community.models import NewsItem, Organisation
+from community.richtext import plain_text
 from community.selectors.directory import published_organisations
 from community.selectors.news import news_published
-from hub.models import Call, FocusPage
+from hub.models import Call, FocusPage, LibraryItem
 from hub.selectors.calls import call_open_q, calls_published
+from hub.selectors.library import items_published
 from webinars.models import Event
 
 PER_KIND = 6
@@ -142,6 +144,10 @@ def focus_calls(page: FocusPage) -> QuerySet[Call]:
     )
 
 
+def focus_library(page: FocusPage) -> QuerySet[LibraryItem]:
+    return items_published().filter(_with_ecosystem(LibraryItem, page, "libraryitem_id"))
+
+
 def focus_events(page: FocusPage) -> QuerySet[Event]:
     return (
         Event.objects.filter(
@@ -201,6 +207,23 @@ focus_gatherer_register(
             c.title, c.get_absolute_url(), c.summary, c.language, c.deadline, c.programme
         ),
         more_url=lambda page: _one_ecosystem_url("calls-list", page),
+    )
+)
+focus_gatherer_register(
+    FocusGatherer(
+        key="library",
+        label=_("Library"),
+        when_label=_("Published"),
+        items=focus_library,
+        entry=lambda item: FocusEntry(
+            item.title,
+            item.get_absolute_url(),
+            plain_text(item.abstract)[:300],
+            item.language,
+            item.published_at,
+            ", ".join(str(p) for p in (item.publisher, item.year) if p),
+        ),
+        more_url=lambda page: _one_ecosystem_url("library-list", page),
     )
 )
 focus_gatherer_register(

@@ -12,11 +12,13 @@ matrix):
 - see, for an organisation, the others working on the same trends: the same people.
 
 What links to a trend ("gathered" items) comes from one selector per kind, registered in
-GATHERERS, so another kind (library items) is one function and one line:
+GATHERERS:
 
 - news: published news whose title, summary or text contains one of the trend's keywords
   (accents and case ignored); news sharing an ecosystem the trend scores 3 or more on comes
   first, then the newest;
+- library items: published items whose folded text (with their PDF's) contains one of the
+  keywords; the same ecosystem ranking, then the newest;
 - organisations: published profiles carrying one of the trend's tags, or whose profile text
   (name, description, tags, ecosystems: community.search's folded `search_text`) contains
   one of its keywords; the same ecosystem ranking, then the largest. Those that said they
@@ -43,7 +45,8 @@ from community.models import (
 )
 from community.search import contains_folded
 from community.selectors.organisations import EDITOR_ROLES, organisation_can_edit
-from hub.models import Horizon, Trend, TrendEngagement, TrendScore
+from hub.models import Horizon, LibraryItem, Trend, TrendEngagement, TrendScore
+from hub.selectors.library import items_published
 
 # An ecosystem "counts" for a trend from this impact on (ranking of gathered items).
 STRONG_IMPACT = 3
@@ -229,6 +232,21 @@ def trend_organisations(trend: Trend, *, limit: int = GATHER_LIMIT) -> list[Orga
     return list(organisations.order_by("-shares_ecosystem", "-members_total", "name")[:limit])
 
 
+def trend_library_items(trend: Trend, *, limit: int = GATHER_LIMIT) -> list[LibraryItem]:
+    """Published library items whose folded text (title, authors, publisher, tags, abstract,
+    the PDF's text) contains one of the trend's keywords; the same ecosystem ranking, then
+    the newest."""
+    if not trend.keywords:
+        return []
+    match = Q(pk__in=[])
+    for keyword in trend.keywords:
+        folded = fold(keyword) or ""
+        if folded:
+            match |= Q(search_text__contains=folded)
+    items = _in_ecosystems_first(items_published().filter(match), _strong_ecosystems(trend))
+    return list(items.order_by("-shares_ecosystem", "-year", "-published_at", "-id")[:limit])
+
+
 @dataclass(frozen=True)
 class Gatherer:
     kind: str
@@ -236,10 +254,10 @@ class Gatherer:
     gather: Callable[[Trend], list[Any]]
 
 
-# The kinds of item gathered on a trend's page, in the order shown. A library item selector
-# is added here the same way (trend_library_items(trend) -> list).
+# The kinds of item gathered on a trend's page, in the order shown.
 GATHERERS: list[Gatherer] = [
     Gatherer("news", _("News"), trend_news),
+    Gatherer("library", _("Library"), trend_library_items),
     Gatherer("organisations", _("Organisations in this field"), trend_organisations),
 ]
 

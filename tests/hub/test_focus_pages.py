@@ -1,6 +1,6 @@
 """In focus pages through HTTP and the API: what a page gathers (published items only, by
-ecosystem, organisations by tag too), the staff's editor, a kind registered later (as the
-library will be), 400s naming the field, and every XSS corpus file as an introduction."""
+ecosystem, organisations by tag too, library items), the staff's editor, a kind registered
+later, 400s naming the field, and every XSS corpus file as an introduction."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from hub.models import FocusPage
+from community.models import Ecosystem, ModerationStatus
+from hub.models import FocusPage, LibraryItem
 from hub.selectors import focus as focus_selectors
 from hub.selectors.focus import FocusEntry, FocusGatherer, focus_gathered
 from tests.xss_support import CORPORA, page_problems
@@ -33,7 +34,37 @@ def test_a_page_gathers_published_items_of_its_ecosystems(country_world):
 
 def test_organisations_are_gathered_by_tag(country_world):
     blocks = _blocks(country_world.focus["hydrogen"])
-    assert blocks == {"news": [], "calls": [], "events": [], "organisations": ["Pôle Santé"]}
+    assert blocks == {
+        "news": [],
+        "calls": [],
+        "library": [],
+        "events": [],
+        "organisations": ["Pôle Santé"],
+    }
+
+
+def test_published_library_items_of_the_ecosystems_are_gathered(country_world):
+    digital = Ecosystem.objects.get(slug="digital")
+    for title, status in [
+        ("Digital toolkit", ModerationStatus.PUBLISHED),
+        ("Pending digital study", ModerationStatus.NEEDS_REVIEW),
+    ]:
+        item = LibraryItem.objects.create(
+            title=title,
+            slug=title.lower().replace(" ", "-"),
+            item_type="toolkit",
+            url="https://example.org/doc",
+            status=status,
+            year=2026,
+        )
+        item.ecosystems.add(digital)
+    LibraryItem.objects.create(
+        title="Other toolkit", slug="other", item_type="toolkit", status="published"
+    )
+    assert _blocks(country_world.focus["digital"])["library"] == ["Digital toolkit"]
+    html = Client().get("/focus/digital-transition/").content.decode()
+    assert "Digital toolkit" in html
+    assert "Pending digital study" not in html
 
 
 def test_the_list_and_a_page(country_world):
@@ -52,8 +83,8 @@ def test_another_kind_can_be_registered(country_world, monkeypatch):
     monkeypatch.setattr(focus_selectors, "GATHERERS", dict(focus_selectors.GATHERERS))
     focus_selectors.focus_gatherer_register(
         FocusGatherer(
-            key="library",
-            label="Library",
+            key="extra",
+            label="Extra",
             when_label="",
             items=lambda page: FocusPage.objects.filter(pk=page.pk),
             entry=lambda page: FocusEntry(page.title, page.get_absolute_url()),
@@ -61,14 +92,15 @@ def test_another_kind_can_be_registered(country_world, monkeypatch):
         )
     )
     blocks = _blocks(country_world.focus["digital"])
-    assert blocks["library"] == ["Digital transition"]
+    assert blocks["extra"] == ["Digital transition"]
     data = APIClient().get("/api/v1/focus/digital-transition/").json()
     assert [b["key"] for b in data["gathered"]] == [
         "news",
         "calls",
+        "library",
         "events",
         "organisations",
-        "library",
+        "extra",
     ]
 
 

@@ -4,14 +4,18 @@ rank those in the trend's strong ecosystems first."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from community.folding import fold
 from community.models import Ecosystem, Tag
-from hub.models import Trend, TrendEngagement, TrendScore
+from hub.models import LibraryItem, Trend, TrendEngagement, TrendScore
 from hub.selectors.trends import (
     GATHERERS,
     organisation_trend_peers,
+    trend_library_items,
     trend_matrix,
     trend_news,
     trend_organisations,
@@ -19,6 +23,7 @@ from hub.selectors.trends import (
     trends_with_scores,
 )
 from hub.services import trends as services
+from hub.services.library import item_search_text
 from tests.factories import NewsItemFactory, OrganisationFactory
 from tests.hub.trends_support import index, make_trend_world
 
@@ -222,8 +227,34 @@ def test_organisations_are_gathered_by_keyword_and_tag_not_those_already_working
     assert tw.other_organisation not in found  # it says it works on it: listed apart
 
 
+def test_library_items_are_gathered_by_keyword_in_their_text_published_only(tw):
+    energy = Ecosystem.objects.get(slug="energy-renewables")
+
+    def item(title: str, text: str, status: str = "published", *, strong: bool = False) -> Any:
+        made = LibraryItem.objects.create(
+            title=title,
+            slug=fold(title).replace(" ", "-"),
+            item_type="study",
+            status=status,
+            year=2025,
+            extracted_text=text,
+        )
+        if strong:
+            made.ecosystems.add(energy)
+        made.search_text = item_search_text(made)
+        made.save(update_fields=["search_text"])
+        return made
+
+    plain = item("Regional study", "Annex: HYDROGÈNE corridors")
+    strong = item("Valley report", "hydrogen", strong=True)
+    item("Hydrogen suggestion", "", "needs_review")
+    item("Textiles", "recycling")
+    assert trend_library_items(tw.hydrogen) == [strong, plain]
+    assert trend_library_items(Trend(keywords=[])) == []
+
+
 def test_gatherers_are_one_selector_per_kind():
-    assert [g.kind for g in GATHERERS] == ["news", "organisations"]
+    assert [g.kind for g in GATHERERS] == ["news", "library", "organisations"]
 
 
 def test_matrix_and_filters(tw):
