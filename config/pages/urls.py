@@ -1,3 +1,8 @@
-from config.pages import event_followup, home, moderation
+from config.pages import event_followup, home, information, moderation
 
-urlpatterns = [*home.urlpatterns, *moderation.urlpatterns, *event_followup.urlpatterns]
+urlpatterns = [
+    *home.urlpatterns,
+    *moderation.urlpatterns,
+    *event_followup.urlpatterns,
+    *information.urlpatterns,
+]
