@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (French typographic apostrophes in the demo texts)
 """The information hub's front page (/info/) in a real browser, in French and German, on a
 desktop and a phone: every part's card, the calls closing soon, the latest news and library
 items; the main menu's "Informations" entry is current. axe finds nothing serious, nothing

@@ -48,11 +48,14 @@ def test_the_page_links_every_part_with_what_a_visitor_may_open(hub_content):
     for url in ("/news/", "/calls/", "/library/", "/countries/", "/focus/", "/trends/", "/desk/"):
         assert f'href="{url}"' in html
     assert "2 open, 1 closing within a week" in html
-    assert "1 document" in html and "1 news item" in html and "1 trend" in html
+    assert "1 document" in html
+    assert "1 news item" in html
+    assert "1 trend" in html
     assert html.index("Soon call") < html.index("Later call")
     for hidden in ("Closed call", "Pending call", "Draft news", "Suggested study"):
         assert hidden not in html
-    assert "Cluster news" in html and "Cluster toolkit" in html
+    assert "Cluster news" in html
+    assert "Cluster toolkit" in html
 
 
 def test_the_page_speaks_french_and_the_menu_marks_the_hub_current(hub_content):
