@@ -58,7 +58,7 @@ def test_the_information_hub_front_page(site_server: LiveServer, browser: Any, s
     audit = Audit(size)
     page = audit.page(browser)
     for language, heading, closing in (
-        ("fr", "Centre d’information", "Appels qui clôturent bientôt"),  # noqa: RUF001
+        ("fr", "Centre d’information", "Appels qui clôturent bientôt"),
         ("de", "Informationszentrum", "Bald endende Aufrufe"),
     ):
         set_language(page, site_server, language)
@@ -67,7 +67,7 @@ def test_the_information_hub_front_page(site_server: LiveServer, browser: Any, s
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(main.get_by_role("heading", name=closing)).to_be_visible()
         expect(main).to_contain_text("Appel Horizon Europe : santé numérique")
-        expect(main).to_contain_text("Boîte à outils de l’internationalisation")  # noqa: RUF001
+        expect(main).to_contain_text("Boîte à outils de l’internationalisation")
         expect(main.locator(".info-part")).to_have_count(7)
         current = page.locator('#site-nav a[aria-current="page"]')
         expect(current).to_have_attribute("href", "/info/")
