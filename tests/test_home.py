@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from community.models import ModerationStatus
+from hub.models import Enquiry, LibraryItem
 from messaging.models import ListingFollow, MessageReport
 from messaging.services.conversations import conversation_open
 from messaging.services.messages import message_send
@@ -121,8 +124,29 @@ def test_staff_see_what_waits_in_moderation_and_members_do_not(client, user):
     assert "1 news item" in html
     assert "1 reported message" in html
     assert 'href="/moderation/"' in html
+    # The information hub's own staff queues: the library's suggestions, the desk's enquiries.
+    assert "0 library suggestions" in html
+    assert "0 open enquiries at the desk" in html
+    LibraryItem.objects.create(
+        title="A toolkit", slug="a-toolkit", item_type="toolkit", status="needs_review"
+    )
+    Enquiry.objects.create(
+        subject="Market entry in Japan",
+        question="How?",
+        country="JP",
+        name="Sara Meyer",
+        email="sme@example.org",
+        waiting_since=timezone.now() - timedelta(days=30),
+    )
+    html = client.get("/").content.decode()
+    assert "1 library suggestion" in html
+    assert 'href="/library/moderation/"' in html
+    assert "1 open enquiry at the desk" in html
+    assert "1 overdue" in html
     client.force_login(user)
-    assert "Waiting in moderation" not in client.get("/").content.decode()
+    html = client.get("/").content.decode()
+    assert "Waiting in moderation" not in html
+    assert "library suggestion" not in html
 
 
 def test_the_personal_home_takes_a_constant_number_of_queries(

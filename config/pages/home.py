@@ -20,6 +20,8 @@ from community.models import ModerationStatus, Organisation
 from community.selectors import organisations as org_selectors
 from community.views.home import home as public_home
 from config.pages.moderation import queue_counts
+from hub.selectors.enquiries import desk_counts
+from hub.selectors.library import item_waiting_count
 from matchmaking.views.suggestions import suggestions_section
 from messaging.models import ListingFollow
 from messaging.selectors import conversations as conversation_selectors
@@ -73,6 +75,15 @@ def _organisations(user: Any) -> list[OrganisationStatus]:
     return statuses
 
 
+def _hub_waiting() -> dict[str, int]:
+    desk = desk_counts()
+    return {
+        "library": item_waiting_count(),
+        "desk_open": sum(n for state, n in desk.items() if state not in ("closed", "overdue")),
+        "desk_overdue": desk["overdue"],
+    }
+
+
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
@@ -85,6 +96,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisations": _organisations(user),
         "statuses": ModerationStatus,
         "moderation": queue_counts() if user.is_staff else None,
+        # What waits in the information hub's own staff queues (library, desk).
+        "hub_waiting": _hub_waiting() if user.is_staff else None,
         # Filled by the browser from the REST API: no query here.
         "suggested": mark_safe(  # noqa: S308  (rendered templates, which escape)
             suggestions_section(request, "organisations") + suggestions_section(request, "listings")

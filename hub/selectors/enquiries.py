@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -173,7 +173,7 @@ def desk_median_first_answer(days: int = 90) -> timedelta | None:
 def desk_counts() -> dict[str, int]:
     """How many enquiries are in each state, and how many are overdue (the queue's header)."""
     counts = dict.fromkeys(EnquiryState.values, 0)
-    for row in Enquiry.objects.values("state").order_by():
-        counts[row["state"]] = counts.get(row["state"], 0) + 1
+    for row in Enquiry.objects.values("state").annotate(n=Count("id")).order_by():
+        counts[row["state"]] = row["n"]
     counts["overdue"] = enquiries_queue(overdue=True).count()
     return counts
