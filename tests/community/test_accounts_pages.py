@@ -338,6 +338,11 @@ def test_account_page_lists_memberships(client, user, ecosystems):
     body = client.get("/account/").content.decode()
     assert 'href="/organisations/wind-cluster/"' in body
     assert "Wind Cluster" in body
+    # The person's own places in the information hub (linked by path: community does not
+    # import the hub); both pages answer.
+    for path in ("/desk/mine/", "/trends/mine/"):
+        assert f'href="{path}"' in body
+        assert client.get(path).status_code == 200
 
 
 # --- Passwords -----------------------------------------------------------------------------
