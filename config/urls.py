@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/v1/events/", include("webinars.api.urls")),
     path("api/v1/matchmaking/", include("matchmaking.api.urls")),
     path("api/v1/calls/", include("hub.api.urls")),
+    path("api/v1/newsletter/", include("newsletter.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's script as a file, so the strict CSP holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -57,6 +58,7 @@ urlpatterns = [
     path("events/", include("webinars.urls")),
     path("matchmaking/", include("matchmaking.urls")),
     path("calls/", include("hub.urls")),
+    path("newsletter/", include("newsletter.urls")),
     # Pages that gather several apps: the home page and the staff moderation queue.
     path("", include("config.pages.urls")),
     path("", include("community.urls")),

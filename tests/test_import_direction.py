@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LIVE_APPS = {"messaging", "forums", "webinars"}
 APPS = {"config", "realtime", "community", "notifications", "matchmaking", "hub", *LIVE_APPS}
+APPS |= {"newsletter"}
 
 # What each app may import besides itself. `config` wires everything.
 ALLOWED: dict[str, set[str]] = {
@@ -28,6 +29,8 @@ ALLOWED: dict[str, set[str]] = {
     # The information hub (open calls: ClusterXchange listings tagged with a call, reminders
     # through notifications). Nothing but config imports it.
     "hub": {"community", "notifications", "messaging", "realtime"},
+    # The newsletter (issues gather news, calls and events; sent by the notifications worker).
+    "newsletter": {"hub", "webinars", "community", "notifications", "realtime"},
 }
 
 

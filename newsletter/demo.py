@@ -1,0 +1,5 @@
+"""Demo newsletter (filled in below)."""
+
+
+def connect() -> None:
+    pass
