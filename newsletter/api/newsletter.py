@@ -73,7 +73,7 @@ class SubscribeView(generics.GenericAPIView[Any]):
                 email=data["email"],
                 language=data["language"],
                 topics=Topics(data["ecosystems"], data["countries"], data["calls"], data["events"]),
-                user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                user=request.user if request.user.is_authenticated else None,
             )
         )
         return Response(
@@ -131,8 +131,9 @@ class IssueViewSet(viewsets.GenericViewSet[Issue]):
         serializer.is_valid(raise_exception=True)
         issue = _service(
             lambda: issue_services.issue_create(
-                user=request.user, **_write_args(serializer.validated_data)
-            )  # type: ignore[arg-type]
+                user=request.user,  # type: ignore[arg-type]
+                **_write_args(serializer.validated_data),
+            )
         )
         return Response(IssueSerializer(issue).data, status=status.HTTP_201_CREATED)
 

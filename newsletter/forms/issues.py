@@ -36,7 +36,7 @@ class IssueForm(forms.Form):
             )
             self.fields[f"subject_{code}"].widget.attrs["lang"] = code
 
-    def languages(self) -> list[tuple[str, str, Any, Any]]:
+    def languages(self) -> list[tuple[str, Any, Any, Any]]:
         return [
             (code, name, self[f"subject_{code}"], self[f"editorial_{code}"])
             for code, name in settings.LANGUAGES

@@ -27,9 +27,10 @@ class TopicsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [(c, n) for c, n in settings.LANGUAGES]
-        self.fields["ecosystems"].choices = [(e.slug, e.label) for e in Ecosystem.objects.all()]
-        self.fields["countries"].choices = list(countries)
+        fields: dict[str, Any] = self.fields
+        fields["language"].choices = [(c, n) for c, n in settings.LANGUAGES]
+        fields["ecosystems"].choices = [(e.slug, e.label) for e in Ecosystem.objects.all()]
+        fields["countries"].choices = list(countries)
 
     def topics(self) -> Topics:
         data = self.cleaned_data

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,7 +54,7 @@ def _clean_texts(texts: dict[str, TextInput]) -> dict[str, TextInput]:
     return cleaned
 
 
-_MODELS = {ItemKind.NEWS: NewsItem, ItemKind.CALL: Call, ItemKind.EVENT: Event}
+_MODELS: dict[ItemKind, Any] = {ItemKind.NEWS: NewsItem, ItemKind.CALL: Call, ItemKind.EVENT: Event}
 
 
 def _clean_items(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:

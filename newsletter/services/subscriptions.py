@@ -208,7 +208,7 @@ def _subscriber_save(*, email: str, language: str, topics: Topics, user: User | 
     ):
         subscriber.user = user
     subscriber.save()
-    subscriber.ecosystems.set(topics.ecosystems)
+    subscriber.ecosystems.set(Ecosystem.objects.filter(slug__in=topics.ecosystems))
     return subscriber
 
 
@@ -254,7 +254,7 @@ def subscriber_update(*, subscriber: Subscriber, language: str, topics: Topics) 
     subscriber.calls = topics.calls
     subscriber.events = topics.events
     subscriber.save(update_fields=["language", "countries", "calls", "events"])
-    subscriber.ecosystems.set(topics.ecosystems)
+    subscriber.ecosystems.set(Ecosystem.objects.filter(slug__in=topics.ecosystems))
     return subscriber
 
 

@@ -57,7 +57,7 @@ def newsletter_home(request: HttpRequest) -> HttpResponse:
                         and email.lower() == request.user.email.lower()
                     ):
                         done = services.subscription_member_subscribe(
-                            user=request.user,  # type: ignore[arg-type]
+                            user=request.user,
                             language=form.cleaned_data["language"],
                             topics=form.topics(),
                         )
@@ -69,7 +69,7 @@ def newsletter_home(request: HttpRequest) -> HttpResponse:
                             email=email,
                             language=form.cleaned_data["language"],
                             topics=form.topics(),
-                            user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+                            user=request.user if request.user.is_authenticated else None,
                         )
                 except ValidationError as exc:
                     form_add_service_errors(form, exc)

@@ -26,19 +26,21 @@ def test_a_visitor_subscribes_in_french_confirms_and_unsubscribes(
     issue, staff_user, django_capture_on_commit_callbacks
 ):
     client = Client(headers={"accept-language": "fr"})
-    assert "Lettre d’information" in client.get("/newsletter/").content.decode()
+    assert "Lettre d’information" in client.get("/newsletter/").content.decode()  # noqa: RUF001
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/newsletter/", {"email": "visitor@example.org", "language": "fr", "calls": "on"}
         )
-    assert response.status_code == 200 and "Consultez votre boîte" in response.content.decode()
+    assert response.status_code == 200
+    assert "Consultez votre boîte" in response.content.decode()
     assert not Subscriber.objects.exists()
     link = re.search(r"https://hub\.example(/newsletter/confirm/[^/\s]+/)", mail.outbox[0].body)
     assert client.get(link.group(1)).status_code == 200  # a page with a button: not yet
     assert not Subscriber.objects.exists()
     assert client.post(link.group(1)).status_code == 200
     subscriber = Subscriber.objects.get(email="visitor@example.org")
-    assert subscriber.language == "fr" and subscriber.calls
+    assert subscriber.language == "fr"
+    assert subscriber.calls
     sending.issue_send(issue=issue, user=staff_user)
     outbox_drain()
     message = mail.outbox[-1]
@@ -71,7 +73,8 @@ def test_preferences_by_token(ecosystems):
     response = client.post(url, {"language": "it", "ecosystems": ["digital"], "events": "on"})
     assert response.status_code == 302
     subscriber.refresh_from_db()
-    assert subscriber.language == "it" and subscriber.events
+    assert subscriber.language == "it"
+    assert subscriber.events
     assert list(subscriber.ecosystems.values_list("slug", flat=True)) == ["digital"]
     assert client.post(url, {"language": "xx"}).status_code == 400
     assert client.get("/newsletter/preferences/1.bad:sig/").status_code == 404
@@ -119,7 +122,8 @@ def test_the_archive_shows_sent_issues_only(issue, staff_user):
     assert client.get(issue.get_absolute_url()).status_code == 404  # a draft
     sending.issue_send(issue=issue, user=staff_user)
     html = client.get(issue.get_absolute_url()).content.decode()
-    assert "Numéro de mars" in html and "Big call" in html
+    assert "Numéro de mars" in html
+    assert "Big call" in html
     assert "Numéro de mars" in client.get("/newsletter/").content.decode()
 
 
@@ -197,7 +201,8 @@ def test_staff_compose_preview_test_and_send_through_the_pages(items, staff_user
     assert client.post("/newsletter/staff/new/", {**data, "subject_en": ""}).status_code == 400
     assert Issue.objects.count() == 1
     preview = client.get(f"/newsletter/staff/{issue.pk}/preview/?language=fr").content.decode()
-    assert "Avril" in preview and "Big call" in preview
+    assert "Avril" in preview
+    assert "Big call" in preview
     client.post(f"/newsletter/staff/{issue.pk}/test/")
     assert [m.to[0] for m in mail.outbox] == ["editor@example.org"]
     subscribe("a@example.org")
@@ -237,7 +242,8 @@ def test_the_api(items, staff_user):
     assert api.post(f"/api/v1/newsletter/issues/{pk}/send/").status_code == 400
     outbox_drain()
     report = api.get(f"/api/v1/newsletter/issues/{pk}/report/").json()
-    assert report["sent"] == 1 and report["percent"] == 100
+    assert report["sent"] == 1
+    assert report["percent"] == 100
     assert api.delete(f"/api/v1/newsletter/issues/{pk}/").status_code == 400
 
 
