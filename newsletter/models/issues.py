@@ -133,7 +133,11 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "subscriber"], name="newsletter_delivery_once")
         ]
-        indexes = [models.Index(fields=["state", "id"], name="newsletter_delivery_state")]
+        indexes = [
+            # The worker's claim (queued, in id order) and the progress of one issue.
+            models.Index(fields=["state", "id"], name="newsletter_delivery_state"),
+            models.Index(fields=["issue", "state"], name="newsletter_delivery_issue"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.issue_id} → {self.subscriber_id}: {self.state}"

@@ -402,12 +402,21 @@ def delivery_send(delivery: Delivery, token: datetime, state: _Pass, mail: Any) 
     return DeliveryState.SENT
 
 
-def issues_finish(*, now: datetime | None = None) -> int:
-    """Mark sent the issues being sent that have no queued delivery left."""
-    return (
-        Issue.objects.filter(state=IssueState.SENDING)
-        .exclude(pk__in=Delivery.objects.filter(state=DeliveryState.QUEUED).values("issue_id"))
-        .update(state=IssueState.SENT, sent_at=now or timezone.now())
+def issues_finish(*, issue_ids: set[int] | None = None, now: datetime | None = None) -> int:
+    """Mark sent the issues being sent (of `issue_ids`, default all) with no queued
+    delivery left; returns how many."""
+    issues = Issue.objects.filter(state=IssueState.SENDING)
+    if issue_ids is not None:
+        issues = issues.filter(pk__in=issue_ids)
+    done = [
+        pk
+        for pk in issues.values_list("pk", flat=True)
+        if not Delivery.objects.filter(issue_id=pk, state=DeliveryState.QUEUED).exists()
+    ]
+    if not done:
+        return 0
+    return Issue.objects.filter(pk__in=done, state=IssueState.SENDING).update(
+        state=IssueState.SENT, sent_at=now or timezone.now()
     )
 
 
@@ -448,6 +457,13 @@ def deliveries_run(*, limit: int = BATCH) -> dict[str, int]:
 
 
 _last_purge = 0.0
+_last_finish = 0.0
+
+
+def _finish_now() -> None:
+    global _last_finish
+    _last_finish = time.monotonic()
+    issues_finish()
 
 
 def newsletter_drain(limit: int) -> int:
@@ -458,7 +474,8 @@ def newsletter_drain(limit: int) -> int:
         _last_purge = time.monotonic()
         subscription_requests_purge()
     outcomes = deliveries_run(limit=max(limit, BATCH))
-    issues_finish()
+    if outcomes or time.monotonic() - _last_finish > PURGE_EVERY:
+        _finish_now()
     return sum(v for k, v in outcomes.items() if k != "retry")
 
 
