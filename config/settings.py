@@ -514,6 +514,8 @@ NEWSLETTER_SUBSCRIBE_RATE = os.environ.get("NEWSLETTER_SUBSCRIBE_RATE", "3/3600"
 NEWSLETTER_SUBSCRIBE_IP_RATE = os.environ.get("NEWSLETTER_SUBSCRIBE_IP_RATE", "20/3600")
 # Seconds a worker keeps the newsletter deliveries it claimed before another may take them.
 NEWSLETTER_LEASE_SECONDS = float(os.environ.get("NEWSLETTER_LEASE_SECONDS", "60"))
+# SMTP connections (each with a thread and a database connection) a worker sends an issue over.
+NEWSLETTER_SMTP_CONNECTIONS = int(os.environ.get("NEWSLETTER_SMTP_CONNECTIONS", "4"))
 # --- Webinar rooms: the stage's player (room slice; webinars/embeds.py) -------------------
 # PeerTube instances whose videos the room's stage may embed (host names, comma-separated).
 # YouTube (as youtube-nocookie.com) and Vimeo are always allowed; any other stream address is

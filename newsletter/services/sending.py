@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,7 +40,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -420,14 +421,10 @@ def issues_finish(*, issue_ids: set[int] | None = None, now: datetime | None = N
     )
 
 
-def deliveries_run(*, limit: int = BATCH) -> dict[str, int]:
-    """One pass: claim a batch and send it over one SMTP connection. Returns counts per outcome."""
-    outcomes: dict[str, int] = {}
-    deliveries, token = deliveries_claim(limit=limit, now=timezone.now())
-    if not deliveries:
-        return outcomes
-    state = _Pass()
-    state.topics = _subscriber_topics([d.subscriber for d in deliveries if d.subscriber])
+def _send_chunk(
+    deliveries: list[Delivery], token: datetime, state: _Pass, outcomes: dict[str, int]
+) -> None:
+    """Send `deliveries` in order over one SMTP connection, counting into `outcomes`."""
     mail = get_connection(fail_silently=False)
     try:
         mail.open()
@@ -443,6 +440,8 @@ def deliveries_run(*, limit: int = BATCH) -> dict[str, int]:
                 outcomes["retry"] = outcomes.get("retry", 0) + len(rest)
                 break
             outcomes[result] = outcomes.get(result, 0) + 1
+    except DatabaseError:
+        raise
     except Exception:
         logger.exception("newsletter: SMTP connection failed; retrying on the next pass")
         Delivery.objects.filter(
@@ -453,7 +452,64 @@ def deliveries_run(*, limit: int = BATCH) -> dict[str, int]:
             mail.close()
         except Exception:  # the connection may already be gone
             logger.debug("newsletter: SMTP close failed", exc_info=True)
-    return outcomes
+
+
+def _connections() -> int:
+    """SMTP connections a pass uses at once (NEWSLETTER_SMTP_CONNECTIONS), each in a thread
+    with its own database connection. One on SQLite (a single writer) and inside an outer
+    transaction (tests), where other connections would not see the rows."""
+    wanted = int(getattr(settings, "NEWSLETTER_SMTP_CONNECTIONS", 1))
+    if connection.vendor == "sqlite" or connection.in_atomic_block:
+        return 1
+    return max(1, wanted)
+
+
+def _threaded_chunk(
+    deliveries: list[Delivery], token: datetime, state: _Pass, outcomes: dict[str, int]
+) -> None:
+    try:
+        _send_chunk(deliveries, token, state, outcomes)
+    except Exception:
+        logger.exception("newsletter: a sending thread failed; its rows wait for their lease")
+    finally:
+        connection.close()  # this thread's own database connection
+
+
+def deliveries_run(*, limit: int = BATCH) -> dict[str, int]:
+    """One pass: claim a batch and send it over up to NEWSLETTER_SMTP_CONNECTIONS SMTP
+    connections at once (the time of a send is mostly waiting for the SMTP server's answers
+    and the database's commit). Returns counts per outcome."""
+    deliveries, token = deliveries_claim(limit=limit, now=timezone.now())
+    if not deliveries:
+        return {}
+    state = _Pass()
+    state.topics = _subscriber_topics([d.subscriber for d in deliveries if d.subscriber])
+    parallel = min(_connections(), len(deliveries))
+    if parallel == 1:
+        outcomes: dict[str, int] = {}
+        _send_chunk(deliveries, token, state, outcomes)
+        return outcomes
+    # Render once before the threads start, so they share the cached renderings.
+    for delivery in deliveries:
+        if delivery.subscriber is not None:
+            state.render(
+                delivery.issue, delivery.subscriber.language, state.topics[delivery.subscriber.pk]
+            )
+    chunks = [deliveries[i::parallel] for i in range(parallel)]
+    counts: list[dict[str, int]] = [{} for _ in chunks]
+    threads = [
+        threading.Thread(target=_threaded_chunk, args=(chunk, token, state, out), daemon=True)
+        for chunk, out in zip(chunks, counts, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total: dict[str, int] = {}
+    for out in counts:
+        for key, value in out.items():
+            total[key] = total.get(key, 0) + value
+    return total
 
 
 _last_purge = 0.0

@@ -68,12 +68,16 @@ def start_worker(
         "SITE_URL": "https://hub.example",
         "LOG_LEVEL": "WARNING",
     }
-    return subprocess.Popen(
+    worker = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--poll", "0.1"],
         cwd=ROOT,
         env=worker_env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    assert worker.stdout is not None
+    worker.stdout.readline()  # "worker running …": Django is loaded, the loop starts
+    return worker
 
 
 def wait_until(condition: Any, timeout: float, step: float = 0.05) -> bool:
