@@ -102,9 +102,11 @@ def _write_args(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @extend_schema_view(
-    list=extend_schema(responses=IssueSerializer(many=True)),
+    list=extend_schema(responses={200: IssueSerializer(many=True), 404: None}),
     retrieve=extend_schema(responses={200: IssueSerializer, 404: None}),
-    create=extend_schema(request=IssueWriteSerializer, responses={201: IssueSerializer, 400: None}),
+    create=extend_schema(
+        request=IssueWriteSerializer, responses={201: IssueSerializer, 400: None, 404: None}
+    ),
     partial_update=extend_schema(
         request=IssueWriteSerializer, responses={200: IssueSerializer, 400: None, 404: None}
     ),
