@@ -55,8 +55,8 @@ class SinkProcess:
 
 
 def start_worker(
-    env: dict[str, str], sink: SinkProcess, *, lease: float = 2.0
-) -> subprocess.Popen[bytes]:
+    env: dict[str, str], sink: SinkProcess, *, lease: float = 2.0, connections: int = 4
+) -> subprocess.Popen[str]:
     """`manage.py run_worker` sending by SMTP to `sink` (it drains the outbox itself)."""
     worker_env = {
         **env,
@@ -65,6 +65,7 @@ def start_worker(
         "EMAIL_USE_TLS": "0",
         "NOTIFICATION_OUTBOX_IN_SERVER": "0",
         "NEWSLETTER_LEASE_SECONDS": str(lease),
+        "NEWSLETTER_SMTP_CONNECTIONS": str(connections),
         "SITE_URL": "https://hub.example",
         "LOG_LEVEL": "WARNING",
     }

@@ -25,9 +25,11 @@ def test_a_worker_killed_mid_batch_neither_loses_nor_doubles_a_send(tmp_path):
         sink = SinkProcess(tmp_path)
         first = second = None
         try:
-            first = start_worker(env, sink, lease=2.0)
-            # Killed while it waits for the answer to the 250th message: in its second batch
-            # of 200, with the rest of that batch claimed and leased.
+            # One SMTP connection: killed while it waits for the answer to the 250th message,
+            # in its second batch of 200, with the rest of that batch claimed and leased.
+            # (With several connections, another one may be between a "250 OK" and its
+            # commit at that instant: the one duplicate the design leaves, docs/decisions.md.)
+            first = start_worker(env, sink, lease=2.0, connections=1)
             sink.kill_worker_at(first.pid, after=250)
             assert first.wait(timeout=120) == -9
             received = sink.received("Restart test")
