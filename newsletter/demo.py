@@ -107,7 +107,7 @@ PEOPLE: list[tuple[str, str, str, list[str], list[str], bool, bool]] = [
 BOUNCED = {"hannah.schulz", "maria.ionescu"}
 LEFT_AFTER = {0: 3, 1: 2}
 
-ISSUES = [
+ISSUES: list[dict[str, Any]] = [
     {
         "days": (75, 46),
         "texts": {
@@ -199,7 +199,7 @@ def demo_newsletter(*, today: dt.date, progress: Callable[[str], Any]) -> None:
             },
         )
         if created:
-            subscriber.ecosystems.set([e for e in ecos if e in ecosystems])
+            subscriber.ecosystems.set(Ecosystem.objects.filter(slug__in=ecos))
         subscribers.append((local, subscriber))
     anna = User.objects.filter(email=f"anna.schmidt@{DEMO_DOMAIN}").first()
     if anna is not None:
