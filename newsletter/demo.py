@@ -185,7 +185,6 @@ def demo_newsletter(*, today: dt.date, progress: Callable[[str], Any]) -> None:
     )
     if staff is None:
         return
-    ecosystems = set(Ecosystem.objects.values_list("slug", flat=True))
     subscribers = []
     for index, (local, domain, language, ecos, countries, calls, events) in enumerate(PEOPLE):
         subscriber, created = Subscriber.objects.get_or_create(
