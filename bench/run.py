@@ -7,6 +7,7 @@ default postgres://postgres@127.0.0.1:5432/clusterhub_bench).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,10 @@ NOT_BENCHMARKS = {"run.py", "floor_server.py"}
 
 
 def main() -> int:
+    # `python bench/run.py --quick`: scenarios that read BENCH_QUICK run at a smaller size
+    # (bench/newsletter_send.py: 5,000 subscribers instead of 50,000).
+    if "--quick" in sys.argv:
+        os.environ["BENCH_QUICK"] = "1"
     failed = []
     for script in sorted(HERE.glob("*.py")):
         if script.name in NOT_BENCHMARKS or script.name.startswith("_"):

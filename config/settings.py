@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "notifications",
     # The information hub imports community, messaging and notifications; nothing imports it.
     "hub",
+    # The newsletter imports hub, webinars, community, notifications, realtime; nothing imports it.
+    "newsletter",
     # One search across every app (sitesearch/): it imports them all; only config imports it.
     "sitesearch",
 ]
@@ -521,6 +523,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 # Event .ics files, and wrong feed addresses, per client address; each feed per its token.
 ICAL_RATE = os.environ.get("ICAL_RATE", "120/minute")
 ICAL_FEED_RATE = os.environ.get("ICAL_FEED_RATE", "60/hour")
+# Newsletter subscription requests: per address, and per client address (newsletter/).
+NEWSLETTER_SUBSCRIBE_RATE = os.environ.get("NEWSLETTER_SUBSCRIBE_RATE", "3/3600")
+NEWSLETTER_SUBSCRIBE_IP_RATE = os.environ.get("NEWSLETTER_SUBSCRIBE_IP_RATE", "20/3600")
+# Seconds a worker keeps the newsletter deliveries it claimed before another may take them.
+NEWSLETTER_LEASE_SECONDS = float(os.environ.get("NEWSLETTER_LEASE_SECONDS", "60"))
+# SMTP connections (each with a thread and a database connection) a worker sends an issue over.
+NEWSLETTER_SMTP_CONNECTIONS = int(os.environ.get("NEWSLETTER_SMTP_CONNECTIONS", "4"))
 # --- Webinar rooms: the stage's player (room slice; webinars/embeds.py) -------------------
 # PeerTube instances whose videos the room's stage may embed (host names, comma-separated).
 # YouTube (as youtube-nocookie.com) and Vimeo are always allowed; any other stream address is

@@ -14,8 +14,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LIVE_APPS = {"messaging", "forums", "webinars"}
-APPS = {"config", "realtime", "community", "notifications", "matchmaking", "hub", *LIVE_APPS}
-APPS.add("sitesearch")
+APPS = {
+    "config",
+    "realtime",
+    "community",
+    "notifications",
+    "matchmaking",
+    "hub",
+    "newsletter",
+    "sitesearch",
+    *LIVE_APPS,
+}
 
 # What each app may import besides itself. `config` wires everything.
 ALLOWED: dict[str, set[str]] = {
@@ -29,6 +38,8 @@ ALLOWED: dict[str, set[str]] = {
     # The information hub (open calls: ClusterXchange listings tagged with a call, reminders
     # through notifications). Nothing but config imports it.
     "hub": {"community", "notifications", "messaging", "realtime", "webinars", "forums"},
+    # The newsletter (issues gather news, calls and events; sent by the notifications worker).
+    "newsletter": {"hub", "webinars", "community", "notifications", "realtime"},
     # One search across everything: it may read every app but config; only config imports it.
     "sitesearch": APPS - {"config", "sitesearch"},
 }

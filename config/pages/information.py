@@ -1,6 +1,6 @@
 """The information hub's front page (/info/): every part of the hub with what is in it now —
 news, open calls, the knowledge library, country pages, In focus pages, the trend universe,
-the SMEs Go International desk and the newsletter — and what is newest or most urgent.
+the newsletter and the SMEs Go International desk — and what is newest or most urgent.
 
 It gathers community (news) and hub (the rest), so it lives in `config`, which may import
 every app. Each figure reads the part's own public selector, so it counts what a visitor may
@@ -99,6 +99,14 @@ def _parts() -> list[Part]:
             _("Trend universe"),
             _("Trends scored for their impact on each ecosystem, and who works on them."),
             ngettext("%(count)s trend", "%(count)s trends", n_trends) % {"count": n_trends},
+        ),
+        Part(
+            reverse("newsletter-home"),
+            _("Newsletter"),
+            _(
+                "The period's news, calls and events by e-mail, in your language, on the "
+                "topics you choose."
+            ),
         ),
         Part(
             reverse("desk"),

@@ -68,7 +68,7 @@ def test_the_information_hub_front_page(site_server: LiveServer, browser: Any, s
         expect(main.get_by_role("heading", name=closing)).to_be_visible()
         expect(main).to_contain_text("Appel Horizon Europe : santé numérique")
         expect(main).to_contain_text("Boîte à outils de l’internationalisation")
-        expect(main.locator(".info-part")).to_have_count(7)
+        expect(main.locator(".info-part")).to_have_count(8)
         current = page.locator('#site-nav a[aria-current="page"]')
         expect(current).to_have_attribute("href", "/info/")
         audit.check(page, f"information-{language}")

@@ -340,7 +340,7 @@ def test_account_page_lists_memberships(client, user, ecosystems):
     assert "Wind Cluster" in body
     # The person's own places in the information hub (linked by path: community does not
     # import the hub); both pages answer.
-    for path in ("/desk/mine/", "/trends/mine/"):
+    for path in ("/desk/mine/", "/trends/mine/", "/newsletter/"):
         assert f'href="{path}"' in body
         assert client.get(path).status_code == 200
 

@@ -45,7 +45,16 @@ def hub_content(ecosystems):
 
 def test_the_page_links_every_part_with_what_a_visitor_may_open(hub_content):
     html = Client().get("/info/").content.decode()
-    for url in ("/news/", "/calls/", "/library/", "/countries/", "/focus/", "/trends/", "/desk/"):
+    for url in (
+        "/news/",
+        "/calls/",
+        "/library/",
+        "/countries/",
+        "/focus/",
+        "/trends/",
+        "/desk/",
+        "/newsletter/",
+    ):
         assert f'href="{url}"' in html
     assert "2 open, 1 closing within a week" in html
     assert "1 document" in html
@@ -64,7 +73,7 @@ def test_the_page_speaks_french_and_the_menu_marks_the_hub_current(hub_content):
     assert "Appels qui clôturent bientôt" in html
     assert "Tous les appels ouverts" in html
     assert "1 document" in html
-    for path in ("/info/", "/library/", "/calls/", "/news/", "/trends/"):
+    for path in ("/info/", "/library/", "/calls/", "/news/", "/trends/", "/newsletter/"):
         page = Client().get(path).content.decode()
         assert 'href="/info/" aria-current="page"' in page, path
     assert 'href="/info/" aria-current="page"' not in Client().get("/directory/").content.decode()
