@@ -15,6 +15,7 @@ so does the queue for anyone but staff.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -227,7 +228,8 @@ class EnquiryQueueFilter(django_filters.FilterSet):
     def is_valid(self) -> bool:
         valid = super().is_valid()
         value = self.form.cleaned_data.get("assignee") if valid else ""
-        if valid and value and not (value in ("me", "none") or value.isdigit()):
+        # ASCII digits only ("²".isdigit() is true and int() refuses it).
+        if valid and value and not (value in ("me", "none") or re.fullmatch(r"[0-9]{1,10}", value)):
             self.form.add_error("assignee", _("Give “me”, “none” or a staff member's id."))
             return False
         return valid

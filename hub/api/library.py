@@ -18,9 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
@@ -42,6 +45,7 @@ from hub.selectors.library import (
     items_moderation_queue,
     items_published,
     items_suggested_by,
+    user_can_curate_library,
     user_can_moderate_library,
 )
 from hub.serializers.library import (
@@ -59,8 +63,10 @@ from hub.services import library as library_services
 class LibraryFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(choices=LibraryItemType.choices, method="filter_all")
     ecosystem = django_filters.CharFilter(method="filter_all", help_text="Ecosystem slug.")
-    country = django_filters.CharFilter(
-        method="filter_all", help_text="ISO 3166-1 alpha-2 code: items about that country."
+    country = django_filters.ChoiceFilter(
+        choices=list(countries),
+        method="filter_all",
+        help_text="ISO 3166-1 alpha-2 code: items about that country.",
     )
     language = django_filters.ChoiceFilter(
         choices=CONTENT_LANGUAGES, method="filter_all", help_text="The language of the text."
@@ -214,6 +220,10 @@ def _collection_detail(
 
 
 def _collection_arguments(request: Request) -> dict[str, Any]:
+    # Staff first: checking the items' slugs for anyone else would tell whether an
+    # unpublished suggestion exists.
+    if not user_can_curate_library(request.user):
+        raise PermissionDenied(_("Only staff curate collections."))
     serializer = LibraryCollectionWriteSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

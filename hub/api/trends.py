@@ -17,6 +17,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
@@ -133,9 +134,10 @@ class TrendViewSet(viewsets.GenericViewSet[Trend]):
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         scores = fields.pop("scores", None)
-        trend = trend_services.trend_update(trend=trend, user=request.user, **fields)  # type: ignore[arg-type]
-        if scores:
-            trend_services.trend_set_scores(trend=trend, user=request.user, scores=scores)  # type: ignore[arg-type]
+        with transaction.atomic():  # the fields and the scores together or not at all
+            trend = trend_services.trend_update(trend=trend, user=request.user, **fields)  # type: ignore[arg-type]
+            if scores:
+                trend_services.trend_set_scores(trend=trend, user=request.user, scores=scores)  # type: ignore[arg-type]
         return _detail(trend)
 
     def destroy(self, request: Request, slug: str) -> Response:

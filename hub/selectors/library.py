@@ -15,6 +15,7 @@ matrix):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -104,7 +105,7 @@ def items_filtered(
         )
     if country:
         # Stored as "DE,FR,IT": two-letter codes between commas, so a code matches only itself.
-        code = country.upper()[:2]
+        code = re.escape(country.upper()[:2])
         queryset = queryset.filter(countries__regex=rf"(^|,){code}(,|$)")
     if language:
         queryset = queryset.filter(language=language)

@@ -94,7 +94,14 @@ class LibraryItemDetailSerializer(LibraryItemListSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_suggested_by(self, obj: LibraryItem) -> str | None:
-        return obj.suggested_by.display_name if obj.suggested_by else None
+        """Who suggested it: shown to staff and to the suggester only (as on the page)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if obj.suggested_by is None or user is None or not user.is_authenticated:
+            return None
+        if user.is_staff or obj.suggested_by_id == user.pk:
+            return obj.suggested_by.display_name
+        return None
 
     @extend_schema_field(serializers.CharField())
     def get_rejection_reason(self, obj: LibraryItem) -> str:

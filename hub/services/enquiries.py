@@ -95,9 +95,12 @@ def _asker_language(enquiry: Enquiry) -> str:
     return enquiry.language if enquiry.language in dict(settings.LANGUAGES) else "en"
 
 
-def _email_visitor(enquiry: Enquiry, sentence: Sentence, body: str) -> None:
-    """E-mail a visitor (no account) after commit, in their language, with their link."""
+def _email_visitor(enquiry: Enquiry, sentence: Sentence, body: str, *, echo: bool = True) -> None:
+    """E-mail a visitor (no account) after commit, in their language, with their link.
+    `echo=False` leaves out everything the visitor typed (the subject too): the address of a
+    new enquiry is not verified, so its acknowledgement must not carry a stranger's text."""
     context = {
+        "echo": echo,
         "enquiry": enquiry,
         "name": enquiry.name,
         "sentence": "",
@@ -116,7 +119,14 @@ def _email_visitor(enquiry: Enquiry, sentence: Sentence, body: str) -> None:
     )
 
 
-def _tell_asker(enquiry: Enquiry, sentence: Sentence, *, actor: Any = None, body: str = "") -> None:
+def _tell_asker(
+    enquiry: Enquiry,
+    sentence: Sentence,
+    *,
+    actor: Any = None,
+    body: str = "",
+    visitor_sentence: Sentence | None = None,
+) -> None:
     """The asker hears of a step: a member by notification, a visitor by e-mail."""
     if enquiry.asker is not None:
         notify(
@@ -128,13 +138,17 @@ def _tell_asker(enquiry: Enquiry, sentence: Sentence, *, actor: Any = None, body
             url=enquiry.get_absolute_url(),
             data={"enquiry": enquiry.pk, "body": plain_text(body)[:2000] if body else ""},
         )
+    elif visitor_sentence is not None:  # a new enquiry: nothing the visitor typed
+        _email_visitor(enquiry, visitor_sentence, "", echo=False)
     else:
         _email_visitor(enquiry, sentence, body)
 
 
 def _tell_staff(enquiry: Enquiry, sentence: Sentence, *, actor: Any = None, body: str = "") -> None:
-    """The assignee (or, while nobody is assigned, every staff member) hears of a step."""
-    recipients = [enquiry.assignee] if enquiry.assignee is not None else list(desk_staff())
+    """The assignee (or, while nobody is assigned or the assignee is no longer desk staff,
+    every staff member) hears of a step."""
+    assignee = enquiry.assignee
+    recipients = [assignee] if user_is_desk_staff(assignee) else list(desk_staff())
     notify(
         recipients=recipients,
         kind="enquiry.staff",
@@ -224,6 +238,10 @@ def enquiry_submit(
             {"ref": ref, "subject": subject},
         ),
         body=question,
+        visitor_sentence=Sentence(
+            gettext_noop("We received your enquiry %(ref)s. The desk will answer it here."),
+            {"ref": ref},
+        ),
     )
     _tell_staff(
         enquiry,

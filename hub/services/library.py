@@ -17,7 +17,9 @@ import io
 import logging
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -127,17 +129,51 @@ def pdf_extract_text(data: bytes) -> tuple[str, str]:
     return (PdfTextStatus.EXTRACTED, text) if text else (PdfTextStatus.EMPTY, "")
 
 
-def _attach_pdf(item: LibraryItem, file: File, data: bytes) -> None:
-    """Store `data` as the item's file (under a random name) with its extracted text. The old
-    file, if any, is deleted once the transaction commits."""
+@dataclass(frozen=True)
+class PdfUpload:
+    """An uploaded PDF checked and read before any transaction opens (pypdf may take a while
+    on a long document; no lock is held meanwhile)."""
+
+    name: str
+    data: bytes
+    text_status: str
+    text: str
+
+
+def pdf_upload_read(file: File | None) -> PdfUpload | None:
+    """Check `file` (pdf_read: ValidationError when it is not a PDF) and extract its text."""
+    if file is None:
+        return None
+    data = pdf_read(file)
+    text_status, text = pdf_extract_text(data)
+    return PdfUpload(file.name or "document.pdf", data, text_status, text)
+
+
+def _attach_pdf(item: LibraryItem, upload: PdfUpload) -> str:
+    """Store the upload as the item's file (under a random name) with its extracted text, and
+    answer the stored name. The old file, if any, is deleted once the transaction commits."""
     old = item.file.name if item.file else ""
-    item.text_status, item.extracted_text = pdf_extract_text(data)
-    item.file_name = display_name(file.name or "document.pdf", "application/pdf")
-    item.file_size = len(data)
-    item.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(data), save=False)
+    item.text_status, item.extracted_text = upload.text_status, upload.text
+    item.file_name = display_name(upload.name, "application/pdf")
+    item.file_size = len(upload.data)
+    item.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(upload.data), save=False)
     if old:
         storage = item.file.storage
         transaction.on_commit(partial(storage.delete, old))
+    return item.file.name
+
+
+@contextmanager
+def _file_removed_on_failure(item: LibraryItem) -> Iterator[list[str]]:
+    """Names stored inside the block are deleted again if the block fails (its transaction
+    rolls back and no row would point at them)."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            item.file.storage.delete(name)
+        raise
 
 
 # --- Fields ----------------------------------------------------------------------------
@@ -242,7 +278,6 @@ def _unique_slug(title: str) -> str:
 # --- Items -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def item_create(
     *,
     user: UserModel,
@@ -278,9 +313,16 @@ def item_create(
             "countries": countries,
         }
     )
-    data = pdf_read(file) if file is not None else None
-    if not values["url"] and data is None:
+    upload = pdf_upload_read(file)
+    if not values["url"] and upload is None:
         raise ValidationError({"url": _("Give a link to the document, upload its PDF, or both.")})
+    with transaction.atomic():
+        return _item_insert(user, values, list(ecosystems), upload)
+
+
+def _item_insert(
+    user: UserModel, values: dict[str, Any], ecosystems: list[Ecosystem], upload: PdfUpload | None
+) -> LibraryItem:
     now = timezone.now()
     item = LibraryItem(**values, slug=_unique_slug(values["title"]), suggested_by=user)
     item.language = values["language"] or language_for(user, fallback=translation.get_language())
@@ -291,12 +333,13 @@ def item_create(
     else:
         item.status = ModerationStatus.NEEDS_REVIEW
         item.submitted_at = now
-    if file is not None and data is not None:
-        _attach_pdf(item, file, data)
-    item.save()
-    item.ecosystems.set(list(ecosystems))
-    item.search_text = item_search_text(item)
-    item.save(update_fields=["search_text"])
+    with _file_removed_on_failure(item) as stored:
+        if upload is not None:
+            stored.append(_attach_pdf(item, upload))
+        item.save()
+        item.ecosystems.set(ecosystems)
+        item.search_text = item_search_text(item)
+        item.save(update_fields=["search_text"])
     return item
 
 
@@ -314,7 +357,6 @@ EDITABLE_FIELDS = (
 )
 
 
-@transaction.atomic
 def item_update(
     *,
     item: LibraryItem,
@@ -332,31 +374,47 @@ def item_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"item_update: unknown fields {sorted(unknown)}")
-    item = LibraryItem.objects.select_for_update().get(pk=item.pk)
+    upload = pdf_upload_read(file)  # before the row lock: reading a long PDF takes time
+    with transaction.atomic():
+        locked = LibraryItem.objects.select_for_update().get(pk=item.pk)
+        # Asked again of the row as it is now (a moderator may have decided meanwhile).
+        if not user_can_edit_item(user, locked):
+            raise PermissionDenied(_("You may not edit this document."))
+        return _item_change(locked, user, ecosystems, upload, remove_file, changes)
+
+
+def _item_change(
+    item: LibraryItem,
+    user: UserModel,
+    ecosystems: Any,
+    upload: PdfUpload | None,
+    remove_file: bool,
+    changes: dict[str, Any],
+) -> LibraryItem:
     current: dict[str, Any] = {name: getattr(item, name) for name in EDITABLE_FIELDS}
     current["countries"] = [c.code for c in item.countries]
     values = _clean_fields({**current, **changes})
-    data = pdf_read(file) if file is not None else None
-    has_file = data is not None or (bool(item.file) and not remove_file)
+    has_file = upload is not None or (bool(item.file) and not remove_file)
     if not values["url"] and not has_file:
         raise ValidationError({"url": _("Give a link to the document, upload its PDF, or both.")})
     for name, value in values.items():
         setattr(item, name, value)
-    if file is not None and data is not None:
-        _attach_pdf(item, file, data)
-    elif remove_file and item.file:
-        transaction.on_commit(partial(item.file.storage.delete, item.file.name))
-        item.file = None
-        item.file_name, item.file_size = "", None
-        item.text_status, item.extracted_text = PdfTextStatus.NO_FILE, ""
-    if not user.is_staff and item.status == ModerationStatus.REJECTED:
-        item.status = ModerationStatus.NEEDS_REVIEW
-        item.submitted_at = timezone.now()
-    item.save()
-    if ecosystems is not UNCHANGED:
-        item.ecosystems.set(list(ecosystems))
-    item.search_text = item_search_text(item)
-    item.save(update_fields=["search_text"])
+    with _file_removed_on_failure(item) as stored:
+        if upload is not None:
+            stored.append(_attach_pdf(item, upload))
+        elif remove_file and item.file:
+            transaction.on_commit(partial(item.file.storage.delete, item.file.name))
+            item.file = None
+            item.file_name, item.file_size = "", None
+            item.text_status, item.extracted_text = PdfTextStatus.NO_FILE, ""
+        if not user.is_staff and item.status == ModerationStatus.REJECTED:
+            item.status = ModerationStatus.NEEDS_REVIEW
+            item.submitted_at = timezone.now()
+        item.save()
+        if ecosystems is not UNCHANGED:
+            item.ecosystems.set(list(ecosystems))
+        item.search_text = item_search_text(item)
+        item.save(update_fields=["search_text"])
     return item
 
 

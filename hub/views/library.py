@@ -4,6 +4,7 @@ reject buttons, and a page per collection."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -42,7 +43,8 @@ PAGE_SIZE = 20
 
 
 def _year(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) == 4 else None
+    # ASCII digits only: "²⁰²⁴".isdigit() is true and int() refuses it.
+    return int(value) if re.fullmatch(r"[0-9]{4}", value) else None
 
 
 def library_filters(params: Any) -> dict[str, Any]:
@@ -53,11 +55,11 @@ def library_filters(params: Any) -> dict[str, Any]:
     country = params.get("country", "").upper()[:2]
     return {
         "item_type": item_type if item_type in LibraryItemType.values else "",
-        "ecosystem": params.get("ecosystem", "")[:100],
+        "ecosystem": params.get("ecosystem", "").replace("\x00", "")[:100],
         "country": country if country in dict(countries) else "",
         "language": language if language in dict(CONTENT_LANGUAGES) else "",
         "year": _year(params.get("year", "")),
-        "q": params.get("q", "").strip()[:200],
+        "q": params.get("q", "").replace("\x00", "").strip()[:200],
     }
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -137,17 +138,18 @@ def trend_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = TrendForm(request.POST or None, user=request.user, initial=trend_initial(trend))
     if request.method == "POST" and form.is_valid():
         try:
-            trend_services.trend_update(
-                trend=trend,
-                user=request.user,  # type: ignore[arg-type]
-                **form.service_arguments(),
-            )
-            trend_services.trend_set_scores(
-                trend=trend,
-                user=request.user,  # type: ignore[arg-type]
-                scores=form.scores(),
-                replace=True,
-            )
+            with transaction.atomic():  # the text and the scores are saved together or not at all
+                trend_services.trend_update(
+                    trend=trend,
+                    user=request.user,  # type: ignore[arg-type]
+                    **form.service_arguments(),
+                )
+                trend_services.trend_set_scores(
+                    trend=trend,
+                    user=request.user,  # type: ignore[arg-type]
+                    scores=form.scores(),
+                    replace=True,
+                )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:

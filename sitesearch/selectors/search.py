@@ -65,7 +65,8 @@ def search_params(raw: Mapping[str, Any]) -> SearchParams:
 
     def get(name: str) -> str:
         value = raw.get(name, "")
-        return str(value).strip() if value is not None else ""
+        # NUL: no database stores it in text (PostgreSQL refuses the query).
+        return str(value).replace("\x00", "").strip() if value is not None else ""
 
     errors: dict[str, str] = {}
     q = get("q")[:MAX_QUERY_LENGTH].strip()
