@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django_countries import countries
 
 from community.models import ModerationStatus, Organisation, Partnership, PartnershipMembership
@@ -29,6 +28,7 @@ from hub.models import Call, CountryGroup, CountryPage, CountryPageItem
 from hub.models.countries import EU_MEMBER_STATES, country_group
 from hub.selectors.calls import calls_list_published
 from webinars.models import Event
+from webinars.selectors.events import events_upcoming_published
 
 MAX_LISTED = 12
 
@@ -164,17 +164,10 @@ def country_partnerships(code: str) -> QuerySet[Partnership]:
 def country_events(code: str) -> QuerySet[Event]:
     """Published upcoming events, not cancelled, held in the country or organised by one of
     its organisations (or a partnership it coordinates), soonest first."""
-    return (
-        Event.objects.filter(
-            Q(country=code)
-            | Q(organiser_organisation__country=code)
-            | Q(organiser_partnership__coordinator__country=code),
-            status=ModerationStatus.PUBLISHED,
-            cancelled_at__isnull=True,
-            ends_at__gt=timezone.now(),
-        )
-        .select_related("organiser_organisation", "organiser_partnership")
-        .order_by("starts_at", "pk")
+    return events_upcoming_published(
+        Q(country=code)
+        | Q(organiser_organisation__country=code)
+        | Q(organiser_partnership__coordinator__country=code)
     )
 
 

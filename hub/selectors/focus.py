@@ -25,7 +25,6 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +37,7 @@ from hub.models import Call, FocusPage, LibraryItem
 from hub.selectors.calls import call_open_q, calls_published
 from hub.selectors.library import items_published
 from webinars.models import Event
+from webinars.selectors.events import events_upcoming_published
 
 PER_KIND = 6
 
@@ -149,16 +149,7 @@ def focus_library(page: FocusPage) -> QuerySet[LibraryItem]:
 
 
 def focus_events(page: FocusPage) -> QuerySet[Event]:
-    return (
-        Event.objects.filter(
-            _with_ecosystem(Event, page, "event_id"),
-            status="published",
-            cancelled_at__isnull=True,
-            ends_at__gt=timezone.now(),
-        )
-        .select_related("organiser_organisation", "organiser_partnership")
-        .order_by("starts_at", "pk")
-    )
+    return events_upcoming_published(_with_ecosystem(Event, page, "event_id"))
 
 
 def focus_organisations(page: FocusPage) -> QuerySet[Organisation]:

@@ -68,6 +68,21 @@ def event_list_for(user: Any) -> QuerySet[Event]:
     return events.filter(visible)
 
 
+def events_upcoming_published(*conditions: Q) -> QuerySet[Event]:
+    """Published events not cancelled and not over, matching `conditions`, soonest first,
+    with their organisers (the public lists of other apps: country and In focus pages)."""
+    return (
+        Event.objects.filter(
+            *conditions,
+            status=ModerationStatus.PUBLISHED,
+            cancelled_at__isnull=True,
+            ends_at__gt=timezone.now(),
+        )
+        .select_related("organiser_organisation", "organiser_partnership")
+        .order_by("starts_at", "pk")
+    )
+
+
 def event_get_for(user: Any, event_id: int | str) -> Event:
     """The event, if `user` may see it; Http404 otherwise."""
     try:
