@@ -51,8 +51,13 @@ def _visible_filter(user: Any) -> Q:
 
 
 def items_published() -> QuerySet[LibraryItem]:
-    """Published items, newest year first."""
-    return _with_relations(LibraryItem.objects.filter(status=ModerationStatus.PUBLISHED))
+    """Published items, newest year first, for lists: without the PDF's text and the search
+    column (up to 200,000 characters each, read by search and the detail page only)."""
+    return _with_relations(
+        LibraryItem.objects.filter(status=ModerationStatus.PUBLISHED).defer(
+            "extracted_text", "search_text"
+        )
+    )
 
 
 def items_visible_to(user: Any) -> QuerySet[LibraryItem]:
