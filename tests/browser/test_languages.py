@@ -33,7 +33,10 @@ BAR_CONTROLS = """() => [...document.querySelectorAll(
   '.site-header .brand, .site-header .inbox-link, .site-header .bell, #lang-select,'
   + ' .nav-toggle, #site-nav li')]
   .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden')
-  .map(el => { const r = el.getBoundingClientRect(); return [el.className || el.tagName, r.top, r.bottom]; })"""
+  .map(el => {
+    const r = el.getBoundingClientRect();
+    return [el.className || el.tagName, r.top, r.bottom];
+  })"""
 
 
 def assert_one_bar_row(page: Any, where: str) -> None:
