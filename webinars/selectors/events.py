@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -68,7 +68,7 @@ def event_list_for(user: Any) -> QuerySet[Event]:
     return events.filter(visible)
 
 
-def events_upcoming_published(*conditions: Q) -> QuerySet[Event]:
+def events_upcoming_published(*conditions: Q | Exists) -> QuerySet[Event]:
     """Published events not cancelled and not over, matching `conditions`, soonest first,
     with their organisers (the public lists of other apps: country and In focus pages)."""
     return (
