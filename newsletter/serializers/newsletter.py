@@ -10,7 +10,7 @@ from newsletter.models import Issue, ItemKind
 
 class SubscribeSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(max_length=254)
-    language = serializers.ChoiceField(choices=[c for c, _n in settings.LANGUAGES])
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
     ecosystems = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
     countries = serializers.ListField(
         child=serializers.CharField(max_length=2), required=False, default=list
@@ -24,7 +24,7 @@ class SubscribeAcceptedSerializer(serializers.Serializer[Any]):
 
 
 class IssueTextSerializer(serializers.Serializer[Any]):
-    language = serializers.ChoiceField(choices=[c for c, _n in settings.LANGUAGES])
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
     subject = serializers.CharField(max_length=200)
     editorial = serializers.CharField(allow_blank=True, required=False, default="")
 
