@@ -172,9 +172,11 @@ class Socket:
 
     async def open(self) -> WebsocketCommunicator:
         ws = WebsocketCommunicator(application, "/ws/", headers=[ORIGIN, (b"cookie", self.cookie)])
-        connected, _ = await ws.connect()
+        # 30 s, not the communicator's default 1 s: the connect (a session read) is what ran
+        # out in CI under load, every time this test failed there.
+        connected, _ = await ws.connect(timeout=30)
         assert connected
-        assert (await ws.receive_json_from())["type"] == "welcome"
+        assert (await ws.receive_json_from(timeout=30))["type"] == "welcome"
         self.ws, self.malformed = ws, 0
         return ws
 
