@@ -97,7 +97,7 @@ class SiteSearch(APIView):
     )
     def get(self, request: Request) -> Response:
         """Search everything the caller may open: organisations, ClusterXchange listings,
-        news, open calls, events, forum posts and the caller's own messages."""
+        news, open calls, library items, events, forum posts and the caller's own messages."""
         params = search_params(request.query_params)
         raw_page = request.query_params.get("page", "")
         if raw_page and not params.kind:
