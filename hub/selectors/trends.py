@@ -304,32 +304,44 @@ def trend_engagement_choices(user: Any, trend: Trend) -> list[tuple[Organisation
     return [(organisation, organisation.pk in working) for organisation in organisations]
 
 
-def organisation_trends(organisation: Organisation) -> QuerySet[Trend]:
-    return trends_all().filter(engagements__organisation=organisation)
-
-
 @dataclass
 class PeerTrend:
     trend: Trend
     others: list[Organisation]
 
 
-def organisation_trend_peers(organisation: Organisation) -> list[PeerTrend]:
-    """For each trend `organisation` works on, the other published organisations that work on
-    it too. Callers check trend_can_engage first (managers and staff)."""
-    trends = list(organisation_trends(organisation))
-    engagements = (
+def organisations_trend_peers(organisations: list[Organisation]) -> dict[int, list[PeerTrend]]:
+    """For each of `organisations` (by id), each trend it works on with the other published
+    organisations that work on it too; three queries however many. Callers check
+    trend_can_engage first (managers and staff)."""
+    ids = [organisation.pk for organisation in organisations]
+    own = list(
+        TrendEngagement.objects.filter(organisation_id__in=ids)
+        .select_related("trend")
+        .order_by("trend__title", "trend_id")
+    )
+    trend_ids = {engagement.trend_id for engagement in own}
+    working: dict[int, list[Organisation]] = {}
+    for engagement in (
         TrendEngagement.objects.filter(
-            trend__in=trends, organisation__status=ModerationStatus.PUBLISHED
+            trend_id__in=trend_ids, organisation__status=ModerationStatus.PUBLISHED
         )
-        .exclude(organisation=organisation)
         .select_related("organisation")
         .order_by("organisation__name")
-    )
-    others: dict[int, list[Organisation]] = {}
-    for engagement in engagements:
-        others.setdefault(engagement.trend_id, []).append(engagement.organisation)
-    return [PeerTrend(trend=trend, others=others.get(trend.pk, [])) for trend in trends]
+    ):
+        working.setdefault(engagement.trend_id, []).append(engagement.organisation)
+    peers: dict[int, list[PeerTrend]] = {pk: [] for pk in ids}
+    for engagement in own:
+        others = [
+            o for o in working.get(engagement.trend_id, []) if o.pk != engagement.organisation_id
+        ]
+        peers[engagement.organisation_id].append(PeerTrend(trend=engagement.trend, others=others))
+    return peers
+
+
+def organisation_trend_peers(organisation: Organisation) -> list[PeerTrend]:
+    """organisations_trend_peers for one organisation."""
+    return organisations_trend_peers([organisation])[organisation.pk]
 
 
 def trend_highest_impact(trend: Trend) -> int | None:

@@ -26,8 +26,8 @@ from hub.models import IMPACT_MAX, Horizon
 from hub.selectors.trends import (
     ALL_HORIZONS,
     ecosystems_ordered,
-    organisation_trend_peers,
     organisations_managed_by,
+    organisations_trend_peers,
     trend_can_engage,
     trend_engaged_organisations,
     trend_engagement_choices,
@@ -206,10 +206,9 @@ def trend_work(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def trend_mine(request: HttpRequest) -> HttpResponse:
     """For each organisation the person manages: its trends and who else works on them."""
-    organisations = [
-        (organisation, organisation_trend_peers(organisation))
-        for organisation in organisations_managed_by(request.user)
-    ]
+    managed = list(organisations_managed_by(request.user))
+    peers = organisations_trend_peers(managed)
+    organisations = [(organisation, peers[organisation.pk]) for organisation in managed]
     return render(request, "hub/trends/mine.html", {"organisations": organisations})
 
 

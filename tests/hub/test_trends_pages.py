@@ -16,7 +16,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from hub.models import Trend, TrendEngagement, TrendScore
-from tests.factories import NewsItemFactory
+from tests.factories import MembershipFactory, NewsItemFactory, OrganisationFactory
 from tests.hub.trends_support import make_trend_world
 from tests.xss_support import CORPORA, page_problems
 
@@ -328,3 +328,24 @@ def test_the_pages_take_a_bounded_number_of_queries(tw, django_assert_max_num_qu
         assert client.get("/trends/").status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get("/trends/hydrogen-valleys/").status_code == 200
+
+
+def test_my_trends_page_costs_the_same_queries_however_many_organisations(
+    tw, django_assert_max_num_queries
+):
+    manager = tw.people["manager"]
+    client = _client(manager)
+
+    def manage_one_more() -> None:
+        organisation = OrganisationFactory()
+        MembershipFactory(organisation=organisation, user=manager, role="admin")
+        TrendEngagement.objects.create(trend=tw.hydrogen, organisation=organisation)
+
+    manage_one_more()
+    with django_assert_max_num_queries(30) as few:
+        assert client.get("/trends/mine/").status_code == 200
+    for _ in range(4):
+        manage_one_more()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get("/trends/mine/").content.decode()
+    assert html.count("Hydrogen valleys") >= 5
