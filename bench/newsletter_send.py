@@ -174,6 +174,9 @@ def main() -> int:
                 wall = time.perf_counter() - started
                 received = sink.received(label)
                 doubled = sum(1 for c in received.values() if c > 1)
+                # A duplicate is the same delivery again: it must carry the same Message-ID.
+                ids = sink.message_ids(label)
+                assert all(len(ids[r]) == 1 for r, c in received.items() if c > 1), "new ID"
                 assert len(received) == n, f"{label}: lost {n - len(received)}"
                 # Nothing lost; a duplicate only for a connection that was between the
                 # server's "250 OK" and its commit when the worker died: at most one per
@@ -182,7 +185,8 @@ def main() -> int:
                 print(
                     f"  crash (SIGKILL mid-batch, {connections} SMTP connection(s)) after "
                     f"{killed_after} e-mails: none lost, {doubled} doubled (bound "
-                    f"{connections - 1}); finished in {wall:.1f} s with the {LEASE:.0f} s lease"
+                    f"{connections - 1}, each copy with its first's Message-ID); finished in "
+                    f"{wall:.1f} s with the {LEASE:.0f} s lease"
                 )
         finally:
             for proc in (worker, second):

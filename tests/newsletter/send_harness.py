@@ -38,12 +38,21 @@ class SinkProcess:
         self.proc.stdout.readline()  # "ready"
         wait_for_port(self.port, proc=self.proc)
 
-    def lines(self) -> list[tuple[str, str]]:
+    def lines(self) -> list[tuple[str, str, str, str]]:
+        """(recipient, subject, Message-ID, To header) per message and recipient."""
         text = self.log.read_text(encoding="utf-8") if self.log.exists() else ""
-        return [tuple(line.split("\t", 1)) for line in text.splitlines()]  # type: ignore[misc]
+        return [tuple(line.split("\t")) for line in text.splitlines()]  # type: ignore[misc]
 
     def received(self, subject: str) -> Counter[str]:
-        return Counter(rcpt for rcpt, subj in self.lines() if subj == subject)
+        return Counter(line[0] for line in self.lines() if line[1] == subject)
+
+    def message_ids(self, subject: str) -> dict[str, set[str]]:
+        """Per recipient, the Message-IDs of the copies of `subject` it received."""
+        ids: dict[str, set[str]] = {}
+        for rcpt, subj, message_id, _to in self.lines():
+            if subj == subject:
+                ids.setdefault(rcpt, set()).add(message_id)
+        return ids
 
     def kill_worker_at(self, pid: int, after: int) -> None:
         """SIGKILL `pid` when the message after the `after`-th logged one arrives."""

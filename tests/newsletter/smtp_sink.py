@@ -3,7 +3,8 @@
     python -m tests.newsletter.smtp_sink PORT LOG [KILL_FILE]
 
 Accepts every message (aiosmtpd) and appends one line per recipient to LOG:
-"<recipient>\\t<subject>\\n", flushed at once, so another process can count what arrived.
+"<recipient>\\t<subject>\\t<Message-ID>\\t<To header>\\n", flushed at once, so another
+process can count what arrived.
 
 KILL_FILE, when it exists and holds "<pid> <n>", kills process <pid> with SIGKILL when the
 message after the n-th one this sink logged arrives — while that worker waits for the
@@ -47,8 +48,10 @@ class Sink:
             # not the worker, the bottleneck of the benchmark.
             headers = BytesHeaderParser(policy=policy.compat32).parsebytes(envelope.content)
             subject = " ".join(str(make_header(decode_header(headers["Subject"] or ""))).split())
+            fields = [subject, headers["Message-ID"] or "", headers["To"] or ""]
+            tail = "\t".join(" ".join(str(f).split()) for f in fields)
             for rcpt in envelope.rcpt_tos:
-                self.log.write(f"{rcpt}\t{subject}\n")
+                self.log.write(f"{rcpt}\t{tail}\n")
             self.count += 1
         return "250 Message accepted for delivery"
 

@@ -244,3 +244,96 @@ def test_test_send_goes_to_the_editor_only(issue, staff_user):
     assert [m.to[0] for m in mail.outbox] == ["editor@example.org"]
     assert mail.outbox[0].subject.startswith("[Test]") or "Test" in mail.outbox[0].subject
     assert not Delivery.objects.exists()
+
+
+def _parsed(data: bytes):
+    from email import message_from_bytes, policy
+
+    return message_from_bytes(data, policy=policy.default)
+
+
+def _parts(message) -> dict[str, str]:
+    return {
+        part.get_content_type(): part.get_content()
+        for part in message.walk()
+        if part.is_multipart() is False
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_wire_template_gives_the_same_e_mail_as_building_it(issue, language):
+    """The worker fills a serialised rendering (sending._Wire) instead of building a MIME
+    message per subscriber: the result must be the message the per-message way builds."""
+    subscriber = subscribe("o'brien+news@example.org", language)
+    items = sending.issue_items(issue)
+    wire = sending._Wire(sending.issue_render(issue, language, items))
+    links = sending.subscriber_links(subscriber)
+    message_id = "<newsletter.1.2@hub.example>"
+    filled = wire.fill(subscriber.email, links, message_id)
+    assert filled is not None  # this rendering takes the fast way
+    built = sending._personalise(wire.rendered, subscriber.email, links, message_id).message()
+    fast, slow = _parsed(filled), _parsed(built.as_bytes(linesep="\r\n"))
+    for header in (
+        "Subject", "From", "To", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post",
+        "List-Id", "MIME-Version",
+    ):  # fmt: skip
+        assert str(fast[header]).strip() == str(slow[header]).strip(), header
+    assert fast.get_content_type() == slow.get_content_type() == "multipart/alternative"
+    assert fast["To"] == subscriber.email
+    assert fast["Message-ID"] == message_id
+    assert fast["List-Unsubscribe"] == f"<{links['unsubscribe_url']}>"
+    assert _parts(fast) == _parts(slow)
+    text = _parts(fast)["text/plain"]
+    assert links["unsubscribe_url"] in text
+    assert links["preferences_url"] in text
+    assert sending.RECIPIENT_MARK not in filled.decode()
+    assert "__NEWSLETTER" not in filled.decode()
+
+
+def test_the_wire_template_steps_aside_when_it_cannot_be_filled_verbatim(issue, staff_user):
+    subscriber = subscribe("plain@example.org")
+    links = sending.subscriber_links(subscriber)
+    items = sending.issue_items(issue)
+    wire = sending._Wire(sending.issue_render(issue, "en", items))
+    # An address that is not ASCII must be encoded in the header: the per-message way.
+    assert wire.fill("jos\u00e9@example.org", links, "<a@b>") is None
+    # A line over 998 characters makes the body quoted-printable: marks are not verbatim.
+    issue.texts.filter(language="en").update(editorial="x" * 1200)
+    long = sending._Wire(sending.issue_render(issue, "en", items))
+    assert long.data is None
+    assert long.fill(subscriber.email, links, "<a@b>") is None
+
+
+@pytest.mark.parametrize(
+    "email", ["plain@example.org", "o'brien+news@example.org", "100%#{a}@example.org"]
+)
+def test_subscriber_links_are_the_urls_reverse_gives(db, email):
+    from django.urls import reverse
+
+    subscriber = subscribe(email)
+    token = subscriber_token(subscriber)
+    links = sending.subscriber_links(subscriber)
+    for name, key in (
+        ("newsletter-unsubscribe", "unsubscribe_url"),
+        ("newsletter-preferences", "preferences_url"),
+    ):
+        assert links[key] == "https://hub.example" + reverse(name, kwargs={"token": token})
+
+
+def test_a_delivery_sent_again_carries_the_same_message_id(issue, staff_user, settings):
+    """A worker killed between the server's "250 OK" and its commit sends that delivery
+    again: the copy has the first one's Message-ID, so mail clients see one message."""
+    subscribe("twice@example.org")
+    sending.issue_send(issue=issue, user=staff_user)
+    outbox_drain()
+    first = mail.outbox[0].extra_headers["Message-ID"]
+    delivery = Delivery.objects.get()
+    assert first == sending.delivery_message_id(delivery)
+    # The commit that marked it sent is lost with the worker: the row is queued again.
+    Delivery.objects.update(state=DeliveryState.QUEUED, sent_at=None, claimed_until=None)
+    outbox_drain()
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].extra_headers["Message-ID"] == first
+    other = subscribe("other@example.org")
+    assert sending.delivery_message_id(Delivery(pk=delivery.pk + 1, issue=issue)) != first
+    assert other.pk

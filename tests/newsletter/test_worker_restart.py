@@ -56,3 +56,8 @@ def test_a_worker_killed_mid_batch_neither_loses_nor_doubles_a_send(tmp_path):
         assert state["counts"] == {"sent": SUBSCRIBERS}
         assert sorted(received) == state["sent"]
         assert state["state"] == "sent"
+        # Each e-mail is addressed to its recipient and has its own Message-ID (the worker
+        # fills one serialised rendering per language: sending._Wire).
+        lines = [line for line in sink.lines() if line[1] == "Restart test"]
+        assert all(to == rcpt for rcpt, _subject, _id, to in lines)
+        assert len({message_id for _r, _s, message_id, _t in lines}) == SUBSCRIBERS
