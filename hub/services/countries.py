@@ -58,7 +58,9 @@ def _items_clean(items: Iterable[Mapping[str, Any]]) -> list[CountryPageItem]:
         try:
             link = link_clean(item.get("link") or "")
         except ValidationError as exc:
-            errors.append(_("Row %(number)s:") % {"number": number} + " " + exc.messages[0])
+            errors.append(
+                _("Row %(number)s: %(problem)s") % {"number": number, "problem": exc.messages[0]}
+            )
             link = ""
         if len(link) > 500:
             errors.append(_("Row %(number)s: the link is too long.") % {"number": number})
