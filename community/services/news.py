@@ -18,7 +18,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community.images import image_clean
@@ -41,20 +40,12 @@ from community.selectors.news import (
     user_can_submit_news,
 )
 from community.services.accounts import language_for
+from community.slugs import save_with_unique_slug
 
 # Marker for "leave this field as it is" in news_update.
 UNCHANGED: Any = object()
 # Page paths under /news/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new", "feed"})
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200].strip("-") or "news"
-    slug, n = base, 1
-    while slug in RESERVED_SLUGS or NewsItem.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _clean_language(language: str | None) -> str:
@@ -130,7 +121,6 @@ def news_create(
     now = timezone.now()
     item = NewsItem(
         title=title,
-        slug=_unique_slug(title),
         summary=summary,
         body=markdown_clean(body),
         organisation=organisation,
@@ -151,7 +141,7 @@ def news_create(
         item.submitted_at = now
     else:
         item.status = ModerationStatus.DRAFT
-    item.save()
+    save_with_unique_slug(item, title, fallback="news", reserved=RESERVED_SLUGS)
     item.ecosystems.set(list(ecosystems))
     return item
 

@@ -54,6 +54,7 @@ from community.signals import (
     organisation_member_removed,
     organisation_reviewed,
 )
+from community.slugs import unique_slug
 
 __all__ = [
     "PROFILE_FIELDS",
@@ -136,14 +137,10 @@ MEMBER_COUNT_FIELDS = (
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:200].strip("-") or "organisation"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-organisation"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    base = slugify(name)[:200].strip("-")
+    if base in RESERVED_SLUGS:  # "new", "map" …: "new-organisation", not "new-2"
+        name = f"{base}-organisation"
+    return unique_slug(Organisation, name, fallback="organisation")
 
 
 def _ecosystem_slug(value: Ecosystem | str | None) -> str | None:

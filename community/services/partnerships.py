@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community.models import (
@@ -28,6 +27,7 @@ from community.richtext import markdown_clean
 from community.selectors.partnerships import user_can_manage_partnerships
 from community.services.accounts import language_for
 from community.signals import partnership_created, partnership_member_removed
+from community.slugs import save_with_unique_slug
 
 UNCHANGED: Any = object()
 RESERVED_SLUGS = frozenset({"new"})
@@ -36,15 +36,6 @@ RESERVED_SLUGS = frozenset({"new"})
 def _require_staff(user: User) -> None:
     if not user_can_manage_partnerships(user):
         raise PermissionDenied(_("Only staff manage partnerships."))
-
-
-def _unique_slug(text: str) -> str:
-    base = slugify(text)[:200].strip("-") or "partnership"
-    slug, n = base, 1
-    while slug in RESERVED_SLUGS or Partnership.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _check_fields(
@@ -107,10 +98,9 @@ def partnership_create(
     _require_staff(user)
     _check_fields(name=name, start_date=start_date, end_date=end_date)
     language = _clean_language(language) or language_for(user, fallback=translation.get_language())
-    partnership = Partnership.objects.create(
+    partnership = Partnership(
         kind=kind,
         name=name.strip(),
-        slug=_unique_slug(name),
         acronym=acronym.strip(),
         description=markdown_clean(description),
         language=language,
@@ -119,6 +109,7 @@ def partnership_create(
         start_date=start_date,
         end_date=end_date,
     )
+    save_with_unique_slug(partnership, name, fallback="partnership", reserved=RESERVED_SLUGS)
     partnership.ecosystems.set(list(ecosystems))
     _ensure_member(partnership, coordinator)
     partnership_created.send(sender=Partnership, partnership=partnership)

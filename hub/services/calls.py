@@ -18,11 +18,10 @@ from urllib.parse import urlsplit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_countries import countries
 
+from community.country_codes import country_codes_clean
 from community.models import (
     CONTENT_LANGUAGES,
     Ecosystem,
@@ -34,6 +33,7 @@ from community.models import (
 from community.richtext import markdown_clean
 from community.services.accounts import language_for
 from community.services.news import posting_organisation_check
+from community.slugs import save_with_unique_slug
 from hub.models import Call, CallFollow, CallKind, CallListing, CallModerationLogEntry
 from hub.selectors.calls import (
     call_can_follow,
@@ -52,15 +52,6 @@ UNCHANGED: Any = object()
 # Page paths under /calls/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new", "mine", "moderation"})
 REASON_MAX_LENGTH = 2000
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200].strip("-") or "call"
-    slug, n = base, 1
-    while slug in RESERVED_SLUGS or Call.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _aware_deadline(deadline: datetime, time_zone: str) -> datetime:
@@ -117,20 +108,6 @@ def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(errors)
     values["body"] = markdown_clean(values.get("body") or "")
     return values
-
-
-def _clean_countries(codes: Iterable[str]) -> list[str]:
-    known = dict(countries)
-    cleaned: list[str] = []
-    for code in codes:
-        code = str(code).upper()
-        if code not in known:
-            raise ValidationError(
-                {"eligible_countries": _("Unknown country code “%(value)s”.") % {"value": code}}
-            )
-        if code not in cleaned:
-            cleaned.append(code)
-    return cleaned
 
 
 def _check_organisation(user: User, organisation: Organisation | None) -> None:
@@ -190,14 +167,13 @@ def call_create(
     now = timezone.now()
     call = Call(
         **values,
-        slug=_unique_slug(values["title"]),
         programme=(programme or "").strip(),
         funder=(funder or "").strip(),
         budget_note=(budget_note or "").strip(),
         organisation=organisation,
         author=author,
     )
-    call.eligible_countries = _clean_countries(eligible_countries)
+    call.eligible_countries = country_codes_clean(eligible_countries, field="eligible_countries")
     call.language = values["language"] or language_for(author, fallback=translation.get_language())
     if author.is_staff:
         call.status = ModerationStatus.PUBLISHED
@@ -206,7 +182,7 @@ def call_create(
     elif submit:
         call.status = ModerationStatus.NEEDS_REVIEW
         call.submitted_at = now
-    call.save()
+    save_with_unique_slug(call, values["title"], fallback="call", reserved=RESERVED_SLUGS)
     call.ecosystems.set(list(ecosystems))
     return call
 
@@ -257,7 +233,9 @@ def call_update(
         values[name] = (values.get(name) or "").strip()
     for name, value in values.items():
         setattr(call, name, value)
-    call.eligible_countries = _clean_countries(merged["eligible_countries"])
+    call.eligible_countries = country_codes_clean(
+        merged["eligible_countries"], field="eligible_countries"
+    )
     if organisation is not UNCHANGED:
         _check_organisation(user, organisation)
         call.organisation = organisation

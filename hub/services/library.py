@@ -29,17 +29,17 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_countries import countries
 
+from community.country_codes import country_codes_clean
 from community.files import display_name
 from community.folding import fold
 from community.models import CONTENT_LANGUAGES, Ecosystem, ModerationDecision, ModerationStatus
 from community.models import User as UserModel
 from community.richtext import markdown_clean, plain_text
 from community.services.accounts import language_for
+from community.slugs import save_with_unique_slug, unique_slug
 from hub.models import (
     LibraryCollection,
     LibraryCollectionEntry,
@@ -220,20 +220,6 @@ def _clean_tags(tags: Iterable[str] | str) -> list[str]:
     return cleaned
 
 
-def _clean_countries(codes: Iterable[str]) -> list[str]:
-    known = dict(countries)
-    cleaned: list[str] = []
-    for code in codes:
-        code = str(code).upper()
-        if code not in known:
-            raise ValidationError(
-                {"countries": _("Unknown country code “%(value)s”.") % {"value": code}}
-            )
-        if code not in cleaned:
-            cleaned.append(code)
-    return cleaned
-
-
 def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise an item's fields; raises ValidationError with every error."""
     errors: dict[str, str] = {}
@@ -255,24 +241,18 @@ def _clean_fields(values: dict[str, Any]) -> dict[str, Any]:
         values["url"] = _clean_url(values.get("url", ""))
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
-    for name, cleaner in (("tags", _clean_tags), ("countries", _clean_countries)):
-        try:
-            values[name] = cleaner(values.get(name) or [])
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    try:
+        values["tags"] = _clean_tags(values.get("tags") or [])
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    try:
+        values["countries"] = country_codes_clean(values.get("countries") or [], field="countries")
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     values["abstract"] = markdown_clean(values.get("abstract") or "")
     return values
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200].strip("-") or "document"
-    slug, n = base, 1
-    while slug in RESERVED_SLUGS or LibraryItem.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 # --- Items -----------------------------------------------------------------------------
@@ -324,7 +304,7 @@ def _item_insert(
     user: UserModel, values: dict[str, Any], ecosystems: list[Ecosystem], upload: PdfUpload | None
 ) -> LibraryItem:
     now = timezone.now()
-    item = LibraryItem(**values, slug=_unique_slug(values["title"]), suggested_by=user)
+    item = LibraryItem(**values, suggested_by=user)
     item.language = values["language"] or language_for(user, fallback=translation.get_language())
     if user.is_staff:
         item.status = ModerationStatus.PUBLISHED
@@ -336,7 +316,7 @@ def _item_insert(
     with _file_removed_on_failure(item) as stored:
         if upload is not None:
             stored.append(_attach_pdf(item, upload))
-        item.save()
+        save_with_unique_slug(item, values["title"], fallback="document", reserved=RESERVED_SLUGS)
         item.ecosystems.set(ecosystems)
         item.search_text = item_search_text(item)
         item.save(update_fields=["search_text"])
@@ -520,12 +500,9 @@ def collection_save(
     if language and language not in dict(CONTENT_LANGUAGES):
         raise ValidationError({"language": _("Choose one of the listed languages.")})
     if collection is None:
-        base = slugify(title)[:200].strip("-") or "collection"
-        slug, n = base, 1
-        while LibraryCollection.objects.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        collection = LibraryCollection(slug=slug, created_by=user)
+        collection = LibraryCollection(
+            slug=unique_slug(LibraryCollection, title, fallback="collection"), created_by=user
+        )
     collection.title = title
     collection.description = markdown_clean(description or "")
     collection.language = language

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community.models import CONTENT_LANGUAGES, Ecosystem, Organisation, Tag, User
 from community.richtext import markdown_clean
+from community.slugs import save_with_unique_slug
 from hub.models import IMPACT_MAX, Horizon, Trend, TrendEngagement, TrendScore
 from hub.selectors.trends import trend_can_engage, user_can_edit_trends
 
@@ -27,15 +27,6 @@ RESERVED_SLUGS = frozenset({"new", "mine", "peers"})
 MAX_KEYWORDS = 30
 MIN_KEYWORD_LENGTH = 3
 MAX_KEYWORD_LENGTH = 60
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:120].strip("-") or "trend"
-    slug, n = base, 1
-    while slug in RESERVED_SLUGS or Trend.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def clean_keywords(keywords: Iterable[str]) -> list[str]:
@@ -115,7 +106,10 @@ def trend_create(
             "keywords": list(keywords),
         }
     )
-    trend = Trend.objects.create(**values, slug=_unique_slug(values["title"]), created_by=user)
+    trend = Trend(**values, created_by=user)
+    save_with_unique_slug(
+        trend, values["title"], fallback="trend", reserved=RESERVED_SLUGS, max_length=120
+    )
     trend.tags.set(list(tags))
     if scores:
         trend_set_scores(trend=trend, user=user, scores=scores)

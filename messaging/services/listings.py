@@ -24,8 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_countries import countries
 
+from community.country_codes import country_codes_clean
 from community.link_cards import listing_card_changed
 from community.models import CONTENT_LANGUAGES, Ecosystem, Organisation, User
 from community.richtext import plain_text
@@ -98,19 +98,6 @@ def _clean_valid_until(value: datetime.date | None) -> datetime.date | None:
             {"valid_until": _("The closing date %(date)s is in the past.") % {"date": value}}
         )
     return value
-
-
-def _clean_countries(codes: Iterable[str]) -> list[str]:
-    cleaned: list[str] = []
-    for code in codes:
-        code = str(code).strip().upper()
-        if code not in countries:
-            raise ValidationError(
-                {"target_countries": _("Unknown country code “%(value)s”.") % {"value": code}}
-            )
-        if code not in cleaned:
-            cleaned.append(code)
-    return cleaned
 
 
 def _clean_ecosystems(ecosystems: Iterable[Ecosystem | str]) -> list[Ecosystem]:
@@ -231,7 +218,7 @@ def listing_create(
         language=_clean_language(language)
         or language_for(author, fallback=translation.get_language()),
     )
-    listing.target_countries = _clean_countries(target_countries)
+    listing.target_countries = country_codes_clean(target_countries, field="target_countries")
     clean_ecosystems = _clean_ecosystems(ecosystems)
     listing.save()
     listing.ecosystems.set(clean_ecosystems)
@@ -272,7 +259,7 @@ def listing_update(
     if description is not UNCHANGED:
         listing.description = _clean_description(description)
     if target_countries is not UNCHANGED:
-        listing.target_countries = _clean_countries(target_countries)
+        listing.target_countries = country_codes_clean(target_countries, field="target_countries")
     if language is not UNCHANGED:
         listing.language = _clean_language(language)
     if valid_until is not UNCHANGED and valid_until != listing.valid_until:

@@ -281,7 +281,10 @@ class _Wire:
         )
         self.rendered = rendered
         self.data = data if verbatim else None
-        self.sender = sanitize_address(message.from_email, message.encoding or "utf-8")
+        # The envelope sender as Django's SMTP backend gives it (backends/smtp.py, _send).
+        self.sender = sanitize_address(
+            message.from_email, message.encoding or settings.DEFAULT_CHARSET
+        )
 
     def fill(self, to: str, links: dict[str, str], message_id: str) -> bytes | None:
         """The e-mail's bytes for `to`, or None when it must be built on its own."""
