@@ -1,5 +1,5 @@
-"""Page URLs of the community app, gathered from one module per area (the home page is
-config/pages/home.py: it gathers several apps).
+"""Page URLs of the community app, gathered from one module per area (the home page and the
+staff moderation queue and log are in config/pages/: they gather several apps).
 
 `directory` comes before `organisations` so its fixed paths win over slugs.
 """
@@ -7,7 +7,6 @@ config/pages/home.py: it gathers several apps).
 from community.views import (
     accounts,
     directory,
-    moderation,
     news,
     organisations,
     pages,
@@ -18,7 +17,6 @@ urlpatterns = [
     *accounts.urlpatterns,
     *directory.urlpatterns,
     *organisations.urlpatterns,
-    *moderation.urlpatterns,
     *news.urlpatterns,
     *partnerships.urlpatterns,
     *pages.urlpatterns,

@@ -124,7 +124,7 @@ def test_staff_see_what_waits_in_moderation_and_members_do_not(client, user):
     assert "1 news item" in html
     assert "1 reported message" in html
     assert 'href="/moderation/"' in html
-    # The information hub's own staff queues: the library's suggestions, the desk's enquiries.
+    # Library suggestions wait in the one queue; the desk's enquiries in the desk's own.
     assert "0 library suggestions" in html
     assert "0 open enquiries at the desk" in html
     LibraryItem.objects.create(
@@ -140,7 +140,7 @@ def test_staff_see_what_waits_in_moderation_and_members_do_not(client, user):
     )
     html = client.get("/").content.decode()
     assert "1 library suggestion" in html
-    assert 'href="/library/moderation/"' in html
+    assert 'href="/moderation/?kind=library"' in html
     assert "1 open enquiry at the desk" in html
     assert "1 overdue" in html
     client.force_login(user)

@@ -1,18 +1,19 @@
-"""The staff moderation queue's rows for what community owns: profiles and news.
+"""The staff moderation queue's and log's rows for what community owns: profiles and news.
 
-Each row source is a `values()` queryset of the same four columns (`kind`, `item_id`, `at`,
-`country_code`), so the page (config/pages/moderation.py) can union them with other apps'
-sources, sort by age and page in the database. Callers check staff first.
+Each queue row source is a `values()` queryset of the same four columns (`kind`, `item_id`,
+`at`, `country_code`), so the page (config/pages/moderation.py) can union them with other
+apps' sources, sort by age and page in the database. The log's sources are alike with three
+columns (`kind`, `entry_id`, `at`; config/pages/moderation_log.py). Callers check staff first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, F, QuerySet, Value
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from community.models import ModerationStatus, NewsItem, Organisation
+from community.models import ModerationLogEntry, ModerationStatus, NewsItem, Organisation
 
 WAITING = "waiting"
 REJECTED = "rejected"
@@ -60,3 +61,28 @@ def waiting_counts() -> dict[str, int]:
         "profile": Organisation.objects.filter(status=ModerationStatus.NEEDS_REVIEW).count(),
         "news": NewsItem.objects.filter(status=ModerationStatus.NEEDS_REVIEW).count(),
     }
+
+
+def moderation_log_rows(*, kind: str = "") -> QuerySet[ModerationLogEntry, Any]:
+    """The log's rows for decisions on profiles and news (`kind` "profile" or "news", or
+    both when empty): `kind`, `entry_id`, `at`, the columns every app's log source has."""
+    rows = ModerationLogEntry.objects.order_by()
+    if kind == "profile":
+        rows = rows.filter(organisation__isnull=False)
+    elif kind == "news":
+        rows = rows.filter(news_item__isnull=False)
+    return rows.values(
+        kind=Case(
+            When(organisation__isnull=False, then=Value("profile")),
+            default=Value("news"),
+            output_field=CharField(),
+        ),
+        entry_id=F("pk"),
+        at=F("created_at"),
+    )
+
+
+def log_entries_by_id(ids: list[int]) -> dict[int, ModerationLogEntry]:
+    return ModerationLogEntry.objects.select_related(
+        "organisation", "news_item", "moderator"
+    ).in_bulk(ids)

@@ -262,13 +262,6 @@ def organisation_list_for_user(user: AnyUser) -> QuerySet[OrganisationMembership
 # --- Moderation ------------------------------------------------------------------------
 
 
-def moderation_log() -> QuerySet[ModerationLogEntry]:
-    """Staff decisions on profiles, newest first (the page gates on moderation_require_staff)."""
-    return ModerationLogEntry.objects.select_related(
-        "organisation", "news_item", "moderator"
-    ).order_by("-created_at", "-id")
-
-
 def moderation_log_failed_checks(entry: ModerationLogEntry) -> list[tuple[StrOrPromise, str]]:
     """(label, detail at the time) of each checklist item a published-anyway profile failed."""
     return [

@@ -21,7 +21,6 @@ from community.selectors import organisations as org_selectors
 from community.views.home import home as public_home
 from config.pages.moderation import queue_counts
 from hub.selectors.enquiries import desk_counts
-from hub.selectors.library import item_waiting_count
 from matchmaking.views.suggestions import suggestions_section
 from messaging.models import ListingFollow
 from messaging.selectors import conversations as conversation_selectors
@@ -78,7 +77,6 @@ def _organisations(user: Any) -> list[OrganisationStatus]:
 def _hub_waiting() -> dict[str, int]:
     desk = desk_counts()
     return {
-        "library": item_waiting_count(),
         "desk_open": sum(n for state, n in desk.items() if state not in ("closed", "overdue")),
         "desk_overdue": desk["overdue"],
     }
@@ -96,7 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisations": _organisations(user),
         "statuses": ModerationStatus,
         "moderation": queue_counts() if user.is_staff else None,
-        # What waits in the information hub's own staff queues (library, desk).
+        # What waits at the international desk (library suggestions are in `moderation`).
         "hub_waiting": _hub_waiting() if user.is_staff else None,
         # Filled by the browser from the REST API: no query here.
         "suggested": mark_safe(  # noqa: S308  (rendered templates, which escape)

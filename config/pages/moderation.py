@@ -1,13 +1,13 @@
-"""The staff moderation queue: profiles, news and open calls, events, reported messages and
-flagged forum posts.
+"""The staff moderation queue: profiles, news and open calls, events, library suggestions,
+reported messages and flagged forum posts.
 
 One short line per item, paged in the database (the sources are unioned and sorted by age,
 oldest first by default), filtered by kind, status and country. Several items are published
-at once through the apps' moderation services (each decision lands in ModerationLogEntry);
-a rejection goes through a separate page that asks for the reason (no JavaScript needed).
-Reports are resolved in the admin's report queue, which the line links to; a flagged forum
-post is resolved on its line (hide the post, or dismiss the flag). Staff only: the
-whole area answers 404 to anyone else.
+at once through the apps' moderation services (each decision lands in its app's log, all of
+them shown on /moderation/log/, config/pages/moderation_log.py); a rejection goes through a
+separate page that asks for the reason (no JavaScript needed). Reports are resolved in the
+admin's report queue, which the line links to; a flagged forum post is resolved on its line
+(hide the post, or dismiss the flag). Staff only: the whole area answers 404 to anyone else.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ from forums.selectors import flags as flag_queue
 from forums.selectors.forums import post_get_for
 from forums.services import flags as flag_services
 from hub.selectors import calls as call_queue
+from hub.selectors import library as library_queue
 from hub.services import calls as call_services
+from hub.services import library as library_services
 from messaging.selectors import reports as report_queue
 from webinars.selectors import events as event_queue
 from webinars.services import events as event_services
@@ -50,6 +52,7 @@ KIND_CHOICES = [
     ("profile", gettext_lazy("Organisation profiles")),
     ("news", gettext_lazy("News and calls")),
     ("event", gettext_lazy("Events")),
+    ("library", gettext_lazy("Library suggestions")),
     ("report", gettext_lazy("Reported messages")),
     ("flag", gettext_lazy("Flagged forum posts")),
 ]
@@ -108,6 +111,8 @@ def _rows(kind: str, status: str, country: str) -> QuerySet[Any, Any] | None:
         if not sources:  # a part that names the columns (see event_moderation_rows)
             sources.append(community_queue.news_queue_rows().filter(pk__lt=0))
         sources.append(event_queue.event_moderation_rows(status=status, country=country))
+    if kind in ("", "library"):
+        sources.append(library_queue.library_moderation_rows(status=status, country=country))
     # Reports have no country and no "rejected" state: they leave the queue once resolved.
     if kind in ("", "report") and status == community_queue.WAITING and not country:
         sources.append(report_queue.report_queue_rows())
@@ -125,6 +130,7 @@ def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
         "news": [],
         "call": [],
         "event": [],
+        "library": [],
         "report": [],
         "flag": [],
     }
@@ -135,6 +141,7 @@ def _lines(rows: list[dict[str, Any]]) -> list[QueueLine]:
         "news": community_queue.news_by_id(ids["news"]) if ids["news"] else {},
         "call": call_queue.calls_by_id(ids["call"]) if ids["call"] else {},
         "event": event_queue.events_by_id(ids["event"]) if ids["event"] else {},
+        "library": (library_queue.library_items_by_id(ids["library"]) if ids["library"] else {}),
         "report": report_queue.reports_by_id(ids["report"]) if ids["report"] else {},
         "flag": flag_queue.flags_by_id(ids["flag"]) if ids["flag"] else {},
     }
@@ -157,6 +164,7 @@ def queue_counts() -> dict[str, int]:
     counts = community_queue.waiting_counts()
     counts["news"] += call_queue.call_waiting_count()  # the "News and calls" tab
     counts["event"] = event_queue.event_waiting_count()
+    counts["library"] = library_queue.item_waiting_count()
     counts["report"] = report_queue.open_report_count()
     counts["flag"] = flag_queue.open_flag_count()
     counts["total"] = sum(counts.values())
@@ -228,6 +236,11 @@ def _publish_one(kind: str, item_id: int, user: Any, reason: str) -> str | None:
             if event is None or event.status != ModerationStatus.NEEDS_REVIEW:
                 return _("Only an item waiting for review can be published.")
             event_services.event_publish(event=event, user=user)
+        elif kind == "library":
+            document = library_queue.library_items_by_id([item_id]).get(item_id)
+            if document is None or document.status != ModerationStatus.NEEDS_REVIEW:
+                return _("Only an item waiting for review can be published.")
+            library_services.item_publish(item=document, user=user)
         else:
             return _("Reports are resolved in the report queue.")
     except (ValidationError, PermissionDenied) as exc:
@@ -238,7 +251,7 @@ def _publish_one(kind: str, item_id: int, user: Any, reason: str) -> str | None:
 def _parse_key(key: str) -> tuple[str, int] | None:
     kind, _sep, raw = key.partition(":")
     if (
-        kind not in ("profile", "news", "call", "event", "report")
+        kind not in ("profile", "news", "call", "event", "library", "report")
         or not raw.isdigit()
         or len(raw) > 18
     ):
@@ -271,13 +284,14 @@ def moderation_bulk_publish(request: HttpRequest) -> HttpResponse:
 
 
 def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
-    """Ask for the reason, then reject the profile or news item through its service."""
+    """Ask for the reason, then reject the item through its app's service."""
     org_selectors.moderation_require_staff(request.user)
     loader: dict[str, Any] = {
         "profile": community_queue.profiles_by_id,
         "news": community_queue.news_by_id,
         "call": call_queue.calls_by_id,
         "event": event_queue.events_by_id,
+        "library": library_queue.library_items_by_id,
     }
     if kind not in loader:
         raise Http404
@@ -304,6 +318,12 @@ def moderation_reject(request: HttpRequest, kind: str, item_id: int) -> HttpResp
                 elif kind == "event":
                     event_services.event_reject(
                         event=item,
+                        user=request.user,  # type: ignore[arg-type]
+                        reason=form.cleaned_data["reason"],
+                    )
+                elif kind == "library":
+                    library_services.item_reject(
+                        item=item,
                         user=request.user,  # type: ignore[arg-type]
                         reason=form.cleaned_data["reason"],
                     )

@@ -27,7 +27,7 @@ from django.utils import timezone
 from community.models import ModerationStatus, Organisation, OrganisationMembership
 from community.search import contains_folded
 from community.selectors.news import news_postable_organisations
-from hub.models import Call, CallFollow, CallListing
+from hub.models import Call, CallFollow, CallListing, CallModerationLogEntry
 from messaging.models import Listing
 from messaging.selectors.listings import (
     listing_can_edit,
@@ -252,6 +252,22 @@ def call_moderation_rows(*, status: str = "waiting", country: str = "") -> Query
 
 def calls_by_id(ids: list[int]) -> dict[int, Call]:
     return Call.objects.select_related("author", "organisation").in_bulk(ids)
+
+
+def call_log_rows() -> QuerySet[CallModerationLogEntry, Any]:
+    """The moderation log's rows for call decisions (`kind`, `entry_id`, `at`, the columns
+    of community.selectors.moderation.moderation_log_rows). Callers check staff first."""
+    from django.db.models import CharField, F, Value
+
+    return CallModerationLogEntry.objects.order_by().values(
+        kind=Value("call", output_field=CharField()),
+        entry_id=F("pk"),
+        at=F("created_at"),
+    )
+
+
+def call_log_entries_by_id(ids: list[int]) -> dict[int, CallModerationLogEntry]:
+    return CallModerationLogEntry.objects.select_related("call", "moderator").in_bulk(ids)
 
 
 def call_waiting_count() -> int:

@@ -18,12 +18,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from community.models import ModerationStatus
 from community.search import search_vector, text_search
-from hub.models import LibraryCollection, LibraryCollectionEntry, LibraryItem
+from hub.models import (
+    LibraryCollection,
+    LibraryCollectionEntry,
+    LibraryItem,
+    LibraryModerationLogEntry,
+)
 
 SUGGESTER_EDITABLE = (ModerationStatus.NEEDS_REVIEW, ModerationStatus.REJECTED)
 MAX_QUERY_LENGTH = 200
@@ -87,6 +93,13 @@ def items_matching(queryset: QuerySet[LibraryItem], q: str) -> QuerySet[LibraryI
     ).order_by("-title_hit", "-relevance", "-year", "-id")
 
 
+def _country_q(country: str) -> Q:
+    """Items naming `country` among their countries. Stored as "DE,FR,IT": two-letter codes
+    between commas, so a code matches only itself."""
+    code = re.escape(country.upper()[:2])
+    return Q(countries__regex=rf"(^|,){code}(,|$)")
+
+
 def items_filtered(
     queryset: QuerySet[LibraryItem],
     *,
@@ -109,9 +122,7 @@ def items_filtered(
             )
         )
     if country:
-        # Stored as "DE,FR,IT": two-letter codes between commas, so a code matches only itself.
-        code = re.escape(country.upper()[:2])
-        queryset = queryset.filter(countries__regex=rf"(^|,){code}(,|$)")
+        queryset = queryset.filter(_country_q(country))
     if language:
         queryset = queryset.filter(language=language)
     if year is not None:
@@ -171,6 +182,54 @@ def items_moderation_queue() -> QuerySet[LibraryItem]:
 
 def item_waiting_count() -> int:
     return LibraryItem.objects.filter(status=ModerationStatus.NEEDS_REVIEW).count()
+
+
+# --- The staff queue and log (config/pages/moderation.py, moderation_log.py) ------------
+
+
+def library_moderation_rows(
+    *, status: str = "waiting", country: str = ""
+) -> QuerySet[LibraryItem, Any]:
+    """The staff queue's rows for library suggestions (the four columns of
+    community.selectors.moderation's sources, in their order): suggestions waiting for
+    review, or rejected ones; with `country`, those naming it among their countries."""
+    wanted = ModerationStatus.REJECTED if status == "rejected" else ModerationStatus.NEEDS_REVIEW
+    rows = LibraryItem.objects.filter(status=wanted)
+    if country:
+        rows = rows.filter(_country_q(country))
+    return rows.order_by().values(
+        kind=Value("library", output_field=CharField()),
+        item_id=F("pk"),
+        at=Coalesce(F("submitted_at"), F("created_at")),
+        country_code=Value("", output_field=CharField()),  # several: filtered above
+    )
+
+
+def library_items_by_id(ids: list[int]) -> dict[int, LibraryItem]:
+    """Queue lines' items, without the PDF's text and the search column."""
+    return (
+        LibraryItem.objects.select_related("suggested_by")
+        .defer("extracted_text", "search_text")
+        .in_bulk(ids)
+    )
+
+
+def library_log_rows() -> QuerySet[LibraryModerationLogEntry, Any]:
+    """The moderation log's rows for library decisions (`kind`, `entry_id`, `at`, the columns
+    of community.selectors.moderation.moderation_log_rows). Callers check staff first."""
+    return LibraryModerationLogEntry.objects.order_by().values(
+        kind=Value("library", output_field=CharField()),
+        entry_id=F("pk"),
+        at=F("created_at"),
+    )
+
+
+def library_log_entries_by_id(ids: list[int]) -> dict[int, LibraryModerationLogEntry]:
+    return (
+        LibraryModerationLogEntry.objects.select_related("item", "moderator")
+        .defer("item__extracted_text", "item__search_text")
+        .in_bulk(ids)
+    )
 
 
 # --- Collections -----------------------------------------------------------------------

@@ -123,6 +123,31 @@ topic = topic_create(
     body="Who applies with us? **Deadline** in May.",
 )
 post_reply(author=marc, topic=topic, body="We do, with two SMEs.")
+# The information hub's kinds in the staff queue and log: a library suggestion waiting, a
+# library decision and a call decision.
+from datetime import timedelta
+from django.utils import timezone
+from hub.models import Call
+from hub.services.calls import call_reject
+from hub.services.library import item_create, item_publish
+item_create(
+    user=marc, item_type="guide", title="Guide to hydrogen clusters", countries=["DE", "NL"],
+    url="https://example.org/hydrogen-guide",
+)
+item_publish(
+    item=item_create(
+        user=lena, item_type="study", title="Port logistics study",
+        url="https://example.org/port-study",
+    ),
+    user=staff,
+)
+call = Call.objects.create(
+    title="Blue ports call", slug=f"blue-ports-call-{params['tag']}", kind="funding",
+    summary="Money for ports.", deadline=timezone.now() + timedelta(days=30),
+    time_zone="Europe/Brussels", official_url="https://example.org/call", author=anna,
+    organisation=valley, status="needs_review", submitted_at=timezone.now(),
+)
+call_reject(call=call, user=staff, reason="The official link is missing.")
 result = {
     "organisation": valley.slug, "group": group.pk, "notification": notification.pk,
     "forum": forum.get_absolute_url(),
@@ -275,6 +300,7 @@ def _staff_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[str,
     log_in(page, server, cast["staff"]["email"])
     page.goto(f"{server.url}/moderation/")
     expect(page.get_by_role("main")).to_contain_text("Port Cluster")
+    expect(page.get_by_role("main")).to_contain_text("Guide to hydrogen clusters")
     audit.check(page, "moderation-queue")
     page.get_by_role("main").get_by_role("link", name="Reject…").first.click()
     page.get_by_role("button", name="Reject and send the reason").click()
@@ -284,7 +310,12 @@ def _staff_pages(audit: Audit, browser: Any, server: LiveServer, cast: dict[str,
     audit.check(page, "home-staff")
     page.goto(f"{server.url}/moderation/log/")
     expect(page.get_by_role("main")).to_contain_text("Hamburg regional hydrogen programme")
+    expect(page.get_by_role("main")).to_contain_text("The official link is missing.")
+    expect(page.get_by_role("main")).to_contain_text("Port logistics study")
     audit.check(page, "moderation-log")
+    page.goto(f"{server.url}/moderation/log/?kind=call")
+    expect(page.get_by_role("main")).not_to_contain_text("Port logistics study")
+    audit.check(page, "moderation-log-calls")
     page.goto(f"{server.url}{cast['topic']}")
     expect(page.get_by_role("main")).to_contain_text("Moderation log")
     audit.check(page, "forum-topic-staff")

@@ -49,8 +49,9 @@ def test_moderation_queue_queries_are_constant(
     api_client.force_authenticate(staff)
     # Session, person, the header's two counts (bell, Messages) and its topic: 5 of them.
     # One count per source of the heading's line (flagged forum posts added the twelfth,
-    # submitted events the thirteenth, open calls the fourteenth).
-    with django_assert_max_num_queries(14):
+    # submitted events the thirteenth, open calls the fourteenth, library suggestions the
+    # fifteenth).
+    with django_assert_max_num_queries(15):
         page = client.get("/moderation/")
     assert page.status_code == 200
     # One line per item, a page of 20 at most (config/pages/moderation.py PAGE_SIZE).

@@ -30,7 +30,7 @@ from community.models import (
     Partnership,
 )
 from community.spreadsheets import BYTE_ORDER_MARK, spreadsheet_cell
-from webinars.models import Event, Registration, RegistrationStatus
+from webinars.models import Event, EventModerationLogEntry, Registration, RegistrationStatus
 
 MANAGER_ROLES = (OrganisationRole.ADMIN, OrganisationRole.EDITOR)
 
@@ -372,6 +372,20 @@ def events_by_id(ids: list[int]) -> dict[int, Event]:
     return Event.objects.select_related(
         "organiser_organisation", "organiser_partnership", "created_by"
     ).in_bulk(ids)
+
+
+def event_log_rows() -> QuerySet[EventModerationLogEntry, Any]:
+    """The moderation log's rows for event decisions (`kind`, `entry_id`, `at`, the columns
+    of community.selectors.moderation.moderation_log_rows). Callers check staff first."""
+    return EventModerationLogEntry.objects.order_by().values(
+        kind=Value("event", output_field=CharField()),
+        entry_id=F("pk"),
+        at=F("created_at"),
+    )
+
+
+def event_log_entries_by_id(ids: list[int]) -> dict[int, EventModerationLogEntry]:
+    return EventModerationLogEntry.objects.select_related("event", "moderator").in_bulk(ids)
 
 
 def event_waiting_count() -> int:
