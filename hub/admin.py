@@ -34,6 +34,27 @@ class CallModerationLogInline(admin.TabularInline):
         return False
 
 
+@admin.register(CallModerationLogEntry)
+class CallModerationLogAdmin(admin.ModelAdmin):
+    """The whole call moderation log, entries of deleted calls included (they are no longer
+    reachable from a call's page). Read only."""
+
+    list_display = ["created_at", "decision", "call_title", "moderator", "reason"]
+    list_filter = ["decision"]
+    search_fields = ["call_title", "reason"]
+    fields = ("created_at", "decision", "call", "call_title", "moderator", "reason")
+    readonly_fields = ("created_at", "decision", "call", "call_title", "moderator", "reason")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class CallListingInline(admin.TabularInline):
     model = CallListing
     extra = 0

@@ -24,6 +24,8 @@ class HubConfig(AppConfig):
             email=True,
         )
         register_drain("call.reminders", call_reminders_drain)
+        # A published call someone follows was deleted (hub.services.calls.call_delete).
+        register_kind("call.withdrawn", _("A call you follow was withdrawn"), push=True, email=True)
         register_kind(
             "library.reviewed",
             _("A moderator's decision on a document you suggested for the library"),

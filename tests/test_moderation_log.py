@@ -176,3 +176,16 @@ def test_the_log_is_staff_only(client, staff, role):
     assert client.get("/moderation/log/").status_code == 404
     assert client.get("/moderation/log/?kind=call").status_code == 404
     assert client.post("/moderation/log/").status_code == 404
+
+
+def test_a_deleted_call_keeps_its_decisions_in_the_log_by_title(staff, staff_client):
+    """Deleting a call detaches its log entries (hub/services/calls.py call_delete): the log
+    names it by its stored title, without a link to a page that is gone."""
+    from hub.services.calls import call_delete
+
+    call = _call_rejected(staff, title="Blue economy call")
+    call_delete(call=call, user=staff, reason="A duplicate of another call.")
+    rows = _rows(_log(staff_client, "?kind=call"))
+    assert rows.count("Blue economy call") == 2  # rejected, then deleted
+    assert "A duplicate of another call." in rows
+    assert f'href="/calls/{call.slug}/"' not in rows

@@ -2,13 +2,14 @@
 
 - `calls/` GET published calls (filters `kind`, `ecosystem`, `country`, `state`, `q`;
   `mine=true` lists the caller's own calls in every status), POST create.
-- `calls/{slug}/` GET, PATCH; `calls/{slug}/submit|publish|reject/` POST.
+- `calls/{slug}/` GET, PATCH, DELETE; `calls/{slug}/submit|publish|reject/` POST.
 - `calls/{slug}/follow/` POST follow, DELETE unfollow.
 - `calls/{slug}/listings/` GET the tagged live listings, POST tag one;
   `calls/{slug}/listings/{id}/` DELETE untag.
 - `calls/moderation/` GET the review queue (staff; 404 for everyone else).
 
-A call the caller may not see answers 404 (hub.selectors.calls.call_get_for).
+A call the caller may not see answers 404 (hub.selectors.calls.call_get_for); one they see
+but may not change 403.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from hub.selectors.calls import (
     user_can_moderate_calls,
 )
 from hub.serializers.calls import (
+    CallDeleteQuerySerializer,
     CallDetailSerializer,
     CallFollowSerializer,
     CallListingTagSerializer,
@@ -106,6 +108,9 @@ def _detail(call: Call, request: Request, code: int = status.HTTP_200_OK) -> Res
     retrieve=extend_schema(responses=CallDetailSerializer),
     create=extend_schema(request=CallWriteSerializer, responses={201: CallDetailSerializer}),
     partial_update=extend_schema(request=CallWriteSerializer, responses=CallDetailSerializer),
+    destroy=extend_schema(
+        parameters=[CallDeleteQuerySerializer], request=None, responses={204: None}
+    ),
 )
 class CallViewSet(viewsets.GenericViewSet[Call]):
     lookup_field = "slug"
@@ -142,6 +147,19 @@ class CallViewSet(viewsets.GenericViewSet[Call]):
         fields = {k: v for k, v in serializer.validated_data.items() if k != "submit"}
         call = call_services.call_update(call=call, user=request.user, **fields)  # type: ignore[arg-type]
         return _detail(call, request)
+
+    def destroy(self, request: Request, slug: str) -> Response:
+        """Delete the call (its author while a member of its organisation, or staff). The
+        followers of a published call are told it was withdrawn."""
+        call = call_get_for(request.user, slug)
+        query = CallDeleteQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        call_services.call_delete(
+            call=call,
+            user=request.user,  # type: ignore[arg-type]
+            reason=query.validated_data["reason"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=CallDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -163,5 +163,17 @@ class CallRejectForm(forms.Form):
     )
 
 
+class CallDeleteForm(forms.Form):
+    """Staff deleting someone else's call may say why (the author is told; it is logged)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the author"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. Sent to the author and kept in the moderation log."),
+    )
+
+
 class CallTagForm(forms.Form):
     listing = forms.IntegerField(label=_("Your listing"))

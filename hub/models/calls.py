@@ -76,11 +76,29 @@ class Call(Moderated):
         return self.deadline > timezone.now()
 
 
-class CallModerationLogEntry(models.Model):
-    """One staff decision on a call: what, who, when, why (the reason sent on rejection)."""
+class CallModerationDecision(models.TextChoices):
+    """The decisions of community.models.ModerationDecision, plus staff deleting someone
+    else's call (hub.services.calls.call_delete)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="moderation_log")
-    decision = models.CharField(_("decision"), max_length=20, choices=ModerationDecision.choices)
+    PUBLISHED = ModerationDecision.PUBLISHED.value, ModerationDecision.PUBLISHED.label
+    REJECTED = ModerationDecision.REJECTED.value, ModerationDecision.REJECTED.label
+    DELETED = "deleted", _("Deleted")
+
+
+class CallModerationLogEntry(models.Model):
+    """One staff decision on a call: what, who, when, why (the reason sent on rejection).
+
+    The log outlives the call: when a call is deleted its entries stay, with `call` cleared
+    and `call_title` (written with every entry) saying which call they were about.
+    """
+
+    call = models.ForeignKey(
+        Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_log"
+    )
+    call_title = models.CharField(_("open call"), max_length=200, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=CallModerationDecision.choices
+    )
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -98,7 +116,7 @@ class CallModerationLogEntry(models.Model):
         verbose_name_plural = _("call moderation log")
 
     def __str__(self) -> str:
-        return f"{self.get_decision_display()}: {self.call_id}"
+        return f"{self.get_decision_display()}: {self.call_title or self.call_id}"
 
 
 class CallFollow(models.Model):

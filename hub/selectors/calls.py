@@ -10,6 +10,10 @@ matrix):
   email address, on behalf of that organisation (moderated) — the rule of news;
 - edit / submit: staff always; the author while the call is a draft or rejected and while
   they still belong to its organisation;
+- delete: staff, any call; the author, their own call in any status (published too: they
+  withdraw it) while they still belong to its organisation (any role), as for editing.
+  Admins of the organisation do not edit someone else's call, so they do not delete it
+  either;
 - publish / reject / see the review queue: staff;
 - follow: any signed-in person, a published call that is still open;
 - tag a listing with a call: who may edit the listing (messaging's listing_can_edit), a live
@@ -171,6 +175,16 @@ def user_can_edit_call(user: Any, call: Call) -> bool:
         and call.organisation_id is not None
         and call_postable_organisations(user).filter(pk=call.organisation_id).exists()
     )
+
+
+def user_can_delete_call(user: Any, call: Call) -> bool:
+    if _is_staff(user):
+        return True
+    if not _is_active(user) or call.author_id != user.pk or call.organisation_id is None:
+        return False
+    return OrganisationMembership.objects.filter(
+        organisation_id=call.organisation_id, user=user
+    ).exists()
 
 
 def user_can_submit_call(user: Any, call: Call) -> bool:

@@ -142,6 +142,21 @@ class CallWriteSerializer(serializers.Serializer[Call]):
     )
 
 
+class CallDeleteQuerySerializer(serializers.Serializer[Any]):
+    """The query of `DELETE calls/{slug}/`: staff may say why they delete someone's call."""
+
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Staff deleting someone else's call: why. Sent to the author and kept in the "
+            "moderation log; ignored for anyone else."
+        ),
+    )
+
+
 class CallRejectSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000, help_text=_("Shown and sent to the author."))
 

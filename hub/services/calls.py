@@ -1,4 +1,5 @@
-"""Writes for open calls: create, update, submit, publish, reject, follow, tag a listing.
+"""Writes for open calls: create, update, submit, publish, reject, delete, follow, tag a
+listing.
 
 Every service re-checks the rule it enforces (hub/selectors/calls.py states them) and raises
 PermissionDenied when it does not hold, so a caller that forgot a gate cannot write. Rich text
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -34,11 +36,19 @@ from community.richtext import markdown_clean
 from community.services.accounts import language_for
 from community.services.news import posting_organisation_check
 from community.slugs import save_with_unique_slug
-from hub.models import Call, CallFollow, CallKind, CallListing, CallModerationLogEntry
+from hub.models import (
+    Call,
+    CallFollow,
+    CallKind,
+    CallListing,
+    CallModerationDecision,
+    CallModerationLogEntry,
+)
 from hub.selectors.calls import (
     call_can_follow,
     call_can_tag,
     call_can_untag,
+    user_can_delete_call,
     user_can_edit_call,
     user_can_moderate_calls,
     user_can_submit_call,
@@ -256,7 +266,7 @@ def call_submit(*, call: Call, user: User) -> Call:
     return call
 
 
-def _tell_author(call: Call, moderator: User, verb: Sentence) -> None:
+def _tell_author(call: Call, moderator: User, verb: Sentence, *, deleted: bool = False) -> None:
     author = call.author
     if author is None or author.pk == moderator.pk:
         return
@@ -265,8 +275,9 @@ def _tell_author(call: Call, moderator: User, verb: Sentence) -> None:
         kind="call.reviewed",
         verb=verb,
         actor=moderator,
-        target=call,
-        url=call.get_absolute_url(),
+        # A deleted call has no page left to point at: the list of calls instead.
+        target=None if deleted else call,
+        url=reverse("calls-list") if deleted else call.get_absolute_url(),
     )
 
 
@@ -285,7 +296,11 @@ def call_publish(*, call: Call, user: User) -> Call:
     call.rejection_reason = ""
     call.save()
     CallModerationLogEntry.objects.create(
-        call=call, decision=ModerationDecision.PUBLISHED, moderator=user, created_at=now
+        call=call,
+        call_title=call.title,
+        decision=ModerationDecision.PUBLISHED,
+        moderator=user,
+        created_at=now,
     )
     _tell_author(
         call, user, Sentence(gettext_noop("Your call %(call)s is published"), {"call": call.title})
@@ -316,6 +331,7 @@ def call_reject(*, call: Call, user: User, reason: str) -> Call:
     call.save()
     CallModerationLogEntry.objects.create(
         call=call,
+        call_title=call.title,
         decision=ModerationDecision.REJECTED,
         moderator=user,
         created_at=now,
@@ -327,6 +343,63 @@ def call_reject(*, call: Call, user: User, reason: str) -> Call:
         Sentence(gettext_noop("Your call %(call)s was not published"), {"call": call.title}),
     )
     return call
+
+
+@transaction.atomic
+def call_delete(*, call: Call, user: User, reason: str = "") -> None:
+    """Delete `call` with its follows (and their sent-reminder records) and listing tags.
+
+    Staff delete any call; its author their own, in any status, while they still belong to
+    its organisation (user_can_delete_call); else PermissionDenied. A call already deleted
+    (by someone else meanwhile) is a ValidationError.
+
+    Side effects, in the transaction: when the call was published, each follower is told it
+    was withdrawn (`call.withdrawn`). When staff delete someone else's call, the decision is
+    logged (CallModerationLogEntry "deleted" with the optional `reason`; the log keeps the
+    title, the entry outlives the call) and the author is told (`call.reviewed`), with the
+    reason when one is given. The call's earlier log entries stay, detached from it.
+    """
+    if not user_can_delete_call(user, call):
+        raise PermissionDenied(_("You may not delete this call."))
+    locked = Call.objects.select_for_update().filter(pk=call.pk).first()
+    if locked is None:
+        raise ValidationError(_("This call was already deleted."))
+    call = locked
+    reason = (reason or "").strip()[:REASON_MAX_LENGTH]
+    title = call.title
+    if call.status == ModerationStatus.PUBLISHED:
+        followers = [follow.user for follow in call.follows.select_related("user")]
+        notify(
+            recipients=followers,
+            kind="call.withdrawn",
+            verb=Sentence(
+                gettext_noop("The call “%(title)s” that you follow was withdrawn"),
+                {"title": title},
+            ),
+            actor=user,
+            url=reverse("calls-list"),
+            data={"call_id": call.pk},
+        )
+    if user.is_staff and call.author_id != user.pk:
+        CallModerationLogEntry.objects.create(
+            call=call,
+            call_title=title,
+            decision=CallModerationDecision.DELETED,
+            moderator=user,
+            reason=reason,
+        )
+        verb = (
+            Sentence(
+                gettext_noop("Your call %(call)s was deleted by our moderators: %(reason)s"),
+                {"call": title, "reason": reason},
+            )
+            if reason
+            else Sentence(
+                gettext_noop("Your call %(call)s was deleted by our moderators"), {"call": title}
+            )
+        )
+        _tell_author(call, user, verb, deleted=True)
+    call.delete()
 
 
 def call_follow(*, call: Call, user: User) -> CallFollow:

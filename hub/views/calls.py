@@ -1,5 +1,6 @@
-"""Pages: the list of open calls, a call, posting and editing, following, tagging a listing,
-and the staff's publish and reject buttons (the queue itself is config/pages/moderation.py)."""
+"""Pages: the list of open calls, a call, posting, editing and deleting, following, tagging a
+listing, and the staff's publish and reject buttons (the queue itself is
+config/pages/moderation.py)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,19 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
 from community.forms.errors import form_add_service_errors
 from community.models import Ecosystem, ModerationStatus
-from hub.forms.calls import CallForm, CallRejectForm, CallTagForm, call_initial
+from hub.forms.calls import (
+    CallDeleteForm,
+    CallForm,
+    CallRejectForm,
+    CallTagForm,
+    call_initial,
+)
 from hub.models import Call, CallKind, CallListing
 from hub.selectors.calls import (
     ANY,
@@ -28,12 +36,14 @@ from hub.selectors.calls import (
     OPEN,
     call_can_follow,
     call_can_untag,
+    call_follower_count,
     call_get_for,
     call_is_followed_by,
     call_listings_live,
     call_taggable_listings,
     calls_list_authored_by,
     calls_list_published,
+    user_can_delete_call,
     user_can_edit_call,
     user_can_moderate_calls,
     user_can_post_call,
@@ -122,6 +132,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "following": call_is_followed_by(user, call),
             "can_follow": call_can_follow(user, call),
             "can_edit": user_can_edit_call(user, call),
+            "can_delete": user_can_delete_call(user, call),
             "can_submit": user_can_submit_call(user, call),
             "can_moderate": user_can_moderate_calls(user),
             "reject_form": CallRejectForm(),
@@ -176,8 +187,44 @@ def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The call is saved."))
             return redirect(call.get_absolute_url())
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "call": call, "can_submit": user_can_submit_call(request.user, call)}
+    context = {
+        "form": form,
+        "call": call,
+        "can_submit": user_can_submit_call(request.user, call),
+        "can_delete": user_can_delete_call(request.user, call),
+    }
     return render(request, "hub/calls/form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Confirm (GET), then delete (POST). Staff deleting someone else's call may give the
+    author a reason."""
+    call = call_get_for(request.user, slug)
+    if not user_can_delete_call(request.user, call):
+        raise PermissionDenied
+    moderating = request.user.is_staff and call.author_id != request.user.pk
+    form = CallDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"] if moderating else ""
+        try:
+            call_services.call_delete(call=call, user=request.user, reason=reason)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            # Translators: a call was deleted (its own msgctxt: languages agree with "call").
+            done = pgettext("call", "“%(title)s” is deleted.")
+            messages.success(request, done % {"title": call.title})
+        return redirect("calls-list")
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "call": call,
+        "form": form,
+        "moderating": moderating,
+        "followers": call_follower_count(call) if call.status == ModerationStatus.PUBLISHED else 0,
+    }
+    return render(request, "hub/calls/confirm_delete.html", context, status=status)
 
 
 @login_required
@@ -278,6 +325,7 @@ urlpatterns: list[URLPattern] = [
     path("new/", call_create, name="calls-create"),
     path("<slug:slug>/", call_detail, name="calls-detail"),
     path("<slug:slug>/edit/", call_edit, name="calls-edit"),
+    path("<slug:slug>/delete/", call_delete, name="calls-delete"),
     path("<slug:slug>/submit/", call_submit, name="calls-submit"),
     path("<slug:slug>/publish/", call_publish, name="calls-publish"),
     path("<slug:slug>/reject/", call_reject, name="calls-reject"),

@@ -210,3 +210,99 @@ def test_a_hidden_listing_cannot_be_tagged_and_does_not_leak(world):
         format="json",
     )
     assert response.status_code == 404
+
+
+# Deleting: the author (while a member of the call's organisation, any status), staff (any
+# call). A member of the organisation sees the call but may not delete it (403); an outsider
+# does not see an unpublished one (404). Pages: 302 to the login for the anonymous.
+DELETE = {
+    "draft": {"anonymous": 401, "author": 204, "member": 403, "other": 404, "staff": 204},
+    "published": {"anonymous": 401, "author": 204, "member": 403, "other": 403, "staff": 204},
+}
+PAGE_STATUS = {401: 302, 204: 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", sorted(DELETE))
+def test_delete_through_the_api(world, role, state):
+    call = world.calls[state]
+    response = _api(world, role).delete(f"/api/v1/calls/{call.slug}/")
+    assert response.status_code == DELETE[state][role], response.content
+    assert Call.objects.filter(pk=call.pk).exists() == (DELETE[state][role] != 204)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("state", sorted(DELETE))
+def test_the_delete_page_and_its_post(world, role, state):
+    call = world.calls[state]
+    expected = DELETE[state][role]
+    client = _page(world, role)
+    page = client.get(f"/calls/{call.slug}/delete/")
+    assert page.status_code == PAGE_STATUS.get(expected, expected)
+    if expected == 401:
+        assert page["Location"].startswith("/account/login/")
+    detail = client.get(f"/calls/{call.slug}/").content.decode()
+    assert (f'href="/calls/{call.slug}/delete/"' in detail) == (expected == 204)
+
+    response = client.post(f"/calls/{call.slug}/delete/")
+    if expected == 204:
+        assert response.status_code == 302
+        assert response["Location"] == "/calls/"
+    else:
+        assert response.status_code == PAGE_STATUS.get(expected, expected)
+    assert Call.objects.filter(pk=call.pk).exists() == (expected != 204)
+
+
+def test_an_admin_of_the_calls_organisation_may_not_delete_a_colleagues_call(world):
+    """Admins do not edit a colleague's call, so they do not delete it either."""
+    from tests.factories import MembershipFactory
+
+    admin = MembershipFactory(organisation=world.organisation, role="admin").user
+    call = world.calls["draft"]
+    client = APIClient()
+    client.force_authenticate(admin)
+    assert client.delete(f"/api/v1/calls/{call.slug}/").status_code == 403
+    page = Client()
+    page.force_login(admin)
+    assert page.post(f"/calls/{call.slug}/delete/").status_code == 403
+    assert Call.objects.filter(pk=call.pk).exists()
+
+
+def test_an_author_who_left_the_organisation_may_not_delete(world):
+    call = world.calls["published"]
+    world.people["author"].memberships.all().delete()
+    response = _api(world, "author").delete(f"/api/v1/calls/{call.slug}/")
+    assert response.status_code == 403
+    assert Call.objects.filter(pk=call.pk).exists()
+
+
+def test_deleting_twice_finds_nothing_the_second_time(world):
+    call = world.calls["published"]
+    api = _api(world, "author")
+    assert api.delete(f"/api/v1/calls/{call.slug}/").status_code == 204
+    second = api.delete(f"/api/v1/calls/{call.slug}/")
+    assert second.status_code == 404
+    assert second.json()["error"]["code"] == "not_found"
+    page = _page(world, "staff")
+    assert page.get(f"/calls/{call.slug}/delete/").status_code == 404
+    assert page.post(f"/calls/{call.slug}/delete/").status_code == 404
+
+
+def test_the_delete_page_refuses_other_methods(world):
+    call = world.calls["draft"]
+    client = _page(world, "author")
+    for method in ("put", "patch", "delete"):
+        assert getattr(client, method)(f"/calls/{call.slug}/delete/").status_code == 405
+    # The API's list has no DELETE; a call has no PUT.
+    api = _api(world, "staff")
+    assert api.delete("/api/v1/calls/").status_code == 405
+    assert api.put(f"/api/v1/calls/{call.slug}/", {}, format="json").status_code == 405
+    assert Call.objects.filter(pk=call.pk).exists()
+
+
+def test_a_reason_longer_than_the_log_keeps_is_refused(world):
+    call = world.calls["published"]
+    response = _api(world, "staff").delete(f"/api/v1/calls/{call.slug}/?reason={'x' * 2001}")
+    assert response.status_code == 400
+    assert "reason" in response.json()["error"]["fields"]
+    assert Call.objects.filter(pk=call.pk).exists()

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from community.models import Ecosystem
-from hub.models import Call, CallListing, CallModerationLogEntry
+from hub.models import Call, CallFollow, CallListing, CallModerationLogEntry
 from tests.factories import ListingFactory
 from tests.hub.conftest import make_call
 from tests.xss_support import CORPORA, page_problems
@@ -234,3 +234,95 @@ def test_staff_see_a_calls_decisions_in_the_admin(world):
     html = client.get(f"/admin/hub/call/{call.pk}/change/").content.decode()
     assert call.title in html
     assert "Published" in html
+
+
+# --- Deleting a call ----------------------------------------------------------------------
+
+
+def test_the_author_deletes_a_call_after_confirming(world):
+    author = world.people["author"]
+    call = world.calls["published"]
+    CallFollow.objects.create(call=call, user=world.people["other"])
+    client = _client(author)
+    assert f'href="/calls/{call.slug}/delete/"' in client.get(call.get_absolute_url()).text
+    page = client.get(f"/calls/{call.slug}/delete/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"Delete “{call.title}” for good?" in html
+    assert "The person who follows it is told that it was withdrawn." in html
+    assert 'name="reason"' not in html  # the author has nobody to explain it to
+    assert 'name="csrfmiddlewaretoken"' in html
+    response = client.post(f"/calls/{call.slug}/delete/", follow=True)
+    assert response.redirect_chain == [("/calls/", 302)]
+    assert f"“{call.title}” is deleted." in response.content.decode()
+    assert not Call.objects.filter(pk=call.pk).exists()
+    assert client.get(call.get_absolute_url()).status_code == 404
+
+
+def test_the_edit_page_leads_to_the_delete_page(world):
+    call = world.calls["draft"]
+    html = _client(world.people["author"]).get(f"/calls/{call.slug}/edit/").content.decode()
+    assert f'href="/calls/{call.slug}/delete/"' in html
+
+
+def test_the_delete_page_refuses_a_forged_post(world):
+    call = world.calls["draft"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.people["author"])
+    assert client.post(f"/calls/{call.slug}/delete/").status_code == 403
+    assert Call.objects.filter(pk=call.pk).exists()
+
+
+def test_staff_give_the_author_a_reason_when_deleting_their_call(world):
+    staff = world.people["staff"]
+    call = world.calls["pending"]
+    client = _client(staff)
+    assert 'name="reason"' in client.get(f"/calls/{call.slug}/delete/").content.decode()
+    too_long = client.post(f"/calls/{call.slug}/delete/", {"reason": "x" * 2001})
+    assert too_long.status_code == 400
+    assert "has-error" in too_long.content.decode()
+    assert Call.objects.filter(pk=call.pk).exists()
+    client.post(f"/calls/{call.slug}/delete/", {"reason": "Posted twice"})
+    entry = CallModerationLogEntry.objects.get(decision="deleted")
+    assert (entry.call_title, entry.reason, entry.call_id) == (call.title, "Posted twice", None)
+
+
+def test_the_delete_page_speaks_french(world):
+    with translation.override("en"):
+        call = world.calls["draft"]
+        client = Client(headers={"accept-language": "fr"})
+        client.force_login(world.people["author"])
+        html = client.get(f"/calls/{call.slug}/delete/").content.decode()
+        assert '<html lang="fr"' in html
+        assert ">Supprimer</button>" in html
+        assert ">Annuler</a>" in html
+
+
+def test_a_deleted_call_leaves_the_site_search(world, api_client):
+    call = make_call(
+        status="published",
+        author=world.people["author"],
+        organisation=world.organisation,
+        title="Quetzalcoatl hydrogen valleys",
+    )
+
+    def found() -> list[str]:
+        response = api_client.get("/api/v1/search/", {"q": "quetzalcoatl"})
+        assert response.status_code == 200
+        groups = {g["kind"]: g for g in response.json()["groups"]}
+        # A kind with nothing found is left out of the answer.
+        return [r["title"] for r in groups.get("calls", {"results": []})["results"]]
+
+    assert found() == [call.title]
+    staff = _client(world.people["staff"])
+    assert staff.delete(f"/api/v1/calls/{call.slug}/").status_code == 204
+    assert found() == []
+
+
+def test_the_schema_documents_deleting_a_call():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/calls/{slug}/"]["delete"]
+    assert {"204", "400", "401", "403", "404"} <= set(operation["responses"])
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["reason"]

@@ -154,3 +154,105 @@ def test_tagging_needs_a_listing_one_may_edit(world):
         services.call_untag_listing(tag=tag, user=world.people["other"])
     services.call_untag_listing(tag=tag, user=world.people["staff"])
     assert not CallListing.objects.exists()
+
+
+# --- Deleting -----------------------------------------------------------------------------
+
+
+def _withdrawn(user):
+    return list(Notification.objects.filter(recipient=user, kind="call.withdrawn"))
+
+
+def test_the_author_deletes_a_published_call_with_what_hangs_on_it(world):
+    from hub.models import Call, CallReminderSent
+
+    author, follower = world.people["author"], world.people["other"]
+    call = world.calls["published"]
+    follow = services.call_follow(call=call, user=follower)
+    services.call_follow(call=call, user=author)  # the author is not told of their own act
+    CallReminderSent.objects.create(follow=follow, reminder="7d", deadline=call.deadline)
+    services.call_tag_listing(call=call, listing=world.listing, user=author)
+    services.call_delete(call=call, user=author)
+    assert not Call.objects.filter(pk=call.pk).exists()
+    assert not CallFollow.objects.filter(call_id=call.pk).exists()
+    assert not CallReminderSent.objects.filter(follow_id=follow.pk).exists()
+    assert not CallListing.objects.filter(call_id=call.pk).exists()
+    world.listing.refresh_from_db()  # the listing itself stays
+    [note] = _withdrawn(follower)
+    assert note.verb == f"The call “{call.title}” that you follow was withdrawn"
+    # Kept as a sentence, so it is shown in each reader's language.
+    assert note.data["sentence"] == {
+        "msgid": "The call “%(title)s” that you follow was withdrawn",
+        "params": {"title": call.title},
+    }
+    assert note.url == "/calls/"
+    assert (note.actor, note.target_id) == (author, "")
+    assert _withdrawn(author) == []
+    # The author deleting their own call is no moderation decision.
+    assert not CallModerationLogEntry.objects.filter(decision="deleted").exists()
+
+
+def test_nobody_is_told_of_a_call_that_was_not_published(world):
+    call = world.calls["rejected"]
+    CallFollow.objects.create(call=call, user=world.people["other"])  # followed before take-down
+    services.call_delete(call=call, user=world.people["author"])
+    assert _withdrawn(world.people["other"]) == []
+
+
+def test_staff_deleting_someones_call_is_logged_and_the_log_outlives_it(world):
+    staff, author = world.people["staff"], world.people["author"]
+    call = services.call_publish(call=world.calls["pending"], user=staff)
+    title, pk = call.title, call.pk
+    services.call_delete(call=call, user=staff, reason="  Duplicate of another call  ")
+    entries = CallModerationLogEntry.objects.filter(call_title=title).order_by("created_at", "pk")
+    assert [(e.decision, e.call_id, e.moderator) for e in entries] == [
+        ("published", None, staff),
+        ("deleted", None, staff),
+    ]
+    assert entries[1].reason == "Duplicate of another call"
+    assert str(entries[1]) == f"Deleted: {title}"
+    told = Notification.objects.filter(recipient=author, kind="call.reviewed").order_by("pk")
+    assert told.last().verb == f"Your call {title} was deleted by our moderators: " + (
+        "Duplicate of another call"
+    )
+    assert told.last().url == "/calls/"
+    assert not type(call).objects.filter(pk=pk).exists()
+
+
+def test_staff_deleting_without_a_reason_still_tells_the_author(world):
+    staff, author = world.people["staff"], world.people["author"]
+    call = world.calls["draft"]
+    services.call_delete(call=call, user=staff)
+    entry = CallModerationLogEntry.objects.get(decision="deleted")
+    assert (entry.call_title, entry.reason) == (call.title, "")
+    [note] = Notification.objects.filter(recipient=author, kind="call.reviewed")
+    assert note.verb == f"Your call {call.title} was deleted by our moderators"
+
+
+def test_staff_deleting_their_own_call_is_not_a_decision(world):
+    from tests.hub.conftest import make_call
+
+    staff = world.people["staff"]
+    call = make_call(status="published", author=staff, organisation=None)
+    services.call_delete(call=call, user=staff)
+    assert not CallModerationLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["member", "other"])
+def test_only_the_author_and_staff_delete(world, role):
+    from hub.models import Call
+
+    call = world.calls["published"]
+    with pytest.raises(PermissionDenied):
+        services.call_delete(call=call, user=world.people[role])
+    assert Call.objects.filter(pk=call.pk).exists()
+
+
+def test_a_call_deleted_meanwhile_is_refused(world):
+    from hub.models import Call
+
+    call = world.calls["draft"]
+    stale = Call.objects.get(pk=call.pk)
+    services.call_delete(call=call, user=world.people["staff"])
+    with pytest.raises(ValidationError):
+        services.call_delete(call=stale, user=world.people["author"])

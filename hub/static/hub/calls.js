@@ -9,8 +9,10 @@ const days = (n) => interpolate(ngettext("%(n)s day", "%(n)s days", n), { n }, t
 const hours = (n) => interpolate(ngettext("%(n)s hour", "%(n)s hours", n), { n }, true);
 const minutes = (n) => interpolate(ngettext("%(n)s minute", "%(n)s minutes", n), { n }, true);
 
+const secondsLeft = (deadline) => Math.floor((deadline - Date.now()) / 1000);
+
 function timeLeft(deadline) {
-  const seconds = Math.floor((deadline - Date.now()) / 1000);
+  const seconds = secondsLeft(deadline);
   if (seconds <= 0) return gettext("Closed");
   const d = Math.floor(seconds / 86400);
   const h = Math.floor((seconds % 86400) / 3600);
@@ -23,15 +25,26 @@ const clocks = [...document.querySelectorAll("[data-call-countdown]")]
   .map((element) => ({ element, deadline: new Date(element.dataset.deadline).getTime() }))
   .filter(({ deadline }) => !Number.isNaN(deadline));
 
+let timer = null;
+
+// At the deadline the panel turns to the closed look the server gives a closed call, and the
+// clock stops once every countdown on the page has reached it.
 function tick() {
+  let running = 0;
   for (const { element, deadline } of clocks) {
     const text = timeLeft(deadline);
     const strong = element.querySelector("strong") || element;
     if (strong.textContent !== text) strong.textContent = text;
+    if (secondsLeft(deadline) > 0) running += 1;
+    else element.closest(".call-deadline")?.classList.add("call-closed");
+  }
+  if (!running && timer !== null) {
+    clearInterval(timer);
+    timer = null;
   }
 }
 
 if (clocks.length) {
+  timer = setInterval(tick, 30_000);
   tick();
-  setInterval(tick, 30_000);
 }
