@@ -65,27 +65,36 @@ class ItemKind(models.TextChoices):
 
 
 class IssueItem(models.Model):
+    """One picked news item, call or event. When the issue is queued its text, link and
+    topics are frozen into `snapshot` (sending.issue_send): what was sent stays in the
+    archive, and the rest of a send renders the same, when the item is later changed or
+    deleted (its foreign key is then null)."""
+
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=ItemKind.choices)
     news = models.ForeignKey(
-        "community.NewsItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "community.NewsItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     call = models.ForeignKey(
-        "hub.Call", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "hub.Call", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     event = models.ForeignKey(
-        "webinars.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "webinars.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # {"title", "summary", "url", "when" (ISO 8601 or null), "ecosystems", "countries",
+    # "everywhere"}: sending.ItemInfo as it was when the issue was queued; null in a draft.
+    snapshot = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="news", news__isnull=False, call__isnull=True, event__isnull=True)
-                    | Q(kind="call", call__isnull=False, news__isnull=True, event__isnull=True)
-                    | Q(kind="event", event__isnull=False, news__isnull=True, call__isnull=True)
+                    Q(kind__in=["news", "call", "event"])
+                    & (Q(news__isnull=True) | Q(kind="news"))
+                    & (Q(call__isnull=True) | Q(kind="call"))
+                    & (Q(event__isnull=True) | Q(kind="event"))
                 ),
                 name="newsletter_item_one_target",
             )
@@ -95,8 +104,13 @@ class IssueItem(models.Model):
         return f"{self.kind} {self.news_id or self.call_id or self.event_id}"
 
     @property
-    def target(self) -> models.Model:
-        return self.news or self.call or self.event  # type: ignore[return-value]
+    def target(self) -> models.Model | None:
+        """The picked item; None once it was deleted."""
+        return self.news or self.call or self.event
+
+    @property
+    def target_id(self) -> int | None:
+        return self.news_id or self.call_id or self.event_id
 
 
 class DeliveryState(models.TextChoices):

@@ -79,7 +79,13 @@ class IssueSerializer(serializers.ModelSerializer[Issue]):
         ]
 
     def get_items(self, issue: Issue) -> list[dict[str, Any]]:
+        rows = issue.items.select_related("news", "call", "event")
         return [
-            {"kind": i.kind, "id": i.news_id or i.call_id or i.event_id, "title": i.target.title}  # type: ignore[attr-defined]
-            for i in issue.items.select_related("news", "call", "event")
+            {
+                "kind": i.kind,
+                "id": i.target_id,
+                "title": i.snapshot["title"] if i.snapshot else getattr(i.target, "title", ""),
+            }
+            for i in rows
+            if i.snapshot or i.target is not None
         ]

@@ -144,7 +144,10 @@ def issue_update(
     cleaned_items = (
         _clean_items(items)
         if items is not None
-        else [(i.kind, i.news_id or i.call_id or i.event_id) for i in issue.items.all()]  # type: ignore[misc]
+        else [
+            (i.kind, i.target_id)  # type: ignore[misc]
+            for i in issue.items.exclude(news=None, call=None, event=None)
+        ]
     )
     issue.period_start, issue.period_end = start, end
     issue.save(update_fields=["period_start", "period_end", "updated_at"])

@@ -120,6 +120,50 @@ class ItemInfo:
         )
 
 
+def _item_info(row: IssueItem) -> ItemInfo | None:
+    """What the issue shows of `row`: its snapshot once the issue was queued, else its
+    item as it is now (None when that item was deleted from a draft)."""
+    if row.snapshot is not None:
+        frozen = row.snapshot
+        return ItemInfo(
+            id=row.pk,
+            kind=row.kind,
+            title=frozen["title"],
+            summary=frozen["summary"],
+            url=frozen["url"],
+            when=datetime.fromisoformat(frozen["when"]) if frozen["when"] else None,
+            ecosystems=frozenset(frozen["ecosystems"]),
+            countries=frozenset(frozen["countries"]),
+            everywhere=frozen["everywhere"],
+        )
+    target: Any = row.target
+    if target is None:
+        return None
+    when = None
+    countries: frozenset[str] = frozenset()
+    everywhere = False
+    if row.kind == ItemKind.NEWS:
+        countries = frozenset([str(target.country)]) if target.country else frozenset()
+        when = target.published_at
+    elif row.kind == ItemKind.CALL:
+        countries = frozenset(str(c) for c in target.eligible_countries)
+        everywhere = not countries
+        when = target.deadline
+    else:
+        when = target.starts_at
+    return ItemInfo(
+        id=row.pk,
+        kind=row.kind,
+        title=target.title,
+        summary=target.summary,
+        url=settings.SITE_URL + target.get_absolute_url(),
+        when=when,
+        ecosystems=frozenset(e.slug for e in target.ecosystems.all()),
+        countries=countries,
+        everywhere=everywhere,
+    )
+
+
 def issue_items(issue: Issue) -> list[ItemInfo]:
     """The issue's items in their order, with what rendering and topic filtering need."""
     rows = (
@@ -128,35 +172,29 @@ def issue_items(issue: Issue) -> list[ItemInfo]:
         .prefetch_related("news__ecosystems", "call__ecosystems", "event__ecosystems")
         .order_by("position", "pk")
     )
-    infos = []
+    return [info for info in map(_item_info, rows) if info is not None]
+
+
+def _items_freeze(issue: Issue) -> None:
+    """Write each item's snapshot (IssueItem.snapshot) as the issue is queued."""
+    rows = list(
+        IssueItem.objects.filter(issue=issue)
+        .select_related("news", "call", "event")
+        .prefetch_related("news__ecosystems", "call__ecosystems", "event__ecosystems")
+    )
     for row in rows:
-        target: Any = row.target
-        when = None
-        countries: frozenset[str] = frozenset()
-        everywhere = False
-        if row.kind == ItemKind.NEWS:
-            countries = frozenset([str(target.country)]) if target.country else frozenset()
-            when = target.published_at
-        elif row.kind == ItemKind.CALL:
-            countries = frozenset(str(c) for c in target.eligible_countries)
-            everywhere = not countries
-            when = target.deadline
-        else:
-            when = target.starts_at
-        infos.append(
-            ItemInfo(
-                id=row.pk,
-                kind=row.kind,
-                title=target.title,
-                summary=target.summary,
-                url=settings.SITE_URL + target.get_absolute_url(),
-                when=when,
-                ecosystems=frozenset(e.slug for e in target.ecosystems.all()),
-                countries=countries,
-                everywhere=everywhere,
-            )
-        )
-    return infos
+        info = _item_info(row)
+        assert info is not None  # the draft's deleted items were removed first
+        row.snapshot = {
+            "title": info.title,
+            "summary": info.summary,
+            "url": info.url,
+            "when": info.when.isoformat() if info.when else None,
+            "ecosystems": sorted(info.ecosystems),
+            "countries": sorted(info.countries),
+            "everywhere": info.everywhere,
+        }
+    IssueItem.objects.bulk_update(rows, ["snapshot"])
 
 
 def issue_text(issue: Issue, language: str) -> tuple[str, str]:
@@ -310,8 +348,11 @@ def issue_send(*, issue: Issue, user: User) -> Issue:
         issue = Issue.objects.select_for_update().get(pk=issue.pk)
         if issue.state != IssueState.DRAFT:
             raise ValidationError(_("This issue has already been sent."))
+        # Items deleted since they were picked (their foreign key is null) leave the draft.
+        IssueItem.objects.filter(issue=issue, news=None, call=None, event=None).delete()
         if not issue.items.exists():
             raise ValidationError(_("Pick at least one item before sending."))
+        _items_freeze(issue)
         now = timezone.now()
         ids = Subscriber.objects.filter(state=SubscriberState.ACTIVE).values_list("pk", flat=True)
         Delivery.objects.bulk_create(

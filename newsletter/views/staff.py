@@ -87,8 +87,8 @@ def _compose(request: HttpRequest, issue: Issue | None) -> HttpResponse:
         form = IssueForm(initial=_initial(issue))
         draft = issue
         chosen = {
-            f"{i.kind}:{i.news_id or i.call_id or i.event_id}": i.position
-            for i in issue.items.all()
+            f"{i.kind}:{i.target_id}": i.position
+            for i in issue.items.exclude(news=None, call=None, event=None)
         }
     status = 200
     if request.method == "POST":

@@ -337,3 +337,43 @@ def test_a_delivery_sent_again_carries_the_same_message_id(issue, staff_user, se
     other = subscribe("other@example.org")
     assert sending.delivery_message_id(Delivery(pk=delivery.pk + 1, issue=issue)) != first
     assert other.pk
+
+
+def test_what_was_sent_stays_in_the_archive_when_an_item_is_deleted(issue, items, staff_user):
+    """The items are frozen as the issue is queued (IssueItem.snapshot): deleting a call
+    or editing news afterwards changes neither the rest of the send nor the archive."""
+    from django.test import Client
+
+    from hub.services.calls import call_delete
+
+    subscribe("first@example.org")
+    subscribe("second@example.org")
+    sending.issue_send(issue=issue, user=staff_user)
+    call_delete(call=items["call"], user=staff_user)
+    items["news"].title = "Renamed afterwards"
+    items["news"].save()
+    outbox_drain()
+    assert len(mail.outbox) == 2
+    assert all("Big call" in m.body and "Digital news" in m.body for m in mail.outbox)
+    assert all("Renamed afterwards" not in m.body for m in mail.outbox)
+    issue.refresh_from_db()
+    archive = Client().get(issue.get_absolute_url()).content.decode()
+    assert "Big call" in archive
+    assert "Digital news" in archive
+    staff = Client()
+    staff.force_login(staff_user)
+    api = staff.get(f"/api/v1/newsletter/issues/{issue.pk}/").json()
+    assert {i["title"] for i in api["items"]} == {"Digital news", "Big call", "A webinar"}
+    assert next(i for i in api["items"] if i["title"] == "Big call")["id"] is None
+
+
+def test_an_item_deleted_from_a_draft_leaves_it(issue, items, staff_user):
+    from hub.services.calls import call_delete
+
+    subscribe("reader@example.org")
+    call_delete(call=items["call"], user=staff_user)
+    sending.issue_send(issue=issue, user=staff_user)
+    assert issue.items.count() == 2
+    outbox_drain()
+    assert "Big call" not in mail.outbox[0].body
+    assert "Digital news" in mail.outbox[0].body
