@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,6 +137,25 @@ def message_send(
         return stored, False
 
 
+# The send's fixed statements in SQL written once, as the socket gate's (messaging/selectors/
+# conversations.py): compiling them through the ORM cost about a third of a send's CPU time
+# in the action's thread (the members with the Exists annotation alone 1.3 ms profiled).
+# Plain SQL that PostgreSQL and SQLite both run; booleans come back as 0/1 from SQLite.
+_MEMBERS_SQL = (
+    f"SELECT p.user_id, EXISTS (SELECT 1 FROM {Block._meta.db_table} b"  # noqa: S608
+    " WHERE b.blocker_id = p.user_id AND b.blocked_id = %s), p.archived, p.muted"
+    f" FROM {Participant._meta.db_table} p"
+    " WHERE p.conversation_id = %s AND p.left_at IS NULL"
+)
+_LAST_MESSAGE_AT_SQL = (
+    f"UPDATE {Conversation._meta.db_table} SET last_message_at = %s WHERE id = %s"  # noqa: S608
+)
+_SENDER_READ_SQL = (
+    f"UPDATE {Participant._meta.db_table} SET last_read_message_id = %s"  # noqa: S608
+    " WHERE conversation_id = %s AND user_id = %s AND last_read_message_id < %s"
+)
+
+
 def _message_insert(
     *,
     sender: User,
@@ -158,18 +176,12 @@ def _message_insert(
     # No savepoint around the insert (two round trips on every send): a retry, or a
     # concurrent one that stored the same client id first, fails the whole transaction.
     with transaction.atomic():
-        members = {
-            user_id: (blocks, archived, muted)
-            for user_id, blocks, archived, muted in Participant.objects.filter(
-                conversation=conversation, left_at__isnull=True
-            )
-            .annotate(
-                blocks_sender=Exists(
-                    Block.objects.filter(blocker_id=OuterRef("user_id"), blocked=sender)
-                )
-            )
-            .values_list("user_id", "blocks_sender", "archived", "muted")
-        }
+        with connection.cursor() as cursor:
+            cursor.execute(_MEMBERS_SQL, [sender.pk, conversation.pk])
+            members = {
+                user_id: (bool(blocks), bool(archived), bool(muted))
+                for user_id, blocks, archived, muted in cursor.fetchall()
+            }
         if sender.pk not in members:
             raise Http404
         blockers = {user_id for user_id, (blocks, _a, _m) in members.items() if blocks}
@@ -215,11 +227,13 @@ def _message_insert(
         )
         if files:
             Attachment.objects.filter(pk__in=[f.pk for f in files]).update(message=message)
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=message.created_at)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _LAST_MESSAGE_AT_SQL,
+                [connection.ops.adapt_datetimefield_value(message.created_at), conversation.pk],
+            )
+            cursor.execute(_SENDER_READ_SQL, [message.pk, conversation.pk, sender.pk, message.pk])
         conversation.last_message_at = message.created_at
-        Participant.objects.filter(
-            conversation=conversation, user=sender, last_read_message_id__lt=message.pk
-        ).update(last_read_message_id=message.pk)
         if archivers - blockers:
             Participant.objects.filter(
                 conversation=conversation, user_id__in=archivers - blockers
