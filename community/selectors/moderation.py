@@ -63,6 +63,14 @@ def waiting_counts() -> dict[str, int]:
     }
 
 
+def log_table_rows(model: type[Any], kind: str) -> QuerySet[Any, Any]:
+    """The log's rows of an app's own log table (one `kind`, a `created_at` column): the
+    columns of `moderation_log_rows`, to union with it. Callers check staff first."""
+    return model.objects.order_by().values(
+        kind=Value(kind, output_field=CharField()), entry_id=F("pk"), at=F("created_at")
+    )
+
+
 def moderation_log_rows(*, kind: str = "") -> QuerySet[ModerationLogEntry, Any]:
     """The log's rows for decisions on profiles and news (`kind` "profile" or "news", or
     both when empty): `kind`, `entry_id`, `at`, the columns every app's log source has."""

@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from community.selectors import moderation as community_log
 from community.selectors import organisations as org_selectors
+from hub.models import CallModerationLogEntry, LibraryModerationLogEntry
 from hub.selectors import calls as call_log
 from hub.selectors import library as library_log
+from webinars.models import EventModerationLogEntry
 from webinars.selectors import events as event_log
 
 LOG_PAGE_SIZE = 50
@@ -59,11 +61,11 @@ def _rows(kind: str) -> QuerySet[Any, Any]:
     if kind in ("", "profile", "news"):
         sources.append(community_log.moderation_log_rows(kind=kind))
     if kind in ("", "call"):
-        sources.append(call_log.call_log_rows())
+        sources.append(community_log.log_table_rows(CallModerationLogEntry, "call"))
     if kind in ("", "library"):
-        sources.append(library_log.library_log_rows())
+        sources.append(community_log.log_table_rows(LibraryModerationLogEntry, "library"))
     if kind in ("", "event"):
-        sources.append(event_log.event_log_rows())
+        sources.append(community_log.log_table_rows(EventModerationLogEntry, "event"))
     first, *others = sources
     return first.union(*others, all=True) if others else first
 

@@ -268,18 +268,6 @@ def calls_by_id(ids: list[int]) -> dict[int, Call]:
     return Call.objects.select_related("author", "organisation").in_bulk(ids)
 
 
-def call_log_rows() -> QuerySet[CallModerationLogEntry, Any]:
-    """The moderation log's rows for call decisions (`kind`, `entry_id`, `at`, the columns
-    of community.selectors.moderation.moderation_log_rows). Callers check staff first."""
-    from django.db.models import CharField, F, Value
-
-    return CallModerationLogEntry.objects.order_by().values(
-        kind=Value("call", output_field=CharField()),
-        entry_id=F("pk"),
-        at=F("created_at"),
-    )
-
-
 def call_log_entries_by_id(ids: list[int]) -> dict[int, CallModerationLogEntry]:
     return CallModerationLogEntry.objects.select_related("call", "moderator").in_bulk(ids)
 

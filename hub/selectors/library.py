@@ -214,16 +214,6 @@ def library_items_by_id(ids: list[int]) -> dict[int, LibraryItem]:
     )
 
 
-def library_log_rows() -> QuerySet[LibraryModerationLogEntry, Any]:
-    """The moderation log's rows for library decisions (`kind`, `entry_id`, `at`, the columns
-    of community.selectors.moderation.moderation_log_rows). Callers check staff first."""
-    return LibraryModerationLogEntry.objects.order_by().values(
-        kind=Value("library", output_field=CharField()),
-        entry_id=F("pk"),
-        at=F("created_at"),
-    )
-
-
 def library_log_entries_by_id(ids: list[int]) -> dict[int, LibraryModerationLogEntry]:
     return (
         LibraryModerationLogEntry.objects.select_related("item", "moderator")

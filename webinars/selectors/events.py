@@ -374,16 +374,6 @@ def events_by_id(ids: list[int]) -> dict[int, Event]:
     ).in_bulk(ids)
 
 
-def event_log_rows() -> QuerySet[EventModerationLogEntry, Any]:
-    """The moderation log's rows for event decisions (`kind`, `entry_id`, `at`, the columns
-    of community.selectors.moderation.moderation_log_rows). Callers check staff first."""
-    return EventModerationLogEntry.objects.order_by().values(
-        kind=Value("event", output_field=CharField()),
-        entry_id=F("pk"),
-        at=F("created_at"),
-    )
-
-
 def event_log_entries_by_id(ids: list[int]) -> dict[int, EventModerationLogEntry]:
     return EventModerationLogEntry.objects.select_related("event", "moderator").in_bulk(ids)
 
