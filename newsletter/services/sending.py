@@ -54,7 +54,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -164,24 +164,23 @@ def _item_info(row: IssueItem) -> ItemInfo | None:
     )
 
 
-def issue_items(issue: Issue) -> list[ItemInfo]:
-    """The issue's items in their order, with what rendering and topic filtering need."""
-    rows = (
+def _item_rows(issue: Issue) -> QuerySet[IssueItem]:
+    return (
         IssueItem.objects.filter(issue=issue)
         .select_related("news", "call", "event")
         .prefetch_related("news__ecosystems", "call__ecosystems", "event__ecosystems")
         .order_by("position", "pk")
     )
-    return [info for info in map(_item_info, rows) if info is not None]
+
+
+def issue_items(issue: Issue) -> list[ItemInfo]:
+    """The issue's items in their order, with what rendering and topic filtering need."""
+    return [info for info in map(_item_info, _item_rows(issue)) if info is not None]
 
 
 def _items_freeze(issue: Issue) -> None:
     """Write each item's snapshot (IssueItem.snapshot) as the issue is queued."""
-    rows = list(
-        IssueItem.objects.filter(issue=issue)
-        .select_related("news", "call", "event")
-        .prefetch_related("news__ecosystems", "call__ecosystems", "event__ecosystems")
-    )
+    rows = list(_item_rows(issue))
     for row in rows:
         info = _item_info(row)
         assert info is not None  # the draft's deleted items were removed first
