@@ -57,6 +57,16 @@ def staff(db):
 
 
 @pytest.fixture
+def staff_client(staff):
+    """A test client signed in as `staff` (a module may override `staff`)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
 def organisation(db):
     return OrganisationFactory()
 

@@ -38,13 +38,6 @@ def staff():
     return StaffFactory(full_name="Sam Staff")
 
 
-@pytest.fixture
-def staff_client(staff):
-    client = Client()
-    client.force_login(staff)
-    return client
-
-
 def _log(client: Client, query: str = "") -> str:
     response = client.get(f"/moderation/log/{query}")
     assert response.status_code == 200

@@ -19,7 +19,6 @@ from tests.factories import (
     MembershipFactory,
     NewsItemFactory,
     OrganisationFactory,
-    StaffFactory,
     UserFactory,
 )
 
@@ -39,18 +38,6 @@ def _suggest(title: str, *, by=None, countries=(), days_ago: int = 1) -> Library
     )
     item.refresh_from_db()
     return item
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
-
-
-@pytest.fixture
-def staff_client(staff):
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def _queue(client: Client, query: str = "") -> str:
