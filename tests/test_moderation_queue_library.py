@@ -184,3 +184,21 @@ def test_suggestions_count_once_in_the_queue_and_on_the_staff_home(staff_client)
     home = staff_client.get("/").content.decode()
     assert home.count("2 library suggestions") == 1
     assert 'href="/moderation/?kind=library"' in home
+
+
+def test_a_long_reason_from_the_queue_is_kept_whole(staff_client):
+    """The queue's form, the apps' forms and API and their services share one limit
+    (community.models.moderation.REASON_MAX_LENGTH): the library's service used to cut a
+    reason the queue had accepted at 2,000 characters without a word."""
+    from community.models.moderation import REASON_MAX_LENGTH
+
+    item = _suggest("Guide with a long story")
+    reason = ("The figures on page 4 contradict the source. " * 200)[:REASON_MAX_LENGTH].strip()
+    assert len(reason) > 2000
+    url = f"/moderation/library/{item.pk}/reject/"
+    assert staff_client.post(url, {"reason": reason}).status_code == 302
+    item.refresh_from_db()
+    assert item.rejection_reason == reason
+    assert LibraryModerationLogEntry.objects.get().reason == reason
+    too_long = staff_client.post(url, {"reason": "x" * (REASON_MAX_LENGTH + 1)})
+    assert too_long.status_code == 400

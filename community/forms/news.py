@@ -14,6 +14,7 @@ from community.forms.languages import text_language_field
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.images import IMAGE_ACCEPT, validate_image
 from community.models import Ecosystem, Organisation
+from community.models.moderation import REASON_MAX_LENGTH
 from community.selectors.news import news_postable_organisations
 from community.services.accounts import language_for
 
@@ -102,6 +103,6 @@ class NewsForm(ErrorsDescribedMixin, forms.Form):
 class NewsRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the author"),
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

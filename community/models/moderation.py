@@ -3,6 +3,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The longest reason a moderator may give to publish, reject or delete anything (profiles,
+# news, calls, library documents, events): one limit, so the shared queue's form, the apps'
+# own forms and API, and the services agree (the services cut at it, the forms refuse more).
+REASON_MAX_LENGTH = 5_000
+
 
 class ModerationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

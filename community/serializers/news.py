@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from community.images import validate_image
 from community.models import Ecosystem, ModerationStatus, NewsItem, Organisation
+from community.models.moderation import REASON_MAX_LENGTH
 from community.serializers.fields import RelatedSlugField, RenderedMarkdownField, TextLanguageField
 
 
@@ -148,4 +149,6 @@ class NewsWriteSerializer(serializers.Serializer[NewsItem]):
 
 
 class NewsRejectSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000, help_text=_("Shown and emailed to the author."))
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, help_text=_("Shown and emailed to the author.")
+    )

@@ -38,6 +38,7 @@ from community.models import (
     TagKind,
     User,
 )
+from community.models.moderation import REASON_MAX_LENGTH
 from community.richtext import markdown_clean, plain_text
 from community.search import organisation_search_text
 from community.selectors.organisations import (
@@ -85,7 +86,6 @@ MAX_TAGS_PER_KIND = 20
 # The model's text fields are unbounded; input is not.
 DESCRIPTION_MAX_LENGTH = 20_000
 INTERESTS_MAX_LENGTH = 5_000
-REASON_MAX_LENGTH = 5_000  # a moderator's reason to publish or reject
 
 # Plain model fields a profile form or the API may set.
 PROFILE_FIELDS = (

@@ -15,6 +15,7 @@ from community.forms.news import ErrorsDescribedMixin
 from community.forms.pickers import CheckboxPicker
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, Organisation
+from community.models.moderation import REASON_MAX_LENGTH
 from community.services.accounts import language_for
 from community.time_zones import LOCAL, LocalDateTimeInput, time_zone_names
 from hub.models import Call, CallKind
@@ -159,7 +160,9 @@ def call_initial(call: Call) -> dict[str, Any]:
 
 class CallRejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for the author"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for the author"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -169,7 +172,7 @@ class CallDeleteForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the author"),
         required=False,
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. Sent to the author and kept in the moderation log."),
     )

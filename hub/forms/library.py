@@ -15,6 +15,7 @@ from community.forms.news import ErrorsDescribedMixin
 from community.forms.pickers import CheckboxPicker
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem
+from community.models.moderation import REASON_MAX_LENGTH
 from community.services.accounts import language_for
 from hub.models import LibraryItem, LibraryItemType
 
@@ -119,6 +120,6 @@ def item_initial(item: LibraryItem) -> dict[str, Any]:
 class LibraryRejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the suggester"),
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus, Organisation
+from community.models.moderation import REASON_MAX_LENGTH
 from community.serializers.fields import RelatedSlugField, RenderedMarkdownField, TextLanguageField
 from community.serializers.news import ModeratedDetailFields, OrganisationRefSerializer
 from community.time_zones import LocalDateTimeField, time_zone_names
@@ -146,7 +147,7 @@ class CallDeleteQuerySerializer(serializers.Serializer[Any]):
     """The query of `DELETE calls/{slug}/`: staff may say why they delete someone's call."""
 
     reason = serializers.CharField(
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         required=False,
         allow_blank=True,
         default="",
@@ -158,7 +159,9 @@ class CallDeleteQuerySerializer(serializers.Serializer[Any]):
 
 
 class CallRejectSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000, help_text=_("Shown and sent to the author."))
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, help_text=_("Shown and sent to the author.")
+    )
 
 
 class CallListingTagSerializer(serializers.Serializer[Any]):

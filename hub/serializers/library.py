@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus
+from community.models.moderation import REASON_MAX_LENGTH
 from community.serializers.fields import RelatedSlugField, RenderedMarkdownField, TextLanguageField
 from hub.models import LibraryCollection, LibraryItem, LibraryItemType
 
@@ -141,7 +142,9 @@ class LibraryItemWriteSerializer(serializers.Serializer[LibraryItem]):
 
 
 class LibraryRejectSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000, help_text=_("Shown and sent to the suggester."))
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, help_text=_("Shown and sent to the suggester.")
+    )
 
 
 class LibraryCollectionSerializer(serializers.ModelSerializer[LibraryCollection]):

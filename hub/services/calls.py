@@ -32,6 +32,7 @@ from community.models import (
     Organisation,
     User,
 )
+from community.models.moderation import REASON_MAX_LENGTH
 from community.richtext import markdown_clean
 from community.services.accounts import language_for
 from community.services.news import posting_organisation_check
@@ -61,7 +62,6 @@ from notifications.services import notify
 UNCHANGED: Any = object()
 # Page paths under /calls/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new", "mine", "moderation"})
-REASON_MAX_LENGTH = 2000
 
 
 def _aware_deadline(deadline: datetime, time_zone: str) -> datetime:

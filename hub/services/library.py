@@ -37,6 +37,7 @@ from community.files import display_name
 from community.folding import fold
 from community.models import CONTENT_LANGUAGES, Ecosystem, ModerationDecision, ModerationStatus
 from community.models import User as UserModel
+from community.models.moderation import REASON_MAX_LENGTH
 from community.richtext import markdown_clean, plain_text
 from community.services.accounts import language_for
 from community.slugs import save_with_unique_slug, unique_slug
@@ -62,7 +63,6 @@ logger = logging.getLogger(__name__)
 UNCHANGED: Any = object()
 # Page paths under /library/ (and /api/v1/library/) that an item's slug must not shadow.
 RESERVED_SLUGS = frozenset({"new", "mine", "moderation", "collections", "suggest"})
-REASON_MAX_LENGTH = 2000
 MAX_PDF_BYTES = 20 * 1024 * 1024
 # Extraction is bounded: a 2,000-page report is found by its first pages' words.
 MAX_PDF_PAGES = 300

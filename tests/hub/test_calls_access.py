@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from community.models.moderation import REASON_MAX_LENGTH
 from hub.models import Call, CallFollow, CallListing
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +303,9 @@ def test_the_delete_page_refuses_other_methods(world):
 
 def test_a_reason_longer_than_the_log_keeps_is_refused(world):
     call = world.calls["published"]
-    response = _api(world, "staff").delete(f"/api/v1/calls/{call.slug}/?reason={'x' * 2001}")
+    response = _api(world, "staff").delete(
+        f"/api/v1/calls/{call.slug}/?reason={'x' * (REASON_MAX_LENGTH + 1)}"
+    )
     assert response.status_code == 400
     assert "reason" in response.json()["error"]["fields"]
     assert Call.objects.filter(pk=call.pk).exists()

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from community.models import Ecosystem
+from community.models.moderation import REASON_MAX_LENGTH
 from hub.models import Call, CallFollow, CallListing, CallModerationLogEntry
 from tests.factories import ListingFactory
 from tests.hub.conftest import make_call
@@ -278,7 +279,7 @@ def test_staff_give_the_author_a_reason_when_deleting_their_call(world):
     call = world.calls["pending"]
     client = _client(staff)
     assert 'name="reason"' in client.get(f"/calls/{call.slug}/delete/").content.decode()
-    too_long = client.post(f"/calls/{call.slug}/delete/", {"reason": "x" * 2001})
+    too_long = client.post(f"/calls/{call.slug}/delete/", {"reason": "x" * (REASON_MAX_LENGTH + 1)})
     assert too_long.status_code == 400
     assert "has-error" in too_long.content.decode()
     assert Call.objects.filter(pk=call.pk).exists()

@@ -12,6 +12,7 @@ from community.forms.languages import text_language_field
 from community.forms.news import ErrorsDescribedMixin
 from community.forms.richtext import RICH_TEXT_HELP, MarkdownTextarea
 from community.models import Ecosystem, User
+from community.models.moderation import REASON_MAX_LENGTH
 from community.time_zones import LOCAL, LocalDateTimeInput, time_zone_names
 from webinars.models import EventKind, RegistrationMode, RoomFormat
 from webinars.selectors.events import (
@@ -207,7 +208,7 @@ def event_initial(event: Any) -> dict[str, Any]:
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
-        max_length=2000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Sent to everyone registered, pending or on the waiting list."),
     )

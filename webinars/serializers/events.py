@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.models import Ecosystem, ModerationStatus, Organisation, Partnership, User
+from community.models.moderation import REASON_MAX_LENGTH
 from community.serializers.fields import (
     ObjectIdField,
     OptionalURLField,
@@ -300,7 +301,8 @@ class EventWriteSerializer(serializers.Serializer[Event]):
 
 class EventCancelSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(
-        max_length=2000, help_text=_("Sent to everyone registered, pending or waitlisted.")
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Sent to everyone registered, pending or waitlisted."),
     )
 
 

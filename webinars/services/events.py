@@ -31,6 +31,7 @@ from community.models import (
     Partnership,
     User,
 )
+from community.models.moderation import REASON_MAX_LENGTH
 from community.richtext import markdown_clean
 from community.services.accounts import language_for
 from notifications.sentences import Sentence
@@ -60,7 +61,6 @@ from webinars.selectors.rooms import backstage_topic, room_topic
 UNCHANGED: Any = object()
 # Page paths under /events/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new", "calendar", "feed", "mine"})
-REASON_MAX_LENGTH = 2000
 
 
 @dataclass(frozen=True)
