@@ -27,7 +27,7 @@ from community.models import (
     Organisation,
     OrganisationType,
 )
-from community.search import MAX_QUERY_LENGTH, apply_text_search
+from community.search import MAX_QUERY_LENGTH, apply_text_search, postgres_query_sql
 
 # Members ranges (members_total): name -> (min inclusive, max inclusive or None).
 SIZE_RANGES: dict[str, tuple[int, int | None]] = {
@@ -394,3 +394,115 @@ def directory_queryset(
     if value := cleaned.get("q"):
         queryset = apply_text_search(queryset, value)
     return sort_directory(queryset, cleaned)
+
+
+# --- The same filters written as SQL (PostgreSQL, the API list) ---------------------------
+#
+# The API list on PostgreSQL runs this SQL instead of building and compiling the queryset
+# above: Django's ORM spent about 3 of the 5 ms of CPU a search costs the view building the
+# filters' expressions and compiling them (docs/performance.md, 2026-12-05; the rule in
+# docs/decisions.md, "SQL written once on the hot paths"). The statement is the one the ORM
+# sends for `directory_queryset` — the same conditions, text search, order and columns —
+# and tests/community/test_directory_sql.py holds the two equal, row for row and in order,
+# for every parameter. A filter added above must be added here too: that test fails until
+# it is (it walks every field of the filter set).
+
+_ORG = Organisation._meta.db_table
+_ORG_ECOSYSTEMS = Organisation.ecosystems.through._meta.db_table
+_ORG_TAGS = Organisation.tags.through._meta.db_table
+_TAG = Organisation.tags.field.related_model._meta.db_table  # type: ignore[union-attr]
+_ECOSYSTEM = Ecosystem._meta.db_table
+# `name` contains the query, accents and case ignored (community.search.contains_folded).
+_NAME_HIT_SQL = (
+    "clusterhub_fold(o.name)::text LIKE '%%' || REPLACE(REPLACE(REPLACE(clusterhub_fold(%s),"
+    " E'\\\\', E'\\\\\\\\'), E'%%', E'\\\\%%'), E'_', E'\\\\_') || '%%'"
+)
+_SORT_SQL = {
+    "name": "o.name ASC, o.id ASC",
+    "newest": "o.created_at DESC, o.id DESC",
+    "members": "o.members_total DESC, o.name ASC, o.id ASC",
+    "country": "o.country ASC, o.name ASC, o.id ASC",
+}
+# Table names come from the models, every value is a parameter (S608 below).
+# The columns of one list item (community.selectors.directory.LIST_ITEM_COLUMNS), then the
+# slugs of its ecosystems in taxonomy order.
+DIRECTORY_SQL_COLUMNS = (
+    "o.id, o.slug, o.name, o.acronym, o.type, o.country, o.city, o.primary_ecosystem_id,"  # noqa: S608
+    f" o.label, o.members_total, o.logo, ARRAY(SELECT e.ecosystem_id FROM {_ORG_ECOSYSTEMS} e"
+    f" JOIN {_ECOSYSTEM} x ON x.slug = e.ecosystem_id WHERE e.organisation_id = o.id"
+    " ORDER BY x.position, e.ecosystem_id)"
+)
+
+
+def _placeholders(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def directory_sql(cleaned: dict[str, Any], *, status: str) -> tuple[str, list[Any], str, list[Any]]:
+    """`directory_queryset` for PostgreSQL as SQL: the `WHERE` condition over
+    `<organisations> o` with its parameters, and the `ORDER BY` list with its parameters,
+    for organisations of moderation `status` and the valid parameters `cleaned`.
+
+    Requires the stored text search document (community.search.has_stored_document)."""
+
+    where: list[str] = ["o.status = %s"]
+    params: list[Any] = [status]
+    if countries_chosen := cleaned.get("country"):
+        where.append(f"o.country IN ({_placeholders(countries_chosen)})")
+        params += countries_chosen
+    if value := cleaned.get("nuts2"):
+        where.append("UPPER(o.nuts2::text) = UPPER(%s)")
+        params.append(value.strip())
+    if value := cleaned.get("ecosystem"):
+        where.append(
+            f"EXISTS (SELECT 1 FROM {_ORG_ECOSYSTEMS} e WHERE e.organisation_id = o.id"  # noqa: S608
+            f" AND e.ecosystem_id IN ({_placeholders(value)}))"
+        )
+        params += value
+    if value := cleaned.get("type"):
+        where.append("o.type = %s")
+        params.append(value)
+    if value := cleaned.get("label"):
+        if value == LABEL_ANY:
+            where.append("o.label <> ''")
+        else:
+            where.append("o.label = %s")
+            params.append(value)
+    if cleaned.get("label_valid"):
+        where.append("o.label <> '' AND (o.label_valid_until IS NULL OR o.label_valid_until >= %s)")
+        params.append(timezone.localdate())
+    if value := cleaned.get("size"):
+        low, high = SIZE_RANGES[value]
+        where.append("o.members_total >= %s")
+        params.append(low)
+        if high is not None:
+            where.append("o.members_total <= %s")
+            params.append(high)
+    if (value := cleaned.get("members_min")) is not None:
+        where.append("o.members_total >= %s")
+        params.append(value)
+    if (value := cleaned.get("members_max")) is not None:
+        where.append("o.members_total <= %s")
+        params.append(value)
+    if value := cleaned.get("tag"):
+        where.append(
+            f"EXISTS (SELECT 1 FROM {_ORG_TAGS} t JOIN {_TAG} g ON g.id = t.tag_id"  # noqa: S608
+            " WHERE t.organisation_id = o.id"
+            " AND (g.slug = %s OR UPPER(g.name::text) = UPPER(%s)))"
+        )
+        params += [value.strip()] * 2
+    q = (cleaned.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    sort = cleaned.get("sort") or ""
+    order = _SORT_SQL.get(sort, _SORT_SQL["name"])
+    order_params: list[Any] = []
+    if q:
+        query, query_params = postgres_query_sql(q, city_tokens=True)
+        where.append(f"(o.search_document @@ {query} OR {_NAME_HIT_SQL})")
+        params += [*query_params, q]
+        if sort in ("", "relevance"):
+            order = (
+                f"CASE WHEN {_NAME_HIT_SQL} THEN 1.0 ELSE 0.0 END DESC,"
+                f" ts_rank(o.search_document, {query}) DESC, o.name ASC, o.id ASC"
+            )
+            order_params = [q, *query_params]
+    return " AND ".join(where), params, order, order_params

@@ -159,15 +159,9 @@ STORED_COLUMN = "search_document"
 _stored_column_present: dict[str, bool] = {}
 
 
-def _stored_document() -> Col | None:
-    """The stored column (PostgreSQL, migrations 0003, 0005) holding
-    `organisation_search_vector()`.
-
-    Computing the document per row at query time costs ~0.1 ms a row, for the match check
-    and again for the rank: hundreds of milliseconds on a large result. The column is not a
-    model field (SQLite cannot compute it); None when it is absent (tests run with
-    --nomigrations), and the expression is used instead.
-    """
+def has_stored_document() -> bool:
+    """Whether the organisations' table has the stored text search document (PostgreSQL,
+    migrations 0003, 0005); checked once per database."""
     from community.models import Organisation
 
     key = str(connection.settings_dict["NAME"])
@@ -179,7 +173,21 @@ def _stored_document() -> Col | None:
                 [Organisation._meta.db_table, STORED_COLUMN],
             )
             _stored_column_present[key] = cursor.fetchone() is not None
-    if not _stored_column_present[key]:
+    return _stored_column_present[key]
+
+
+def _stored_document() -> Col | None:
+    """The stored column (PostgreSQL, migrations 0003, 0005) holding
+    `organisation_search_vector()`.
+
+    Computing the document per row at query time costs ~0.1 ms a row, for the match check
+    and again for the rank: hundreds of milliseconds on a large result. The column is not a
+    model field (SQLite cannot compute it); None when it is absent (tests run with
+    --nomigrations), and the expression is used instead.
+    """
+    from community.models import Organisation
+
+    if not has_stored_document():
         return None
     field = SearchVectorField()
     field.set_attributes_from_name(STORED_COLUMN)
@@ -327,8 +335,9 @@ def _term_sql(term: Term, *, tokens: bool) -> tuple[str, list[str]]:
     return (f"(!! {sql})" if term.negate else f"({sql})"), params
 
 
-def postgres_query(q: str, *, city_tokens: bool = False) -> SearchQuery:
-    """The tsquery of `q` (see the module's docstring); `city_tokens` as in `every_word`."""
+def postgres_query_sql(q: str, *, city_tokens: bool = False) -> tuple[str, list[str]]:
+    """The tsquery of `q` (see the module's docstring) as SQL and its parameters;
+    `city_tokens` as in `every_word`."""
     groups, params = [], []
     for group in parse_query(q):
         terms = []
@@ -337,7 +346,12 @@ def postgres_query(q: str, *, city_tokens: bool = False) -> SearchQuery:
             terms.append(sql)
             params += term_params
         groups.append("(" + " || ".join(terms) + ")")
-    return _TsQuery("(" + (" && ".join(groups) or "''::tsquery") + ")", params)
+    return "(" + (" && ".join(groups) or "''::tsquery") + ")", params
+
+
+def postgres_query(q: str, *, city_tokens: bool = False) -> SearchQuery:
+    """`postgres_query_sql` as an expression."""
+    return _TsQuery(*postgres_query_sql(q, city_tokens=city_tokens))
 
 
 def contains_folded(field: str, q: str) -> Q:

@@ -13,17 +13,21 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection
 from django.db.models import F, OuterRef, QuerySet, Subquery, TextField
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
 from community.best_effort_cache import cache_get, cache_set
 from community.filters import (
+    DIRECTORY_SQL_COLUMNS,
     OrganisationDirectoryFilter,
     clean_directory_params,
     directory_queryset,
+    directory_sql,
 )
 from community.models import ModerationStatus, Organisation
+from community.search import has_stored_document, uses_postgres_search
 
 # The open-data export stops here; the response says so (see community/api/directory.py).
 EXPORT_MAX_ROWS = 20_000
@@ -199,11 +203,46 @@ def organisation_directory(*, params: Mapping[str, Any]) -> DirectoryResult[dict
     without django-filter's per-request copies of its filters, form and widgets."""
     data = params if isinstance(params, QueryDict) else _as_querydict(params)
     cleaned = clean_directory_params(data)
+    if uses_postgres_search() and has_stored_document():
+        return DirectorySqlResult(cleaned)
     return DirectoryResult(
         directory_queryset(published_organisations(), cleaned),
         filters=cleaned,
         fetch=_list_item_rows,
     )
+
+
+class DirectorySqlResult(DirectoryResult[dict[str, Any]]):
+    """`organisation_directory` on PostgreSQL: the same rows, order and count, read with the
+    statement `directory_sql` writes out (community/filters.py) instead of a queryset the
+    ORM builds and compiles on every request."""
+
+    def __init__(self, cleaned: Mapping[str, Any]) -> None:
+        self.count_key = directory_count_key(cleaned)
+        self.where, self.params, self.order, self.order_params = directory_sql(
+            dict(cleaned), status=ModerationStatus.PUBLISHED.value
+        )
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start, stop = index.start or 0, index.stop
+        sql = (
+            f"SELECT {DIRECTORY_SQL_COLUMNS} FROM {Organisation._meta.db_table} o"  # noqa: S608
+            f" WHERE {self.where} ORDER BY {self.order} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.params, *self.order_params, stop - start, start])
+            rows = cursor.fetchall()
+        return [
+            {**dict(zip(LIST_ITEM_COLUMNS, row[:-1], strict=True)), "ecosystems": row[-1]}
+            for row in rows
+        ]
+
+    def recount(self) -> int:
+        sql = f"SELECT COUNT(*) FROM {Organisation._meta.db_table} o WHERE {self.where}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self.params)
+            (total,) = cursor.fetchone()
+        return self.remember_count(int(total))
 
 
 def organisation_directory_page(
