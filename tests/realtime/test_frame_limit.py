@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -83,3 +85,15 @@ def test_the_hard_limit_is_one_mebibyte_everywhere_daphne_is_started():
         assert re.findall(r"--websocket-max-message-size (\d+)", text) == [
             str(DAPHNE_MAX_MESSAGE_BYTES)
         ], path
+
+
+def test_the_server_froze_its_startup_objects(server):
+    """config/process.py `freeze_startup_objects` ran in the server (tests/realtime/
+    test_server_gc.py tests the function)."""
+    daphne, _token = server
+    log = Path(daphne.log_path)
+    deadline = time.monotonic() + 30
+    while not (found := re.search(r"Froze (\d+) objects", log.read_text())):
+        assert time.monotonic() < deadline, log.read_text()[-2000:]
+        time.sleep(0.1)
+    assert int(found.group(1)) > 50_000
