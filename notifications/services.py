@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Field, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,18 +35,7 @@ from realtime.topics import user_topic
 
 def channels_for(user_ids: list[int], kind: str) -> dict[int, set[str]]:
     """The channels each person gets `kind` on: their preferences over the kind's defaults."""
-    spec = get_kind(kind)
-    defaults = {
-        Channel.IN_APP.value: spec.in_app,
-        Channel.PUSH.value: spec.push,
-        Channel.EMAIL.value: spec.email,
-    }
-    chosen: dict[int, dict[str, bool]] = {uid: dict(defaults) for uid in user_ids}
-    for user_id, channel, enabled in Preference.objects.filter(
-        user_id__in=user_ids, kind=kind
-    ).values_list("user_id", "channel", "enabled"):
-        chosen[user_id][channel] = enabled
-    return {uid: {c for c, on in prefs.items() if on} for uid, prefs in chosen.items()}
+    return _channels_by_kind(user_ids, {kind})[kind]
 
 
 def quiet_until(settings_row: DeliverySettings | None, now: datetime) -> datetime | None:
@@ -95,6 +85,22 @@ def notification_payload(notification: Notification) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell some people: the arguments of `notify`, for `notify_many`."""
+
+    recipients: Iterable[Any]
+    kind: str
+    verb: str | Sentence
+    actor: Any = None
+    target: Any = None
+    action_object: Any = None
+    url: str = ""
+    level: str = "info"
+    data: dict[str, Any] | None = None
+    group_key: str = ""
+
+
 def notify(
     *,
     recipients: Iterable[Any],
@@ -122,108 +128,276 @@ def notify(
     the same `group_key` is updated instead, so a burst stays one notification), an event
     `notification.created` on each person's `user:<id>` topic (the live badge), and one
     pending Delivery per push device and for email — sent by the worker after commit, never
-    for a rolled-back transaction.
+    for a rolled-back transaction. The one-notice case of `notify_many`.
     """
-    people = {r.pk: r for r in recipients if r is not None and r.is_active}
-    if actor is not None:
-        people.pop(actor.pk, None)
-    if not people:
-        return []
-    channels = channels_for(list(people), kind)
-    target_type, target_id = _ref(target)
-    action_type, action_id = _ref(action_object)
+    notice = Notice(
+        recipients=recipients,
+        kind=kind,
+        verb=verb,
+        actor=actor,
+        target=target,
+        action_object=action_object,
+        url=url,
+        level=level,
+        data=data,
+        group_key=group_key,
+    )
+    return notify_many([notice])[0]
+
+
+# The columns an updated notification gets (`_fields` below); written for many rows in one
+# call with executemany, as compiling an ORM UPDATE for each row cost more than the rest.
+_UPDATED = (
+    "actor",
+    "kind",
+    "verb",
+    "level",
+    "target_type",
+    "target_id",
+    "action_object_type",
+    "action_object_id",
+    "url",
+    "data",
+    "created_at",
+    "deleted_at",
+)
+_UPDATED_FIELDS = [
+    field for name in _UPDATED if isinstance(field := Notification._meta.get_field(name), Field)
+]
+_UPDATE_SQL = (
+    f"UPDATE {Notification._meta.db_table} SET "  # noqa: S608
+    + ", ".join(f"{field.column} = %s" for field in _UPDATED_FIELDS)
+    + " WHERE id = %s"
+)
+
+
+def _update_rows(rows: Iterable[Notification]) -> None:
+    params = [
+        [
+            field.get_db_prep_save(getattr(row, field.attname), connection)
+            for field in _UPDATED_FIELDS
+        ]
+        + [row.pk]
+        for row in rows
+    ]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(_UPDATE_SQL, params)
+
+
+def notify_many(notices: list[Notice]) -> list[list[Notification]]:
+    """`notify` for several notices at once, in the order given: the same notifications,
+    deliveries and events as calling `notify` for each in turn, in a few set-based
+    statements (the preferences, quiet hours, devices, unread notifications of the same
+    group keys and unread counts of everyone concerned read once; the inserts and updates
+    written together). Returns the notifications of each notice, in its order.
+
+    Two notices with the same `group_key` for one person add up as they would one after
+    the other: one notification, its `data["count"]` incremented by each, the deliveries of
+    all but the last skipped as superseded, and an event for each step with the unread
+    count after it. Raises LookupError, before writing anything, for an unknown kind.
+
+    Preconditions and side effects: as `notify`. The unread counts are read once at the
+    start of the transaction: a notification of the same person written or read by another
+    transaction that commits meanwhile is not in the counts of these events (the next
+    badge event corrects it).
+    """
     now = timezone.now()
-    quiet = {row.user_id: row for row in DeliverySettings.objects.filter(user_id__in=list(people))}
+    resolved: list[tuple[Notice, dict[int, Any]]] = []
+    for notice in notices:
+        people = {r.pk: r for r in notice.recipients if r is not None and r.is_active}
+        if notice.actor is not None:
+            people.pop(notice.actor.pk, None)
+        if people:
+            get_kind(notice.kind)  # LookupError before any write
+        resolved.append((notice, people))
+    user_ids = sorted({uid for _notice, people in resolved for uid in people})
+    if not user_ids:
+        return [[] for _notice in notices]
+    chosen = _channels_by_kind(user_ids, {notice.kind for notice, people in resolved if people})
+    quiet = {row.user_id: row for row in DeliverySettings.objects.filter(user_id__in=user_ids)}
     devices: dict[int, list[PushSubscription]] = {}
-    for sub in PushSubscription.objects.filter(user_id__in=list(people), disabled_at=None):
+    for sub in PushSubscription.objects.filter(user_id__in=user_ids, disabled_at=None):
         devices.setdefault(sub.user_id, []).append(sub)
-    created: list[Notification] = []
+    steps = [
+        (n, notice, user_id, person, chosen[notice.kind][user_id])
+        for n, (notice, people) in enumerate(resolved)
+        for user_id, person in people.items()
+        if chosen[notice.kind][user_id]
+    ]
+    created: list[list[Notification]] = [[] for _notice in notices]
     with transaction.atomic():
-        for user_id, person in people.items():
-            wanted = channels[user_id]
-            if not wanted:
-                continue
-            notification = None
-            if group_key:
-                notification = (
-                    Notification.objects.select_for_update()
-                    .filter(
-                        recipient_id=user_id,
-                        group_key=group_key,
-                        unread=True,
-                        deleted_at__isnull=True,
-                    )
-                    .first()
+        # The unread notification each person has of each group key, locked (in id order,
+        # as every writer of several takes them) and the newest when there are several.
+        current: dict[tuple[int, str], Notification] = {}
+        grouped = {(user_id, notice.group_key) for _n, notice, user_id, _p, _w in steps}
+        keys = {key for _user_id, key in grouped if key}
+        if keys:
+            for row in (
+                Notification.objects.select_for_update()
+                .filter(
+                    recipient_id__in=sorted({u for u, key in grouped if key}),
+                    group_key__in=sorted(keys),
+                    unread=True,
+                    deleted_at__isnull=True,
                 )
-            extra = dict(data or {})
-            if isinstance(verb, Sentence):
-                extra["sentence"] = verb.to_data()
-                with translation.override(language_for(person)):
-                    sentence = verb.render()
+                .order_by("pk")
+            ):
+                key = (row.recipient_id, row.group_key)
+                if key in grouped:
+                    newest = current.get(key)
+                    if newest is None or (row.created_at, row.pk) > (newest.created_at, newest.pk):
+                        current[key] = row
+        in_app = sorted(
+            {user_id for _n, _notice, user_id, _p, wanted in steps if Channel.IN_APP in wanted}
+        )
+        unread = dict.fromkeys(in_app, 0)
+        if in_app:
+            unread.update(
+                Notification.objects.filter(
+                    recipient_id__in=in_app, unread=True, deleted_at__isnull=True
+                )
+                .order_by()
+                .values("recipient_id")
+                .annotate(n=Count("pk"))
+                .values_list("recipient_id", "n")
+            )
+        # First the rows this batch creates (their ids go into the events and deliveries):
+        # a step updates the unread visible notification its group key has at that point,
+        # the one found above or one an earlier step wrote, else it creates one.
+        plan: list[tuple[Notification, bool]] = []
+        new_rows: list[Notification] = []
+        live = dict(current)
+        for _n, notice, user_id, person, wanted in steps:
+            key = (user_id, notice.group_key)
+            found = live.get(key) if notice.group_key else None
+            if found is None:
+                row = Notification(recipient=person, group_key=notice.group_key)
+                _fields(row, notice, person, wanted, now, count=1)
+                new_rows.append(row)
+                plan.append((row, True))
             else:
-                sentence = verb
-            fields = {
-                "actor": actor,
-                "kind": kind,
-                "verb": sentence,
-                "level": level,
-                "target_type": target_type,
-                "target_id": target_id,
-                "action_object_type": action_type,
-                "action_object_id": action_id,
-                "url": url,
-                "data": {**extra, "count": 1},
-                "created_at": now,
-                # Wanted only by push or email: kept for delivery, hidden from the list.
-                "deleted_at": None if Channel.IN_APP in wanted else now,
-            }
-            if notification is not None:
-                fields["data"]["count"] = int(notification.data.get("count", 1)) + 1
-                for name, value in fields.items():
-                    setattr(notification, name, value)
-                notification.save()
-                # An updated notification is sent again; what was pending for it is replaced.
-                notification.deliveries.filter(status=DeliveryStatus.PENDING).update(
-                    status=DeliveryStatus.SKIPPED, last_error="superseded"
-                )
-            else:
-                notification = Notification.objects.create(
-                    recipient=person, group_key=group_key, **fields
-                )
-            created.append(notification)
-            due = quiet_until(quiet.get(user_id), now) or now
-            deliveries = []
-            if Channel.PUSH in wanted:
-                # A chat push waits: if the person reads the conversation meanwhile (they
-                # are looking at it) or mutes it, the push is skipped.
-                grace = timedelta(seconds=settings.WEBPUSH_CHAT_GRACE_SECONDS)
-                push_due = max(due, now + grace) if kind == "message.new" else due
-                deliveries += [
-                    Delivery(
-                        notification=notification,
-                        channel=Channel.PUSH,
-                        subscription=sub,
-                        due_at=push_due,
-                    )
-                    for sub in devices.get(user_id, [])
-                ]
-            if Channel.EMAIL in wanted:
-                deliveries.append(
-                    Delivery(notification=notification, channel=Channel.EMAIL, due_at=due)
-                )
-            Delivery.objects.bulk_create(deliveries)
+                row = found
+                plan.append((row, False))
+            if notice.group_key:
+                if Channel.IN_APP in wanted:
+                    live[key] = row
+                else:  # hidden from the list: the next one of the group is a new one
+                    live.pop(key, None)
+        Notification.objects.bulk_create(new_rows)
+        existing_updated: set[int] = set()
+        dirty: dict[int, Notification] = {}
+        pending: dict[int, list[Delivery]] = {}  # by row: its last step's deliveries
+        deliveries: list[Delivery] = []
+        for (n, notice, user_id, person, wanted), (row, is_new) in zip(steps, plan, strict=True):
+            visible_before = False
+            if not is_new:
+                visible_before = row.unread and row.deleted_at is None
+                _fields(row, notice, person, wanted, now, count=int(row.data.get("count", 1)) + 1)
+                dirty[row.pk] = row
+                if id(row) in pending:
+                    # An updated notification is sent again; what was pending is replaced.
+                    for superseded in pending[id(row)]:
+                        superseded.status = DeliveryStatus.SKIPPED
+                        superseded.last_error = "superseded"
+                else:
+                    existing_updated.add(row.pk)
+            created[n].append(row)
+            step = _deliveries(row, notice.kind, wanted, quiet.get(user_id), devices, now)
+            pending[id(row)] = step
+            deliveries += step
             if Channel.IN_APP in wanted:
+                unread[user_id] += 1 - visible_before
                 with translation.override(language_for(person)):
-                    payload = notification_payload(notification)
+                    payload = notification_payload(row)
                 event_append(
                     topic=user_topic(user_id),
                     type="notification.created",
-                    data={
-                        "notification": payload,
-                        "unread_count": unread_count_for(person),
-                    },
+                    data={"notification": payload, "unread_count": unread[user_id]},
                 )
+            elif visible_before:
+                unread[user_id] -= 1
+        if existing_updated:
+            Delivery.objects.filter(
+                notification_id__in=sorted(existing_updated), status=DeliveryStatus.PENDING
+            ).update(status=DeliveryStatus.SKIPPED, last_error="superseded")
+        _update_rows(dirty.values())
+        Delivery.objects.bulk_create(deliveries)
     return created
+
+
+def _channels_by_kind(user_ids: list[int], kinds: set[str]) -> dict[str, dict[int, set[str]]]:
+    """channels_for of several kinds, in one query."""
+    chosen: dict[str, dict[int, dict[str, bool]]] = {}
+    for kind in kinds:
+        spec = get_kind(kind)
+        defaults = {
+            Channel.IN_APP.value: spec.in_app,
+            Channel.PUSH.value: spec.push,
+            Channel.EMAIL.value: spec.email,
+        }
+        chosen[kind] = {uid: dict(defaults) for uid in user_ids}
+    for user_id, kind, channel, enabled in Preference.objects.filter(
+        user_id__in=user_ids, kind__in=sorted(kinds)
+    ).values_list("user_id", "kind", "channel", "enabled"):
+        chosen[kind][user_id][channel] = enabled
+    return {
+        kind: {uid: {c for c, on in prefs.items() if on} for uid, prefs in people.items()}
+        for kind, people in chosen.items()
+    }
+
+
+def _fields(
+    row: Notification, notice: Notice, person: Any, wanted: set[str], now: datetime, *, count: int
+) -> None:
+    """Write `notice` onto `row` as told to `person` (their language), the `count`-th time."""
+    extra = dict(notice.data or {})
+    if isinstance(notice.verb, Sentence):
+        extra["sentence"] = notice.verb.to_data()
+        with translation.override(language_for(person)):
+            sentence = notice.verb.render()
+    else:
+        sentence = notice.verb
+    target_type, target_id = _ref(notice.target)
+    action_type, action_id = _ref(notice.action_object)
+    row.actor = notice.actor
+    row.kind = notice.kind
+    row.verb = sentence
+    row.level = notice.level
+    row.target_type = target_type
+    row.target_id = target_id
+    row.action_object_type = action_type
+    row.action_object_id = action_id
+    row.url = notice.url
+    row.data = {**extra, "count": count}
+    row.created_at = now
+    # Wanted only by push or email: kept for delivery, hidden from the list.
+    row.deleted_at = None if Channel.IN_APP in wanted else now
+
+
+def _deliveries(
+    row: Notification,
+    kind: str,
+    wanted: set[str],
+    quiet: DeliverySettings | None,
+    devices: dict[int, list[PushSubscription]],
+    now: datetime,
+) -> list[Delivery]:
+    """The pending push and email of one notification, as its recipient chose."""
+    due = quiet_until(quiet, now) or now
+    deliveries = []
+    if Channel.PUSH in wanted:
+        # A chat push waits: if the person reads the conversation meanwhile (they are
+        # looking at it) or mutes it, the push is skipped.
+        grace = timedelta(seconds=settings.WEBPUSH_CHAT_GRACE_SECONDS)
+        push_due = max(due, now + grace) if kind == "message.new" else due
+        deliveries += [
+            Delivery(notification=row, channel=Channel.PUSH, subscription=sub, due_at=push_due)
+            for sub in devices.get(row.recipient_id, [])
+        ]
+    if Channel.EMAIL in wanted:
+        deliveries.append(Delivery(notification=row, channel=Channel.EMAIL, due_at=due))
+    return deliveries
 
 
 def _publish_unread(user: Any) -> None:
@@ -362,6 +536,7 @@ def push_subscription_delete(*, user: Any, endpoint: str) -> bool:
 
 
 __all__ = [
+    "Notice",
     "channels_for",
     "delivery_settings_for",
     "notification_delete",
@@ -369,6 +544,7 @@ __all__ = [
     "notification_mark",
     "notification_mark_read_for_target",
     "notify",
+    "notify_many",
     "preference_set",
     "push_subscription_delete",
     "push_subscription_save",

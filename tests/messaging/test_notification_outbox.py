@@ -114,7 +114,7 @@ def test_a_failing_notification_is_logged_and_the_next_message_notifies(
         raise RuntimeError("the notifications table is locked")
 
     first = send(anna, pair, "still here")
-    monkeypatch.setattr("messaging.services.messages._notify_message", broken)
+    monkeypatch.setattr("messaging.services.messages._message_notice", broken)
     with caplog.at_level(logging.ERROR, logger="messaging.services.messages"):
         assert outbox_run() == 1
     assert "Notifying the recipients" in caplog.text
