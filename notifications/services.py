@@ -315,7 +315,7 @@ def notify_many(notices: list[Notice]) -> list[list[Notification]]:
                     type="notification.created",
                     data={"notification": payload, "unread_count": unread[user_id]},
                 )
-            elif visible_before:
+            elif visible_before and user_id in unread:  # hidden now: one unread less
                 unread[user_id] -= 1
         if existing_updated:
             Delivery.objects.filter(

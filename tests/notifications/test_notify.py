@@ -15,9 +15,11 @@ from notifications.models import (
     PushSubscription,
 )
 from notifications.services import (
+    Notice,
     notification_delete,
     notification_mark,
     notify,
+    notify_many,
     preference_set,
     quiet_until,
 )
@@ -132,3 +134,65 @@ def test_quiet_hours_defer_delivery():
     assert quiet_until(row, late) == datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
     noon = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
     assert quiet_until(row, noon) is None
+
+
+def test_a_grouped_notification_hidden_by_a_preference_and_the_next_one():
+    """In-app turned off: the unread notification of the group is updated, hidden from the
+    list (kept for push and e-mail), and the one after it is a new notification."""
+    marc = UserFactory()
+    [first] = notify(recipients=[marc], kind="message.new", verb="One", group_key="c:1")
+    preference_set(user=marc, kind="message.new", channel="in_app", enabled=False)
+    preference_set(user=marc, kind="message.new", channel="email", enabled=True)
+    [second] = notify(recipients=[marc], kind="message.new", verb="Two", group_key="c:1")
+    [third] = notify(recipients=[marc], kind="message.new", verb="Three", group_key="c:1")
+    assert second.pk == first.pk
+    assert third.pk != first.pk
+    rows = {row.pk: row for row in Notification.objects.filter(recipient=marc)}
+    assert (rows[first.pk].data["count"], rows[first.pk].deleted_at is None) == (2, False)
+    assert (rows[third.pk].data["count"], rows[third.pk].deleted_at is None) == (1, False)
+    badges = Event.objects.filter(topic=f"user:{marc.pk}", type="notification.created")
+    assert badges.count() == 1  # only the first, shown in the list
+
+
+def told(person):
+    rows = Notification.objects.filter(recipient=person).order_by("pk")
+    events = Event.objects.filter(topic=f"user:{person.pk}", type="notification.created")
+    return (
+        [(r.kind, r.verb, r.data["count"], r.deleted_at is None, r.unread) for r in rows],
+        [(e.data["notification"]["verb"], e.data["unread_count"]) for e in events.order_by("seq")],
+        sorted(
+            (d.notification.verb, d.channel, d.status, d.last_error)
+            for d in Delivery.objects.filter(notification__recipient=person)
+        ),
+    )
+
+
+def test_notify_many_tells_what_notify_tells_one_after_the_other():
+    def person():
+        someone = UserFactory()
+        add_device(someone)
+        notify(recipients=[someone], kind="message.new", verb="Before", group_key="c:1")
+        notify(recipients=[someone], kind="listing.updated", verb="Other", group_key="l:1")
+        # listing.updated stops showing in the list: its group's next one is hidden.
+        preference_set(user=someone, kind="listing.updated", channel="in_app", enabled=False)
+        preference_set(user=someone, kind="listing.updated", channel="email", enabled=True)
+        return someone
+
+    def notices(someone):
+        return [
+            Notice(recipients=[someone], kind="message.new", verb="A", group_key="c:1"),
+            Notice(recipients=[someone], kind="listing.updated", verb="B", group_key="l:1"),
+            Notice(recipients=[someone], kind="message.new", verb="C", group_key="c:1"),
+            Notice(recipients=[someone], kind="listing.updated", verb="D", group_key="l:1"),
+            Notice(recipients=[someone], kind="message.new", verb="E", group_key="c:2"),
+            Notice(recipients=[someone], kind="message.new", verb="F"),
+        ]
+
+    one_by_one, together = person(), person()
+    for notice in notices(one_by_one):
+        notify_many([notice])
+    notify_many(notices(together))
+    assert told(together) == told(one_by_one)
+    rows, badges, _deliveries = told(together)
+    assert [b[1] for b in badges] == [1, 2, 2, 1, 2, 3]  # Before, Other, A, C (B hid Other), E, F
+    assert ("message.new", "C", 3, True, True) in rows
