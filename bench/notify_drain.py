@@ -115,6 +115,11 @@ def main() -> None:
 
         profiler = cProfile.Profile(time.process_time)
     cpu_ms, statements = [], []
+    # As the worker broadcasts (with REDIS_URL set: the Redis layer, one loop and connection).
+    from realtime.events import background_publisher
+
+    publisher = background_publisher()
+    publisher.__enter__()
     for _ in range(args.rounds):
         for _ in range(args.messages):
             send_one(*rng.choice(pairs))
@@ -129,6 +134,7 @@ def main() -> None:
         assert handled == args.messages, handled
         cpu_ms.append(spent * 1000 / handled)
         statements.append(len(queries) / handled)
+    publisher.__exit__(None, None, None)
     print(
         f"{args.rounds} passes of {args.messages} messages ({connection.vendor}): CPU per message "
         f"median {statistics.median(cpu_ms):.2f} ms (min {min(cpu_ms):.2f}, max "

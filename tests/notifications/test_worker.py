@@ -8,6 +8,7 @@ that same database, and from what the local push service received.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sqlite3
@@ -245,3 +246,44 @@ def test_concurrent_workers_never_send_the_same_delivery(push_service, vapid, sh
     assert set(rows.values()) == {("sent", 1, False)}
     busy = [w for w in workers if "sent" in w.text.split("worker stopped", 1)[-1]]
     assert len(busy) >= 2, [w.text for w in workers]  # they really shared the work
+
+
+class CountingStop(threading.Event):
+    """A stop event whose waits return at once and are counted; set after `passes` passes."""
+
+    def __init__(self, passes: int) -> None:
+        super().__init__()
+        self.passes = passes
+        self.waits = 0
+
+    def wait(self, timeout=None):
+        self.waits += 1
+        return self.is_set()
+
+
+@pytest.mark.parametrize(("handled", "waits"), [(1, 4), (20, 0)])
+def test_the_worker_waits_for_the_poll_unless_a_batch_came_back_full(
+    monkeypatch, settings, handled, waits
+):
+    """At a trickle (a chat's messages) a pass takes what came in since the last poll,
+    rather than one item per pass at full speed; after a full batch it goes on at once."""
+    from notifications.management.commands import run_worker
+
+    settings.NOTIFICATION_OUTBOX_IN_SERVER = False
+    stop = CountingStop(passes=4)
+    calls = []
+
+    def outbox_run(*, limit):
+        calls.append(limit)
+        if len(calls) == stop.passes:
+            stop.set()
+        return handled
+
+    monkeypatch.setattr(run_worker, "outbox_run", outbox_run)
+    monkeypatch.setattr(run_worker, "deliveries_run", lambda **kwargs: {})
+    monkeypatch.setattr(run_worker, "DIGEST_INTERVAL", 10**9)
+    monkeypatch.setattr(run_worker.Command, "_send_digests", lambda self: None)
+    command = run_worker.Command(stdout=io.StringIO())
+    command._loop(None, stop, {}, 20, timedelta(seconds=60), 0.25, 1)
+    assert calls == [20] * 4
+    assert stop.waits == waits
