@@ -20,8 +20,8 @@ same arguments as the `daphne` command and changes six things:
    a thread still inside a transaction is rolled back by the database, and everything
    committed is in the event log, which clients replay with `since`.
 6. When it starts, it moves the objects made while starting (Django, the apps, their URL
-   patterns: about 300,000) out of reach of the garbage collector's full passes
-   (config/process.py `freeze_startup_objects`).
+   patterns: about 300,000) out of reach of the garbage collector's full passes and raises
+   its young threshold (config/process.py `freeze_startup_objects`).
 
 docs/operations.md describes the deploy (two processes sharing one socket, restarted one
 after the other); docs/realtime.md what a client sees.

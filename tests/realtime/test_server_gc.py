@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import gc
 
-from config.process import freeze_startup_objects
+from config.process import THRESHOLDS, freeze_startup_objects
 
 
 def test_the_objects_alive_at_startup_are_frozen_and_the_views_imported():
     from django.urls import get_resolver
 
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     alive_before = len(gc.get_objects())
     try:
         frozen = freeze_startup_objects()
@@ -20,8 +21,10 @@ def test_the_objects_alive_at_startup_are_frozen_and_the_views_imported():
         # Frozen objects are out of the collector's generations.
         assert len(gc.get_objects()) < alive_before // 10
         assert "url_patterns" in vars(get_resolver())  # imported, cached
+        assert gc.get_threshold() == THRESHOLDS
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
     assert gc.get_freeze_count() == 0
 
 
